@@ -1,0 +1,95 @@
+# Makefile: builds arbord and its tests. Works on a fresh clone: the first
+# `make` installs or names missing packages (build-aux/ensure-deps), runs
+# autoconf and configure, which writes config.mk, and then builds.
+#
+# Targets: all check demo install uninstall clean distclean
+# Variables: PREFIX (/usr/local), DESTDIR, CONFIGURE_FLAGS
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+DOCDIR ?= $(PREFIX)/share/doc/arbor
+
+NOCONF_GOALS := clean distclean
+ifeq ($(filter-out $(NOCONF_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+include config.mk
+endif
+
+WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wnull-dereference \
+	-Wimplicit-fallthrough
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DARBOR_VERSION=\"$(VERSION)\" -g -O2 $(WARN) $(WERROR) $(SAN_CFLAGS) \
+	-Ilib $(INIH_CFLAGS) $(CONF_CFLAGS) $(CFLAGS) -MMD -MP
+LDFLAGS_ALL = $(SAN_CFLAGS) $(CONF_LDFLAGS) $(LDFLAGS)
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:.c=.o)
+DAEMON_SRC = $(sort $(wildcard daemon/*.c))
+DAEMON_OBJ = $(DAEMON_SRC:.c=.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ = $(UNIT_SRC:.c=.o)
+
+all: arbord
+
+# Re-running keeps the switches of the last ./configure (config.status).
+config.mk: config.mk.in configure
+	@build-aux/ensure-deps
+	if [ -x config.status ]; then ./config.status --recheck && \
+		./config.status; else ./configure $(CONFIGURE_FLAGS); fi
+
+configure: configure.ac
+	@build-aux/ensure-deps
+	autoconf -f
+
+%.o: %.c config.mk
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+tests/unit/%.o: tests/unit/%.c config.mk
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -c -o $@ $<
+
+lib/libarbor.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+arbord: $(DAEMON_OBJ) lib/libarbor.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(DAEMON_OBJ) lib/libarbor.a \
+		$(INIH_LIBS) $(EV_LIBS)
+
+tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) lib/libarbor.a \
+		$(INIH_LIBS) $(CHECK_LIBS)
+
+check: arbord tests/unit/check_arbor
+	@echo "== unit tests"
+	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
+	@echo "== integration tests"
+	ARBORD=$(CURDIR)/arbord tests/integration/run
+
+demo: arbord
+	conf/demo/run $(CURDIR)/arbord
+
+install: arbord
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
+	install -m 755 arbord $(DESTDIR)$(SBINDIR)/arbord
+	install -m 644 man/arbord.8 $(DESTDIR)$(MANDIR)/man8/arbord.8
+	install -m 644 man/arbor.ini.5 $(DESTDIR)$(MANDIR)/man5/arbor.ini.5
+	install -m 644 conf/example.ini $(DESTDIR)$(DOCDIR)/example.ini
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/arbord $(DESTDIR)$(MANDIR)/man8/arbord.8 \
+		$(DESTDIR)$(MANDIR)/man5/arbor.ini.5 \
+		$(DESTDIR)$(DOCDIR)/example.ini
+
+clean:
+	rm -f arbord lib/libarbor.a lib/*.o daemon/*.o tests/unit/*.o \
+		tests/unit/check_arbor lib/*.d daemon/*.d tests/unit/*.d
+
+distclean: clean
+	rm -rf config.mk config.log config.status configure autom4te.cache
+
+.PHONY: all check demo install uninstall clean distclean
+
+-include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -1,0 +1,162 @@
+/*
+ * main.c: arbord's command line. It loads and checks the configuration
+ * (-n stops there, like ntpd -n), picks the state directory and the event
+ * format, and hands the tree to the supervision loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arbord.h"
+#include "config.h"
+#include "log.h"
+
+#ifndef ARBOR_VERSION
+#define ARBOR_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+"usage: arbord [-n] [-c FILE] [-S DIR] [--event-format text|json]\n"
+"\n"
+"Run the supervision tree described in FILE: start every supervisor and\n"
+"worker in order, restart them by their policies and strategies, and stop\n"
+"the tree in order on SIGTERM or SIGINT.\n"
+"\n"
+"  -c, --config FILE        configuration (default " CONF_DEFAULT_FILE ")\n"
+"  -n, --check              check the configuration and exit 0 or 1\n"
+"  -S, --state-dir DIR      state directories under DIR (default:\n"
+"                           [arbor] state_dir, else /run/arbor/state as\n"
+"                           root, else $XDG_RUNTIME_DIR/arbor/state)\n"
+"      --event-format FMT   events on stderr as text or json\n"
+"                           (default: [arbor] event_format, else text)\n"
+"  -h, --help               show this help\n"
+"  -V, --version            show the version\n"
+"\n"
+"Exit status: 0 stopped, 1 configuration or start-up error, 2 usage,\n"
+"3 the root supervisor gave up. See arbord(8) and arbor.ini(5).\n";
+
+/* Print usage to stderr and exit with the usage status. */
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(ARBORD_EXIT_USAGE);
+}
+
+/* The state directory when the configuration names none. */
+static char *
+default_state_dir(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return xstrdup("/run/arbor/state");
+	if (xdg != NULL && *xdg == '/')
+		return xasprintf("%s/arbor/state", xdg);
+	return xasprintf("/tmp/arbor-%ld/state", (long)geteuid());
+}
+
+/* PATH made absolute against BASE (or the working directory). */
+static char *
+absolute(const char *path, const char *base)
+{
+	char *cwd, *s;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (base != NULL)
+		return xasprintf("%s/%s", base, path);
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		fatal("getcwd");
+	s = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config",	  required_argument, NULL, 'c' },
+		{ "check",	  no_argument,	     NULL, 'n' },
+		{ "state-dir",	  required_argument, NULL, 'S' },
+		{ "event-format", required_argument, NULL, 'E' },
+		{ "help",	  no_argument,	     NULL, 'h' },
+		{ "version",	  no_argument,	     NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *file = CONF_DEFAULT_FILE, *fmtarg = NULL, *statearg = NULL;
+	struct errlist errs = { 0 };
+	struct config *conf;
+	enum event_format fmt;
+	char *state_root;
+	int ch, check = 0, status;
+
+	while ((ch = getopt_long(argc, argv, "c:nS:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'S':
+			statearg = optarg;
+			break;
+		case 'E':
+			if (strcmp(optarg, "text") != 0 &&
+			    strcmp(optarg, "json") != 0) {
+				fprintf(stderr, "arbord: --event-format: '%s' "
+				    "is not text or json\n", optarg);
+				usage();
+			}
+			fmtarg = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return ARBORD_EXIT_OK;
+		case 'V':
+			printf("arbord %s\n", ARBOR_VERSION);
+			return ARBORD_EXIT_OK;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "arbord: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage();
+	}
+
+	conf = config_load(file, &errs);
+	if (conf == NULL) {
+		for (size_t i = 0; i < errs.msgs.n; i++)
+			fprintf(stderr, "%s\n", errs.msgs.v[i]);
+		errlist_free(&errs);
+		return ARBORD_EXIT_CONFIG;
+	}
+	if (check) {
+		printf("%s: configuration OK (%zu nodes)\n", file,
+		    conf->nnodes);
+		config_free(conf);
+		return ARBORD_EXIT_OK;
+	}
+	fmt = conf->event_format;
+	if (fmtarg != NULL)
+		fmt = strcmp(fmtarg, "json") == 0 ? EVENT_FORMAT_JSON :
+		    EVENT_FORMAT_TEXT;
+	if (statearg != NULL)
+		state_root = absolute(statearg, NULL);
+	else if (conf->state_dir != NULL)
+		state_root = absolute(conf->state_dir, conf->dir);
+	else
+		state_root = default_state_dir();
+
+	status = supervise_run(conf, state_root, fmt);
+	free(state_root);
+	config_free(conf);
+	return status;
+}

@@ -1,0 +1,136 @@
+/*
+ * output.c: line-buffered readers for children's stdout and stderr. Each
+ * complete line becomes one write(2) of "PREFIX | line" on arbord's stdout,
+ * so lines from different children never interleave. Over-long lines are
+ * cut into OUTPUT_LINE_MAX pieces. When a child exits, output_close drains
+ * what it left in the pipe (a bounded amount) before the exit is handled,
+ * so its last words make it into the exit reason.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "output.h"
+
+/* Handle one complete line of LEN bytes. */
+static void
+output_line(struct output *o, const char *line, size_t len)
+{
+	const char *eq;
+	char *s;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (o->capture != NULL && (eq = memchr(line, '=', len)) != NULL &&
+	    env_name_valid(line, (size_t)(eq - line))) {
+		strv_push(o->capture, xstrndup(line, len));
+		return;
+	}
+	if (len > 0) {
+		free(o->lastline);
+		o->lastline = xstrndup(line, len);
+	}
+	s = xasprintf("%s | %.*s\n", o->prefix, (int)len, line);
+	write_all(STDOUT_FILENO, s, strlen(s));
+	free(s);
+}
+
+/* Split the buffer into lines; keep a partial last line. */
+static void
+output_flush(struct output *o, int final)
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(o->buf + start, '\n', o->len - start)) != NULL) {
+		output_line(o, o->buf + start, (size_t)(nl - (o->buf + start)));
+		start = (size_t)(nl - o->buf) + 1;
+	}
+	if (start == 0 && (o->len == sizeof o->buf || (final && o->len > 0))) {
+		output_line(o, o->buf, o->len);
+		start = o->len;
+	} else if (final && start < o->len) {
+		output_line(o, o->buf + start, o->len - start);
+		start = o->len;
+	}
+	memmove(o->buf, o->buf + start, o->len - start);
+	o->len -= start;
+}
+
+/* Read once; returns bytes read, 0 at EOF, -1 if nothing now. */
+static ssize_t
+output_read(struct output *o)
+{
+	ssize_t n;
+
+	do
+		n = read(o->io.fd, o->buf + o->len, sizeof o->buf - o->len);
+	while (n == -1 && errno == EINTR);
+	if (n > 0) {
+		o->len += (size_t)n;
+		output_flush(o, 0);
+	}
+	return n;
+}
+
+/* libev: the pipe is readable. */
+static void
+output_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct output *o = w->data;
+
+	(void)revents;
+	if (output_read(o) == 0) {
+		/* EOF before the exit: stop watching, keep the state. */
+		output_flush(o, 1);
+		ev_io_stop(loop, w);
+	}
+}
+
+/* Watch FD (the read end of a pipe); lines are prefixed with PREFIX. */
+struct output *
+output_new(int fd, const char *prefix, struct strv *capture)
+{
+	struct output *o = xcalloc(1, sizeof *o);
+
+	o->prefix = xstrdup(prefix);
+	o->capture = capture;
+	ev_io_init(&o->io, output_cb, fd, EV_READ);
+	o->io.data = o;
+	ev_io_start(EV_DEFAULT, &o->io);
+	return o;
+}
+
+/* The last line seen; valid until output_close. */
+const char *
+output_lastline(const struct output *o)
+{
+	return o->lastline;
+}
+
+/* Read what the child left in the pipe (bounded) and flush it. */
+void
+output_drain(struct output *o)
+{
+	if (o == NULL || !ev_is_active(&o->io))
+		return;
+	for (int i = 0; i < 64; i++)
+		if (output_read(o) <= 0)
+			break;
+	output_flush(o, 1);
+}
+
+/* Stop watching, close and free. */
+void
+output_close(struct output *o)
+{
+	if (o == NULL)
+		return;
+	ev_io_stop(EV_DEFAULT, &o->io);
+	close(o->io.fd);
+	free(o->prefix);
+	free(o->lastline);
+	free(o);
+}

@@ -1,0 +1,34 @@
+/*
+ * output.h: the pipes that carry a child's stdout and stderr to arbord.
+ * Lines are written to arbord's stdout prefixed with the child's path; the
+ * last stderr line is kept for the exit reason; a setup script's KEY=VALUE
+ * stdout lines are collected for the environment of its subtree.
+ */
+#ifndef ARBOR_OUTPUT_H
+#define ARBOR_OUTPUT_H
+
+#include <ev.h>
+
+#include "util.h"
+
+#define OUTPUT_LINE_MAX	4096
+
+struct output {
+	ev_io		 io;
+	char		*prefix;
+	char		 buf[OUTPUT_LINE_MAX];
+	size_t		 len;
+	char		*lastline;	/* last non-empty line read */
+	struct strv	*capture;	/* collect KEY=VALUE lines here */
+};
+
+/* Watch FD (the read end of a pipe); OUT lines are prefixed with PREFIX. */
+struct output	*output_new(int fd, const char *prefix, struct strv *capture);
+/* Read what the child left in the pipe (bounded) and flush it. */
+void		 output_drain(struct output *);
+/* Stop watching, close and free. */
+void		 output_close(struct output *);
+/* The last line seen; valid until output_close. */
+const char	*output_lastline(const struct output *);
+
+#endif

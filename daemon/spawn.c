@@ -1,0 +1,166 @@
+/*
+ * spawn.c: fork and exec. The child puts itself in a new process group
+ * (so a stop signal reaches everything the worker forked), resets the
+ * signal mask and dispositions it inherited from the event loop, connects
+ * stdin to /dev/null and stdout/stderr to arbord's pipes, changes directory
+ * and identity, and execs without a shell. A close-on-exec pipe carries a
+ * failure back: EOF on it means exec succeeded, so "started" is exact.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spawn.h"
+#include "util.h"
+
+extern char **environ;
+
+/* What the child reports when it cannot exec. */
+struct spawn_failure {
+	int	stage;
+	int	errnum;
+};
+
+enum { STAGE_SETUP, STAGE_CHDIR, STAGE_GROUPS, STAGE_SETGID, STAGE_SETUID,
+    STAGE_EXEC };
+
+/* A pipe whose read end is non-blocking; both ends close-on-exec. */
+int
+spawn_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* In the child: report STAGE and errno to the parent and exit. */
+static void __attribute__((noreturn))
+child_fail(int fd, int stage)
+{
+	struct spawn_failure f = { stage, errno };
+
+	(void)!write(fd, &f, sizeof f);
+	_exit(127);
+}
+
+/* In the child: make FD become TARGET (or /dev/null if FD is -1). */
+static int
+child_fd(int fd, int target, int flags)
+{
+	if (fd == -1) {
+		fd = open("/dev/null", flags | O_CLOEXEC);
+		if (fd == -1)
+			return -1;
+	}
+	if (fd == target)
+		return fcntl(fd, F_SETFD, 0);
+	return dup2(fd, target) == -1 ? -1 : 0;
+}
+
+/* In the child: everything between fork and exec. Never returns. */
+static void __attribute__((noreturn))
+child(const struct spawn_opts *o, int report)
+{
+	sigset_t all;
+
+	if (setpgid(0, 0) == -1)
+		child_fail(report, STAGE_SETUP);
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, NULL) == -1)
+		child_fail(report, STAGE_SETUP);
+	if (child_fd(-1, STDIN_FILENO, O_RDONLY) == -1 ||
+	    child_fd(o->out_fd, STDOUT_FILENO, O_WRONLY) == -1 ||
+	    child_fd(o->err_fd, STDERR_FILENO, O_WRONLY) == -1)
+		child_fail(report, STAGE_SETUP);
+	if (o->dir != NULL && chdir(o->dir) == -1)
+		child_fail(report, STAGE_CHDIR);
+	if (o->gid != (gid_t)-1) {
+		if (o->user != NULL ? initgroups(o->user, o->gid) == -1 :
+		    setgroups(1, &o->gid) == -1)
+			child_fail(report, STAGE_GROUPS);
+		if (setgid(o->gid) == -1)
+			child_fail(report, STAGE_SETGID);
+	}
+	if (o->uid != (uid_t)-1 && setuid(o->uid) == -1)
+		child_fail(report, STAGE_SETUID);
+	environ = (char **)o->envp;
+	execvp(o->argv[0], o->argv);
+	child_fail(report, STAGE_EXEC);
+}
+
+/* Describe a failure the child reported. */
+static char *
+failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
+{
+	const char *e = strerror(f->errnum);
+
+	switch (f->stage) {
+	case STAGE_CHDIR:
+		return xasprintf("chdir %s: %s", o->dir, e);
+	case STAGE_GROUPS:
+		return xasprintf("setgroups: %s", e);
+	case STAGE_SETGID:
+		return xasprintf("setgid %ld: %s", (long)o->gid, e);
+	case STAGE_SETUID:
+		return xasprintf("setuid %ld: %s", (long)o->uid, e);
+	case STAGE_EXEC:
+		return xasprintf("exec %s: %s", o->argv[0], e);
+	default:
+		return xasprintf("preparing the process: %s", e);
+	}
+}
+
+/* Fork and exec as O says; see spawn.h. */
+pid_t
+spawn(const struct spawn_opts *o, char **err)
+{
+	struct spawn_failure f;
+	int report[2];
+	ssize_t n;
+	pid_t pid;
+
+	*err = NULL;
+	if (pipe2(report, O_CLOEXEC) == -1) {
+		*err = xasprintf("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid == -1) {
+		*err = xasprintf("fork: %s", strerror(errno));
+		close(report[0]);
+		close(report[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(report[0]);
+		child(o, report[1]);
+	}
+	close(report[1]);
+	/* Also set the group from here, so a signal can't race the child. */
+	(void)setpgid(pid, pid);
+	do
+		n = read(report[0], &f, sizeof f);
+	while (n == -1 && errno == EINTR);
+	close(report[0]);
+	if (n == (ssize_t)sizeof f)
+		*err = failure_message(o, &f);
+	else if (n != 0)
+		*err = xasprintf("exec %s: lost track of the child", o->argv[0]);
+	return pid;
+}

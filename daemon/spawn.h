@@ -1,0 +1,33 @@
+/*
+ * spawn.h: fork and exec of workers and scripts, in a process group of
+ * their own, with a clean signal state, and exec failures reported back.
+ */
+#ifndef ARBOR_SPAWN_H
+#define ARBOR_SPAWN_H
+
+#include <sys/types.h>
+#include <stdbool.h>
+
+struct spawn_opts {
+	char *const	*argv;
+	char *const	*envp;
+	const char	*dir;		/* working directory, NULL: keep */
+	const char	*user;		/* for initgroups, NULL: keep */
+	uid_t		 uid;		/* (uid_t)-1: keep */
+	gid_t		 gid;		/* (gid_t)-1: keep */
+	int		 out_fd;	/* becomes stdout, -1: /dev/null */
+	int		 err_fd;	/* becomes stderr, -1: /dev/null */
+};
+
+/*
+ * Start a process. Returns its pid, or -1 if fork failed. If the child
+ * could not get as far as exec (chdir, setuid, exec itself), *err says why
+ * ("exec ./x: No such file or directory") and the pid is still returned:
+ * that child exits at once and must be reaped like any other.
+ */
+pid_t	spawn(const struct spawn_opts *, char **err);
+
+/* A pipe whose read end is non-blocking; both ends close-on-exec. */
+int	spawn_pipe(int fds[2]);
+
+#endif

@@ -1,0 +1,1298 @@
+/*
+ * config.c: loads an arbor INI file into the plain spec tree of config.h.
+ *
+ * inih does the key = value splitting, but it reads through our own line
+ * reader (config_reader), because inih on its own cuts section names at 49
+ * characters, splits lines longer than its 200 byte buffer into phantom
+ * lines (shifting every later line number) and never tells the handler
+ * about syntax errors. The reader reads whole physical lines itself, counts
+ * them, and before inih sees a line it
+ *   - rejects over-long lines and lines that are not blank, a comment, a
+ *     section header, "key = value" or a continuation (handing inih an
+ *     empty line instead, so the numbering stays exact);
+ *   - registers section headers itself, at their line, and hands inih a
+ *     short alias "[#N]" that the handler maps back to section N;
+ *   - decides whether an indented line continues the previous key, by
+ *     inih's rule (any indented non-comment line after a key of the same
+ *     section, even one looking like "key = value" or "[section]"), so the
+ *     handler can tell a continuation from a duplicate key. Indented lines
+ *     after a rejected line are dropped with it.
+ *
+ * Every error is collected with its line; after the whole file is read the
+ * tree is validated and linked (parents, children in file order, inherited
+ * directory) and either the complete tree or all errors, sorted by line,
+ * are returned.
+ *
+ * Values are resolved here, once, so the daemon has nothing left to work
+ * out: a node's directory defaults to its parent supervisor's (the root's
+ * to the config file's directory), relative directory, socket and
+ * state_dir values are taken relative to the config file's directory.
+ * A node's env holds only its own env.NAME entries: the subtree inherits
+ * them at run time (tree_env), interleaved with each supervisor's setup
+ * output, so they are not merged here. user and group are looked up here:
+ * uid and gid are (uid_t)-1 and (gid_t)-1 when not to be changed; with
+ * only user, gid is the user's primary group; with only group, uid stays
+ * (uid_t)-1.
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+#define KIND_WORKER	0x1
+#define KIND_SUPER	0x2
+#define KIND_ARBOR	0x4
+#define KIND_NODE	(KIND_WORKER | KIND_SUPER)
+
+#define SUGGEST_MAX	2	/* edit distance for "did you mean" */
+
+enum section_kind { SECTION_BAD, SECTION_ARBOR, SECTION_NODE };
+
+/* A key already set in a section, to find duplicates. */
+struct keyline {
+	char	*key;
+	int	 line;
+};
+
+/* One section header of the file, good or bad, in file order. */
+struct section {
+	enum section_kind	 kind;
+	int			 line;
+	struct node_spec	*spec;		/* SECTION_NODE */
+	int			 duplicate;	/* spec is not part of the tree */
+	struct keyline		*keys;
+	size_t			 nkeys;
+	char			*command;	/* raw text, continuations joined */
+	char			*setup;
+	char			*cleanup;
+	char			*dir;		/* raw directory value */
+};
+
+/* An error message and its line, sorted before being reported. */
+struct loader_error {
+	int	 line;
+	size_t	 seq;
+	char	*msg;
+};
+
+/* Everything config_load needs while reading one file. */
+struct loader {
+	struct config		 *conf;
+	FILE			 *fp;
+	char			 *buf;		/* getline buffer */
+	size_t			  bufsz;
+	int			  lineno;	/* physical line just read */
+	int			  read_errno;
+	int			  cont;		/* this line continues a key */
+	int			  contable;	/* an indented line continues */
+	int			  accept_cont;	/* the last key takes them */
+	char			 *lastkey;
+	struct section		 *lastsec;
+	char			  alias[32];	/* "[#N]" handed to inih */
+	struct section		**sections;
+	size_t			  nsections;
+	int			  arbor_line;	/* line of [arbor], or 0 */
+	struct loader_error	 *errors;
+	size_t			  nerrors;
+};
+
+/* A key that may appear in a section, and what to do with its value. */
+struct keydef {
+	const char	*name;		/* "env." matches every env.NAME */
+	int		 kinds;
+	int		 multiline;	/* takes continuation lines */
+	int		(*set)(struct loader *, struct section *, const char *,
+			    const char *);
+};
+
+static int	set_command(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_directory(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_env(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_restart(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_shutdown(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_stop_signal(struct loader *, struct section *,
+		    const char *, const char *);
+static int	set_owner(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_strategy(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_intensity(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_positive_duration(struct loader *, struct section *,
+		    const char *, const char *);
+static int	set_arbor_path(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_event_format(struct loader *, struct section *,
+		    const char *, const char *);
+
+/* In the order "did you mean" prefers them when two are equally close. */
+static const struct keydef keydefs[] = {
+	{ "command",		KIND_WORKER,	1, set_command },
+	{ "directory",		KIND_NODE,	0, set_directory },
+	{ "env.",		KIND_NODE,	0, set_env },
+	{ "restart",		KIND_NODE,	0, set_restart },
+	{ "shutdown",		KIND_WORKER,	0, set_shutdown },
+	{ "stop_signal",	KIND_WORKER,	0, set_stop_signal },
+	{ "user",		KIND_WORKER,	0, set_owner },
+	{ "group",		KIND_WORKER,	0, set_owner },
+	{ "strategy",		KIND_SUPER,	0, set_strategy },
+	{ "intensity",		KIND_SUPER,	0, set_intensity },
+	{ "period",		KIND_SUPER,	0, set_positive_duration },
+	{ "setup",		KIND_SUPER,	1, set_command },
+	{ "cleanup",		KIND_SUPER,	1, set_command },
+	{ "setup_timeout",	KIND_SUPER,	0, set_positive_duration },
+	{ "cleanup_timeout",	KIND_SUPER,	0, set_positive_duration },
+	{ "socket",		KIND_ARBOR,	0, set_arbor_path },
+	{ "state_dir",		KIND_ARBOR,	0, set_arbor_path },
+	{ "event_format",	KIND_ARBOR,	0, set_event_format },
+};
+
+static const char *strategy_names[] = {
+	[STRATEGY_ONE_FOR_ONE] = "one_for_one",
+	[STRATEGY_ONE_FOR_ALL] = "one_for_all",
+	[STRATEGY_REST_FOR_ONE] = "rest_for_one",
+};
+
+static const char *restart_names[] = {
+	[RESTART_PERMANENT] = "permanent",
+	[RESTART_TRANSIENT] = "transient",
+	[RESTART_TEMPORARY] = "temporary",
+};
+
+static void	loader_error(struct loader *, int, const char *, ...)
+		    ARBOR_PRINTF(3, 4);
+
+/* The name of a strategy as written in the configuration. */
+const char *
+strategy_name(enum strategy s)
+{
+	if ((size_t)s >= sizeof strategy_names / sizeof strategy_names[0])
+		return "unknown";
+	return strategy_names[s];
+}
+
+/* The name of a restart policy as written in the configuration. */
+const char *
+restart_name(enum restart r)
+{
+	if ((size_t)r >= sizeof restart_names / sizeof restart_names[0])
+		return "unknown";
+	return restart_names[r];
+}
+
+/* Record an error at LINE. */
+static void
+loader_error(struct loader *ld, int line, const char *fmt, ...)
+{
+	struct loader_error *e;
+	va_list ap;
+
+	ld->errors = xreallocarray(ld->errors, ld->nerrors + 1,
+	    sizeof *ld->errors);
+	e = &ld->errors[ld->nerrors];
+	e->line = line;
+	e->seq = ld->nerrors++;
+	va_start(ap, fmt);
+	e->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* Order errors by line, then by the order they were found. */
+static int
+loader_error_cmp(const void *a, const void *b)
+{
+	const struct loader_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* "worker" or "supervisor". */
+static const char *
+kind_name(enum node_kind kind)
+{
+	return kind == NODE_WORKER ? "worker" : "supervisor";
+}
+
+/* Levenshtein distance between two short strings. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *prev, *cur, *t, d;
+
+	prev = xcalloc(lb + 1, sizeof *prev);
+	cur = xcalloc(lb + 1, sizeof *cur);
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			cur[j] = d;
+		}
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[lb];
+	free(prev);
+	free(cur);
+	return d;
+}
+
+/* The closest key of KINDS to KEY, as an allocated string, or NULL. */
+static char *
+key_suggest(const char *key, int kinds)
+{
+	const char *dot = strchr(key, '.');
+	char *best = NULL, *prefix;
+	size_t d, bestd = SUGGEST_MAX + 1;
+
+	for (size_t i = 0; i < sizeof keydefs / sizeof keydefs[0]; i++) {
+		if ((keydefs[i].kinds & kinds) == 0)
+			continue;
+		if (strcmp(keydefs[i].name, "env.") == 0) {
+			/* "evn.PATH": compare the part before the dot. */
+			if (dot == NULL || dot[1] == '\0')
+				continue;
+			prefix = xstrndup(key, dot - key);
+			d = edit_distance(prefix, "env");
+			free(prefix);
+			if (d < bestd && d < (size_t)(dot - key)) {
+				free(best);
+				best = xasprintf("env%s", dot);
+				bestd = d;
+			}
+			continue;
+		}
+		d = edit_distance(key, keydefs[i].name);
+		if (d < bestd && d < strlen(key)) {
+			free(best);
+			best = xstrdup(keydefs[i].name);
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+/* The definition of KEY in any kind of section, or NULL. */
+static const struct keydef *
+keydef_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof keydefs / sizeof keydefs[0]; i++) {
+		if (strcmp(keydefs[i].name, "env.") == 0) {
+			if (strncmp(key, "env.", 4) == 0)
+				return &keydefs[i];
+		} else if (strcmp(key, keydefs[i].name) == 0)
+			return &keydefs[i];
+	}
+	return NULL;
+}
+
+/*
+ * Join BASE and PATH (an absolute PATH stands alone) and tidy the result
+ * lexically: no empty or "." components, no trailing slash. ".." is kept;
+ * resolving it would need the file system. BASE is normally absolute.
+ */
+static char *
+path_resolve(const char *base, const char *path)
+{
+	char *joined, *out, *o;
+	const char *p, *end;
+	size_t len;
+
+	if (*path == '/')
+		joined = xstrdup(path);
+	else
+		joined = xasprintf("%s/%s", base, path);
+	o = out = xmalloc(strlen(joined) + 2);
+	for (p = joined; *p != '\0'; p = end) {
+		while (*p == '/')
+			p++;
+		if ((end = strchr(p, '/')) == NULL)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		if (len == 0 || (len == 1 && *p == '.'))
+			continue;
+		if (o != out || *joined == '/')
+			*o++ = '/';
+		memcpy(o, p, len);
+		o += len;
+	}
+	if (o == out)
+		*o++ = *joined == '/' ? '/' : '.';
+	*o = '\0';
+	free(joined);
+	return out;
+}
+
+/*
+ * The absolute directory holding FILE (which was just opened, so realpath
+ * normally works), or NULL if even the current directory is unknown.
+ */
+static char *
+config_dir(const char *file)
+{
+	char *copy = xstrdup(file), *cwd, *dir, *real;
+
+	dir = dirname(copy);
+	if ((real = realpath(dir, NULL)) != NULL)
+		dir = real;
+	else if (*dir == '/')
+		dir = path_resolve("/", dir);
+	else if ((cwd = getcwd(NULL, 0)) == NULL)
+		dir = NULL;
+	else {
+		dir = path_resolve(cwd, dir);
+		free(cwd);
+	}
+	free(copy);
+	return dir;
+}
+
+/* Allocate a node with every default of the configuration format. */
+static struct node_spec *
+spec_new(struct loader *ld, enum node_kind kind, const char *path)
+{
+	struct node_spec *n = xcalloc(1, sizeof *n);
+	const char *slash;
+
+	n->kind = kind;
+	n->path = xstrdup(path);
+	slash = strrchr(n->path, '/');
+	n->name = slash != NULL ? slash + 1 : n->path;
+	n->file = ld->conf->file;
+	n->line = ld->lineno;
+	n->restart = RESTART_PERMANENT;
+	n->shutdown = SHUTDOWN_TIMEOUT;
+	n->shutdown_ms = 5000;
+	n->stop_signal = SIGTERM;
+	n->uid = (uid_t)-1;
+	n->gid = (gid_t)-1;
+	n->strategy = STRATEGY_ONE_FOR_ONE;
+	n->intensity = 1;
+	n->period_ms = 5000;
+	n->setup_timeout_ms = 30000;
+	n->cleanup_timeout_ms = 30000;
+	return n;
+}
+
+/* Free one node and everything it owns (not its children). */
+static void
+spec_free(struct node_spec *n)
+{
+	if (n == NULL)
+		return;
+	free(n->path);
+	free(n->children);
+	free(n->directory);
+	strv_free(&n->env);
+	strv_free(&n->argv);
+	free(n->user);
+	free(n->group);
+	strv_free(&n->setup);
+	strv_free(&n->cleanup);
+	free(n);
+}
+
+/* Is every component of PATH a valid node name? Reports the first fault. */
+static int
+path_valid(struct loader *ld, const char *path)
+{
+	const char *p = path, *end;
+	size_t len;
+
+	if (*path == '\0') {
+		loader_error(ld, ld->lineno, "empty node path");
+		return 0;
+	}
+	for (;;) {
+		end = strchr(p, '/');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (len == 0) {
+			loader_error(ld, ld->lineno,
+			    "empty node name in path '%s'", path);
+			return 0;
+		}
+		if (len > CONF_MAX_NAME) {
+			loader_error(ld, ld->lineno, "node name '%.*s' is too "
+			    "long (%zu characters, at most %d)", (int)len, p,
+			    len, CONF_MAX_NAME);
+			return 0;
+		}
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.')) {
+			loader_error(ld, ld->lineno,
+			    "node name '%.*s' is not allowed", (int)len, p);
+			return 0;
+		}
+		for (size_t i = 0; i < len; i++) {
+			if ((p[i] >= 'a' && p[i] <= 'z') ||
+			    (p[i] >= 'A' && p[i] <= 'Z') ||
+			    (p[i] >= '0' && p[i] <= '9') || p[i] == '.' ||
+			    p[i] == '_' || p[i] == '-')
+				continue;
+			loader_error(ld, ld->lineno, "invalid character '%c' "
+			    "in node name '%.*s' (use letters, digits, '.', "
+			    "'_' and '-')", p[i], (int)len, p);
+			return 0;
+		}
+		if (end == NULL)
+			return 1;
+		p = end + 1;
+	}
+}
+
+/* The first good, non-duplicate node section for PATH, or NULL. */
+static struct section *
+section_find(struct loader *ld, const char *path, size_t len)
+{
+	struct section *sec;
+
+	for (size_t i = 0; i < ld->nsections; i++) {
+		sec = ld->sections[i];
+		if (sec->kind == SECTION_NODE && !sec->duplicate &&
+		    strlen(sec->spec->path) == len &&
+		    strncmp(sec->spec->path, path, len) == 0)
+			return sec;
+	}
+	return NULL;
+}
+
+/* Add a section at the current line, bad until proven good. */
+static struct section *
+section_new(struct loader *ld)
+{
+	struct section *sec = xcalloc(1, sizeof *sec);
+
+	sec->kind = SECTION_BAD;
+	sec->line = ld->lineno;
+	ld->sections = xreallocarray(ld->sections, ld->nsections + 1,
+	    sizeof *ld->sections);
+	ld->sections[ld->nsections++] = sec;
+	return sec;
+}
+
+/* Register the section header NAME found at the current line. */
+static void
+section_open(struct loader *ld, const char *name)
+{
+	struct section *sec = section_new(ld), *first;
+	enum node_kind kind;
+	const char *path;
+	size_t len = strlen(name);
+
+	if (len > CONF_MAX_SECTION) {
+		loader_error(ld, ld->lineno, "section name too long "
+		    "(%zu characters, at most %d)", len, CONF_MAX_SECTION);
+		return;
+	}
+	if (strcmp(name, "arbor") == 0) {
+		if (ld->arbor_line != 0) {
+			loader_error(ld, ld->lineno, "duplicate section "
+			    "[arbor] (first declared at line %d)",
+			    ld->arbor_line);
+			return;
+		}
+		ld->arbor_line = ld->lineno;
+		sec->kind = SECTION_ARBOR;
+		return;
+	}
+	if (strncmp(name, "supervisor:", 11) == 0) {
+		kind = NODE_SUPERVISOR;
+		path = name + 11;
+	} else if (strncmp(name, "worker:", 7) == 0) {
+		kind = NODE_WORKER;
+		path = name + 7;
+	} else {
+		loader_error(ld, ld->lineno, "unknown section '%s' (expected "
+		    "[arbor], [supervisor:PATH] or [worker:PATH])", name);
+		return;
+	}
+	if (!path_valid(ld, path))
+		return;
+	if ((first = section_find(ld, path, strlen(path))) != NULL) {
+		loader_error(ld, ld->lineno, "duplicate node '%s' (first "
+		    "declared at line %d)", path, first->line);
+		sec->duplicate = 1;
+	}
+	sec->kind = SECTION_NODE;
+	sec->spec = spec_new(ld, kind, path);
+}
+
+/* Free a section and whatever it owns. */
+static void
+section_free(struct section *sec)
+{
+	for (size_t i = 0; i < sec->nkeys; i++)
+		free(sec->keys[i].key);
+	free(sec->keys);
+	free(sec->command);
+	free(sec->setup);
+	free(sec->cleanup);
+	free(sec->dir);
+	if (sec->duplicate)
+		spec_free(sec->spec);
+	free(sec);
+}
+
+/* The line KEY was set at in SEC, or 0. */
+static int
+section_key_line(const struct section *sec, const char *key)
+{
+	for (size_t i = 0; i < sec->nkeys; i++)
+		if (strcmp(sec->keys[i].key, key) == 0)
+			return sec->keys[i].line;
+	return 0;
+}
+
+/* Remember that KEY was set in SEC at LINE. */
+static void
+section_key_add(struct section *sec, const char *key, int line)
+{
+	sec->keys = xreallocarray(sec->keys, sec->nkeys + 1,
+	    sizeof *sec->keys);
+	sec->keys[sec->nkeys].key = xstrdup(key);
+	sec->keys[sec->nkeys].line = line;
+	sec->nkeys++;
+}
+
+/* The KIND_* bit of a good section. */
+static int
+section_kindbit(const struct section *sec)
+{
+	if (sec->kind == SECTION_ARBOR)
+		return KIND_ARBOR;
+	return sec->spec->kind == NODE_WORKER ? KIND_WORKER : KIND_SUPER;
+}
+
+/* Where the raw text of a command-line key is kept. */
+static char **
+section_command(struct section *sec, const char *key)
+{
+	if (strcmp(key, "command") == 0)
+		return &sec->command;
+	if (strcmp(key, "setup") == 0)
+		return &sec->setup;
+	return &sec->cleanup;
+}
+
+/* command, setup, cleanup: keep the text; it is split once complete. */
+static int
+set_command(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	char **raw = section_command(sec, key);
+
+	(void)ld;
+	free(*raw);
+	*raw = xstrdup(value);
+	return 0;
+}
+
+/* Reject an empty value; return -1 if it was. */
+static int
+value_empty(struct loader *ld, const char *key, const char *value)
+{
+	if (*value != '\0')
+		return 0;
+	loader_error(ld, ld->lineno, "empty value for '%s'", key);
+	return -1;
+}
+
+/* directory: kept raw, resolved against the config directory later. */
+static int
+set_directory(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	free(sec->dir);
+	sec->dir = xstrdup(value);
+	return 0;
+}
+
+/* env.NAME = value. */
+static int
+set_env(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	const char *name = key + 4;
+
+	if (!env_name_valid(name, strlen(name))) {
+		loader_error(ld, ld->lineno, "invalid environment variable "
+		    "name '%s' in '%s'", name, key);
+		return -1;
+	}
+	env_set(&sec->spec->env, name, value);
+	return 0;
+}
+
+/* restart = permanent | transient | temporary. */
+static int
+set_restart(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	for (size_t i = 0; i < sizeof restart_names / sizeof restart_names[0];
+	    i++) {
+		if (strcmp(value, restart_names[i]) == 0) {
+			sec->spec->restart = (enum restart)i;
+			return 0;
+		}
+	}
+	loader_error(ld, ld->lineno, "invalid %s '%s' (expected permanent, "
+	    "transient or temporary)", key, value);
+	return -1;
+}
+
+/* shutdown = duration | infinity | brutal_kill. */
+static int
+set_shutdown(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	struct node_spec *n = sec->spec;
+	int64_t ms;
+
+	if (strcmp(value, "infinity") == 0) {
+		n->shutdown = SHUTDOWN_INFINITY;
+		n->shutdown_ms = 0;
+	} else if (strcmp(value, "brutal_kill") == 0) {
+		n->shutdown = SHUTDOWN_BRUTAL_KILL;
+		n->shutdown_ms = 0;
+	} else if (duration_parse(value, &ms) == 0) {
+		n->shutdown = SHUTDOWN_TIMEOUT;
+		n->shutdown_ms = ms;
+	} else {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
+		    "duration such as 5s, infinity or brutal_kill)", key,
+		    value);
+		return -1;
+	}
+	return 0;
+}
+
+/* stop_signal = TERM | SIGTERM | 15. */
+static int
+set_stop_signal(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	int sig;
+
+	if ((sig = signal_parse(value)) == -1) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
+		    "signal name such as TERM or a number)", key, value);
+		return -1;
+	}
+	sec->spec->stop_signal = sig;
+	return 0;
+}
+
+/* user, group: names, looked up once the whole section is known. */
+static int
+set_owner(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	char **field = strcmp(key, "user") == 0 ? &sec->spec->user :
+	    &sec->spec->group;
+
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	free(*field);
+	*field = xstrdup(value);
+	return 0;
+}
+
+/* strategy = one_for_one | one_for_all | rest_for_one. */
+static int
+set_strategy(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	for (size_t i = 0;
+	    i < sizeof strategy_names / sizeof strategy_names[0]; i++) {
+		if (strcmp(value, strategy_names[i]) == 0) {
+			sec->spec->strategy = (enum strategy)i;
+			return 0;
+		}
+	}
+	loader_error(ld, ld->lineno, "invalid %s '%s' (expected one_for_one, "
+	    "one_for_all or rest_for_one)", key, value);
+	return -1;
+}
+
+/* intensity = an integer >= 0. */
+static int
+set_intensity(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	int64_t v = 0;
+	const char *p;
+
+	for (p = value; *p >= '0' && *p <= '9' && v <= INT_MAX; p++)
+		v = v * 10 + (*p - '0');
+	if (p == value || *p != '\0' || v > INT_MAX) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
+		    "integer >= 0)", key, value);
+		return -1;
+	}
+	sec->spec->intensity = (int)v;
+	return 0;
+}
+
+/* period, setup_timeout, cleanup_timeout: a duration > 0. */
+static int
+set_positive_duration(struct loader *ld, struct section *sec,
+    const char *key, const char *value)
+{
+	struct node_spec *n = sec->spec;
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1 || ms == 0) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
+		    "duration > 0 such as 5s, 250ms or 1.5m)", key, value);
+		return -1;
+	}
+	if (strcmp(key, "period") == 0)
+		n->period_ms = ms;
+	else if (strcmp(key, "setup_timeout") == 0)
+		n->setup_timeout_ms = ms;
+	else
+		n->cleanup_timeout_ms = ms;
+	return 0;
+}
+
+/* socket, state_dir: paths, relative ones to the config directory. */
+static int
+set_arbor_path(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	char **field = strcmp(key, "socket") == 0 ? &ld->conf->socket :
+	    &ld->conf->state_dir;
+
+	(void)sec;
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	free(*field);
+	*field = path_resolve(ld->conf->dir, value);
+	return 0;
+}
+
+/* event_format = text | json. */
+static int
+set_event_format(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	(void)sec;
+	if (strcmp(value, "text") == 0)
+		ld->conf->event_format = EVENT_FORMAT_TEXT;
+	else if (strcmp(value, "json") == 0)
+		ld->conf->event_format = EVENT_FORMAT_JSON;
+	else {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected text "
+		    "or json)", key, value);
+		return -1;
+	}
+	return 0;
+}
+
+/* Report KEY, which SEC does not take, as helpfully as possible. */
+static void
+key_unknown(struct loader *ld, struct section *sec, const char *key)
+{
+	const struct keydef *kd = keydef_find(key);
+	int kinds = section_kindbit(sec);
+	char *where, *hint;
+
+	if (sec->kind == SECTION_NODE && kd != NULL) {
+		loader_error(ld, ld->lineno, "'%s' is %s key; '%s' is a %s",
+		    key, (kd->kinds & KIND_ARBOR) ? "an [arbor]" :
+		    (kd->kinds & KIND_WORKER) ? "a worker" : "a supervisor",
+		    sec->spec->path, kind_name(sec->spec->kind));
+		return;
+	}
+	if (sec->kind == SECTION_ARBOR)
+		where = xstrdup("[arbor]");
+	else
+		where = xasprintf("%s '%s'", kind_name(sec->spec->kind),
+		    sec->spec->path);
+	if ((hint = key_suggest(key, kinds)) != NULL)
+		loader_error(ld, ld->lineno, "unknown key '%s' in %s (did "
+		    "you mean '%s'?)", key, where, hint);
+	else if (sec->kind == SECTION_ARBOR)
+		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
+		    "(expected socket, state_dir or event_format)", key,
+		    where);
+	else
+		loader_error(ld, ld->lineno, "unknown key '%s' in %s", key,
+		    where);
+	free(hint);
+	free(where);
+}
+
+/* An indented line continuing the last key: append it with a space. */
+static void
+key_continue(struct loader *ld, const char *value)
+{
+	const struct keydef *kd = keydef_find(ld->lastkey);
+	char **raw, *s;
+
+	if (kd == NULL || !kd->multiline) {
+		loader_error(ld, ld->lineno, "key '%s' does not take "
+		    "continuation lines", ld->lastkey);
+		ld->accept_cont = 0;
+		return;
+	}
+	raw = section_command(ld->lastsec, ld->lastkey);
+	s = xasprintf("%s%s%s", *raw, **raw != '\0' ? " " : "", value);
+	free(*raw);
+	*raw = s;
+}
+
+/* inih's handler: one key = value of section "#N", or a continuation. */
+static int
+config_handler(void *user, const char *section, const char *key,
+    const char *value)
+{
+	struct loader *ld = user;
+	const struct keydef *kd;
+	struct section *sec;
+	int first;
+
+	if (key == NULL || value == NULL)
+		return 1;
+	if (ld->cont) {
+		if (ld->accept_cont)
+			key_continue(ld, value);
+		return 1;
+	}
+	ld->accept_cont = 0;
+	free(ld->lastkey);
+	ld->lastkey = xstrdup(key);
+	if (section[0] != '#') {
+		loader_error(ld, ld->lineno, "key '%s' is outside any "
+		    "section", key);
+		return 1;
+	}
+	sec = ld->sections[strtoul(section + 1, NULL, 10)];
+	ld->lastsec = sec;
+	if (sec->kind == SECTION_BAD)
+		return 1;
+	kd = keydef_find(key);
+	if (kd == NULL || (kd->kinds & section_kindbit(sec)) == 0) {
+		key_unknown(ld, sec, key);
+		return 1;
+	}
+	if ((first = section_key_line(sec, key)) != 0) {
+		if (sec->kind == SECTION_ARBOR)
+			loader_error(ld, ld->lineno, "duplicate key '%s' in "
+			    "[arbor] (first set at line %d)", key, first);
+		else
+			loader_error(ld, ld->lineno, "duplicate key '%s' in "
+			    "%s '%s' (first set at line %d)", key,
+			    kind_name(sec->spec->kind), sec->spec->path, first);
+		return 1;
+	}
+	section_key_add(sec, key, ld->lineno);
+	if (kd->set(ld, sec, key, value) == 0)
+		ld->accept_cont = 1;
+	return 1;
+}
+
+/* inih's scan for CHARS, stopping at an inline " ;" comment. */
+static char *
+find_chars_or_comment(char *s, const char *chars)
+{
+	int was_space = 0;
+
+	while (*s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) &&
+	    !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+/* A section header at P: register it and return the alias for inih. */
+static const char *
+config_section_line(struct loader *ld, char *p)
+{
+	char *name = p + 1, *end = strchr(name, ']'), *q;
+
+	ld->contable = 0;
+	ld->accept_cont = 0;
+	if (end == NULL) {
+		/* Its keys are ignored rather than given to the last one. */
+		loader_error(ld, ld->lineno, "section header without ']'");
+		section_new(ld);
+	} else {
+		for (q = end + 1; isspace((unsigned char)*q); q++)
+			;
+		if (*q != '\0' && *q != ';' && *q != '#')
+			loader_error(ld, ld->lineno, "unexpected text after "
+			    "section header: '%s'", q);
+		while (isspace((unsigned char)*name))
+			name++;
+		while (end > name && isspace((unsigned char)end[-1]))
+			end--;
+		*end = '\0';
+		section_open(ld, name);
+	}
+	snprintf(ld->alias, sizeof ld->alias, "[#%zu]", ld->nsections - 1);
+	return ld->alias;
+}
+
+/* Check one physical line and choose what inih gets to see of it. */
+static const char *
+config_line(struct loader *ld, char *line, size_t len, size_t max)
+{
+	char *p, *sep;
+
+	for (p = line; isspace((unsigned char)*p); p++)
+		;
+	if (strlen(line) != len || len > max) {
+		if (strlen(line) != len)
+			loader_error(ld, ld->lineno,
+			    "line contains a NUL byte");
+		else
+			loader_error(ld, ld->lineno, "line too long (%zu "
+			    "characters, at most %zu); split it with indented "
+			    "continuation lines", len, max);
+		ld->accept_cont = 0;
+		if (*p != '[' || (p > line && ld->contable)) {
+			/* Lines continuing this one are ignored with it. */
+			ld->contable = 1;
+			return "";
+		}
+		/* A broken header: keep its keys out of the last section. */
+		section_new(ld);
+		ld->contable = 0;
+		snprintf(ld->alias, sizeof ld->alias, "[#%zu]",
+		    ld->nsections - 1);
+		return ld->alias;
+	}
+	if (*p == '\0' || *p == ';' || *p == '#')
+		return "";
+	if (p > line && ld->contable) {
+		/* inih would call the handler again with the last key. */
+		if (!ld->accept_cont)
+			return "";
+		*find_chars_or_comment(p, NULL) = '\0';
+		ld->cont = 1;
+		return line;
+	}
+	if (*p == '[')
+		return config_section_line(ld, p);
+	sep = find_chars_or_comment(p, "=:");
+	if (*sep != '=' && *sep != ':') {
+		loader_error(ld, ld->lineno, "syntax error: expected "
+		    "'key = value', '[section]' or a comment");
+		ld->accept_cont = 0;
+		ld->contable = 1;
+		return "";
+	}
+	if (sep == p) {
+		loader_error(ld, ld->lineno, "missing key name before '%c'",
+		    *sep);
+		ld->accept_cont = 0;
+		ld->contable = 1;
+		return "";
+	}
+	ld->contable = 1;
+	return line;
+}
+
+/* inih's reader: hand over the next physical line, checked and mapped. */
+static char *
+config_reader(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	const char *out;
+	ssize_t n;
+	char *line;
+	size_t len;
+
+	ld->cont = 0;
+	if (num < 2)
+		return NULL;
+	errno = 0;
+	if ((n = getline(&ld->buf, &ld->bufsz, ld->fp)) == -1) {
+		if (ferror(ld->fp))
+			ld->read_errno = errno != 0 ? errno : EIO;
+		return NULL;
+	}
+	ld->lineno++;
+	line = ld->buf;
+	len = (size_t)n;
+	if (len > 0 && line[len - 1] == '\n')
+		line[--len] = '\0';
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (ld->lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
+	out = config_line(ld, line, len, (size_t)num - 1);
+	len = strlen(out);
+	memmove(str, out, len + 1);
+	return str;
+}
+
+/* Split a command-line key's text into V, reporting errors at its line. */
+static void
+finish_command(struct loader *ld, struct section *sec, const char *key,
+    const char *raw, struct strv *v)
+{
+	char *err;
+
+	if (raw == NULL)
+		return;
+	if (argv_split(raw, v, &err) == -1) {
+		loader_error(ld, section_key_line(sec, key), "invalid %s: %s",
+		    key, err);
+		free(err);
+	}
+}
+
+/* Look up user and group names; the user's group unless one is given. */
+static void
+finish_owner(struct loader *ld, struct section *sec)
+{
+	struct node_spec *n = sec->spec;
+	struct passwd *pw;
+	struct group *gr;
+
+	if (n->user != NULL) {
+		if ((pw = getpwnam(n->user)) == NULL)
+			loader_error(ld, section_key_line(sec, "user"),
+			    "unknown user '%s'", n->user);
+		else {
+			n->uid = pw->pw_uid;
+			n->gid = pw->pw_gid;
+		}
+	}
+	if (n->group != NULL) {
+		if ((gr = getgrnam(n->group)) == NULL)
+			loader_error(ld, section_key_line(sec, "group"),
+			    "unknown group '%s'", n->group);
+		else
+			n->gid = gr->gr_gid;
+	}
+}
+
+/* Complete one node section: commands, owner, explicit directory. */
+static void
+finish_section(struct loader *ld, struct section *sec)
+{
+	struct node_spec *n = sec->spec;
+
+	if (n->kind == NODE_WORKER && sec->command == NULL)
+		loader_error(ld, sec->line, "worker '%s' has no command",
+		    n->path);
+	finish_command(ld, sec, "command", sec->command, &n->argv);
+	finish_command(ld, sec, "setup", sec->setup, &n->setup);
+	finish_command(ld, sec, "cleanup", sec->cleanup, &n->cleanup);
+	finish_owner(ld, sec);
+	if (sec->dir != NULL)
+		n->directory = path_resolve(ld->conf->dir, sec->dir);
+}
+
+/* Append CHILD to its parent's children. */
+static void
+node_adopt(struct node_spec *parent, struct node_spec *child)
+{
+	parent->children = xreallocarray(parent->children,
+	    parent->nchildren + 1, sizeof *parent->children);
+	parent->children[parent->nchildren++] = child;
+	child->parent = parent;
+}
+
+/* Find the root and every node's parent; link children in file order. */
+static void
+finish_tree(struct loader *ld)
+{
+	struct config *conf = ld->conf;
+	struct node_spec *n;
+	struct section *psec;
+	const char *slash;
+
+	for (size_t i = 0; i < conf->nnodes; i++) {
+		n = conf->nodes[i];
+		if ((slash = strrchr(n->path, '/')) == NULL) {
+			if (n->kind == NODE_WORKER)
+				loader_error(ld, n->line, "worker '%s' needs "
+				    "a parent supervisor", n->path);
+			else if (conf->root != NULL)
+				loader_error(ld, n->line, "second root "
+				    "supervisor '%s' (the root is '%s', line "
+				    "%d)", n->path, conf->root->path,
+				    conf->root->line);
+			else
+				conf->root = n;
+			continue;
+		}
+		psec = section_find(ld, n->path, (size_t)(slash - n->path));
+		if (psec == NULL)
+			loader_error(ld, n->line, "parent '%.*s' of '%s' is "
+			    "not a declared supervisor",
+			    (int)(slash - n->path), n->path, n->path);
+		else if (psec->spec->kind == NODE_WORKER)
+			loader_error(ld, n->line, "parent '%s' of '%s' is a "
+			    "worker, not a supervisor", psec->spec->path,
+			    n->path);
+		else
+			node_adopt(psec->spec, n);
+	}
+	if (conf->root == NULL)
+		loader_error(ld, 1, "no root supervisor");
+}
+
+/* Give N and its subtree their parent's directory unless they set one. */
+static void
+node_inherit(struct node_spec *n, const char *dir)
+{
+	if (n->directory == NULL)
+		n->directory = xstrdup(dir);
+	for (size_t i = 0; i < n->nchildren; i++)
+		node_inherit(n->children[i], n->directory);
+}
+
+/*
+ * Everything after the last line: collect the nodes and, if the file was
+ * read to its end (CHECK), validate and link the tree.
+ */
+static void
+config_finish(struct loader *ld, int check)
+{
+	struct config *conf = ld->conf;
+	struct section *sec;
+
+	for (size_t i = 0; i < ld->nsections; i++) {
+		sec = ld->sections[i];
+		if (sec->kind != SECTION_NODE || sec->duplicate)
+			continue;
+		if (check)
+			finish_section(ld, sec);
+		conf->nodes = xreallocarray(conf->nodes, conf->nnodes + 1,
+		    sizeof *conf->nodes);
+		conf->nodes[conf->nnodes++] = sec->spec;
+	}
+	if (!check)
+		return;
+	finish_tree(ld);
+	if (conf->root != NULL)
+		node_inherit(conf->root, conf->dir);
+}
+
+/* Hand the sorted errors to ERRS and free the loader's own memory. */
+static void
+loader_done(struct loader *ld, struct errlist *errs)
+{
+	struct loader_error *e;
+
+	if (ld->nerrors > 1)
+		qsort(ld->errors, ld->nerrors, sizeof *ld->errors,
+		    loader_error_cmp);
+	for (size_t i = 0; i < ld->nerrors; i++) {
+		e = &ld->errors[i];
+		if (errs != NULL)
+			errlist_add(errs, ld->conf->file, e->line, "%s",
+			    e->msg);
+		free(e->msg);
+	}
+	free(ld->errors);
+	for (size_t i = 0; i < ld->nsections; i++)
+		section_free(ld->sections[i]);
+	free(ld->sections);
+	free(ld->lastkey);
+	free(ld->buf);
+}
+
+/* Load and validate FILE; on error return NULL and fill ERRS. */
+struct config *
+config_load(const char *file, struct errlist *errs)
+{
+	struct loader ld;
+	struct config *conf;
+	int failed;
+
+	memset(&ld, 0, sizeof ld);
+	if ((ld.fp = fopen(file, "r")) == NULL) {
+		if (errs != NULL)
+			errlist_add(errs, file, 0, "cannot open: %s",
+			    strerror(errno));
+		return NULL;
+	}
+	conf = xcalloc(1, sizeof *conf);
+	conf->file = xstrdup(file);
+	conf->event_format = EVENT_FORMAT_TEXT;
+	ld.conf = conf;
+	if ((conf->dir = config_dir(file)) == NULL) {
+		loader_error(&ld, 0, "cannot find the current directory: %s",
+		    strerror(errno));
+		conf->dir = xstrdup(".");
+	}
+
+	if (ini_parse_stream(config_reader, &ld, config_handler, &ld) == -2)
+		loader_error(&ld, 0, "out of memory");
+	fclose(ld.fp);
+	if (ld.read_errno != 0)
+		loader_error(&ld, 0, "cannot read: %s",
+		    strerror(ld.read_errno));
+	config_finish(&ld, ld.read_errno == 0);
+
+	failed = ld.nerrors != 0;
+	loader_done(&ld, errs);
+	if (failed) {
+		config_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+/* Free a configuration and every node in it. */
+void
+config_free(struct config *conf)
+{
+	if (conf == NULL)
+		return;
+	for (size_t i = 0; i < conf->nnodes; i++)
+		spec_free(conf->nodes[i]);
+	free(conf->nodes);
+	free(conf->file);
+	free(conf->dir);
+	free(conf->socket);
+	free(conf->state_dir);
+	free(conf);
+}
+
+/* The node at PATH ("root/x"), or NULL. */
+struct node_spec *
+config_find(const struct config *conf, const char *path)
+{
+	for (size_t i = 0; i < conf->nnodes; i++)
+		if (strcmp(conf->nodes[i]->path, path) == 0)
+			return conf->nodes[i];
+	return NULL;
+}

@@ -1,0 +1,91 @@
+/*
+ * config.h: the configuration as a plain spec tree. config_load() reads an
+ * INI file through inih, validates every section and key, and returns either
+ * a complete tree or the full list of "FILE:LINE: message" errors. Loading
+ * has no side effects: nothing is created, started or changed.
+ */
+#ifndef ARBOR_CONFIG_H
+#define ARBOR_CONFIG_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define CONF_DEFAULT_FILE	"/etc/arbor/arbor.ini"
+#define CONF_MAX_SECTION	128	/* characters in a section name */
+#define CONF_MAX_NAME		64	/* characters in one node name */
+
+enum node_kind { NODE_SUPERVISOR, NODE_WORKER };
+enum strategy { STRATEGY_ONE_FOR_ONE, STRATEGY_ONE_FOR_ALL,
+    STRATEGY_REST_FOR_ONE };
+enum restart { RESTART_PERMANENT, RESTART_TRANSIENT, RESTART_TEMPORARY };
+enum shutdown { SHUTDOWN_TIMEOUT, SHUTDOWN_BRUTAL_KILL, SHUTDOWN_INFINITY };
+enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
+
+struct node_spec {
+	enum node_kind		 kind;
+	char			*path;		/* "root/producer-consumer" */
+	const char		*name;		/* last component of path */
+	const char		*file;		/* file and line of the section */
+	int			 line;
+	struct node_spec	*parent;
+	struct node_spec	**children;	/* in file order */
+	size_t			 nchildren;
+
+	/* both kinds */
+	enum restart		 restart;	/* default permanent */
+	char			*directory;	/* absolute; default config dir */
+	struct strv		 env;		/* env.NAME = value, "NAME=value" */
+
+	/* workers */
+	struct strv		 argv;		/* command */
+	enum shutdown		 shutdown;	/* default timeout of 5s */
+	int64_t			 shutdown_ms;
+	int			 stop_signal;	/* default SIGTERM */
+	char			*user;		/* NULL: don't change */
+	char			*group;
+	uid_t			 uid;
+	gid_t			 gid;		/* valid if user or group set */
+
+	/* supervisors */
+	enum strategy		 strategy;	/* default one_for_one */
+	int			 intensity;	/* default 1 */
+	int64_t			 period_ms;	/* default 5s */
+	struct strv		 setup;		/* argv, n == 0 if none */
+	struct strv		 cleanup;
+	int64_t			 setup_timeout_ms;	/* default 30s */
+	int64_t			 cleanup_timeout_ms;
+};
+
+struct config {
+	char			*file;		/* as given */
+	char			*dir;		/* absolute directory of file */
+	char			*socket;	/* NULL if not set */
+	char			*state_dir;	/* NULL if not set */
+	enum event_format	 event_format;
+	struct node_spec	**nodes;	/* in file order */
+	size_t			 nnodes;
+	struct node_spec	*root;
+};
+
+/* Load and validate FILE; on error return NULL and fill ERRS. */
+struct config	*config_load(const char *file, struct errlist *errs);
+void		 config_free(struct config *);
+struct node_spec *config_find(const struct config *, const char *path);
+
+const char	*strategy_name(enum strategy);
+const char	*restart_name(enum restart);
+
+/* duration.c: "250ms", "5s", "2m", "1h", "1.5s"; a bare number is seconds. */
+int		 duration_parse(const char *, int64_t *ms);
+char		*duration_format(int64_t ms, char *buf, size_t len);
+
+/* argv.c: split a command line with sh-like quoting, no expansion. */
+int		 argv_split(const char *, struct strv *, char **err);
+
+/* signame.c: "TERM", "SIGTERM", "15" -> 15; 15 -> "SIGTERM". */
+int		 signal_parse(const char *);
+const char	*signal_name(int);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * event.h: event records (one per state change in the tree) and their two
+ * printed forms, a line for people and a JSON object per line for programs.
+ */
+#ifndef ARBOR_EVENT_H
+#define ARBOR_EVENT_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+#include "config.h"
+
+enum event_type {
+	EV_PROCESS_STARTED,
+	EV_PROCESS_START_FAILED,
+	EV_PROCESS_FAILED,
+	EV_PROCESS_TERMINATED,
+	EV_PROCESS_COMPLETED,
+};
+
+struct event {
+	int64_t		 ts_ms;		/* wall clock, ms since the epoch */
+	enum event_type	 type;
+	enum node_kind	 kind;
+	char		*path;
+	pid_t		 pid;		/* 0 if none */
+	int		 exit;		/* exit status if has_exit */
+	int		 has_exit;
+	int		 signal;	/* terminating signal, 0 if none */
+	char		*error;		/* NULL if none */
+};
+
+const char	*event_type_name(enum event_type);
+void		 event_free(struct event *);
+void		 event_copy(struct event *dst, const struct event *src);
+
+/* Format one line (with the trailing newline); the caller frees it. */
+char		*event_format(const struct event *, enum event_format);
+/* Exit reason of a wait status plus the process's last stderr line. */
+char		*exit_reason(int wstatus, const char *lastline);
+
+#endif

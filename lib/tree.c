@@ -1,0 +1,715 @@
+/*
+ * tree.c: the supervision state machine. Every rule of supervision lives
+ * here: supervisors run setup, start children left to right one at a time,
+ * stop them right to left one at a time and run cleanup; a child that goes
+ * down by itself is restarted by its restart policy and its parent's
+ * strategy, each restart counted against the parent's intensity; a parent
+ * whose intensity is exceeded stops its subtree and fails to its own parent.
+ *
+ * A supervisor's work is reconciled by sup_advance(): its children carry
+ * start_pending / stop_pending marks set by the strategy, and advance issues
+ * the next single step (stop the rightmost marked child, else start the
+ * leftmost marked one), so strategies only decide what, never how or when.
+ * Inputs come from the daemon with the current monotonic time; outputs are
+ * queued actions. Semantics follow OTP's supervisor.erl; differences are
+ * noted where they occur.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tree.h"
+#include "util.h"
+
+static void	start_node(struct tree *, struct node *, int64_t);
+static void	stop_node(struct tree *, struct node *, int64_t);
+static void	sup_advance(struct tree *, struct node *, int64_t);
+static void	sup_begin_stop(struct tree *, struct node *, char *, int64_t);
+static void	child_stopped(struct tree *, struct node *, int64_t);
+static void	child_down(struct tree *, struct node *, bool, const char *,
+		    int64_t);
+
+/* Queue an action. */
+static void
+push(struct tree *t, const struct action *a)
+{
+	if (t->qlen == t->qcap) {
+		size_t ncap = t->qcap ? t->qcap * 2 : 16;
+		struct action *nq = xcalloc(ncap, sizeof *nq);
+		for (size_t i = 0; i < t->qlen; i++)
+			nq[i] = t->q[(t->qhead + i) % t->qcap];
+		free(t->q);
+		t->q = nq;
+		t->qcap = ncap;
+		t->qhead = 0;
+	}
+	t->q[(t->qhead + t->qlen) % t->qcap] = *a;
+	t->qlen++;
+}
+
+/* Queue an action that concerns only a node, with an optional number. */
+static void
+push_simple(struct tree *t, enum action_kind kind, struct node *n, int sig,
+    int64_t ms)
+{
+	struct action a = { .kind = kind, .node = n, .sig = sig, .ms = ms };
+
+	push(t, &a);
+}
+
+/* Queue an event about N. WSTATUS < 0 means no process ended. */
+static void
+emit(struct tree *t, struct node *n, enum event_type type, pid_t pid,
+    int wstatus, const char *error)
+{
+	struct action a = { .kind = ACT_EVENT, .node = n };
+
+	a.ev.type = type;
+	a.ev.kind = n->spec->kind;
+	a.ev.path = xstrdup(n->spec->path);
+	a.ev.pid = pid;
+	if (wstatus >= 0) {
+		if (WIFSIGNALED(wstatus))
+			a.ev.signal = WTERMSIG(wstatus);
+		else {
+			a.ev.has_exit = 1;
+			a.ev.exit = WEXITSTATUS(wstatus);
+		}
+	}
+	a.ev.error = error ? xstrdup(error) : NULL;
+	push(t, &a);
+}
+
+/* Take the next action; false when there is none. */
+bool
+tree_next_action(struct tree *t, struct action *out)
+{
+	if (t->qlen == 0)
+		return false;
+	*out = t->q[t->qhead];
+	t->qhead = (t->qhead + 1) % t->qcap;
+	t->qlen--;
+	return true;
+}
+
+/* Free what an action owns. */
+void
+action_release(struct action *a)
+{
+	if (a->kind == ACT_EVENT)
+		event_free(&a->ev);
+}
+
+/* Change state and remember when. */
+static void
+set_state(struct node *n, enum node_state st, int64_t now)
+{
+	n->state = st;
+	n->since = now;
+}
+
+/* Replace a node's last error. */
+static void
+set_error(struct node *n, const char *error)
+{
+	free(n->last_error);
+	n->last_error = error ? xstrdup(error) : NULL;
+}
+
+/* The printable name of a state (status output, tests). */
+const char *
+node_state_name(enum node_state st)
+{
+	switch (st) {
+	case NS_STOPPED:	return "stopped";
+	case NS_STARTING:	return "starting";
+	case NS_RUNNING:	return "running";
+	case NS_STOPPING:	return "stopping";
+	case NS_FAILED:		return "failed";
+	case NS_COMPLETED:	return "completed";
+	}
+	return "unknown";
+}
+
+/* Does the node have anything alive (a process, a script, children)? */
+bool
+node_active(const struct node *n)
+{
+	return n->state == NS_STARTING || n->state == NS_RUNNING ||
+	    n->state == NS_STOPPING;
+}
+
+/* Build the runtime node for SPEC and, recursively, its children. */
+static struct node *
+node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
+    size_t index)
+{
+	struct node *n = xcalloc(1, sizeof *n);
+
+	n->spec = spec;
+	n->parent = parent;
+	n->index = index;
+	n->state = NS_STOPPED;
+	if (spec->kind == NODE_SUPERVISOR) {
+		intensity_init(&n->window, spec->intensity, spec->period_ms);
+		n->state_dir = xasprintf("%s/%s", t->state_root, spec->path);
+	}
+	n->nchildren = spec->nchildren;
+	n->children = xcalloc(spec->nchildren, sizeof *n->children);
+	for (size_t i = 0; i < spec->nchildren; i++)
+		n->children[i] = node_new(t, spec->children[i], n, i);
+	return n;
+}
+
+/* Record N and its subtree in config order (specs are in file order). */
+static void
+collect(struct tree *t, struct node *n)
+{
+	t->nodes[t->nnodes++] = n;
+	for (size_t i = 0; i < n->nchildren; i++)
+		collect(t, n->children[i]);
+}
+
+/* A stopped tree for CONF, with state directories under STATE_ROOT. */
+struct tree *
+tree_new(const struct config *conf, const char *state_root)
+{
+	struct tree *t = xcalloc(1, sizeof *t);
+
+	t->conf = conf;
+	t->state_root = xstrdup(state_root);
+	t->root = node_new(t, conf->root, NULL, 0);
+	t->nodes = xcalloc(conf->nnodes, sizeof *t->nodes);
+	collect(t, t->root);
+	return t;
+}
+
+/* Free a node and its subtree. */
+static void
+node_free(struct node *n)
+{
+	for (size_t i = 0; i < n->nchildren; i++)
+		node_free(n->children[i]);
+	free(n->children);
+	free(n->last_error);
+	free(n->fail_reason);
+	free(n->cleanup_error);
+	free(n->state_dir);
+	strv_free(&n->setup_env);
+	if (n->spec->kind == NODE_SUPERVISOR)
+		intensity_free(&n->window);
+	free(n);
+}
+
+/* Free the tree and any actions not taken. */
+void
+tree_free(struct tree *t)
+{
+	struct action a;
+
+	if (t == NULL)
+		return;
+	while (tree_next_action(t, &a))
+		action_release(&a);
+	free(t->q);
+	node_free(t->root);
+	free(t->nodes);
+	free(t->state_root);
+	free(t->exit_reason);
+	free(t);
+}
+
+/* The node at PATH, or NULL. */
+struct node *
+tree_find(const struct tree *t, const char *path)
+{
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (strcmp(t->nodes[i]->spec->path, path) == 0)
+			return t->nodes[i];
+	return NULL;
+}
+
+/* Does policy P restart a child that went down (normally or not)? */
+static bool
+should_restart(enum restart p, bool normal)
+{
+	switch (p) {
+	case RESTART_PERMANENT:	return true;
+	case RESTART_TRANSIENT:	return !normal;
+	case RESTART_TEMPORARY:	return false;
+	}
+	return false;
+}
+
+/* Start N: spawn a worker, or begin a supervisor with its setup. */
+static void
+start_node(struct tree *t, struct node *n, int64_t now)
+{
+	n->start_pending = false;
+	n->stop_pending = false;
+	n->stop_deferred = false;
+	set_state(n, NS_STARTING, now);
+	if (n->spec->kind == NODE_WORKER) {
+		push_simple(t, ACT_SPAWN, n, 0, 0);
+		return;
+	}
+	/* A (re)started supervisor is a new one: fresh state, fresh window. */
+	n->failing = n->start_failed = n->script_timed_out = false;
+	free(n->fail_reason);
+	free(n->cleanup_error);
+	n->fail_reason = n->cleanup_error = NULL;
+	strv_free(&n->setup_env);
+	intensity_free(&n->window);
+	intensity_init(&n->window, n->spec->intensity, n->spec->period_ms);
+	n->phase = PHASE_SETUP;
+	push_simple(t, ACT_SETUP, n, 0, 0);
+	push_simple(t, ACT_TIMER, n, 0, n->spec->setup_timeout_ms);
+}
+
+/* Ask a running worker to stop as its shutdown setting says. */
+static void
+worker_signal_stop(struct tree *t, struct node *w)
+{
+	const struct node_spec *s = w->spec;
+
+	if (s->shutdown == SHUTDOWN_BRUTAL_KILL) {
+		push_simple(t, ACT_SIGNAL, w, SIGKILL, 0);
+		return;
+	}
+	push_simple(t, ACT_SIGNAL, w, s->stop_signal, 0);
+	/* Like s6 and systemd: a stopped process must see the signal. */
+	if (s->stop_signal != SIGKILL && s->stop_signal != SIGCONT)
+		push_simple(t, ACT_SIGNAL, w, SIGCONT, 0);
+	if (s->shutdown == SHUTDOWN_TIMEOUT)
+		push_simple(t, ACT_TIMER, w, 0, s->shutdown_ms);
+}
+
+/* The parent wants N down; it reports through child_stopped/child_down. */
+static void
+stop_node(struct tree *t, struct node *n, int64_t now)
+{
+	if (n->spec->kind == NODE_SUPERVISOR) {
+		sup_begin_stop(t, n, NULL, now);
+		return;
+	}
+	switch (n->state) {
+	case NS_STARTING:
+		n->stop_deferred = true;
+		break;
+	case NS_RUNNING:
+		set_state(n, NS_STOPPING, now);
+		worker_signal_stop(t, n);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Begin stopping supervisor S and its subtree. With a REASON (owned) the
+ * supervisor is failing and will report to its parent as failed.
+ */
+static void
+sup_begin_stop(struct tree *t, struct node *s, char *reason, int64_t now)
+{
+	if (!node_active(s) || s->state == NS_STOPPING) {
+		free(reason);
+		return;
+	}
+	if (reason != NULL) {
+		s->failing = true;
+		s->start_failed = s->state == NS_STARTING;
+		s->fail_reason = reason;
+	}
+	set_state(s, NS_STOPPING, now);
+	for (size_t i = 0; i < s->nchildren; i++)
+		s->children[i]->start_pending = false;
+	if (s->phase == PHASE_SETUP) {
+		/* Setup is cut short; tree_setup_done continues the stop. */
+		push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
+		push_simple(t, ACT_KILL_SCRIPT, s, 0, 0);
+		return;
+	}
+	sup_advance(t, s, now);
+}
+
+/*
+ * Take supervisor S one step towards what its children's marks and its
+ * own state ask for. Only one child is ever starting or stopping at once.
+ */
+static void
+sup_advance(struct tree *t, struct node *s, int64_t now)
+{
+	struct node *c;
+
+	if (s->phase != PHASE_CHILDREN)
+		return;
+	if (s->state == NS_STOPPING) {
+		for (size_t i = s->nchildren; i-- > 0;) {
+			c = s->children[i];
+			if (!node_active(c))
+				continue;
+			if (c->state != NS_STOPPING && !c->stop_deferred)
+				stop_node(t, c, now);
+			return;
+		}
+		s->phase = PHASE_CLEANUP;
+		push_simple(t, ACT_CLEANUP, s, 0, 0);
+		push_simple(t, ACT_TIMER, s, 0, s->spec->cleanup_timeout_ms);
+		return;
+	}
+
+	/* Pending stops first, right to left ... */
+	for (size_t i = s->nchildren; i-- > 0;) {
+		c = s->children[i];
+		if (!c->stop_pending)
+			continue;
+		if (node_active(c)) {
+			if (c->state != NS_STOPPING && !c->stop_deferred)
+				stop_node(t, c, now);
+			return;
+		}
+		c->stop_pending = false;
+	}
+	/* ... then pending starts, left to right, each after the last. */
+	for (size_t i = 0; i < s->nchildren; i++)
+		if (s->children[i]->state == NS_STARTING)
+			return;
+	for (size_t i = 0; i < s->nchildren; i++) {
+		c = s->children[i];
+		if (c->start_pending) {
+			start_node(t, c, now);
+			return;
+		}
+	}
+	if (s->state == NS_STARTING) {
+		set_state(s, NS_RUNNING, now);
+		emit(t, s, EV_PROCESS_STARTED, 0, -1, NULL);
+		if (s->parent != NULL)
+			sup_advance(t, s->parent, now);
+	}
+}
+
+/* The root is down for good: the daemon exits with STATUS. */
+static void
+tree_finish(struct tree *t, int status, const char *reason)
+{
+	struct action a = { .kind = ACT_EXIT, .node = t->root,
+	    .status = status };
+
+	if (t->finished)
+		return;
+	t->finished = true;
+	t->exit_status = status;
+	t->exit_reason = reason ? xstrdup(reason) : NULL;
+	push(t, &a);
+}
+
+/* Supervisor S finished cleanup: it is down, stopped or failed. */
+static void
+sup_finished(struct tree *t, struct node *s, int64_t now)
+{
+	char *msg;
+
+	s->phase = PHASE_NONE;
+	strv_free(&s->setup_env);
+	if (!s->failing) {
+		set_state(s, NS_STOPPED, now);
+		emit(t, s, EV_PROCESS_TERMINATED, 0, -1, s->cleanup_error);
+		if (s->cleanup_error != NULL)
+			set_error(s, s->cleanup_error);
+		if (s->parent != NULL)
+			child_stopped(t, s, now);
+		else
+			tree_finish(t, 0, NULL);
+		return;
+	}
+	if (s->cleanup_error != NULL)
+		msg = xasprintf("%s; %s", s->fail_reason, s->cleanup_error);
+	else
+		msg = xstrdup(s->fail_reason);
+	set_state(s, NS_FAILED, now);
+	set_error(s, msg);
+	emit(t, s, s->start_failed ? EV_PROCESS_START_FAILED :
+	    EV_PROCESS_FAILED, 0, -1, msg);
+	if (s->parent != NULL)
+		child_down(t, s, false, msg, now);
+	else
+		tree_finish(t, 1, msg);
+	free(msg);
+}
+
+/* Child C is down because its parent asked. */
+static void
+child_stopped(struct tree *t, struct node *c, int64_t now)
+{
+	c->stop_pending = false;
+	sup_advance(t, c->parent, now);
+}
+
+/* Mark sibling X for restart as part of a one_for_all/rest_for_one. */
+static void
+mark_restart(struct node *x)
+{
+	if (node_active(x))
+		x->stop_pending = true;
+	/* OTP: temporary children are never restarted, not even here. */
+	x->start_pending = x->spec->restart != RESTART_TEMPORARY;
+}
+
+/*
+ * Child C went down by itself (exit, failed start, failed subtree).
+ * NORMAL is a clean exit; REASON says why it failed. The parent applies
+ * the restart policy, its intensity, then its strategy.
+ */
+static void
+child_down(struct tree *t, struct node *c, bool normal, const char *reason,
+    int64_t now)
+{
+	struct node *p = c->parent;
+	char period[32];
+
+	if (p->state == NS_STOPPING || c->stop_pending || c->stop_deferred) {
+		/* It was going down anyway: no restart, nothing counted. */
+		c->stop_pending = c->stop_deferred = false;
+		sup_advance(t, p, now);
+		return;
+	}
+	if (!should_restart(c->spec->restart, normal)) {
+		sup_advance(t, p, now);
+		return;
+	}
+	if (intensity_add(&p->window, now)) {
+		duration_format(p->window.period_ms, period, sizeof period);
+		sup_begin_stop(t, p, xasprintf("restart intensity exceeded "
+		    "(%d restarts within %s, intensity %d); last failure: "
+		    "%s: %s", intensity_count(&p->window, now), period,
+		    p->window.max, c->spec->path,
+		    reason ? reason : "exited"), now);
+		return;
+	}
+	c->restarts++;
+	c->start_pending = true;
+	for (size_t i = 0; i < p->nchildren; i++) {
+		struct node *x = p->children[i];
+		if (x == c)
+			continue;
+		if (p->spec->strategy == STRATEGY_ONE_FOR_ALL ||
+		    (p->spec->strategy == STRATEGY_REST_FOR_ONE &&
+		    x->index > c->index))
+			mark_restart(x);
+	}
+	sup_advance(t, p, now);
+}
+
+/* Start the whole tree. */
+void
+tree_start(struct tree *t, int64_t now)
+{
+	if (t->root->state == NS_STOPPED)
+		start_node(t, t->root, now);
+}
+
+/* Stop the whole tree in order; the daemon exits when it is down. */
+void
+tree_shutdown(struct tree *t, int64_t now)
+{
+	t->shutting_down = true;
+	if (node_active(t->root))
+		sup_begin_stop(t, t->root, NULL, now);
+	else
+		tree_finish(t, t->root->state == NS_FAILED ? 1 : 0,
+		    t->root->last_error);
+}
+
+/* Worker W's exec succeeded as PID. */
+void
+tree_worker_started(struct tree *t, struct node *w, pid_t pid, int64_t now)
+{
+	if (w->state != NS_STARTING)
+		return;
+	w->pid = pid;
+	set_state(w, NS_RUNNING, now);
+	emit(t, w, EV_PROCESS_STARTED, pid, -1, NULL);
+	if (w->stop_deferred) {
+		w->stop_deferred = false;
+		stop_node(t, w, now);
+	}
+	sup_advance(t, w->parent, now);
+}
+
+/* Worker W could not be started (fork, exec, chdir, user...). */
+void
+tree_worker_start_failed(struct tree *t, struct node *w, const char *error,
+    int64_t now)
+{
+	if (w->state != NS_STARTING)
+		return;
+	set_state(w, NS_FAILED, now);
+	set_error(w, error);
+	emit(t, w, EV_PROCESS_START_FAILED, 0, -1, error);
+	child_down(t, w, false, error, now);
+}
+
+/* Worker W's process exited with WSTATUS; LASTLINE is its last stderr. */
+void
+tree_worker_exited(struct tree *t, struct node *w, int wstatus,
+    const char *lastline, int64_t now)
+{
+	pid_t pid = w->pid;
+	bool normal = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
+	char *reason;
+
+	if (w->state != NS_RUNNING && w->state != NS_STOPPING)
+		return;
+	w->pid = 0;
+	if (w->state == NS_STOPPING) {
+		push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
+		set_state(w, NS_STOPPED, now);
+		emit(t, w, EV_PROCESS_TERMINATED, pid, wstatus, NULL);
+		child_stopped(t, w, now);
+		return;
+	}
+	if (normal) {
+		set_state(w, NS_COMPLETED, now);
+		emit(t, w, EV_PROCESS_COMPLETED, pid, wstatus, NULL);
+		child_down(t, w, true, NULL, now);
+		return;
+	}
+	reason = exit_reason(wstatus, lastline);
+	set_state(w, NS_FAILED, now);
+	set_error(w, reason);
+	emit(t, w, EV_PROCESS_FAILED, pid, wstatus, reason);
+	child_down(t, w, false, reason, now);
+	free(reason);
+}
+
+/* Supervisor S's setup finished; ERROR is NULL if it succeeded. */
+void
+tree_setup_done(struct tree *t, struct node *s, const char *error,
+    struct strv *env, int64_t now)
+{
+	char d[32];
+
+	if (s->phase != PHASE_SETUP)
+		return;
+	push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
+	s->phase = PHASE_CHILDREN;
+	if (s->state == NS_STOPPING) {
+		/* Stopped during setup: go straight on to cleanup. */
+		s->script_timed_out = false;
+		sup_advance(t, s, now);
+		return;
+	}
+	if (s->script_timed_out || error != NULL) {
+		char *reason = s->script_timed_out ?
+		    xasprintf("setup timed out after %s",
+		    duration_format(s->spec->setup_timeout_ms, d, sizeof d)) :
+		    xasprintf("setup failed: %s", error);
+		s->script_timed_out = false;
+		sup_begin_stop(t, s, reason, now);
+		return;
+	}
+	if (env != NULL) {
+		strv_free(&s->setup_env);
+		s->setup_env = *env;
+		memset(env, 0, sizeof *env);
+	}
+	for (size_t i = 0; i < s->nchildren; i++)
+		s->children[i]->start_pending = true;
+	sup_advance(t, s, now);
+}
+
+/* Supervisor S's cleanup finished (and its state dir is gone). */
+void
+tree_cleanup_done(struct tree *t, struct node *s, const char *error,
+    int64_t now)
+{
+	char d[32];
+
+	if (s->phase != PHASE_CLEANUP)
+		return;
+	push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
+	free(s->cleanup_error);
+	s->cleanup_error = NULL;
+	if (s->script_timed_out)
+		s->cleanup_error = xasprintf("cleanup timed out after %s",
+		    duration_format(s->spec->cleanup_timeout_ms, d, sizeof d));
+	else if (error != NULL)
+		s->cleanup_error = xasprintf("cleanup failed: %s", error);
+	s->script_timed_out = false;
+	sup_finished(t, s, now);
+}
+
+/* N's timer expired: a stop took too long, or a script did. */
+void
+tree_timer_fired(struct tree *t, struct node *n, int64_t now)
+{
+	(void)now;
+	if (n->spec->kind == NODE_WORKER) {
+		if (n->state == NS_STOPPING)
+			push_simple(t, ACT_SIGNAL, n, SIGKILL, 0);
+		return;
+	}
+	if (n->phase == PHASE_SETUP || n->phase == PHASE_CLEANUP) {
+		n->script_timed_out = true;
+		push_simple(t, ACT_KILL_SCRIPT, n, 0, 0);
+	}
+}
+
+/* The state directory N's processes see: its own, or its supervisor's. */
+const char *
+tree_state_dir_of(const struct node *n)
+{
+	return n->spec->kind == NODE_SUPERVISOR ? n->state_dir :
+	    n->parent->state_dir;
+}
+
+/* Apply "NAME=value" strings to OUT, later ones winning. */
+static void
+env_apply(struct strv *out, const struct strv *add)
+{
+	for (size_t i = 0; i < add->n; i++) {
+		const char *eq = strchr(add->v[i], '=');
+		char *name;
+
+		if (eq == NULL)
+			continue;
+		name = xstrndup(add->v[i], (size_t)(eq - add->v[i]));
+		env_set(out, name, eq + 1);
+		free(name);
+	}
+}
+
+/* Apply the env.* and setup output of S's ancestors, root first, and S's. */
+static void
+env_chain(struct strv *out, const struct node *s)
+{
+	if (s == NULL)
+		return;
+	env_chain(out, s->parent);
+	env_apply(out, &s->spec->env);
+	env_apply(out, &s->setup_env);
+}
+
+/*
+ * The environment of N's processes: BASE (arbord's own), then every
+ * ancestor's env.* and setup output from the root down, then the worker's
+ * env.*, then ARBOR_PATH and ARBOR_STATE_DIR.
+ */
+void
+tree_env(const struct tree *t, const struct node *n, char *const *base,
+    struct strv *out)
+{
+	(void)t;
+	strv_copy(out, base);
+	if (n->spec->kind == NODE_SUPERVISOR)
+		env_chain(out, n);
+	else {
+		env_chain(out, n->parent);
+		env_apply(out, &n->spec->env);
+	}
+	env_set(out, "ARBOR_PATH", n->spec->path);
+	env_set(out, "ARBOR_STATE_DIR", tree_state_dir_of(n));
+}

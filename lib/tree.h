@@ -1,0 +1,157 @@
+/*
+ * tree.h: the supervision tree at run time, and the state machine that
+ * decides everything about it: start and stop order, restart policies,
+ * strategies, the restart intensity and escalation to the parent.
+ *
+ * The tree is pure. The daemon feeds it what happened (a worker started,
+ * exited, a setup script finished, a timer fired) together with the current
+ * monotonic time, and drains the actions it wants performed (spawn, signal,
+ * arm a timer, run setup or cleanup, emit an event, exit). Nothing here
+ * forks, signals, reads a clock or touches the file system, so the unit
+ * tests drive it with a fake clock and no processes.
+ */
+#ifndef ARBOR_TREE_H
+#define ARBOR_TREE_H
+
+#include <sys/types.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "event.h"
+
+enum node_state {
+	NS_STOPPED,	/* never started, or stopped by arbor */
+	NS_STARTING,
+	NS_RUNNING,
+	NS_STOPPING,
+	NS_FAILED,	/* down after a failure, not restarting */
+	NS_COMPLETED,	/* a worker that exited 0 and is not restarted */
+};
+
+/* What a supervisor is busy with while STARTING or STOPPING. */
+enum sup_phase {
+	PHASE_NONE,
+	PHASE_SETUP,	/* the setup script runs */
+	PHASE_CHILDREN,	/* children start or stop */
+	PHASE_CLEANUP,	/* the cleanup script runs */
+};
+
+/* The sliding restart window (intensity.c). */
+struct intensity {
+	int		 max;		/* restarts allowed within period */
+	int64_t		 period_ms;
+	int64_t		*stamps;	/* ring of the last max+1 restarts */
+	int		 n;
+	int		 head;
+};
+
+void	intensity_init(struct intensity *, int max, int64_t period_ms);
+void	intensity_free(struct intensity *);
+/* Record a restart at NOW; true if it makes more than max in the window. */
+bool	intensity_add(struct intensity *, int64_t now);
+/* Restarts recorded within the window ending at NOW. */
+int	intensity_count(const struct intensity *, int64_t now);
+
+struct node {
+	const struct node_spec	*spec;
+	struct node		*parent;
+	struct node		**children;
+	size_t			 nchildren;
+	size_t			 index;		/* position in parent */
+
+	enum node_state		 state;
+	enum sup_phase		 phase;
+	pid_t			 pid;		/* workers: while running */
+	int64_t			 since;		/* monotonic ms of last change */
+	unsigned		 restarts;	/* automatic restarts, in total */
+	char			*last_error;	/* why it went down last */
+
+	/* Decided by the parent's strategy, carried out in order. */
+	bool			 start_pending;
+	bool			 stop_pending;
+	bool			 stop_deferred;	/* stop asked while starting */
+
+	/* Supervisors. */
+	struct intensity	 window;
+	bool			 failing;	/* stopping because it failed */
+	bool			 start_failed;	/* ... while starting */
+	bool			 script_timed_out;
+	char			*fail_reason;
+	char			*cleanup_error;
+	struct strv		 setup_env;	/* KEY=VALUE printed by setup */
+	char			*state_dir;	/* $state_dir/<path> */
+
+	void			*udata;		/* the daemon's per-node data */
+};
+
+enum action_kind {
+	ACT_SPAWN,		/* fork and exec a worker */
+	ACT_SIGNAL,		/* send sig to a worker's process group */
+	ACT_TIMER,		/* arm the node's timer for ms (replaces) */
+	ACT_TIMER_CANCEL,
+	ACT_SETUP,		/* fresh state dir, then run setup if any */
+	ACT_CLEANUP,		/* run cleanup if any, then remove state dir */
+	ACT_KILL_SCRIPT,	/* SIGKILL the running setup/cleanup */
+	ACT_EVENT,		/* report ev */
+	ACT_EXIT,		/* the root is down: exit with status */
+};
+
+struct action {
+	enum action_kind	 kind;
+	struct node		*node;
+	int			 sig;
+	int64_t			 ms;
+	int			 status;	/* ACT_EXIT */
+	struct event		 ev;		/* ACT_EVENT, owned */
+};
+
+struct tree {
+	const struct config	*conf;
+	struct node		*root;
+	struct node		**nodes;	/* in config order */
+	size_t			 nnodes;
+	char			*state_root;
+
+	struct action		*q;		/* FIFO of pending actions */
+	size_t			 qhead, qlen, qcap;
+
+	bool			 shutting_down;
+	bool			 finished;
+	int			 exit_status;	/* 0 stopped, 1 root failed */
+	char			*exit_reason;
+};
+
+struct tree	*tree_new(const struct config *, const char *state_root);
+void		 tree_free(struct tree *);
+struct node	*tree_find(const struct tree *, const char *path);
+
+/* Inputs. NOW is monotonic milliseconds. */
+void	tree_start(struct tree *, int64_t now);
+void	tree_shutdown(struct tree *, int64_t now);
+void	tree_worker_started(struct tree *, struct node *, pid_t, int64_t now);
+void	tree_worker_start_failed(struct tree *, struct node *,
+	    const char *error, int64_t now);
+void	tree_worker_exited(struct tree *, struct node *, int wstatus,
+	    const char *lastline, int64_t now);
+/* Setup finished: error is NULL on success, env holds its KEY=VALUE lines. */
+void	tree_setup_done(struct tree *, struct node *, const char *error,
+	    struct strv *env, int64_t now);
+void	tree_cleanup_done(struct tree *, struct node *, const char *error,
+	    int64_t now);
+void	tree_timer_fired(struct tree *, struct node *, int64_t now);
+
+/* Outputs. */
+bool	tree_next_action(struct tree *, struct action *);
+void	action_release(struct action *);
+
+/* The environment of a worker or of a supervisor's scripts. */
+void	tree_env(const struct tree *, const struct node *, char *const *base,
+	    struct strv *out);
+/* The state directory a node's processes see (its own or its parent's). */
+const char *tree_state_dir_of(const struct node *);
+
+const char *node_state_name(enum node_state);
+bool	node_active(const struct node *);
+
+#endif

@@ -1,0 +1,112 @@
+# lib.sh: helpers for the integration tests (sourced). Every test gets a
+# private directory $T; arbord runs with its state under $T/state, JSON
+# events in $T/events and worker output in $T/out. Waiting is always for an
+# event or a line, with a timeout; never a bare sleep.
+set -u
+: "${ARBORD:?set ARBORD to the arbord binary}"
+T=$(mktemp -d /tmp/arbor-test.XXXXXX)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ARBORD_PID=
+WATCH_PIDS=()
+# Workers run $T/sleep, so every test process names $T in its command line.
+ln -s "$(command -v sleep)" "$T/sleep"
+
+# Kill what a failed test left behind, then remove $T.
+cleanup() {
+	local p
+	for p in "${WATCH_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	[ -n "$ARBORD_PID" ] && kill -KILL "$ARBORD_PID" 2>/dev/null
+	pkill -KILL -f "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# Stop the test with a message.
+fail() {
+	echo "FAIL: $*" >&2
+	if [ -f "$T/events" ]; then echo "--- events" >&2; cat "$T/events" >&2; fi
+	if [ -f "$T/out" ]; then echo "--- output" >&2; cat "$T/out" >&2; fi
+	exit 1
+}
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+# assert_match REGEX TEXT [WHAT]
+assert_match() {
+	printf '%s' "$2" | grep -qE -- "$1" || fail "${3:-text}: [$2] does not match /$1/"
+}
+
+# Start arbord on CONF in the background (extra arguments are passed on).
+start_arbord() {
+	local conf=$1; shift
+	: >"$T/events"
+	: >"$T/out"
+	"$ARBORD" -c "$conf" -S "$T/state" --event-format json "$@" \
+	    >"$T/out" 2>"$T/events" &
+	ARBORD_PID=$!
+}
+
+# wait_for FILE REGEX [COUNT] [TIMEOUT]: until COUNT lines match.
+wait_for() {
+	local f=$1 re=$2 n=${3:-1} t=${4:-15} tp rc
+	exec {fd}< <(exec tail -n +1 -F "$f" 2>/dev/null)
+	tp=$!
+	WATCH_PIDS+=("$tp")
+	timeout "$t" grep -m "$n" -E -- "$re" <&$fd >"$T/.matched"
+	rc=$?
+	exec {fd}<&-
+	kill "$tp" 2>/dev/null
+	[ $rc -eq 0 ] || fail "timed out waiting for $n x /$re/ in $(basename "$f")"
+}
+
+# wait_event EVENT PATH [COUNT] [TIMEOUT]
+wait_event() {
+	wait_for "$T/events" "\"event\":\"$1\",\"node\":\"[a-z]+\",\"path\":\"$2\"" "${3:-1}" "${4:-15}"
+}
+
+# wait_arbord [TIMEOUT]: wait for arbord to exit; its status goes in $RC.
+# (Not in a subshell: only this shell can wait for its child.)
+wait_arbord() {
+	local t=${1:-20} wd
+	( sleep "$t"; kill -KILL "$ARBORD_PID" 2>/dev/null ) &
+	wd=$!
+	wait "$ARBORD_PID"
+	RC=$?
+	kill "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+	ARBORD_PID=
+}
+
+# stop_arbord: SIGTERM, then wait; fails unless it exits 0.
+stop_arbord() {
+	kill -TERM "$ARBORD_PID"
+	wait_arbord 20
+	assert_eq 0 "$RC" "arbord exit status after SIGTERM"
+}
+
+# The "EVENT PATH" pairs of the event log, one per line.
+event_seq() {
+	sed -n 's/.*"event":"\([A-Za-z]*\)","node":"[a-z]*","path":"\([^"]*\)".*/\1 \2/p' "$T/events"
+}
+
+# The JSON line of the Nth (default last) EVENT of PATH.
+event_line() {
+	grep -E "\"event\":\"$1\",\"node\":\"[a-z]+\",\"path\":\"$2\"" "$T/events" | sed -n "${3:-\$}p"
+}
+
+# No process whose command line mentions $T may be left.
+assert_no_procs() {
+	local left
+	left=$(pgrep -af "$T" | grep -v -e "tail -n +1 -F" || true)
+	[ -z "$left" ] || fail "processes left behind: $left"
+}
+
+# Write a worker script NAME in $T from stdin; prints its path.
+script() {
+	cat >"$T/$1"
+	chmod +x "$T/$1"
+	echo "$T/$1"
+}

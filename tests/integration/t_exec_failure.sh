@@ -1,0 +1,42 @@
+# t_exec_failure: a worker whose program does not exist is a start failure
+# with the reason, counted like an exit: restarted until the root's
+# intensity is exceeded, then arbord exits 3 saying why.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$T/a.ini" <<INI
+[supervisor:root]
+intensity = 2
+period = 1m
+
+[worker:root/ghost]
+command = ./does-not-exist --flag
+INI
+start_arbord "$T/a.ini"
+wait_arbord
+assert_eq 3 "$RC" "exit status"
+assert_eq "ProcessStartFailed root/ghost
+ProcessStartFailed root/ghost
+ProcessStartFailed root/ghost
+ProcessStartFailed root" "$(event_seq)" "events"
+assert_match '"error":"exec ./does-not-exist: No such file or directory"' \
+    "$(event_line ProcessStartFailed root/ghost 1)"
+assert_match 'restart intensity exceeded \(3 restarts within 1m, intensity 2\).*root/ghost: exec ./does-not-exist' \
+    "$(event_line ProcessStartFailed root)"
+grep -q 'arbord: the root supervisor gave up: restart intensity exceeded' "$T/events" ||
+    fail "no reason on stderr"
+
+# Not executable is a start failure too.
+printf 'echo hi\n' >"$T/noexec"
+cat >"$T/b.ini" <<INI
+[supervisor:root]
+intensity = 0
+
+[worker:root/w]
+command = $T/noexec
+INI
+start_arbord "$T/b.ini"
+wait_arbord
+assert_eq 3 "$RC" "exit status"
+assert_match "\"error\":\"exec $T/noexec: Permission denied\"" \
+    "$(event_line ProcessStartFailed root/w)"
+assert_no_procs

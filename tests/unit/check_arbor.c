@@ -1,0 +1,24 @@
+/*
+ * check_arbor.c: runs every unit test suite (the pure core: config loading,
+ * durations, argv splitting, events and the supervision state machine).
+ * Exits non-zero if any test fails.
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(duration_suite());
+	int failed;
+
+	srunner_add_suite(sr, argv_suite());
+	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, event_suite());
+	srunner_add_suite(sr, tree_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

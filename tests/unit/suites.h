@@ -1,0 +1,13 @@
+/* suites.h: every Check suite of the unit test runner. */
+#ifndef ARBOR_SUITES_H
+#define ARBOR_SUITES_H
+
+#include <check.h>
+
+Suite	*duration_suite(void);
+Suite	*argv_suite(void);
+Suite	*config_suite(void);
+Suite	*event_suite(void);
+Suite	*tree_suite(void);
+
+#endif

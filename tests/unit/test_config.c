@@ -1,0 +1,1147 @@
+/*
+ * test_config.c: config_load on small files written from the string
+ * literals in each test, so every test shows its input. A good file is
+ * checked field by field (defaults too); every kind of error is checked
+ * with its exact "FILE:LINE: message", including the cases inih gets wrong
+ * on its own (over-long lines and section names, syntax errors). Also the
+ * signal names of signame.c.
+ */
+#include <sys/stat.h>
+
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "suites.h"
+
+static char	cfg_dir[PATH_MAX];	/* realpath of the temporary directory */
+static char	cfg_path[PATH_MAX];	/* the file, as given to config_load */
+
+/* Write LEN bytes of TEXT to a new temporary arbor.ini, load, remove. */
+static struct config *
+load_bytes(const char *text, size_t len, struct errlist *errs)
+{
+	char tmpl[] = "/tmp/arbor-test-XXXXXX";
+	struct config *conf;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	ck_assert_ptr_nonnull(realpath(tmpl, cfg_dir));
+	snprintf(cfg_path, sizeof cfg_path, "%s/arbor.ini", tmpl);
+	ck_assert_ptr_nonnull(fp = fopen(cfg_path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, len, fp), len);
+	ck_assert_int_eq(fclose(fp), 0);
+	conf = config_load(cfg_path, errs);
+	unlink(cfg_path);
+	rmdir(tmpl);
+	return conf;
+}
+
+/* Write TEXT to a new temporary arbor.ini, load it, and remove it. */
+static struct config *
+load(const char *text, struct errlist *errs)
+{
+	return load_bytes(text, strlen(text), errs);
+}
+
+/* Load TEXT, which must be valid. */
+static struct config *
+load_ok(const char *text)
+{
+	struct errlist errs = { { NULL, 0, 0 } };
+	struct config *conf = load(text, &errs);
+
+	ck_assert_msg(conf != NULL && errs.msgs.n == 0, "unexpected error: %s",
+	    errs.msgs.n > 0 ? errs.msgs.v[0] : "(none, but NULL)");
+	errlist_free(&errs);
+	return conf;
+}
+
+/* All the errors, one per line, for failure messages. */
+static char *
+errors_text(const struct errlist *errs)
+{
+	char *s = xstrdup(""), *t;
+
+	for (size_t i = 0; i < errs->msgs.n; i++) {
+		t = xasprintf("%s\n    %s", s, errs->msgs.v[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/*
+ * Load TEXT, which must fail with exactly the given errors, in order,
+ * each written "LINE: message" (the file name is added here).
+ */
+static void
+expect_errors(const char *text, ...)
+{
+	struct errlist errs = { { NULL, 0, 0 } };
+	struct config *conf = load(text, &errs);
+	const char *want;
+	char *full, *all = errors_text(&errs);
+	size_t i = 0;
+	va_list ap;
+
+	ck_assert_msg(conf == NULL, "loaded, but errors were expected");
+	va_start(ap, text);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		full = xasprintf("%s:%s", cfg_path, want);
+		ck_assert_msg(i < errs.msgs.n, "missing error [%s]; got:%s",
+		    full, all);
+		ck_assert_msg(strcmp(errs.msgs.v[i], full) == 0,
+		    "error %zu: want [%s]; got:%s", i, full, all);
+		free(full);
+		i++;
+	}
+	va_end(ap);
+	ck_assert_msg(i == errs.msgs.n, "%zu errors, want %zu; got:%s",
+	    errs.msgs.n, i, all);
+	free(all);
+	errlist_free(&errs);
+}
+
+#define EXPECT_ERRORS(text, ...) \
+	expect_errors(text, __VA_ARGS__, (const char *)NULL)
+
+/* Is ARGV exactly the NULL-ended list of words? */
+static void
+argv_is(const struct strv *argv, ...)
+{
+	const char *want;
+	size_t i = 0;
+	va_list ap;
+
+	va_start(ap, argv);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		ck_assert_msg(i < argv->n, "only %zu words", argv->n);
+		ck_assert_str_eq(argv->v[i], want);
+		i++;
+	}
+	va_end(ap);
+	ck_assert_uint_eq(argv->n, i);
+}
+
+/* A string of N copies of C. */
+static char *
+repeat(char c, size_t n)
+{
+	char *s = xmalloc(n + 1);
+
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* The worker at PATH, which must exist. */
+static struct node_spec *
+must_find(struct config *conf, const char *path)
+{
+	struct node_spec *n = config_find(conf, path);
+
+	ck_assert_msg(n != NULL, "no node '%s'", path);
+	return n;
+}
+
+/* A complete file: every field of every node and of [arbor]. */
+START_TEST(test_good)
+{
+	struct config *conf = load_ok(
+	    "; arbor test configuration\n"			/* 1 */
+	    "[arbor]\n"
+	    "socket = /run/arbor/arbor.sock\n"
+	    "state_dir = state            ; relative\n"
+	    "event_format = json\n"				/* 5 */
+	    "\n"
+	    "[supervisor:root]\n"
+	    "strategy = rest_for_one\n"
+	    "intensity = 3\n"
+	    "period = 10s\n"					/* 10 */
+	    "env.LEVEL = root\n"
+	    "env.SHARED = from-root\n"
+	    "\n"
+	    "[supervisor:root/pc]\n"
+	    "setup = ./make-fifo \"a b\"\n"			/* 15 */
+	    "cleanup = ./remove-fifo\n"
+	    "setup_timeout = 2m\n"
+	    "cleanup_timeout = 1500ms\n"
+	    "directory = sub/\n"
+	    "restart = transient\n"				/* 20 */
+	    "env.LEVEL = pc\n"
+	    "\n"
+	    "[worker:root/pc/producer]\n"
+	    "command = ./producer --verbose\n"
+	    "restart = temporary\n"				/* 25 */
+	    "shutdown = brutal_kill\n"
+	    "stop_signal = INT\n"
+	    "env.ONLY = producer\n"
+	    "env.EMPTY =\n"
+	    "\n"						/* 30 */
+	    "[worker:root/pc/consumer]\n"
+	    "command = ./consumer ; comment\n"
+	    "shutdown = infinity\n"
+	    "directory = /srv/consumer\n"
+	    "stop_signal = 10\n"				/* 35 */
+	    "user = root\n"
+	    "\n"
+	    "[worker:root/plain]\n"
+	    "command = /bin/true\n"
+	    "shutdown = 250ms\n");				/* 40 */
+	struct node_spec *root, *pc, *prod, *cons, *plain;
+	char *want;
+
+	ck_assert_str_eq(conf->file, cfg_path);
+	ck_assert_str_eq(conf->dir, cfg_dir);
+	ck_assert_str_eq(conf->socket, "/run/arbor/arbor.sock");
+	want = xasprintf("%s/state", cfg_dir);
+	ck_assert_str_eq(conf->state_dir, want);
+	free(want);
+	ck_assert_int_eq(conf->event_format, EVENT_FORMAT_JSON);
+	ck_assert_uint_eq(conf->nnodes, 5);
+
+	root = must_find(conf, "root");
+	ck_assert_ptr_eq(conf->root, root);
+	ck_assert_ptr_eq(conf->nodes[0], root);
+	ck_assert_int_eq(root->kind, NODE_SUPERVISOR);
+	ck_assert_str_eq(root->name, "root");
+	ck_assert_str_eq(root->file, cfg_path);
+	ck_assert_int_eq(root->line, 7);
+	ck_assert_ptr_null(root->parent);
+	ck_assert_int_eq(root->strategy, STRATEGY_REST_FOR_ONE);
+	ck_assert_int_eq(root->intensity, 3);
+	ck_assert_int_eq(root->period_ms, 10000);
+	ck_assert_str_eq(root->directory, cfg_dir);
+	ck_assert_uint_eq(root->setup.n, 0);
+	ck_assert_uint_eq(root->cleanup.n, 0);
+	ck_assert_str_eq(env_get(&root->env, "LEVEL"), "root");
+	ck_assert_uint_eq(root->env.n, 2);
+
+	pc = must_find(conf, "root/pc");
+	ck_assert_str_eq(pc->name, "pc");
+	ck_assert_int_eq(pc->line, 14);
+	ck_assert_ptr_eq(pc->parent, root);
+	ck_assert_int_eq(pc->restart, RESTART_TRANSIENT);
+	argv_is(&pc->setup, "./make-fifo", "a b", NULL);
+	argv_is(&pc->cleanup, "./remove-fifo", NULL);
+	ck_assert_int_eq(pc->setup_timeout_ms, 120000);
+	ck_assert_int_eq(pc->cleanup_timeout_ms, 1500);
+	want = xasprintf("%s/sub", cfg_dir);
+	ck_assert_str_eq(pc->directory, want);
+	/* Defaults of a supervisor. */
+	ck_assert_int_eq(pc->strategy, STRATEGY_ONE_FOR_ONE);
+	ck_assert_int_eq(pc->intensity, 1);
+	ck_assert_int_eq(pc->period_ms, 5000);
+	/* Only a node's own env.*: the tree applies ancestors' at run time. */
+	ck_assert_str_eq(env_get(&pc->env, "LEVEL"), "pc");
+	ck_assert_ptr_null(env_get(&pc->env, "SHARED"));
+	ck_assert_uint_eq(pc->env.n, 1);
+
+	prod = must_find(conf, "root/pc/producer");
+	ck_assert_int_eq(prod->kind, NODE_WORKER);
+	ck_assert_ptr_eq(prod->parent, pc);
+	argv_is(&prod->argv, "./producer", "--verbose", NULL);
+	ck_assert_int_eq(prod->restart, RESTART_TEMPORARY);
+	ck_assert_int_eq(prod->shutdown, SHUTDOWN_BRUTAL_KILL);
+	ck_assert_int_eq(prod->stop_signal, SIGINT);
+	ck_assert_str_eq(prod->directory, want);	/* from root/pc */
+	free(want);
+	ck_assert_str_eq(env_get(&prod->env, "ONLY"), "producer");
+	ck_assert_str_eq(env_get(&prod->env, "EMPTY"), "");
+	ck_assert_ptr_null(env_get(&prod->env, "LEVEL"));
+	ck_assert_uint_eq(prod->env.n, 2);
+	ck_assert_ptr_null(prod->user);
+	ck_assert_int_eq(prod->uid, (uid_t)-1);
+	ck_assert_int_eq(prod->gid, (gid_t)-1);
+
+	cons = must_find(conf, "root/pc/consumer");
+	argv_is(&cons->argv, "./consumer", NULL);
+	ck_assert_int_eq(cons->shutdown, SHUTDOWN_INFINITY);
+	ck_assert_str_eq(cons->directory, "/srv/consumer");
+	ck_assert_int_eq(cons->stop_signal, SIGUSR1);
+	ck_assert_str_eq(cons->user, "root");
+	ck_assert_ptr_null(cons->group);
+	ck_assert_int_eq(cons->uid, 0);
+	ck_assert_int_eq(cons->gid, 0);
+	ck_assert_int_eq(cons->restart, RESTART_PERMANENT);
+
+	/* Defaults of a worker. */
+	plain = must_find(conf, "root/plain");
+	ck_assert_int_eq(plain->line, 38);
+	ck_assert_int_eq(plain->restart, RESTART_PERMANENT);
+	ck_assert_int_eq(plain->shutdown, SHUTDOWN_TIMEOUT);
+	ck_assert_int_eq(plain->shutdown_ms, 250);
+	ck_assert_int_eq(plain->stop_signal, SIGTERM);
+	ck_assert_str_eq(plain->directory, cfg_dir);
+	ck_assert_uint_eq(plain->env.n, 0);
+	ck_assert_uint_eq(plain->nchildren, 0);
+	ck_assert_ptr_null(plain->children);
+
+	/* Children and nodes in file order. */
+	ck_assert_uint_eq(root->nchildren, 2);
+	ck_assert_ptr_eq(root->children[0], pc);
+	ck_assert_ptr_eq(root->children[1], plain);
+	ck_assert_uint_eq(pc->nchildren, 2);
+	ck_assert_ptr_eq(pc->children[0], prod);
+	ck_assert_ptr_eq(pc->children[1], cons);
+	ck_assert_ptr_eq(conf->nodes[1], pc);
+	ck_assert_ptr_eq(conf->nodes[2], prod);
+	ck_assert_ptr_eq(conf->nodes[3], cons);
+	ck_assert_ptr_eq(conf->nodes[4], plain);
+
+	ck_assert_ptr_null(config_find(conf, "root/nope"));
+	ck_assert_ptr_null(config_find(conf, "pc"));
+	config_free(conf);
+}
+END_TEST
+
+/* Every default, on a minimal file. */
+START_TEST(test_defaults)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:main]\n"
+	    "[worker:main/w]\n"
+	    "command = w\n");
+	struct node_spec *root = conf->root, *w = must_find(conf, "main/w");
+
+	ck_assert_ptr_null(conf->socket);
+	ck_assert_ptr_null(conf->state_dir);
+	ck_assert_int_eq(conf->event_format, EVENT_FORMAT_TEXT);
+	ck_assert_str_eq(root->path, "main");
+	ck_assert_int_eq(root->strategy, STRATEGY_ONE_FOR_ONE);
+	ck_assert_int_eq(root->intensity, 1);
+	ck_assert_int_eq(root->period_ms, 5000);
+	ck_assert_int_eq(root->setup_timeout_ms, 30000);
+	ck_assert_int_eq(root->cleanup_timeout_ms, 30000);
+	ck_assert_int_eq(root->restart, RESTART_PERMANENT);
+	ck_assert_uint_eq(root->setup.n, 0);
+	ck_assert_uint_eq(root->cleanup.n, 0);
+	ck_assert_uint_eq(root->env.n, 0);
+	ck_assert_str_eq(root->directory, cfg_dir);
+	ck_assert_int_eq(w->restart, RESTART_PERMANENT);
+	ck_assert_int_eq(w->shutdown, SHUTDOWN_TIMEOUT);
+	ck_assert_int_eq(w->shutdown_ms, 5000);
+	ck_assert_int_eq(w->stop_signal, SIGTERM);
+	ck_assert_ptr_null(w->user);
+	ck_assert_ptr_null(w->group);
+	ck_assert_str_eq(w->directory, cfg_dir);
+	ck_assert_uint_eq(w->env.n, 0);
+	argv_is(&w->argv, "w", NULL);
+	config_free(conf);
+}
+END_TEST
+
+/* Children and nodes follow file order, parents declared anywhere. */
+START_TEST(test_children_order)
+{
+	/* Children before their parents, interleaved subtrees. */
+	struct config *conf = load_ok(
+	    "[worker:r/b/x]\n"
+	    "command = x\n"
+	    "[worker:r/c]\n"
+	    "command = c\n"
+	    "[supervisor:r/b]\n"
+	    "[worker:r/a]\n"
+	    "command = a\n"
+	    "[worker:r/b/y]\n"
+	    "command = y\n"
+	    "[supervisor:r]\n");
+	struct node_spec *r = conf->root, *b = must_find(conf, "r/b");
+
+	ck_assert_str_eq(r->path, "r");
+	ck_assert_int_eq(r->line, 10);
+	ck_assert_uint_eq(r->nchildren, 3);
+	ck_assert_str_eq(r->children[0]->path, "r/c");
+	ck_assert_str_eq(r->children[1]->path, "r/b");
+	ck_assert_str_eq(r->children[2]->path, "r/a");
+	ck_assert_uint_eq(b->nchildren, 2);
+	ck_assert_str_eq(b->children[0]->path, "r/b/x");
+	ck_assert_str_eq(b->children[1]->path, "r/b/y");
+	ck_assert_ptr_eq(b->children[0]->parent, b);
+	ck_assert_uint_eq(conf->nnodes, 6);
+	ck_assert_str_eq(conf->nodes[0]->path, "r/b/x");
+	ck_assert_str_eq(conf->nodes[5]->path, "r");
+	config_free(conf);
+}
+END_TEST
+
+/* Directories: inherited, absolute, or relative to the file. */
+START_TEST(test_directory_inherit)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv/app\n"
+	    "[supervisor:r/s]\n"
+	    "[worker:r/s/w]\n"
+	    "command = w\n"
+	    "[worker:r/rel]\n"
+	    "command = w\n"
+	    "directory = ./data/.//\n"
+	    "[worker:r/dot]\n"
+	    "command = w\n"
+	    "directory = .\n");
+	char *want = xasprintf("%s/data", cfg_dir);
+
+	ck_assert_str_eq(conf->root->directory, "/srv/app");
+	ck_assert_str_eq(must_find(conf, "r/s")->directory, "/srv/app");
+	ck_assert_str_eq(must_find(conf, "r/s/w")->directory, "/srv/app");
+	/* Relative to the config file's directory, not the parent's. */
+	ck_assert_str_eq(must_find(conf, "r/rel")->directory, want);
+	ck_assert_str_eq(must_find(conf, "r/dot")->directory, cfg_dir);
+	free(want);
+	config_free(conf);
+}
+END_TEST
+
+/* A relative file name stays as given in errors; dir is absolute. */
+START_TEST(test_relative_file)
+{
+	char cwd[PATH_MAX], tmpl[] = "/tmp/arbor-test-XXXXXX", real[PATH_MAX];
+	struct errlist errs = { { NULL, 0, 0 } };
+	struct config *conf;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	ck_assert_ptr_nonnull(realpath(tmpl, real));
+	ck_assert_int_eq(chdir(tmpl), 0);
+	ck_assert_ptr_nonnull(fp = fopen("a.ini", "w"));
+	fputs("[supervisor:r]\n[worker:r/w]\ncommand = w\nbad = 1\n", fp);
+	fclose(fp);
+	conf = config_load("a.ini", &errs);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(errs.msgs.n, 1);
+	ck_assert_str_eq(errs.msgs.v[0], "a.ini:4: unknown key 'bad' in "
+	    "worker 'r/w'");
+	errlist_free(&errs);
+	ck_assert_ptr_nonnull(fp = fopen("a.ini", "w"));
+	fputs("[supervisor:r]\n[worker:r/w]\ncommand = w\n", fp);
+	fclose(fp);
+	conf = config_load("./a.ini", &errs);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_str_eq(conf->file, "./a.ini");
+	ck_assert_str_eq(conf->dir, real);
+	ck_assert_str_eq(conf->root->directory, real);
+	config_free(conf);
+	unlink("a.ini");
+	ck_assert_int_eq(chdir(cwd), 0);
+	rmdir(tmpl);
+}
+END_TEST
+
+/* Unopenable and unreadable files are reported at line 0. */
+START_TEST(test_missing_file)
+{
+	struct errlist errs = { { NULL, 0, 0 } };
+
+	ck_assert_ptr_null(config_load("/nonexistent/arbor.ini", &errs));
+	ck_assert_uint_eq(errs.msgs.n, 1);
+	ck_assert_str_eq(errs.msgs.v[0], "/nonexistent/arbor.ini:0: cannot "
+	    "open: No such file or directory");
+	errlist_free(&errs);
+	ck_assert_ptr_null(config_load("/tmp", &errs));
+	ck_assert_uint_eq(errs.msgs.n, 1);
+	ck_assert_str_eq(errs.msgs.v[0], "/tmp:0: cannot read: Is a "
+	    "directory");
+	errlist_free(&errs);
+}
+END_TEST
+
+/* Indented lines continue setup, cleanup and command. */
+START_TEST(test_continuation)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "setup = ./prepare\n"
+	    "    --one 'two\n"
+	    "\t  three'   ; a comment\n"
+	    "cleanup =\n"
+	    "    ./tidy\n"
+	    "; a comment between does not end it\n"
+	    "\n"
+	    "    --all\n"
+	    "[worker:r/w]\n"
+	    "command = ./w \\\n"
+	    "  --flag\n"
+	    "restart = transient\n");
+	struct node_spec *w = must_find(conf, "r/w");
+
+	argv_is(&conf->root->setup, "./prepare", "--one", "two three", NULL);
+	argv_is(&conf->root->cleanup, "./tidy", "--all", NULL);
+	/* The backslash escapes the joining space. */
+	argv_is(&w->argv, "./w", " --flag", NULL);
+	ck_assert_int_eq(w->restart, RESTART_TRANSIENT);
+	config_free(conf);
+}
+END_TEST
+
+/* Continuations of other keys fail; of failed keys are dropped. */
+START_TEST(test_continuation_errors)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "strategy = one_for_all\n"
+	    "   rest_for_one\n"
+	    "   more\n"
+	    "env.X = 1\n"
+	    "  2\n"
+	    "comand = x\n"
+	    "  --ignored\n"
+	    "restart = sometimes\n"
+	    "  ignored\n",
+	    "3: key 'strategy' does not take continuation lines",
+	    "6: key 'env.X' does not take continuation lines",
+	    "7: unknown key 'comand' in supervisor 'r'",
+	    "9: invalid restart 'sometimes' (expected permanent, transient or "
+	    "temporary)");
+}
+END_TEST
+
+/* A continuation is not a duplicate key; a repeated key is. */
+START_TEST(test_continuation_not_duplicate)
+{
+	/*
+	 * As in inih and Python's configparser, an indented line after a key
+	 * continues it, whatever it looks like; after a header it is a key.
+	 */
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "  command = a\n"
+	    "  restart = temporary\n"
+	    "  [worker:r/x]\n");
+	struct node_spec *w = must_find(conf, "r/w");
+
+	argv_is(&w->argv, "a", "restart", "=", "temporary", "[worker:r/x]",
+	    NULL);
+	ck_assert_int_eq(w->restart, RESTART_PERMANENT);
+	ck_assert_uint_eq(conf->nnodes, 2);
+	config_free(conf);
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = a\n"
+	    "  b\n"
+	    "command = c\n"
+	    "  d\n",
+	    "5: duplicate key 'command' in worker 'r/w' (first set at line 3)");
+}
+END_TEST
+
+/* Unknown keys, did-you-mean, and keys of the other kind. */
+START_TEST(test_unknown_keys)
+{
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "sockt = /x\n"
+	    "colour = blue\n"
+	    "[supervisor:r]\n"
+	    "stratgey = one_for_one\n"
+	    "command = ./x\n"
+	    "user = nobody\n"
+	    "socket = /x\n"
+	    "evn.PATH = /bin\n"
+	    "[worker:r/x]\n"
+	    "comand = ./x\n"
+	    "Command = ./x\n"
+	    "strategy = one_for_all\n"
+	    "setup = ./s\n"
+	    "flavour = vanilla\n"
+	    "state_dir = /x\n"
+	    "grp = wheel\n"
+	    "command = ./x\n",
+	    "2: unknown key 'sockt' in [arbor] (did you mean 'socket'?)",
+	    "3: unknown key 'colour' in [arbor] (expected socket, state_dir "
+	    "or event_format)",
+	    "5: unknown key 'stratgey' in supervisor 'r' (did you mean "
+	    "'strategy'?)",
+	    "6: 'command' is a worker key; 'r' is a supervisor",
+	    "7: 'user' is a worker key; 'r' is a supervisor",
+	    "8: 'socket' is an [arbor] key; 'r' is a supervisor",
+	    "9: unknown key 'evn.PATH' in supervisor 'r' (did you mean "
+	    "'env.PATH'?)",
+	    "11: unknown key 'comand' in worker 'r/x' (did you mean "
+	    "'command'?)",
+	    "12: unknown key 'Command' in worker 'r/x' (did you mean "
+	    "'command'?)",
+	    "13: 'strategy' is a supervisor key; 'r/x' is a worker",
+	    "14: 'setup' is a supervisor key; 'r/x' is a worker",
+	    "15: unknown key 'flavour' in worker 'r/x'",
+	    "16: 'state_dir' is an [arbor] key; 'r/x' is a worker",
+	    "17: unknown key 'grp' in worker 'r/x' (did you mean 'group'?)");
+}
+END_TEST
+
+/* Every bad value, at the line of its key. */
+START_TEST(test_bad_values)
+{
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "event_format = xml\n"
+	    "socket =\n"
+	    "[supervisor:r]\n"
+	    "strategy = one_for_some\n"				/* 5 */
+	    "intensity = -1\n"
+	    "period = 0\n"
+	    "setup_timeout = soon\n"
+	    "cleanup_timeout = -5s\n"
+	    "restart = always\n"				/* 10 */
+	    "env.BAD-NAME = x\n"
+	    "env.1X = x\n"
+	    "env. = x\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"					/* 15 */
+	    "restart = sometimes\n"
+	    "shutdown = 5 s\n"
+	    "stop_signal = SIGFOO\n"
+	    "directory =\n"
+	    "user = no-such-user-arbor\n"			/* 20 */
+	    "group = no-such-group-arbor\n"
+	    "[supervisor:r/s]\n"
+	    "intensity = 1.5\n"
+	    "period = 5x\n"
+	    "[worker:r/s/w]\n"					/* 25 */
+	    "command = x\n"
+	    "stop_signal = 0\n"
+	    "shutdown = forever\n"
+	    "group =\n",
+	    "2: invalid event_format 'xml' (expected text or json)",
+	    "3: empty value for 'socket'",
+	    "5: invalid strategy 'one_for_some' (expected one_for_one, "
+	    "one_for_all or rest_for_one)",
+	    "6: invalid intensity '-1' (expected an integer >= 0)",
+	    "7: invalid period '0' (expected a duration > 0 such as 5s, 250ms "
+	    "or 1.5m)",
+	    "8: invalid setup_timeout 'soon' (expected a duration > 0 such as "
+	    "5s, 250ms or 1.5m)",
+	    "9: invalid cleanup_timeout '-5s' (expected a duration > 0 such as "
+	    "5s, 250ms or 1.5m)",
+	    "10: invalid restart 'always' (expected permanent, transient or "
+	    "temporary)",
+	    "11: invalid environment variable name 'BAD-NAME' in "
+	    "'env.BAD-NAME'",
+	    "12: invalid environment variable name '1X' in 'env.1X'",
+	    "13: invalid environment variable name '' in 'env.'",
+	    "16: invalid restart 'sometimes' (expected permanent, transient or "
+	    "temporary)",
+	    "17: invalid shutdown '5 s' (expected a duration such as 5s, "
+	    "infinity or brutal_kill)",
+	    "18: invalid stop_signal 'SIGFOO' (expected a signal name such as "
+	    "TERM or a number)",
+	    "19: empty value for 'directory'",
+	    "20: unknown user 'no-such-user-arbor'",
+	    "21: unknown group 'no-such-group-arbor'",
+	    "23: invalid intensity '1.5' (expected an integer >= 0)",
+	    "24: invalid period '5x' (expected a duration > 0 such as 5s, "
+	    "250ms or 1.5m)",
+	    "27: invalid stop_signal '0' (expected a signal name such as TERM "
+	    "or a number)",
+	    "28: invalid shutdown 'forever' (expected a duration such as 5s, "
+	    "infinity or brutal_kill)",
+	    "29: empty value for 'group'");
+}
+END_TEST
+
+/* Command lines that cannot be split, and a missing command. */
+START_TEST(test_bad_commands)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "setup = ./s 'unclosed\n"
+	    "cleanup =\n"
+	    "[worker:r/a]\n"
+	    "command = ./a \"unclosed\n"
+	    "[worker:r/b]\n"
+	    "command =\n"
+	    "[worker:r/c]\n"
+	    "command = ./c\n"
+	    "  trailing\\\n"
+	    "[worker:r/d]\n"
+	    "restart = temporary\n",
+	    "2: invalid setup: unterminated single quote",
+	    "3: invalid cleanup: empty command",
+	    "5: invalid command: unterminated double quote",
+	    "7: invalid command: empty command",
+	    "9: invalid command: trailing backslash",
+	    "11: worker 'r/d' has no command");
+}
+END_TEST
+
+/* user and group resolve to ids; user alone brings its group. */
+START_TEST(test_owner)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "[worker:r/u]\n"
+	    "command = u\n"
+	    "user = root\n"
+	    "[worker:r/g]\n"
+	    "command = g\n"
+	    "group = root\n"
+	    "[worker:r/ug]\n"
+	    "command = ug\n"
+	    "group = daemon\n"
+	    "user = root\n");
+	struct node_spec *u = must_find(conf, "r/u"), *g = must_find(conf,
+	    "r/g"), *ug = must_find(conf, "r/ug");
+	struct group *gr = getgrnam("daemon");
+
+	ck_assert_int_eq(u->uid, 0);
+	ck_assert_int_eq(u->gid, 0);
+	ck_assert_str_eq(u->user, "root");
+	ck_assert_ptr_null(u->group);
+	ck_assert_int_eq(g->uid, (uid_t)-1);
+	ck_assert_int_eq(g->gid, 0);
+	ck_assert_ptr_null(g->user);
+	ck_assert_str_eq(g->group, "root");
+	ck_assert_int_eq(ug->uid, 0);
+	ck_assert_ptr_nonnull(gr);
+	ck_assert_int_eq(ug->gid, gr->gr_gid);
+	config_free(conf);
+}
+END_TEST
+
+/* Duplicate keys, nodes and [arbor] sections. */
+START_TEST(test_duplicates)
+{
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "socket = /a\n"
+	    "socket = /b\n"
+	    "[supervisor:r]\n"
+	    "[worker:r/x]\n"					/* 5 */
+	    "command = x\n"
+	    "command = y\n"
+	    "env.A = 1\n"
+	    "env.A = 2\n"
+	    "[worker:r/x]\n"					/* 10 */
+	    "command = z\n"
+	    "comand = z\n"
+	    "[supervisor:r/x]\n"
+	    "[arbor]\n"
+	    "socket = /c\n",
+	    "3: duplicate key 'socket' in [arbor] (first set at line 2)",
+	    "7: duplicate key 'command' in worker 'r/x' (first set at line 6)",
+	    "9: duplicate key 'env.A' in worker 'r/x' (first set at line 8)",
+	    "10: duplicate node 'r/x' (first declared at line 5)",
+	    "12: unknown key 'comand' in worker 'r/x' (did you mean "
+	    "'command'?)",
+	    "13: duplicate node 'r/x' (first declared at line 5)",
+	    "14: duplicate section [arbor] (first declared at line 1)");
+}
+END_TEST
+
+/* Missing or worker parents, second roots, a worker as root. */
+START_TEST(test_tree_errors)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:a]\n"
+	    "[worker:a/w]\n"
+	    "command = w\n"
+	    "[worker:a/w/x]\n"
+	    "command = x\n"					/* 5 */
+	    "[supervisor:a/missing/y]\n"
+	    "[supervisor:b]\n"
+	    "[worker:solo]\n"
+	    "command = solo\n"
+	    "[supervisor:c]\n",					/* 10 */
+	    "4: parent 'a/w' of 'a/w/x' is a worker, not a supervisor",
+	    "6: parent 'a/missing' of 'a/missing/y' is not a declared "
+	    "supervisor",
+	    "7: second root supervisor 'b' (the root is 'a', line 1)",
+	    "8: worker 'solo' needs a parent supervisor",
+	    "10: second root supervisor 'c' (the root is 'a', line 1)");
+}
+END_TEST
+
+/* A file without a root supervisor. */
+START_TEST(test_no_root)
+{
+	EXPECT_ERRORS("", "1: no root supervisor");
+	EXPECT_ERRORS(
+	    "; only a comment\n"
+	    "[arbor]\n",
+	    "1: no root supervisor");
+	EXPECT_ERRORS(
+	    "[worker:w]\n"
+	    "command = w\n",
+	    "1: worker 'w' needs a parent supervisor",
+	    "1: no root supervisor");
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "[supervisor:a/b]\n",
+	    "1: no root supervisor",
+	    "2: parent 'a' of 'a/b' is not a declared supervisor");
+}
+END_TEST
+
+/* Bad section headers and node names. */
+START_TEST(test_sections)
+{
+	char *name = repeat('n', CONF_MAX_NAME + 1);
+	char *text = xasprintf(
+	    "[supervisor:r]\n"
+	    "[worker:r/%s]\n"
+	    "command = x\n", name);
+	char *want = xasprintf("2: node name '%s' is too long (65 characters, "
+	    "at most 64)", name);
+
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[service:r/x]\n"
+	    "command = ignored\n"
+	    "[supervisor]\n"
+	    "[worker:r/a b]\n"					/* 5 */
+	    "[worker:r/..]\n"
+	    "[worker:r/.]\n"
+	    "[worker:r//x]\n"
+	    "[worker:]\n"
+	    "[supervisor:r/\xc3\xa9]\n"				/* 10 */
+	    "[worker:r/x\n"
+	    "command = ignored\n"
+	    "[worker:r/y] junk\n"
+	    "command = y\n"
+	    "[ worker:r/z ]   ; comment\n"			/* 15 */
+	    "command = z\n"
+	    "[]\n",
+	    "2: unknown section 'service:r/x' (expected [arbor], "
+	    "[supervisor:PATH] or [worker:PATH])",
+	    "4: unknown section 'supervisor' (expected [arbor], "
+	    "[supervisor:PATH] or [worker:PATH])",
+	    "5: invalid character ' ' in node name 'a b' (use letters, digits, "
+	    "'.', '_' and '-')",
+	    "6: node name '..' is not allowed",
+	    "7: node name '.' is not allowed",
+	    "8: empty node name in path 'r//x'",
+	    "9: empty node path",
+	    "10: invalid character '\xc3' in node name '\xc3\xa9' (use "
+	    "letters, digits, '.', '_' and '-')",
+	    "11: section header without ']'",
+	    "13: unexpected text after section header: 'junk'",
+	    "17: unknown section '' (expected [arbor], [supervisor:PATH] or "
+	    "[worker:PATH])");
+	EXPECT_ERRORS(text, want);
+	free(name);
+	free(text);
+	free(want);
+}
+END_TEST
+
+/* Section names past inih's 49 characters, and past 128. */
+START_TEST(test_long_section)
+{
+	/* Longer than inih's 49: names must survive whole, lines exactly. */
+	char *a = repeat('a', 50), *b = repeat('b', 50), *text;
+	char *path = xasprintf("root/%s/%s", a, b);
+	char *c = repeat('c', 50), *d = repeat('d', CONF_MAX_SECTION - 67);
+	struct errlist errs = { { NULL, 0, 0 } };
+	struct config *conf;
+	struct node_spec *w;
+
+	text = xasprintf(
+	    "[supervisor:root]\n"
+	    "[supervisor:root/%s]\n"
+	    "[worker:%s]\n"
+	    "command = ./w\n"
+	    "[worker:root/%s/%sx]\n"
+	    "command = ./w2\n", a, path, a, b);
+	conf = load(text, &errs);
+	ck_assert_uint_eq(errs.msgs.n, 0);
+	ck_assert_ptr_nonnull(conf);
+	w = must_find(conf, path);
+	ck_assert_int_eq(w->line, 3);
+	ck_assert_str_eq(w->name, b);
+	argv_is(&w->argv, "./w", NULL);
+	ck_assert_uint_eq(w->parent->nchildren, 2);
+	ck_assert_int_eq(w->parent->children[1]->line, 5);
+	argv_is(&w->parent->children[1]->argv, "./w2", NULL);
+	config_free(conf);
+	free(text);
+
+	/* "supervisor:root/" c50 "/" d61: 128 characters; one more fails. */
+	text = xasprintf(
+	    "[supervisor:root]\n"
+	    "[supervisor:root/%s]\n"
+	    "[supervisor:root/%s/%s]\n"
+	    "[supervisor:root/%s/%sd]\n"
+	    "command = ignored\n"
+	    "bad = 1\n"
+	    "[worker:root/w]\n"
+	    "comand = x\n", c, c, d, c, d);
+	EXPECT_ERRORS(text,
+	    "4: section name too long (129 characters, at most 128)",
+	    "7: worker 'root/w' has no command",
+	    "8: unknown key 'comand' in worker 'root/w' (did you mean "
+	    "'command'?)");
+	free(text);
+	free(c);
+	free(d);
+	free(path);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* Over-long lines: exact line numbers, no phantom keys. */
+START_TEST(test_long_line)
+{
+	char *x = repeat('x', 300), *text, *err;
+	char *max = repeat('y', 199 - strlen("command = ./w "));
+	struct config *conf;
+
+	/* Exactly 199 characters is fine. */
+	text = xasprintf(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w %s\n"
+	    "restart = temporary\n", max);
+	conf = load_ok(text);
+	argv_is(&must_find(conf, "r/w")->argv, "./w", max, NULL);
+	ck_assert_int_eq(must_find(conf, "r/w")->restart, RESTART_TEMPORARY);
+	config_free(conf);
+	free(text);
+
+	/*
+	 * 200 and more: an error at its own line; no phantom key from the
+	 * tail, no shift of later lines, continuations after it ignored.
+	 */
+	text = xasprintf(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w %sy\n"
+	    "  continued\n"
+	    "restart = sometimes\n"
+	    "env.A = %s=1\n"
+	    "restart = temporary\n"
+	    "[worker:r/%s]\n"
+	    "command = ignored\n"
+	    "bogus = 1\n", max, x, x);
+	err = xasprintf("3: line too long (200 characters, at most 199); "
+	    "split it with indented continuation lines");
+	EXPECT_ERRORS(text,
+	    "2: worker 'r/w' has no command",
+	    err,
+	    "5: invalid restart 'sometimes' (expected permanent, transient or "
+	    "temporary)",
+	    "6: line too long (310 characters, at most 199); split it with "
+	    "indented continuation lines",
+	    "7: duplicate key 'restart' in worker 'r/w' (first set at line 5)",
+	    "8: line too long (311 characters, at most 199); split it with "
+	    "indented continuation lines");
+	free(err);
+	free(text);
+	free(max);
+	free(x);
+}
+END_TEST
+
+/* A NUL byte rejects its line. */
+START_TEST(test_nul_byte)
+{
+	static const char text[] =
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\0 junk\n"
+	    "  --continued\n"
+	    "restart = sometimes\n";
+	struct errlist errs = { { NULL, 0, 0 } };
+	char *want;
+
+	ck_assert_ptr_null(load_bytes(text, sizeof text - 1, &errs));
+	ck_assert_uint_eq(errs.msgs.n, 3);
+	want = xasprintf("%s:2: worker 'r/w' has no command", cfg_path);
+	ck_assert_str_eq(errs.msgs.v[0], want);
+	free(want);
+	want = xasprintf("%s:3: line contains a NUL byte", cfg_path);
+	ck_assert_str_eq(errs.msgs.v[1], want);
+	free(want);
+	want = xasprintf("%s:5: invalid restart 'sometimes' (expected "
+	    "permanent, transient or temporary)", cfg_path);
+	ck_assert_str_eq(errs.msgs.v[2], want);
+	free(want);
+	errlist_free(&errs);
+}
+END_TEST
+
+/* Lines inih would reject silently are reported at their line. */
+START_TEST(test_syntax_errors)
+{
+	EXPECT_ERRORS(
+	    "key = outside\n"
+	    "[supervisor:r]\n"
+	    "  indented = ok\n"
+	    "just some words\n"
+	    "= value\n"					/* 5 */
+	    "strategy ; = one_for_all\n"
+	    "  dropped with the line above\n"
+	    "[worker:r/w]\n"
+	    "command: ./w arg=1\n"
+	    "# hash comment\n"
+	    "  ; indented comment\n"				/* 10 */
+	    "restart = temporary ;comment\n"
+	    "\r\n"
+	    "shutdown = 1s\r\n"
+	    "nonsense\n",
+	    "1: key 'key' is outside any section",
+	    "3: unknown key 'indented' in supervisor 'r'",
+	    "4: syntax error: expected 'key = value', '[section]' or a comment",
+	    "5: missing key name before '='",
+	    "6: syntax error: expected 'key = value', '[section]' or a comment",
+	    "15: syntax error: expected 'key = value', '[section]' or a "
+	    "comment");
+}
+END_TEST
+
+/* name: value, inline comments, CRLF and a BOM are accepted. */
+START_TEST(test_syntax_ok)
+{
+	/* name: value (inih), inline comments, CRLF and a BOM. */
+	struct config *conf = load_ok(
+	    "\xef\xbb\xbf[supervisor:r]\r\n"
+	    "[worker:r/w]\r\n"
+	    "command: ./w arg=1 ;comment\r\n"
+	    "env.X = a;b ; c\r\n");
+	struct node_spec *w = must_find(conf, "r/w");
+
+	ck_assert_int_eq(conf->root->line, 1);
+	argv_is(&w->argv, "./w", "arg=1", NULL);
+	ck_assert_str_eq(env_get(&w->env, "X"), "a;b");
+	config_free(conf);
+}
+END_TEST
+
+/* An inline comment needs a blank before the semicolon. */
+START_TEST(test_restart_semicolon)
+{
+	/* "temporary;..." is one value; inline comments need a blank. */
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "restart = temporary;x\n",
+	    "4: invalid restart 'temporary;x' (expected permanent, transient "
+	    "or temporary)");
+}
+END_TEST
+
+/* Errors of every stage are all reported, sorted by line. */
+START_TEST(test_many_errors)
+{
+	/* Errors of every stage, all reported, sorted by line. */
+	EXPECT_ERRORS(
+	    "[supervisor:root]\n"
+	    "intensity = lots\n"
+	    "[worker:root/a]\n"
+	    "comand = ./a\n"
+	    "[worker:root/b/c]\n"				/* 5 */
+	    "command = ./c\n"
+	    "[worker:root/a]\n"
+	    "command = ./a\n"
+	    "oops\n"
+	    "[supervisor:other]\n",				/* 10 */
+	    "2: invalid intensity 'lots' (expected an integer >= 0)",
+	    "3: worker 'root/a' has no command",
+	    "4: unknown key 'comand' in worker 'root/a' (did you mean "
+	    "'command'?)",
+	    "5: parent 'root/b' of 'root/b/c' is not a declared supervisor",
+	    "7: duplicate node 'root/a' (first declared at line 3)",
+	    "9: syntax error: expected 'key = value', '[section]' or a comment",
+	    "10: second root supervisor 'other' (the root is 'root', line 1)");
+}
+END_TEST
+
+/* strategy_name and restart_name. */
+START_TEST(test_names)
+{
+	ck_assert_str_eq(strategy_name(STRATEGY_ONE_FOR_ONE), "one_for_one");
+	ck_assert_str_eq(strategy_name(STRATEGY_ONE_FOR_ALL), "one_for_all");
+	ck_assert_str_eq(strategy_name(STRATEGY_REST_FOR_ONE),
+	    "rest_for_one");
+	ck_assert_str_eq(restart_name(RESTART_PERMANENT), "permanent");
+	ck_assert_str_eq(restart_name(RESTART_TRANSIENT), "transient");
+	ck_assert_str_eq(restart_name(RESTART_TEMPORARY), "temporary");
+}
+END_TEST
+
+/* signal_parse and signal_name. */
+START_TEST(test_signals)
+{
+	ck_assert_int_eq(signal_parse("TERM"), SIGTERM);
+	ck_assert_int_eq(signal_parse("SIGTERM"), SIGTERM);
+	ck_assert_int_eq(signal_parse("sigterm"), SIGTERM);
+	ck_assert_int_eq(signal_parse("Hup"), SIGHUP);
+	ck_assert_int_eq(signal_parse("KILL"), SIGKILL);
+	ck_assert_int_eq(signal_parse("SIGUSR2"), SIGUSR2);
+	ck_assert_int_eq(signal_parse("CLD"), SIGCHLD);
+	ck_assert_int_eq(signal_parse("IOT"), SIGABRT);
+	ck_assert_int_eq(signal_parse("15"), 15);
+	ck_assert_int_eq(signal_parse("1"), 1);
+	ck_assert_int_eq(signal_parse("64"), NSIG - 1 == 64 ? 64 : -1);
+	ck_assert_int_eq(signal_parse("0"), -1);
+	ck_assert_int_eq(signal_parse("-15"), -1);
+	ck_assert_int_eq(signal_parse("15x"), -1);
+	ck_assert_int_eq(signal_parse("99999999999999999999"), -1);
+	ck_assert_int_eq(signal_parse(""), -1);
+	ck_assert_int_eq(signal_parse("SIG"), -1);
+	ck_assert_int_eq(signal_parse("SIGSIGTERM"), -1);
+	ck_assert_int_eq(signal_parse("FOO"), -1);
+	ck_assert_int_eq(signal_parse(" TERM"), -1);
+	ck_assert_str_eq(signal_name(SIGTERM), "SIGTERM");
+	ck_assert_str_eq(signal_name(SIGKILL), "SIGKILL");
+	ck_assert_str_eq(signal_name(SIGCHLD), "SIGCHLD");
+	ck_assert_str_eq(signal_name(0), "SIG?");
+	ck_assert_str_eq(signal_name(NSIG), "SIG?");
+	for (int sig = 1; sig < 32; sig++)
+		ck_assert_int_eq(signal_parse(signal_name(sig)), sig);
+}
+END_TEST
+
+/* The config suite (with signal names). */
+Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("load");
+	TCase *te = tcase_create("errors");
+	TCase *tn = tcase_create("names");
+
+	tcase_add_test(tc, test_good);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_children_order);
+	tcase_add_test(tc, test_directory_inherit);
+	tcase_add_test(tc, test_relative_file);
+	tcase_add_test(tc, test_continuation);
+	tcase_add_test(tc, test_owner);
+	tcase_add_test(tc, test_syntax_ok);
+	tcase_add_test(tc, test_long_section);
+	suite_add_tcase(s, tc);
+
+	tcase_add_test(te, test_missing_file);
+	tcase_add_test(te, test_continuation_errors);
+	tcase_add_test(te, test_continuation_not_duplicate);
+	tcase_add_test(te, test_unknown_keys);
+	tcase_add_test(te, test_bad_values);
+	tcase_add_test(te, test_bad_commands);
+	tcase_add_test(te, test_duplicates);
+	tcase_add_test(te, test_tree_errors);
+	tcase_add_test(te, test_no_root);
+	tcase_add_test(te, test_sections);
+	tcase_add_test(te, test_long_line);
+	tcase_add_test(te, test_nul_byte);
+	tcase_add_test(te, test_syntax_errors);
+	tcase_add_test(te, test_restart_semicolon);
+	tcase_add_test(te, test_many_errors);
+	suite_add_tcase(s, te);
+
+	tcase_add_test(tn, test_names);
+	tcase_add_test(tn, test_signals);
+	suite_add_tcase(s, tn);
+	return s;
+}

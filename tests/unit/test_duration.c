@@ -1,0 +1,148 @@
+/*
+ * test_duration.c: duration_parse and duration_format: every unit,
+ * decimals, bare numbers (seconds), rejected inputs, overflow, and the
+ * shortest-exact round trip.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "config.h"
+#include "suites.h"
+
+/* Parse S, which must be valid, and return its milliseconds. */
+static int64_t
+ms_of(const char *s)
+{
+	int64_t ms = -1;
+
+	ck_assert_msg(duration_parse(s, &ms) == 0, "'%s' rejected", s);
+	return ms;
+}
+
+/* Every unit, zero and leading zeros. */
+START_TEST(test_units)
+{
+	ck_assert_int_eq(ms_of("250ms"), 250);
+	ck_assert_int_eq(ms_of("5s"), 5000);
+	ck_assert_int_eq(ms_of("2m"), 120000);
+	ck_assert_int_eq(ms_of("1h"), 3600000);
+	ck_assert_int_eq(ms_of("0ms"), 0);
+	ck_assert_int_eq(ms_of("0s"), 0);
+	ck_assert_int_eq(ms_of("0"), 0);
+	ck_assert_int_eq(ms_of("007s"), 7000);
+}
+END_TEST
+
+/* Decimals of every unit, exact to the millisecond. */
+START_TEST(test_decimals)
+{
+	ck_assert_int_eq(ms_of("1.5s"), 1500);
+	ck_assert_int_eq(ms_of("0.25"), 250);
+	ck_assert_int_eq(ms_of("1.5m"), 90000);
+	ck_assert_int_eq(ms_of("0.5h"), 1800000);
+	ck_assert_int_eq(ms_of("0.001s"), 1);
+	ck_assert_int_eq(ms_of("2.0ms"), 2);
+	ck_assert_int_eq(ms_of("1.500000000000000000000s"), 1500);
+	ck_assert_int_eq(ms_of("0.0001h"), 360);
+}
+END_TEST
+
+/* A number without a unit is seconds. */
+START_TEST(test_bare_numbers)
+{
+	ck_assert_int_eq(ms_of("5"), 5000);
+	ck_assert_int_eq(ms_of("30"), 30000);
+	ck_assert_int_eq(ms_of("1.25"), 1250);
+}
+END_TEST
+
+/* Malformed, signed, spaced, inexact and unknown-unit values fail. */
+START_TEST(test_bad)
+{
+	static const char *bad[] = {
+		"", "s", "ms", "-1s", "-5", "+5s", " 5s", "5s ", "5 s",
+		"5x", "5sec", "5S", "5mss", "1.s", ".5s", "1..5s", "1.5.s",
+		"5s5", "0x10", "1e3", "1.0005s", "0.5ms", "0.0001s", "abc",
+		"infinity", "1,5s",
+	};
+	int64_t ms = 42;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(duration_parse(bad[i], &ms) == -1,
+		    "'%s' accepted", bad[i]);
+	ck_assert_int_eq(ms, 42);
+	ck_assert_int_eq(duration_parse(NULL, &ms), -1);
+}
+END_TEST
+
+/* The largest values fit; one more overflows and fails. */
+START_TEST(test_overflow)
+{
+	int64_t ms;
+
+	ck_assert_int_eq(ms_of("9223372036854775807ms"), INT64_MAX);
+	ck_assert_int_eq(duration_parse("9223372036854775808ms", &ms), -1);
+	ck_assert_int_eq(duration_parse("99999999999999999999999ms", &ms),
+	    -1);
+	ck_assert_int_eq(duration_parse("9223372036854775s", &ms), 0);
+	ck_assert_int_eq(duration_parse("9223372036854776s", &ms), -1);
+	ck_assert_int_eq(duration_parse("2562047788015h", &ms), 0);
+	ck_assert_int_eq(duration_parse("2562047788016h", &ms), -1);
+	ck_assert_int_eq(duration_parse("9223372036854775.807s", &ms), 0);
+	ck_assert_int_eq(ms, INT64_MAX);
+	ck_assert_int_eq(duration_parse("9223372036854775.808s", &ms), -1);
+}
+END_TEST
+
+/* The shortest exact unit is chosen. */
+START_TEST(test_format)
+{
+	char buf[32];
+
+	ck_assert_str_eq(duration_format(250, buf, sizeof buf), "250ms");
+	ck_assert_str_eq(duration_format(5000, buf, sizeof buf), "5s");
+	ck_assert_str_eq(duration_format(120000, buf, sizeof buf), "2m");
+	ck_assert_str_eq(duration_format(3600000, buf, sizeof buf), "1h");
+	ck_assert_str_eq(duration_format(1500, buf, sizeof buf), "1500ms");
+	ck_assert_str_eq(duration_format(90000, buf, sizeof buf), "90s");
+	ck_assert_str_eq(duration_format(5400000, buf, sizeof buf), "90m");
+	ck_assert_str_eq(duration_format(0, buf, sizeof buf), "0s");
+	ck_assert_ptr_eq(duration_format(1, buf, sizeof buf), buf);
+}
+END_TEST
+
+/* Formatting then parsing gives the value back. */
+START_TEST(test_round_trip)
+{
+	static const int64_t values[] = {
+		0, 1, 999, 1000, 1001, 59000, 60000, 61000, 3599999, 3600000,
+		7200000, 86400000, INT64_MAX,
+	};
+	char buf[32];
+	int64_t ms;
+
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		duration_format(values[i], buf, sizeof buf);
+		ck_assert_int_eq(duration_parse(buf, &ms), 0);
+		ck_assert_int_eq(ms, values[i]);
+	}
+}
+END_TEST
+
+/* The duration suite. */
+Suite *
+duration_suite(void)
+{
+	Suite *s = suite_create("duration");
+	TCase *tc = tcase_create("duration");
+
+	tcase_add_test(tc, test_units);
+	tcase_add_test(tc, test_decimals);
+	tcase_add_test(tc, test_bare_numbers);
+	tcase_add_test(tc, test_bad);
+	tcase_add_test(tc, test_overflow);
+	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_round_trip);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,2116 @@
+/*
+ * test_tree.c: unit tests of the supervision state machine (lib/tree.c and
+ * the restart window in lib/intensity.c). Spec trees are built by hand, so
+ * these tests do not depend on the INI loader, and the tree is driven with
+ * a fake clock and no processes: a small driver plays the daemon, answering
+ * each action the way the real world would (a spawn succeeds, setup and
+ * cleanup succeed, a worker dies of the signal it is sent) unless a test
+ * configures a node to behave otherwise. Every action is written to a log
+ * ("spawn root/a", "event ProcessStarted root/a", "signal root/b 15",
+ * "exit 0") and the tests compare it with the sequence the rules demand.
+ *
+ * The driver is realistic about timing: answers are not fed back while the
+ * tree is still emitting actions, only once its queue is empty, one at a
+ * time and in the order they were caused, like a daemon that performs the
+ * actions and returns to its event loop.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+#include "tree.h"
+#include "util.h"
+
+/* Wait statuses built the way the kernel builds them. */
+#define EXITED(code)	(((code) & 0xff) << 8)
+#define KILLED(sig)	((sig) & 0x7f)
+#define CORE		0x80
+
+#define STATE_ROOT	"/run/arbor"
+#define PID0		100	/* the first pid the fake world hands out */
+#define MAXNODES	32
+
+/*
+ * Configuration builder.
+ */
+
+/* An empty hand-built configuration. */
+static struct config *
+conf_new(void)
+{
+	struct config *c = xcalloc(1, sizeof *c);
+
+	c->file = xstrdup("test.ini");
+	c->dir = xstrdup("/tmp");
+	return c;
+}
+
+/* The spec at PATH in C, or NULL. */
+static struct node_spec *
+conf_lookup(const struct config *c, const char *path)
+{
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i]->path, path) == 0)
+			return c->nodes[i];
+	return NULL;
+}
+
+/* Add a node at PATH with every default; its parent must already exist. */
+static struct node_spec *
+conf_add(struct config *c, enum node_kind kind, const char *path)
+{
+	struct node_spec *s = xcalloc(1, sizeof *s), *p;
+	const char *slash = strrchr(path, '/');
+
+	s->kind = kind;
+	s->path = xstrdup(path);
+	s->name = s->path + (slash != NULL ? slash - path + 1 : 0);
+	s->file = "test.ini";
+	s->line = (int)c->nnodes + 1;
+	s->restart = RESTART_PERMANENT;
+	s->shutdown = SHUTDOWN_TIMEOUT;
+	s->shutdown_ms = 5000;
+	s->stop_signal = SIGTERM;
+	s->strategy = STRATEGY_ONE_FOR_ONE;
+	s->intensity = 1;
+	s->period_ms = 5000;
+	s->setup_timeout_ms = 30000;
+	s->cleanup_timeout_ms = 30000;
+	if (kind == NODE_WORKER)
+		strv_push(&s->argv, xstrdup("true"));
+	if (slash == NULL) {
+		ck_assert_ptr_null(c->root);
+		c->root = s;
+	} else {
+		char *ppath = xstrndup(path, (size_t)(slash - path));
+
+		p = conf_lookup(c, ppath);
+		ck_assert_msg(p != NULL, "no parent for %s", path);
+		ck_assert_int_eq(p->kind, NODE_SUPERVISOR);
+		free(ppath);
+		s->parent = p;
+		p->children = xreallocarray(p->children, p->nchildren + 1,
+		    sizeof *p->children);
+		p->children[p->nchildren++] = s;
+	}
+	c->nodes = xreallocarray(c->nodes, c->nnodes + 1, sizeof *c->nodes);
+	c->nodes[c->nnodes++] = s;
+	return s;
+}
+
+/* Add a supervisor with STRATEGY. */
+static struct node_spec *
+conf_sup(struct config *c, const char *path, enum strategy strategy)
+{
+	struct node_spec *s = conf_add(c, NODE_SUPERVISOR, path);
+
+	s->strategy = strategy;
+	return s;
+}
+
+/* Add a worker with restart policy RESTART. */
+static struct node_spec *
+conf_worker(struct config *c, const char *path, enum restart restart)
+{
+	struct node_spec *s = conf_add(c, NODE_WORKER, path);
+
+	s->restart = restart;
+	return s;
+}
+
+/* Free a hand-built configuration. */
+static void
+conf_destroy(struct config *c)
+{
+	for (size_t i = 0; i < c->nnodes; i++) {
+		struct node_spec *s = c->nodes[i];
+
+		free(s->path);
+		free(s->children);
+		strv_free(&s->env);
+		strv_free(&s->argv);
+		free(s);
+	}
+	free(c->nodes);
+	free(c->file);
+	free(c->dir);
+	free(c);
+}
+
+/* root (STRATEGY, INTENSITY in 5s) with permanent workers a, b and c. */
+static struct config *
+conf_flat(enum strategy strategy, int intensity)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", strategy)->intensity = intensity;
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/b", RESTART_PERMANENT);
+	conf_worker(c, "root/c", RESTART_PERMANENT);
+	return c;
+}
+
+/*
+ * The fake world.
+ */
+
+/* How the world behaves for one node, and what of it runs now. */
+struct fake {
+	int		 exec_fail;	/* spawns that fail; -1: all */
+	int		 setup_fail;	/* setups that fail; -1: all */
+	bool		 hold_spawn;	/* the test reports the exec */
+	bool		 hold_setup;	/* setup runs until answered, killed */
+	bool		 hold_cleanup;
+	bool		 ignore_term;	/* only SIGKILL ends the worker */
+	const char	*cleanup_error;	/* NULL: cleanup succeeds */
+	struct strv	 setup_out;	/* KEY=VALUE lines setup prints */
+
+	pid_t		 pid;		/* the worker's process, 0 if none */
+	bool		 dying;		/* its exit is on its way */
+	char		 script;	/* 'S'etup, 'C'leanup or 0 */
+	bool		 script_done;	/* its end is on its way */
+	bool		 timer;		/* the node's timer is armed */
+	int64_t		 timer_ms;
+};
+
+enum input_kind {
+	IN_STARTED,
+	IN_START_FAILED,
+	IN_EXITED,
+	IN_SETUP_DONE,
+	IN_CLEANUP_DONE,
+};
+
+/* Something the world will report once the tree's queue is empty. */
+struct input {
+	enum input_kind	 kind;
+	struct node	*node;
+	int		 status;
+	char		*error;
+};
+
+struct drv {
+	struct config	*conf;
+	struct tree	*t;
+	int64_t		 now;
+	pid_t		 nextpid;
+	struct fake	 fake[MAXNODES];
+
+	struct input	*in;		/* FIFO of answers */
+	size_t		 nin;
+
+	struct strv	 log;		/* one line per action */
+	struct event	*ev;		/* every event, in order */
+	size_t		 nev;
+	int		 exits;		/* ACT_EXIT seen */
+};
+
+/* A driver and a stopped tree for C, which the driver owns. */
+static struct drv *
+drv_new(struct config *c)
+{
+	struct drv *d = xcalloc(1, sizeof *d);
+
+	d->conf = c;
+	d->t = tree_new(c, STATE_ROOT);
+	d->nextpid = PID0;
+	ck_assert_uint_eq(d->t->nnodes, c->nnodes);
+	ck_assert_uint_le(c->nnodes, MAXNODES);
+	return d;
+}
+
+/* Free the driver, its tree and its configuration. */
+static void
+drv_free(struct drv *d)
+{
+	tree_free(d->t);
+	conf_destroy(d->conf);
+	for (size_t i = 0; i < d->nin; i++)
+		free(d->in[i].error);
+	free(d->in);
+	for (size_t i = 0; i < d->nev; i++)
+		event_free(&d->ev[i]);
+	free(d->ev);
+	for (size_t i = 0; i < MAXNODES; i++)
+		strv_free(&d->fake[i].setup_out);
+	strv_free(&d->log);
+	free(d);
+}
+
+/* The runtime node at PATH; the test fails if there is none. */
+static struct node *
+N(struct drv *d, const char *path)
+{
+	struct node *n = tree_find(d->t, path);
+
+	ck_assert_msg(n != NULL, "no node %s", path);
+	return n;
+}
+
+/* The fake world's record of node N. */
+static struct fake *
+fake_of(struct drv *d, const struct node *n)
+{
+	for (size_t i = 0; i < d->t->nnodes; i++)
+		if (d->t->nodes[i] == n)
+			return &d->fake[i];
+	ck_abort_msg("node %s is not in t->nodes", n->spec->path);
+	return NULL;
+}
+
+/* The fake world's record of the node at PATH. */
+static struct fake *
+F(struct drv *d, const char *path)
+{
+	return fake_of(d, N(d, path));
+}
+
+/* Queue an answer from the world. */
+static void
+drv_queue(struct drv *d, enum input_kind kind, struct node *n, int status,
+    const char *error)
+{
+	d->in = xreallocarray(d->in, d->nin + 1, sizeof *d->in);
+	d->in[d->nin].kind = kind;
+	d->in[d->nin].node = n;
+	d->in[d->nin].status = status;
+	d->in[d->nin].error = error != NULL ? xstrdup(error) : NULL;
+	d->nin++;
+}
+
+/* Perform one action the way the daemon would, and log it. */
+static void
+drv_act(struct drv *d, const struct action *a)
+{
+	const char *path = a->node->spec->path;
+	struct fake *f = fake_of(d, a->node);
+
+	ck_assert_msg(d->exits == 0, "action %d on %s after ACT_EXIT",
+	    a->kind, path);
+	switch (a->kind) {
+	case ACT_SPAWN:
+		strv_pushf(&d->log, "spawn %s", path);
+		ck_assert_int_eq(a->node->spec->kind, NODE_WORKER);
+		ck_assert_msg(f->pid == 0, "spawn of running %s", path);
+		if (f->hold_spawn)
+			break;
+		if (f->exec_fail != 0) {
+			if (f->exec_fail > 0)
+				f->exec_fail--;
+			drv_queue(d, IN_START_FAILED, a->node, 0,
+			    "exec: No such file or directory");
+		} else
+			drv_queue(d, IN_STARTED, a->node, 0, NULL);
+		break;
+	case ACT_SIGNAL:
+		strv_pushf(&d->log, "signal %s %d", path, a->sig);
+		ck_assert_msg(f->pid != 0, "signal %d to %s, not running",
+		    a->sig, path);
+		if (f->dying || a->sig == SIGCONT)
+			break;
+		if (a->sig == SIGKILL || !f->ignore_term) {
+			f->dying = true;
+			drv_queue(d, IN_EXITED, a->node, KILLED(a->sig), NULL);
+		}
+		break;
+	case ACT_TIMER:
+		strv_pushf(&d->log, "timer %s %lld", path, (long long)a->ms);
+		f->timer = true;
+		f->timer_ms = a->ms;
+		break;
+	case ACT_TIMER_CANCEL:
+		strv_pushf(&d->log, "cancel %s", path);
+		f->timer = false;
+		break;
+	case ACT_SETUP:
+		strv_pushf(&d->log, "setup %s", path);
+		ck_assert_int_eq(a->node->spec->kind, NODE_SUPERVISOR);
+		ck_assert_msg(f->script == 0, "setup of %s while %c runs",
+		    path, f->script);
+		f->script = 'S';
+		f->script_done = false;
+		if (f->hold_setup)
+			break;
+		f->script_done = true;
+		if (f->setup_fail != 0) {
+			if (f->setup_fail > 0)
+				f->setup_fail--;
+			drv_queue(d, IN_SETUP_DONE, a->node, 0,
+			    "exit status 1");
+		} else
+			drv_queue(d, IN_SETUP_DONE, a->node, 0, NULL);
+		break;
+	case ACT_CLEANUP:
+		strv_pushf(&d->log, "cleanup %s", path);
+		ck_assert_int_eq(a->node->spec->kind, NODE_SUPERVISOR);
+		ck_assert_msg(f->script == 0, "cleanup of %s while %c runs",
+		    path, f->script);
+		f->script = 'C';
+		f->script_done = false;
+		if (f->hold_cleanup)
+			break;
+		f->script_done = true;
+		drv_queue(d, IN_CLEANUP_DONE, a->node, 0, f->cleanup_error);
+		break;
+	case ACT_KILL_SCRIPT:
+		strv_pushf(&d->log, "kill-script %s", path);
+		ck_assert_msg(f->script != 0, "kill-script: %s runs none",
+		    path);
+		if (f->script_done)
+			break;
+		f->script_done = true;
+		drv_queue(d, f->script == 'S' ? IN_SETUP_DONE :
+		    IN_CLEANUP_DONE, a->node, 0, "killed by SIGKILL");
+		break;
+	case ACT_EVENT:
+		strv_pushf(&d->log, "event %s %s", event_type_name(a->ev.type),
+		    a->ev.path);
+		ck_assert_str_eq(a->ev.path, path);
+		ck_assert_int_eq(a->ev.kind, a->node->spec->kind);
+		d->ev = xreallocarray(d->ev, d->nev + 1, sizeof *d->ev);
+		event_copy(&d->ev[d->nev++], &a->ev);
+		break;
+	case ACT_EXIT:
+		strv_pushf(&d->log, "exit %d", a->status);
+		d->exits++;
+		break;
+	default:
+		ck_abort_msg("unknown action %d", a->kind);
+	}
+}
+
+/* Feed the oldest queued answer to the tree. */
+static void
+drv_deliver(struct drv *d)
+{
+	struct input in = d->in[0];
+	struct fake *f = fake_of(d, in.node);
+	struct strv env = { 0 };
+
+	d->nin--;
+	memmove(d->in, d->in + 1, d->nin * sizeof *d->in);
+	switch (in.kind) {
+	case IN_STARTED:
+		f->pid = d->nextpid++;
+		tree_worker_started(d->t, in.node, f->pid, d->now);
+		break;
+	case IN_START_FAILED:
+		tree_worker_start_failed(d->t, in.node, in.error, d->now);
+		break;
+	case IN_EXITED:
+		f->pid = 0;
+		f->dying = false;
+		tree_worker_exited(d->t, in.node, in.status, NULL, d->now);
+		break;
+	case IN_SETUP_DONE:
+		f->script = 0;
+		strv_copy(&env, f->setup_out.v);
+		tree_setup_done(d->t, in.node, in.error, &env, d->now);
+		strv_free(&env);
+		break;
+	case IN_CLEANUP_DONE:
+		f->script = 0;
+		tree_cleanup_done(d->t, in.node, in.error, d->now);
+		break;
+	}
+	free(in.error);
+}
+
+/* Perform every action and feed every answer until nothing is left. */
+static void
+settle(struct drv *d)
+{
+	struct action a;
+
+	for (int i = 0; i < 10000; i++) {
+		if (tree_next_action(d->t, &a)) {
+			drv_act(d, &a);
+			action_release(&a);
+		} else if (d->nin > 0)
+			drv_deliver(d);
+		else
+			return;
+	}
+	ck_abort_msg("the tree does not settle");
+}
+
+/* Set the fake clock. */
+static void
+drv_at(struct drv *d, int64_t now)
+{
+	d->now = now;
+}
+
+/* Start the tree and let it settle. */
+static void
+drv_start(struct drv *d)
+{
+	tree_start(d->t, d->now);
+	settle(d);
+}
+
+/* Ask the tree to shut down and let it settle. */
+static void
+drv_shutdown(struct drv *d)
+{
+	tree_shutdown(d->t, d->now);
+	settle(d);
+}
+
+/* The held exec of PATH succeeded. */
+static void
+drv_started(struct drv *d, const char *path)
+{
+	struct fake *f = F(d, path);
+
+	ck_assert_int_eq(f->pid, 0);
+	f->pid = d->nextpid++;
+	tree_worker_started(d->t, N(d, path), f->pid, d->now);
+	settle(d);
+}
+
+/* The held exec of PATH failed. */
+static void
+drv_start_failed(struct drv *d, const char *path, const char *error)
+{
+	ck_assert_int_eq(F(d, path)->pid, 0);
+	tree_worker_start_failed(d->t, N(d, path), error, d->now);
+	settle(d);
+}
+
+/* The worker at PATH exits by itself with WSTATUS. */
+static void
+drv_exit(struct drv *d, const char *path, int wstatus, const char *lastline)
+{
+	struct fake *f = F(d, path);
+
+	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running", path);
+	f->pid = 0;
+	tree_worker_exited(d->t, N(d, path), wstatus, lastline, d->now);
+	settle(d);
+}
+
+/* The held setup of PATH ended, with ERROR or successfully. */
+static void
+drv_setup_done(struct drv *d, const char *path, const char *error)
+{
+	struct fake *f = F(d, path);
+	struct strv env = { 0 };
+
+	ck_assert_int_eq(f->script, 'S');
+	ck_assert(!f->script_done);
+	f->script = 0;
+	strv_copy(&env, f->setup_out.v);
+	tree_setup_done(d->t, N(d, path), error, &env, d->now);
+	strv_free(&env);
+	settle(d);
+}
+
+/* The armed timer of PATH expires. */
+static void
+drv_fire(struct drv *d, const char *path)
+{
+	struct fake *f = F(d, path);
+
+	ck_assert_msg(f->timer, "no timer armed for %s", path);
+	f->timer = false;
+	tree_timer_fired(d->t, N(d, path), d->now);
+	settle(d);
+}
+
+/* Does the first word of LINE appear among the words of KINDS ("*": all)? */
+static bool
+kind_match(const char *kinds, const char *line)
+{
+	size_t len = strcspn(line, " ");
+	const char *k = kinds;
+
+	if (strcmp(kinds, "*") == 0)
+		return true;
+	while (*k != '\0') {
+		size_t klen = strcspn(k, " ");
+
+		if (klen == len && strncmp(k, line, len) == 0)
+			return true;
+		k += klen;
+		k += strspn(k, " ");
+	}
+	return false;
+}
+
+/* Append the lines of V, indented, to S (owned, replaced). */
+static char *
+dump(char *s, char *const *v)
+{
+	for (; v != NULL && *v != NULL; v++) {
+		char *ns = xasprintf("%s    %s\n", s, *v);
+
+		free(s);
+		s = ns;
+	}
+	return s;
+}
+
+/*
+ * Compare the log lines whose first word is one of KINDS with WANT
+ * (NULL-terminated); with CLEAR, forget the whole log afterwards.
+ */
+static void
+expect_log(struct drv *d, int line, bool clear, const char *kinds,
+    const char *const *want)
+{
+	struct strv got = { 0 };
+	size_t i;
+
+	for (i = 0; i < d->log.n; i++)
+		if (kind_match(kinds, d->log.v[i]))
+			strv_push(&got, xstrdup(d->log.v[i]));
+	for (i = 0; want[i] != NULL && i < got.n; i++)
+		if (strcmp(want[i], got.v[i]) != 0)
+			break;
+	if (want[i] != NULL || i != got.n) {
+		char *msg = xasprintf("line %d: log of [%s] differs at %zu\n"
+		    "  expected:\n", line, kinds, i);
+
+		msg = dump(msg, (char *const *)want);
+		msg = dump(xasprintf("%s  got:\n", msg), got.v);
+		msg = dump(xasprintf("%s  whole log:\n", msg), d->log.v);
+		ck_abort_msg("%s", msg);
+	}
+	strv_free(&got);
+	if (clear)
+		strv_free(&d->log);
+}
+
+/* Compare the filtered log with the lines given, then clear it. */
+#define EXPECT(d, kinds, ...)						\
+	expect_log((d), __LINE__, true, (kinds),			\
+	    (const char *const []){ __VA_ARGS__, NULL })
+/* The same, keeping the log for another look. */
+#define EXPECT_KEEP(d, kinds, ...)					\
+	expect_log((d), __LINE__, false, (kinds),			\
+	    (const char *const []){ __VA_ARGS__, NULL })
+/* Assert the state of the node at PATH. */
+#define STATE(d, path, st)						\
+	ck_assert_str_eq(node_state_name(N((d), (path))->state),	\
+	    node_state_name(st))
+
+/* The last event of TYPE about PATH, or NULL. */
+static const struct event *
+last_event(struct drv *d, enum event_type type, const char *path)
+{
+	for (size_t i = d->nev; i-- > 0;)
+		if (d->ev[i].type == type && strcmp(d->ev[i].path, path) == 0)
+			return &d->ev[i];
+	return NULL;
+}
+
+/* Assert that the last event of TYPE about PATH has an error with NEEDLE. */
+#define EVENT_ERROR_HAS(d, type, path, needle) do {			\
+	const struct event *ev_ = last_event((d), (type), (path));	\
+	ck_assert_msg(ev_ != NULL, "no %s event for %s",		\
+	    event_type_name(type), (path));				\
+	ck_assert_msg(ev_->error != NULL &&				\
+	    strstr(ev_->error, (needle)) != NULL,			\
+	    "%s error \"%s\" lacks \"%s\"", (path),			\
+	    ev_->error ? ev_->error : "(null)", (needle));		\
+} while (0)
+
+/*
+ * Start order.
+ */
+
+/* Setup, then each child left to right, then the supervisor's event. */
+START_TEST(test_start_flat)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	const struct event *ev;
+
+	drv_start(d);
+	EXPECT(d, "*",
+	    "setup root", "timer root 30000", "cancel root",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c",
+	    "event ProcessStarted root");
+	STATE(d, "root", NS_RUNNING);
+	STATE(d, "root/a", NS_RUNNING);
+	STATE(d, "root/c", NS_RUNNING);
+	ck_assert_int_eq(N(d, "root/a")->pid, PID0);
+	ck_assert_int_eq(N(d, "root/c")->pid, PID0 + 2);
+	ev = last_event(d, EV_PROCESS_STARTED, "root/b");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_eq(ev->pid, PID0 + 1);
+	ck_assert(!ev->has_exit && ev->signal == 0 && ev->error == NULL);
+	ev = last_event(d, EV_PROCESS_STARTED, "root");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_eq(ev->pid, 0);
+	ck_assert_int_eq(ev->kind, NODE_SUPERVISOR);
+	ck_assert(!d->t->finished);
+	drv_free(d);
+}
+END_TEST
+
+/* A child is spawned only once the one before it has started. */
+START_TEST(test_start_waits_for_each)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	F(d, "root/a")->hold_spawn = true;
+	F(d, "root/b")->hold_spawn = true;
+	drv_start(d);
+	EXPECT(d, "spawn event", "spawn root/a");
+	STATE(d, "root", NS_STARTING);
+	STATE(d, "root/a", NS_STARTING);
+	STATE(d, "root/b", NS_STOPPED);
+	drv_started(d, "root/a");
+	EXPECT(d, "spawn event", "event ProcessStarted root/a",
+	    "spawn root/b");
+	STATE(d, "root", NS_STARTING);
+	drv_started(d, "root/b");
+	EXPECT(d, "spawn event", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c",
+	    "event ProcessStarted root");
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* root: s (x, y), w. */
+static struct config *
+conf_nested(void)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/s/x", RESTART_PERMANENT);
+	conf_worker(c, "root/s/y", RESTART_PERMANENT);
+	conf_worker(c, "root/w", RESTART_PERMANENT);
+	return c;
+}
+
+/* A nested supervisor runs its setup and its children before w starts. */
+START_TEST(test_start_nested)
+{
+	struct drv *d = drv_new(conf_nested());
+
+	F(d, "root/s")->hold_setup = true;
+	drv_start(d);
+	EXPECT(d, "setup spawn event", "setup root", "setup root/s");
+	STATE(d, "root/s", NS_STARTING);
+	ck_assert_int_eq(N(d, "root/s")->phase, PHASE_SETUP);
+	ck_assert(F(d, "root/s")->timer);
+	ck_assert_int_eq(F(d, "root/s")->timer_ms, 30000);
+	drv_setup_done(d, "root/s", NULL);
+	EXPECT(d, "setup spawn event cancel",
+	    "cancel root/s",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "spawn root/s/y", "event ProcessStarted root/s/y",
+	    "event ProcessStarted root/s",
+	    "spawn root/w", "event ProcessStarted root/w",
+	    "event ProcessStarted root");
+	ck_assert(!F(d, "root/s")->timer);
+	STATE(d, "root/s", NS_RUNNING);
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Stop order.
+ */
+
+/* Shutdown stops children right to left, one at a time, then cleanup. */
+START_TEST(test_stop_order)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	const struct event *ev;
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 1000);
+	drv_shutdown(d);
+	EXPECT(d, "*",
+	    "signal root/c 15", "signal root/c 18", "timer root/c 5000",
+	    "cancel root/c", "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18", "timer root/b 5000",
+	    "cancel root/b", "event ProcessTerminated root/b",
+	    "signal root/a 15", "signal root/a 18", "timer root/a 5000",
+	    "cancel root/a", "event ProcessTerminated root/a",
+	    "cleanup root", "timer root 30000", "cancel root",
+	    "event ProcessTerminated root", "exit 0");
+	STATE(d, "root", NS_STOPPED);
+	STATE(d, "root/a", NS_STOPPED);
+	STATE(d, "root/c", NS_STOPPED);
+	ck_assert(d->t->finished);
+	ck_assert_int_eq(d->t->exit_status, 0);
+	ck_assert_int_eq(N(d, "root/c")->pid, 0);
+	ev = last_event(d, EV_PROCESS_TERMINATED, "root/c");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_eq(ev->pid, PID0 + 2);
+	ck_assert_int_eq(ev->signal, SIGTERM);
+	ck_assert(!ev->has_exit);
+	ck_assert_ptr_null(ev->error);
+	ev = last_event(d, EV_PROCESS_TERMINATED, "root");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_null(ev->error);
+	/* Nothing after the exit, and a second shutdown changes nothing. */
+	tree_shutdown(d->t, d->now);
+	settle(d);
+	EXPECT(d, "*", NULL);
+	drv_free(d);
+}
+END_TEST
+
+/* The next child is not signalled until the last one is down. */
+START_TEST(test_stop_timeout_kill)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	const struct event *ev;
+
+	F(d, "root/c")->ignore_term = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "*", "signal root/c 15", "signal root/c 18",
+	    "timer root/c 5000");
+	STATE(d, "root/c", NS_STOPPING);
+	STATE(d, "root/b", NS_RUNNING);
+	STATE(d, "root", NS_STOPPING);
+	drv_at(d, 5000);
+	drv_fire(d, "root/c");
+	EXPECT(d, "signal event exit",
+	    "signal root/c 9", "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "event ProcessTerminated root", "exit 0");
+	ev = last_event(d, EV_PROCESS_TERMINATED, "root/c");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_eq(ev->signal, SIGKILL);
+	drv_free(d);
+}
+END_TEST
+
+/* A nested supervisor stops its own children and cleans up first. */
+START_TEST(test_stop_nested)
+{
+	struct drv *d = drv_new(conf_nested());
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT_KEEP(d, "signal",
+	    "signal root/w 15", "signal root/w 18",
+	    "signal root/s/y 15", "signal root/s/y 18",
+	    "signal root/s/x 15", "signal root/s/x 18");
+	EXPECT(d, "spawn setup cleanup event exit",
+	    "event ProcessTerminated root/w",
+	    "event ProcessTerminated root/s/y",
+	    "event ProcessTerminated root/s/x",
+	    "cleanup root/s", "event ProcessTerminated root/s",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	STATE(d, "root/s", NS_STOPPED);
+	ck_assert_int_eq(d->t->exit_status, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* brutal_kill: SIGKILL at once, no SIGCONT and no timer. */
+START_TEST(test_stop_brutal_kill)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/a", RESTART_PERMANENT)->shutdown =
+	    SHUTDOWN_BRUTAL_KILL;
+	d = drv_new(c);
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "signal timer event exit",
+	    "signal root/a 9", "event ProcessTerminated root/a",
+	    "timer root 30000", "event ProcessTerminated root", "exit 0");
+	drv_free(d);
+}
+END_TEST
+
+/* infinity: the stop signal and SIGCONT, and no timer ever. */
+START_TEST(test_stop_infinity)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/a", RESTART_PERMANENT)->shutdown =
+	    SHUTDOWN_INFINITY;
+	d = drv_new(c);
+	F(d, "root/a")->ignore_term = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "*", "signal root/a 15", "signal root/a 18");
+	ck_assert(!F(d, "root/a")->timer);
+	STATE(d, "root/a", NS_STOPPING);
+	ck_assert(!d->t->finished);
+	drv_at(d, 1000000);
+	drv_exit(d, "root/a", EXITED(0), NULL);
+	EXPECT(d, "event exit", "event ProcessTerminated root/a",
+	    "event ProcessTerminated root", "exit 0");
+	drv_free(d);
+}
+END_TEST
+
+/* stop_signal is sent first; SIGKILL as stop_signal gets no SIGCONT. */
+START_TEST(test_stop_signal_setting)
+{
+	struct config *c = conf_new();
+	struct node_spec *s;
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	s = conf_worker(c, "root/a", RESTART_PERMANENT);
+	s->stop_signal = SIGKILL;
+	s = conf_worker(c, "root/b", RESTART_PERMANENT);
+	s->stop_signal = SIGHUP;
+	s->shutdown_ms = 2500;
+	d = drv_new(c);
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "signal timer",
+	    "signal root/b 1", "signal root/b 18", "timer root/b 2500",
+	    "signal root/a 9", "timer root/a 5000", "timer root 30000");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Strategies.
+ */
+
+/* one_for_one: only the failed child is restarted. */
+START_TEST(test_strategy_one_for_one)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 1000);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	EXPECT(d, "spawn signal setup cleanup event exit",
+	    "event ProcessFailed root/b",
+	    "spawn root/b", "event ProcessStarted root/b");
+	ck_assert_int_eq(N(d, "root/a")->pid, PID0);
+	ck_assert_int_eq(N(d, "root/b")->pid, PID0 + 3);
+	ck_assert_int_eq(N(d, "root/c")->pid, PID0 + 2);
+	ck_assert_uint_eq(N(d, "root/b")->restarts, 1);
+	ck_assert_uint_eq(N(d, "root/a")->restarts, 0);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 1);
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* one_for_all: the others stop right to left, then all start in order. */
+START_TEST(test_strategy_one_for_all)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 1000);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	EXPECT(d, "spawn signal setup cleanup event exit",
+	    "event ProcessFailed root/b",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c");
+	STATE(d, "root", NS_RUNNING);
+	STATE(d, "root/a", NS_RUNNING);
+	STATE(d, "root/c", NS_RUNNING);
+	/* Only the failure is counted, and only the failed child restarts. */
+	ck_assert_uint_eq(N(d, "root/b")->restarts, 1);
+	ck_assert_uint_eq(N(d, "root/a")->restarts, 0);
+	ck_assert_uint_eq(N(d, "root/c")->restarts, 0);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 1);
+	drv_free(d);
+}
+END_TEST
+
+/* rest_for_one: the later children stop right to left, then restart. */
+START_TEST(test_strategy_rest_for_one)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_REST_FOR_ONE, 5));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 1000);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/a",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c");
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/b",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c");
+	ck_assert_int_eq(N(d, "root/a")->pid, PID0 + 3);
+	drv_exit(d, "root/c", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/c",
+	    "spawn root/c", "event ProcessStarted root/c");
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 3);
+	drv_free(d);
+}
+END_TEST
+
+/* OTP: a temporary sibling is stopped by one_for_all, never restarted. */
+START_TEST(test_one_for_all_temporary_sibling)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ALL);
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/t", RESTART_TEMPORARY);
+	conf_worker(c, "root/c", RESTART_PERMANENT);
+	d = drv_new(c);
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/c", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/c",
+	    "signal root/t 15", "signal root/t 18",
+	    "event ProcessTerminated root/t",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/c", "event ProcessStarted root/c");
+	STATE(d, "root/t", NS_STOPPED);
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* rest_for_one leaves a temporary later sibling down as well. */
+START_TEST(test_rest_for_one_temporary_sibling)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_REST_FOR_ONE);
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/t", RESTART_TEMPORARY);
+	conf_worker(c, "root/c", RESTART_PERMANENT);
+	d = drv_new(c);
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/a",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "signal root/t 15", "signal root/t 18",
+	    "event ProcessTerminated root/t",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/c", "event ProcessStarted root/c");
+	STATE(d, "root/t", NS_STOPPED);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Restart policies.
+ */
+
+static const struct policy_case {
+	enum restart	 restart;
+	int		 wstatus;
+	const char	*lastline;
+	bool		 restarted;
+	enum event_type	 type;
+	enum node_state	 after;		/* when not restarted */
+	const char	*error;		/* of the event, NULL if none */
+} policy_cases[] = {
+	{ RESTART_PERMANENT, EXITED(0), NULL, true,
+	    EV_PROCESS_COMPLETED, NS_COMPLETED, NULL },
+	{ RESTART_PERMANENT, EXITED(1), "boom", true,
+	    EV_PROCESS_FAILED, NS_FAILED, "exit status 1: boom" },
+	{ RESTART_PERMANENT, KILLED(SIGKILL), NULL, true,
+	    EV_PROCESS_FAILED, NS_FAILED, "killed by SIGKILL" },
+	{ RESTART_TRANSIENT, EXITED(0), NULL, false,
+	    EV_PROCESS_COMPLETED, NS_COMPLETED, NULL },
+	{ RESTART_TRANSIENT, EXITED(3), NULL, true,
+	    EV_PROCESS_FAILED, NS_FAILED, "exit status 3" },
+	{ RESTART_TRANSIENT, KILLED(SIGSEGV) | CORE, "", true,
+	    EV_PROCESS_FAILED, NS_FAILED, "killed by SIGSEGV (core dumped)" },
+	{ RESTART_TEMPORARY, EXITED(0), NULL, false,
+	    EV_PROCESS_COMPLETED, NS_COMPLETED, NULL },
+	{ RESTART_TEMPORARY, EXITED(1), "bad", false,
+	    EV_PROCESS_FAILED, NS_FAILED, "exit status 1: bad" },
+	{ RESTART_TEMPORARY, KILLED(SIGTERM), NULL, false,
+	    EV_PROCESS_FAILED, NS_FAILED, "killed by SIGTERM" },
+};
+
+/* Each policy restarts (and counts) exactly the exits it should. */
+START_TEST(test_policy)
+{
+	const struct policy_case *pc = &policy_cases[_i];
+	struct config *c = conf_new();
+	const struct event *ev;
+	struct drv *d;
+	struct node *a;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 3;
+	conf_worker(c, "root/a", pc->restart);
+	conf_worker(c, "root/b", RESTART_PERMANENT);
+	d = drv_new(c);
+	a = N(d, "root/a");
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 700);
+	drv_exit(d, "root/a", pc->wstatus, pc->lastline);
+	ev = last_event(d, pc->type, "root/a");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_int_eq(ev->pid, PID0);
+	if (WIFEXITED(pc->wstatus)) {
+		ck_assert(ev->has_exit);
+		ck_assert_int_eq(ev->exit, WEXITSTATUS(pc->wstatus));
+		ck_assert_int_eq(ev->signal, 0);
+	} else {
+		ck_assert(!ev->has_exit);
+		ck_assert_int_eq(ev->signal, WTERMSIG(pc->wstatus));
+	}
+	if (pc->error == NULL)
+		ck_assert_ptr_null(ev->error);
+	else {
+		ck_assert_str_eq(ev->error, pc->error);
+		ck_assert_str_eq(a->last_error, pc->error);
+	}
+	if (pc->restarted) {
+		EXPECT(d, "spawn event",
+		    pc->type == EV_PROCESS_FAILED ?
+		    "event ProcessFailed root/a" :
+		    "event ProcessCompleted root/a",
+		    "spawn root/a", "event ProcessStarted root/a");
+		STATE(d, "root/a", NS_RUNNING);
+		ck_assert_uint_eq(a->restarts, 1);
+		ck_assert_int_eq(intensity_count(&N(d, "root")->window,
+		    d->now), 1);
+	} else {
+		EXPECT(d, "spawn event",
+		    pc->type == EV_PROCESS_FAILED ?
+		    "event ProcessFailed root/a" :
+		    "event ProcessCompleted root/a");
+		STATE(d, "root/a", pc->after);
+		ck_assert_uint_eq(a->restarts, 0);
+		ck_assert_int_eq(intensity_count(&N(d, "root")->window,
+		    d->now), 0);
+	}
+	STATE(d, "root", NS_RUNNING);
+	STATE(d, "root/b", NS_RUNNING);
+	ck_assert_int_eq(N(d, "root/b")->pid, PID0 + 1);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Intensity.
+ */
+
+/* The window on its own: at most max restarts within (now-period, now]. */
+START_TEST(test_intensity_window)
+{
+	struct intensity w;
+
+	intensity_init(&w, 1, 5000);
+	ck_assert_int_eq(intensity_count(&w, 0), 0);
+	ck_assert(!intensity_add(&w, 0));
+	ck_assert(intensity_add(&w, 4999));
+	ck_assert_int_eq(intensity_count(&w, 4999), 2);
+	ck_assert_int_eq(intensity_count(&w, 5000), 1);
+	ck_assert_int_eq(intensity_count(&w, 9999), 0);
+	intensity_free(&w);
+
+	intensity_init(&w, 1, 5000);
+	ck_assert(!intensity_add(&w, 0));
+	/* The documented window is half-open: 5000 ms ago is outside. */
+	ck_assert(!intensity_add(&w, 5000));
+	ck_assert(!intensity_add(&w, 10000));
+	intensity_free(&w);
+
+	intensity_init(&w, 3, 1000);
+	for (int i = 0; i < 3; i++)
+		ck_assert(!intensity_add(&w, 100 * i));
+	ck_assert(intensity_add(&w, 300));
+	ck_assert_int_eq(intensity_count(&w, 300), 4);
+	/* The oldest expire first; a fifth stamp replaces the first. */
+	ck_assert_int_eq(intensity_count(&w, 1150), 2);
+	ck_assert(intensity_add(&w, 400));
+	ck_assert_int_eq(intensity_count(&w, 400), 4);
+	ck_assert_int_eq(intensity_count(&w, 1250), 2);
+	intensity_free(&w);
+
+	intensity_init(&w, 0, 5000);
+	ck_assert(intensity_add(&w, 0));
+	intensity_free(&w);
+}
+END_TEST
+
+/* intensity 1 in 5s: failures 6s apart both restart. */
+START_TEST(test_intensity_expires)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 0);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	drv_at(d, 6000);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "event ProcessFailed root/a",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "event ProcessFailed root/a",
+	    "spawn root/a", "event ProcessStarted root/a");
+	STATE(d, "root", NS_RUNNING);
+	ck_assert_uint_eq(N(d, "root/a")->restarts, 2);
+	ck_assert(!d->t->finished);
+	drv_free(d);
+}
+END_TEST
+
+/* intensity 1 in 5s: a second failure 1s later makes the root give up. */
+START_TEST(test_intensity_exceeded)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 0);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	drv_at(d, 1000);
+	drv_exit(d, "root/a", EXITED(2), "disk full");
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "event ProcessFailed root/a",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "event ProcessFailed root/a",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "cleanup root", "event ProcessFailed root", "exit 1");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "intensity");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "root/a");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "exit status 2: "
+	    "disk full");
+	STATE(d, "root", NS_FAILED);
+	STATE(d, "root/a", NS_FAILED);
+	STATE(d, "root/b", NS_STOPPED);
+	ck_assert(d->t->finished);
+	ck_assert_int_eq(d->t->exit_status, 1);
+	ck_assert_ptr_nonnull(d->t->exit_reason);
+	ck_assert_ptr_nonnull(strstr(d->t->exit_reason, "intensity"));
+	ck_assert_uint_eq(N(d, "root/a")->restarts, 1);
+	drv_free(d);
+}
+END_TEST
+
+/* The window slides: the oldest restart expiring makes room for one more. */
+START_TEST(test_intensity_sliding)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 2));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 0);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	drv_at(d, 3000);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	drv_at(d, 6000);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn cleanup exit", "spawn root/a", "spawn root/b",
+	    "spawn root/a");
+	STATE(d, "root", NS_RUNNING);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 2);
+	drv_at(d, 7000);
+	drv_exit(d, "root/c", EXITED(1), NULL);
+	EXPECT(d, "spawn cleanup event exit",
+	    "event ProcessFailed root/c",
+	    "event ProcessTerminated root/b",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessFailed root", "exit 1");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "root/c");
+	drv_free(d);
+}
+END_TEST
+
+/* intensity 0: the first restart is already too many. */
+START_TEST(test_intensity_zero)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 0));
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/b", EXITED(0), NULL);
+	EXPECT(d, "spawn cleanup event exit",
+	    "event ProcessCompleted root/b",
+	    "event ProcessTerminated root/c",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessFailed root", "exit 1");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "root/b: exited");
+	drv_free(d);
+}
+END_TEST
+
+/* root: s (g, h), w; root and s both allow 1 restart in 5s. */
+static struct config *
+conf_escalate(void)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/s/g", RESTART_PERMANENT);
+	conf_worker(c, "root/s/h", RESTART_PERMANENT);
+	conf_worker(c, "root/w", RESTART_PERMANENT);
+	return c;
+}
+
+/* A crashing grandchild fails its supervisor, then the root. */
+START_TEST(test_escalation)
+{
+	struct drv *d = drv_new(conf_escalate());
+	struct node *s;
+	pid_t wpid;
+
+	drv_start(d);
+	s = N(d, "root/s");
+	wpid = N(d, "root/w")->pid;
+	strv_free(&d->log);
+
+	drv_at(d, 0);
+	drv_exit(d, "root/s/g", EXITED(1), "boom");
+	EXPECT(d, "setup spawn signal cleanup event exit",
+	    "event ProcessFailed root/s/g",
+	    "spawn root/s/g", "event ProcessStarted root/s/g");
+
+	/* s gives up: h stops, s cleans up, fails, and root restarts it. */
+	drv_at(d, 100);
+	drv_exit(d, "root/s/g", EXITED(1), "boom");
+	EXPECT(d, "setup spawn signal cleanup event exit",
+	    "event ProcessFailed root/s/g",
+	    "signal root/s/h 15", "signal root/s/h 18",
+	    "event ProcessTerminated root/s/h",
+	    "cleanup root/s", "event ProcessFailed root/s",
+	    "setup root/s",
+	    "spawn root/s/g", "event ProcessStarted root/s/g",
+	    "spawn root/s/h", "event ProcessStarted root/s/h",
+	    "event ProcessStarted root/s");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "intensity");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "root/s/g");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "boom");
+	ck_assert_ptr_null(last_event(d, EV_PROCESS_START_FAILED, "root/s"));
+	STATE(d, "root/s", NS_RUNNING);
+	ck_assert_uint_eq(s->restarts, 1);
+	/* The restarted supervisor is a new one with a fresh window. */
+	ck_assert_int_eq(intensity_count(&s->window, d->now), 0);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 1);
+	ck_assert_int_eq(N(d, "root/w")->pid, wpid);
+
+	/* Again within root's period: root gives up and arbord exits 1. */
+	drv_at(d, 200);
+	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_at(d, 300);
+	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	EXPECT(d, "setup spawn signal cleanup event exit",
+	    "event ProcessFailed root/s/g",
+	    "spawn root/s/g", "event ProcessStarted root/s/g",
+	    "event ProcessFailed root/s/g",
+	    "signal root/s/h 15", "signal root/s/h 18",
+	    "event ProcessTerminated root/s/h",
+	    "cleanup root/s", "event ProcessFailed root/s",
+	    "signal root/w 15", "signal root/w 18",
+	    "event ProcessTerminated root/w",
+	    "cleanup root", "event ProcessFailed root", "exit 1");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "intensity");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root", "root/s");
+	STATE(d, "root", NS_FAILED);
+	STATE(d, "root/s", NS_FAILED);
+	ck_assert_int_eq(d->t->exit_status, 1);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Setup and cleanup.
+ */
+
+/* root: a, s (x). */
+static struct config *
+conf_setup(int root_intensity)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = root_intensity;
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/s/x", RESTART_PERMANENT);
+	return c;
+}
+
+/* A failed setup: cleanup still runs, StartFailed, parent restarts. */
+START_TEST(test_setup_failure)
+{
+	struct drv *d;
+
+	d = drv_new(conf_setup(3));
+	F(d, "root/s")->setup_fail = 1;
+	drv_start(d);
+	EXPECT(d, "setup spawn cleanup event exit",
+	    "setup root", "spawn root/a", "event ProcessStarted root/a",
+	    "setup root/s", "cleanup root/s",
+	    "event ProcessStartFailed root/s",
+	    "setup root/s",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "event ProcessStarted root/s", "event ProcessStarted root");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s",
+	    "setup failed: exit status 1");
+	ck_assert_uint_eq(N(d, "root/s")->restarts, 1);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 1);
+	drv_free(d);
+}
+END_TEST
+
+/* The cleanup error of a failing supervisor is added to its reason. */
+START_TEST(test_setup_failure_cleanup_error)
+{
+	struct drv *d = drv_new(conf_setup(0));
+	const struct event *ev;
+
+	F(d, "root/s")->setup_fail = -1;
+	F(d, "root/s")->cleanup_error = "exit status 2";
+	drv_start(d);
+	ev = last_event(d, EV_PROCESS_START_FAILED, "root/s");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(ev->error,
+	    "setup failed: exit status 1; cleanup failed: exit status 2");
+	ck_assert_str_eq(N(d, "root/s")->last_error, ev->error);
+	/* root (intensity 0) gave up while it was still starting. */
+	EXPECT(d, "exit", "exit 1");
+	STATE(d, "root", NS_FAILED);
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root", "root/s");
+	drv_free(d);
+}
+END_TEST
+
+/* The root's own setup fails: cleanup, StartFailed, exit 1. */
+START_TEST(test_setup_failure_root)
+{
+	struct drv *d = drv_new(conf_setup(3));
+
+	F(d, "root")->setup_fail = 1;
+	drv_start(d);
+	EXPECT(d, "setup spawn cleanup event exit",
+	    "setup root", "cleanup root", "event ProcessStartFailed root",
+	    "exit 1");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root", "setup failed");
+	ck_assert_int_eq(d->t->exit_status, 1);
+	STATE(d, "root", NS_FAILED);
+	STATE(d, "root/a", NS_STOPPED);
+	drv_free(d);
+}
+END_TEST
+
+/* A setup that outlives its timeout is killed and counts as failed. */
+START_TEST(test_setup_timeout)
+{
+	struct drv *d = drv_new(conf_setup(3));
+
+	F(d, "root/s")->hold_setup = true;
+	drv_start(d);
+	strv_free(&d->log);
+	ck_assert(F(d, "root/s")->timer);
+	drv_at(d, 30000);
+	drv_fire(d, "root/s");
+	EXPECT(d, "*",
+	    "kill-script root/s", "cancel root/s",
+	    "cleanup root/s", "timer root/s 30000", "cancel root/s",
+	    "event ProcessStartFailed root/s",
+	    "setup root/s", "timer root/s 30000");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s", "timed out");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s", "setup");
+	ck_assert_uint_eq(N(d, "root/s")->restarts, 1);
+	drv_setup_done(d, "root/s", NULL);
+	EXPECT(d, "spawn event",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "event ProcessStarted root/s", "event ProcessStarted root");
+	drv_free(d);
+}
+END_TEST
+
+/* A cleanup that fails or times out is reported, the stop goes on. */
+START_TEST(test_cleanup_failure_and_timeout)
+{
+	struct drv *d = drv_new(conf_setup(3));
+
+	F(d, "root/s")->hold_cleanup = true;
+	F(d, "root")->cleanup_error = "exit status 4";
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "cleanup kill-script event exit",
+	    "event ProcessTerminated root/s/x", "cleanup root/s");
+	drv_fire(d, "root/s");
+	EXPECT(d, "cleanup kill-script event exit",
+	    "kill-script root/s", "event ProcessTerminated root/s",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	EVENT_ERROR_HAS(d, EV_PROCESS_TERMINATED, "root/s",
+	    "cleanup timed out");
+	EVENT_ERROR_HAS(d, EV_PROCESS_TERMINATED, "root",
+	    "cleanup failed: exit status 4");
+	STATE(d, "root/s", NS_STOPPED);
+	ck_assert_int_eq(d->t->exit_status, 0);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Exec failures.
+ */
+
+/* A worker that cannot be executed is reported, restarted and counted. */
+START_TEST(test_exec_failure)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+
+	F(d, "root/b")->exec_fail = 1;
+	drv_start(d);
+	EXPECT(d, "spawn event",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStartFailed root/b",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c",
+	    "event ProcessStarted root");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/b",
+	    "exec: No such file or directory");
+	ck_assert_uint_eq(N(d, "root/b")->restarts, 1);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 1);
+	drv_free(d);
+}
+END_TEST
+
+/* A worker that never execs exhausts the intensity of a starting root. */
+START_TEST(test_exec_failure_forever)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	F(d, "root/b")->exec_fail = -1;
+	drv_start(d);
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStartFailed root/b",
+	    "spawn root/b", "event ProcessStartFailed root/b",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessStartFailed root", "exit 1");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root", "root/b");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root", "exec:");
+	STATE(d, "root/b", NS_FAILED);
+	STATE(d, "root/c", NS_STOPPED);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Shutdown at awkward moments.
+ */
+
+/* Shutdown while the root's setup runs: kill it, clean up, exit 0. */
+START_TEST(test_shutdown_during_setup)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	F(d, "root")->hold_setup = true;
+	drv_start(d);
+	EXPECT(d, "*", "setup root", "timer root 30000");
+	drv_shutdown(d);
+	EXPECT(d, "*",
+	    "cancel root", "kill-script root",
+	    "cancel root",
+	    "cleanup root", "timer root 30000", "cancel root",
+	    "event ProcessTerminated root", "exit 0");
+	STATE(d, "root", NS_STOPPED);
+	STATE(d, "root/a", NS_STOPPED);
+	ck_assert_int_eq(d->t->exit_status, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown right after the setup timed out: a plain stop, no failure. */
+START_TEST(test_shutdown_after_setup_timeout)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	const struct event *ev;
+
+	F(d, "root")->hold_setup = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 30000);
+	tree_timer_fired(d->t, N(d, "root"), d->now);
+	tree_shutdown(d->t, d->now);
+	settle(d);
+	EXPECT(d, "kill-script cleanup event exit",
+	    "kill-script root", "kill-script root",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	ev = last_event(d, EV_PROCESS_TERMINATED, "root");
+	ck_assert_ptr_nonnull(ev);
+	/* The setup's time-out must not be taken for the cleanup's. */
+	ck_assert_ptr_null(ev->error);
+	ck_assert_ptr_null(N(d, "root")->last_error);
+	ck_assert_int_eq(d->t->exit_status, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown while a nested setup runs: it is killed and cleaned up first. */
+START_TEST(test_shutdown_during_nested_setup)
+{
+	struct drv *d = drv_new(conf_setup(1));
+
+	F(d, "root/s")->hold_setup = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "spawn signal setup kill-script cleanup event exit",
+	    "kill-script root/s", "cleanup root/s",
+	    "event ProcessTerminated root/s",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	ck_assert_ptr_null(last_event(d, EV_PROCESS_START_FAILED, "root/s"));
+	STATE(d, "root/s/x", NS_STOPPED);
+	ck_assert_int_eq(d->t->exit_status, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown while a worker starts: its stop waits until it has started. */
+START_TEST(test_shutdown_while_starting)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/b", RESTART_PERMANENT);
+	d = drv_new(c);
+	F(d, "root/b")->hold_spawn = true;
+	drv_start(d);
+	EXPECT(d, "spawn event", "spawn root/a",
+	    "event ProcessStarted root/a", "spawn root/b");
+	drv_shutdown(d);
+	EXPECT(d, "*", NULL);
+	STATE(d, "root/b", NS_STARTING);
+	STATE(d, "root/a", NS_RUNNING);
+	STATE(d, "root", NS_STOPPING);
+	drv_started(d, "root/b");
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "event ProcessStarted root/b",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	ck_assert_ptr_null(last_event(d, EV_PROCESS_STARTED, "root"));
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown while a worker starts and then fails to: no restart. */
+START_TEST(test_shutdown_while_starting_exec_fails)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	F(d, "root/b")->hold_spawn = true;
+	drv_start(d);
+	drv_shutdown(d);
+	strv_free(&d->log);
+	drv_start_failed(d, "root/b", "exec: Permission denied");
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "event ProcessStartFailed root/b",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 0);
+	ck_assert_uint_eq(N(d, "root/b")->restarts, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* A child that dies while its parent is stopping is not restarted. */
+START_TEST(test_exit_while_stopping)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	F(d, "root/c")->ignore_term = true;
+	drv_start(d);
+	drv_shutdown(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
+	ck_assert_uint_eq(N(d, "root/a")->restarts, 0);
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 0);
+	drv_fire(d, "root/c");
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "signal root/c 9", "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	STATE(d, "root/a", NS_FAILED);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Failures during a restart.
+ */
+
+/* A sibling that dies while one_for_all stops it is not counted again. */
+START_TEST(test_one_for_all_exit_not_counted_twice)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+
+	F(d, "root/c")->ignore_term = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 0);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event", "event ProcessFailed root/b",
+	    "signal root/c 15", "signal root/c 18");
+	drv_at(d, 10);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "event ProcessFailed root/a");
+	ck_assert_int_eq(intensity_count(&N(d, "root")->window, d->now), 1);
+	STATE(d, "root", NS_RUNNING);
+	drv_fire(d, "root/c");
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "signal root/c 9", "event ProcessTerminated root/c",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c");
+	STATE(d, "root", NS_RUNNING);
+	ck_assert_uint_eq(N(d, "root/a")->restarts, 0);
+	ck_assert_uint_eq(N(d, "root/b")->restarts, 1);
+	ck_assert(!d->t->finished);
+	drv_free(d);
+}
+END_TEST
+
+/* one_for_all while a sibling is still starting: it is stopped once up. */
+START_TEST(test_one_for_all_while_starting)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
+
+	F(d, "root/c")->hold_spawn = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
+	F(d, "root/c")->hold_spawn = false;
+	drv_started(d, "root/c");
+	EXPECT(d, "spawn signal event",
+	    "event ProcessStarted root/c",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c",
+	    "event ProcessStarted root");
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* one_for_all in the root restarts a nested supervisor with its setup. */
+START_TEST(test_one_for_all_restarts_subtree)
+{
+	struct config *c = conf_nested();
+	struct drv *d;
+
+	c->root->strategy = STRATEGY_ONE_FOR_ALL;
+	d = drv_new(c);
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/w", EXITED(1), NULL);
+	EXPECT(d, "setup spawn cleanup event",
+	    "event ProcessFailed root/w",
+	    "event ProcessTerminated root/s/y",
+	    "event ProcessTerminated root/s/x",
+	    "cleanup root/s", "event ProcessTerminated root/s",
+	    "setup root/s",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "spawn root/s/y", "event ProcessStarted root/s/y",
+	    "event ProcessStarted root/s",
+	    "spawn root/w", "event ProcessStarted root/w");
+	ck_assert_uint_eq(N(d, "root/s")->restarts, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* A restart waits until the child that is starting has started. */
+START_TEST(test_restart_waits_for_starting)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+
+	F(d, "root/c")->hold_spawn = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
+	STATE(d, "root/a", NS_FAILED);
+	drv_started(d, "root/c");
+	EXPECT(d, "spawn signal event",
+	    "event ProcessStarted root/c",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "event ProcessStarted root");
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown in the middle of a one_for_all restart: no second signal. */
+START_TEST(test_shutdown_during_one_for_all)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
+
+	F(d, "root/c")->ignore_term = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event", "event ProcessFailed root/b",
+	    "signal root/c 15", "signal root/c 18");
+	drv_shutdown(d);
+	EXPECT(d, "*", NULL);
+	drv_fire(d, "root/c");
+	EXPECT(d, "spawn signal cleanup event exit",
+	    "signal root/c 9", "event ProcessTerminated root/c",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	STATE(d, "root/b", NS_FAILED);
+	drv_free(d);
+}
+END_TEST
+
+#ifdef ARBOR_KNOWN_BUGS
+/*
+ * BUG (lib/tree.c, mark_restart): a temporary child whose first start is
+ * still pending when a sibling's failure triggers one_for_all (or
+ * rest_for_one) loses that pending start and never runs at all. OTP
+ * starts every child in init before it handles any exit, so the
+ * temporary child runs once. Enable (build with -DARBOR_KNOWN_BUGS, or
+ * drop the #ifdef) once mark_restart keeps a pending first start.
+ */
+START_TEST(test_one_for_all_temporary_never_started)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ALL)->intensity = 3;
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/b", RESTART_PERMANENT);
+	conf_worker(c, "root/t", RESTART_TEMPORARY);
+	d = drv_new(c);
+	F(d, "root/b")->hold_spawn = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	F(d, "root/b")->hold_spawn = false;
+	drv_started(d, "root/b");
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/a",
+	    "event ProcessStarted root/b",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/t", "event ProcessStarted root/t",
+	    "event ProcessStarted root");
+	STATE(d, "root/t", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+#endif
+
+/*
+ * Environment.
+ */
+
+/* Base env, ancestors root first, the worker's env.*, then ARBOR_*. */
+START_TEST(test_env_order)
+{
+	struct config *c = conf_new();
+	char *base[] = { "PATH=/bin", "FOO=base", "ARBOR_PATH=stale", NULL };
+	const char *want_w[] = { "PATH=/bin", "FOO=w", "ARBOR_PATH=root/s/w",
+	    "A=1", "SETUP=s", "B=2", "C=3", "D=4",
+	    "ARBOR_STATE_DIR=" STATE_ROOT "/root/s", NULL };
+	const char *want_s[] = { "PATH=/bin", "FOO=s", "ARBOR_PATH=root/s",
+	    "A=1", "SETUP=s", "B=2", "C=3",
+	    "ARBOR_STATE_DIR=" STATE_ROOT "/root/s", NULL };
+	const char *want_v[] = { "PATH=/bin", "FOO=setup",
+	    "ARBOR_PATH=root/v", "A=1", "SETUP=root",
+	    "ARBOR_STATE_DIR=" STATE_ROOT "/root", NULL };
+	struct node_spec *s;
+	struct strv out = { 0 };
+	struct drv *d;
+	size_t i;
+
+	s = conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	strv_push(&s->env, xstrdup("FOO=root"));
+	strv_push(&s->env, xstrdup("A=1"));
+	s = conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	strv_push(&s->env, xstrdup("FOO=s"));
+	strv_push(&s->env, xstrdup("B=2"));
+	s = conf_worker(c, "root/s/w", RESTART_PERMANENT);
+	strv_push(&s->env, xstrdup("FOO=w"));
+	strv_push(&s->env, xstrdup("D=4"));
+	conf_worker(c, "root/v", RESTART_PERMANENT);
+	d = drv_new(c);
+	strv_push(&F(d, "root")->setup_out, xstrdup("SETUP=root"));
+	strv_push(&F(d, "root")->setup_out, xstrdup("FOO=setup"));
+	strv_push(&F(d, "root/s")->setup_out, xstrdup("C=3"));
+	strv_push(&F(d, "root/s")->setup_out, xstrdup("SETUP=s"));
+	drv_start(d);
+	STATE(d, "root", NS_RUNNING);
+
+	tree_env(d->t, N(d, "root/s/w"), base, &out);
+	for (i = 0; want_w[i] != NULL && i < out.n; i++)
+		ck_assert_str_eq(out.v[i], want_w[i]);
+	ck_assert_uint_eq(out.n, i);
+	ck_assert_ptr_null(want_w[i]);
+	ck_assert_ptr_null(out.v[out.n]);
+	strv_free(&out);
+
+	tree_env(d->t, N(d, "root/s"), base, &out);
+	for (i = 0; want_s[i] != NULL && i < out.n; i++)
+		ck_assert_str_eq(out.v[i], want_s[i]);
+	ck_assert_uint_eq(out.n, i);
+	ck_assert_ptr_null(want_s[i]);
+	strv_free(&out);
+
+	tree_env(d->t, N(d, "root/v"), base, &out);
+	for (i = 0; want_v[i] != NULL && i < out.n; i++)
+		ck_assert_str_eq(out.v[i], want_v[i]);
+	ck_assert_uint_eq(out.n, i);
+	ck_assert_ptr_null(want_v[i]);
+	strv_free(&out);
+
+	ck_assert_str_eq(tree_state_dir_of(N(d, "root")), STATE_ROOT "/root");
+	ck_assert_str_eq(tree_state_dir_of(N(d, "root/s/w")),
+	    STATE_ROOT "/root/s");
+	ck_assert_str_eq(tree_state_dir_of(N(d, "root/v")),
+	    STATE_ROOT "/root");
+	/* The base environment is copied, never changed. */
+	ck_assert_str_eq(base[1], "FOO=base");
+	drv_free(d);
+}
+END_TEST
+
+/* A restarted supervisor's processes see only the new setup's output. */
+START_TEST(test_env_setup_output_replaced)
+{
+	struct drv *d = drv_new(conf_escalate());
+	struct strv out = { 0 };
+	char *base[] = { NULL };
+
+	strv_push(&F(d, "root/s")->setup_out, xstrdup("OLD=1"));
+	drv_start(d);
+	tree_env(d->t, N(d, "root/s/g"), base, &out);
+	ck_assert_str_eq(env_get(&out, "OLD"), "1");
+	strv_free(&out);
+
+	strv_free(&F(d, "root/s")->setup_out);
+	strv_push(&F(d, "root/s")->setup_out, xstrdup("NEW=2"));
+	F(d, "root/s")->hold_setup = true;
+	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	ck_assert_uint_eq(N(d, "root/s")->restarts, 1);
+	/* The new setup script itself sees nothing of the old one's. */
+	ck_assert_int_eq(N(d, "root/s")->phase, PHASE_SETUP);
+	tree_env(d->t, N(d, "root/s"), base, &out);
+	ck_assert_ptr_null(env_get(&out, "OLD"));
+	ck_assert_ptr_null(env_get(&out, "NEW"));
+	strv_free(&out);
+	drv_setup_done(d, "root/s", NULL);
+	STATE(d, "root/s", NS_RUNNING);
+	tree_env(d->t, N(d, "root/s/g"), base, &out);
+	ck_assert_ptr_null(env_get(&out, "OLD"));
+	ck_assert_str_eq(env_get(&out, "NEW"), "2");
+	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/g");
+	strv_free(&out);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Small pieces.
+ */
+
+/* State names, node_active and tree_find. */
+START_TEST(test_names_and_lookup)
+{
+	struct drv *d = drv_new(conf_nested());
+	struct node n = { 0 };
+
+	ck_assert_str_eq(node_state_name(NS_STOPPED), "stopped");
+	ck_assert_str_eq(node_state_name(NS_STARTING), "starting");
+	ck_assert_str_eq(node_state_name(NS_RUNNING), "running");
+	ck_assert_str_eq(node_state_name(NS_STOPPING), "stopping");
+	ck_assert_str_eq(node_state_name(NS_FAILED), "failed");
+	ck_assert_str_eq(node_state_name(NS_COMPLETED), "completed");
+	n.state = NS_STOPPED;
+	ck_assert(!node_active(&n));
+	n.state = NS_STARTING;
+	ck_assert(node_active(&n));
+	n.state = NS_RUNNING;
+	ck_assert(node_active(&n));
+	n.state = NS_STOPPING;
+	ck_assert(node_active(&n));
+	n.state = NS_FAILED;
+	ck_assert(!node_active(&n));
+	n.state = NS_COMPLETED;
+	ck_assert(!node_active(&n));
+
+	ck_assert_ptr_eq(d->t->root, N(d, "root"));
+	ck_assert_ptr_eq(N(d, "root/s/y")->parent, N(d, "root/s"));
+	ck_assert_uint_eq(N(d, "root/s/y")->index, 1);
+	ck_assert_uint_eq(N(d, "root/w")->index, 1);
+	ck_assert_ptr_null(tree_find(d->t, "root/nope"));
+	ck_assert_ptr_null(tree_find(d->t, "root/s/"));
+	for (size_t i = 0; i < d->t->nnodes; i++)
+		ck_assert_ptr_eq(d->t->nodes[i]->spec, d->conf->nodes[i]);
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown of a tree that never started exits 0 at once. */
+START_TEST(test_shutdown_before_start)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	drv_shutdown(d);
+	EXPECT(d, "*", "exit 0");
+	ck_assert(d->t->finished);
+	drv_free(d);
+}
+END_TEST
+
+/* The supervision state machine. */
+Suite *
+tree_suite(void)
+{
+	Suite *s = suite_create("tree");
+	TCase *tc;
+
+	tc = tcase_create("start");
+	tcase_add_test(tc, test_start_flat);
+	tcase_add_test(tc, test_start_waits_for_each);
+	tcase_add_test(tc, test_start_nested);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("stop");
+	tcase_add_test(tc, test_stop_order);
+	tcase_add_test(tc, test_stop_timeout_kill);
+	tcase_add_test(tc, test_stop_nested);
+	tcase_add_test(tc, test_stop_brutal_kill);
+	tcase_add_test(tc, test_stop_infinity);
+	tcase_add_test(tc, test_stop_signal_setting);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("strategy");
+	tcase_add_test(tc, test_strategy_one_for_one);
+	tcase_add_test(tc, test_strategy_one_for_all);
+	tcase_add_test(tc, test_strategy_rest_for_one);
+	tcase_add_test(tc, test_one_for_all_temporary_sibling);
+	tcase_add_test(tc, test_rest_for_one_temporary_sibling);
+	tcase_add_test(tc, test_one_for_all_exit_not_counted_twice);
+	tcase_add_test(tc, test_one_for_all_while_starting);
+	tcase_add_test(tc, test_one_for_all_restarts_subtree);
+	tcase_add_test(tc, test_restart_waits_for_starting);
+#ifdef ARBOR_KNOWN_BUGS
+	tcase_add_test(tc, test_one_for_all_temporary_never_started);
+#endif
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("policy");
+	tcase_add_loop_test(tc, test_policy, 0,
+	    (int)(sizeof policy_cases / sizeof policy_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("intensity");
+	tcase_add_test(tc, test_intensity_window);
+	tcase_add_test(tc, test_intensity_expires);
+	tcase_add_test(tc, test_intensity_exceeded);
+	tcase_add_test(tc, test_intensity_sliding);
+	tcase_add_test(tc, test_intensity_zero);
+	tcase_add_test(tc, test_escalation);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scripts");
+	tcase_add_test(tc, test_setup_failure);
+	tcase_add_test(tc, test_setup_failure_cleanup_error);
+	tcase_add_test(tc, test_setup_failure_root);
+	tcase_add_test(tc, test_setup_timeout);
+	tcase_add_test(tc, test_cleanup_failure_and_timeout);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exec");
+	tcase_add_test(tc, test_exec_failure);
+	tcase_add_test(tc, test_exec_failure_forever);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shutdown");
+	tcase_add_test(tc, test_shutdown_before_start);
+	tcase_add_test(tc, test_shutdown_during_setup);
+	tcase_add_test(tc, test_shutdown_after_setup_timeout);
+	tcase_add_test(tc, test_shutdown_during_nested_setup);
+	tcase_add_test(tc, test_shutdown_while_starting);
+	tcase_add_test(tc, test_shutdown_while_starting_exec_fails);
+	tcase_add_test(tc, test_exit_while_stopping);
+	tcase_add_test(tc, test_shutdown_during_one_for_all);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("env");
+	tcase_add_test(tc, test_env_order);
+	tcase_add_test(tc, test_env_setup_output_replaced);
+	tcase_add_test(tc, test_names_and_lookup);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
