@@ -11,8 +11,13 @@ WATCH_PIDS=()
 # Workers run $T/sleep, so every test process names $T in its command line.
 ln -s "$(command -v sleep)" "$T/sleep"
 
-# Kill what a failed test left behind, then remove $T.
+MAIN_PID=$BASHPID
+
+# Kill what a failed test left behind, then remove $T. Only the test's own
+# shell does this: a forked helper killed before it could reset its traps
+# would otherwise run it too.
 cleanup() {
+	[ "$BASHPID" = "$MAIN_PID" ] || return 0
 	local p
 	for p in "${WATCH_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	[ -n "$ARBORD_PID" ] && kill -KILL "$ARBORD_PID" 2>/dev/null
