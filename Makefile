@@ -30,6 +30,8 @@ DAEMON_SRC = $(sort $(wildcard daemon/*.c))
 DAEMON_OBJ = $(DAEMON_SRC:.c=.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ = $(UNIT_SRC:.c=.o)
+DEMO_SCRIPTS = conf/demo/root-setup conf/demo/make-fifo conf/demo/remove-fifo \
+	conf/demo/producer conf/demo/consumer
 
 all: arbord
 
@@ -77,11 +79,16 @@ install: arbord
 	install -m 644 man/arbord.8 $(DESTDIR)$(MANDIR)/man8/arbord.8
 	install -m 644 man/arbor.ini.5 $(DESTDIR)$(MANDIR)/man5/arbor.ini.5
 	install -m 644 conf/example.ini $(DESTDIR)$(DOCDIR)/example.ini
+	install -d $(DESTDIR)$(DOCDIR)/demo
+	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
+	install -m 644 conf/demo/words.txt $(DESTDIR)$(DOCDIR)/demo/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/arbord $(DESTDIR)$(MANDIR)/man8/arbord.8 \
 		$(DESTDIR)$(MANDIR)/man5/arbor.ini.5 \
 		$(DESTDIR)$(DOCDIR)/example.ini
+	rm -rf $(DESTDIR)$(DOCDIR)/demo
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -f arbord lib/libarbor.a lib/*.o daemon/*.o tests/unit/*.o \

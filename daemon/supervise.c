@@ -386,7 +386,7 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)loop;
 	(void)revents;
 	if (!tree->shutting_down)
-		log_info("%s: stopping the tree", strsignal(w->signum));
+		log_info("%s: stopping the tree", signal_name(w->signum));
 	tree_shutdown(tree, now_ms());
 	run_actions();
 }
