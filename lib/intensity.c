@@ -28,7 +28,7 @@ intensity_free(struct intensity *w)
 	w->n = 0;
 }
 
-/* Restarts recorded within (now - period, now]. */
+/* Restarts recorded within [now - period, now], as OTP counts them. */
 int
 intensity_count(const struct intensity *w, int64_t now)
 {
@@ -36,7 +36,7 @@ intensity_count(const struct intensity *w, int64_t now)
 
 	for (int i = 0; i < w->n; i++) {
 		int64_t t = w->stamps[(w->head + size - 1 - i) % size];
-		if (now - t < w->period_ms)
+		if (now - t <= w->period_ms)
 			count++;
 	}
 	return count;

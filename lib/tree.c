@@ -454,8 +454,12 @@ mark_restart(struct node *x)
 {
 	if (node_active(x))
 		x->stop_pending = true;
-	/* OTP: temporary children are never restarted, not even here. */
-	x->start_pending = x->spec->restart != RESTART_TEMPORARY;
+	/*
+	 * OTP: temporary children are never restarted, not even here; but a
+	 * first start still pending is no restart, so it is kept.
+	 */
+	if (x->spec->restart != RESTART_TEMPORARY)
+		x->start_pending = true;
 }
 
 /*
