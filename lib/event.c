@@ -14,63 +14,6 @@
 #include "event.h"
 #include "util.h"
 
-/* A growable output buffer. */
-struct buf {
-	char	*s;
-	size_t	 len, cap;
-};
-
-/* Append N bytes. */
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 128;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* Append a formatted string. */
-static void ARBOR_PRINTF(2, 3)
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	buf_add(b, s, strlen(s));
-	free(s);
-}
-
-/* Append S as a quoted JSON string (also used for quoted text values). */
-static void
-buf_quoted(struct buf *b, const char *s)
-{
-	buf_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '"':  buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				buf_printf(b, "\\u%04x", c);
-			else
-				buf_add(b, (const char *)&c, 1);
-		}
-	}
-	buf_add(b, "\"", 1);
-}
-
 /* The contract name of an event type. */
 const char *
 event_type_name(enum event_type t)

@@ -1,5 +1,6 @@
 /*
- * util.c: allocation helpers that never return NULL, NULL-terminated string
+ * util.c: allocation helpers that never return NULL, growable strings with
+ * JSON quoting, NULL-terminated string
  * vectors used for argv, environments and message lists, and the error list
  * through which the loader reports "FILE:LINE: message".
  */
@@ -215,4 +216,55 @@ void
 errlist_free(struct errlist *el)
 {
 	strv_free(&el->msgs);
+}
+
+/* Append N bytes. */
+void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		while (b->len + n + 1 > b->cap)
+			b->cap = b->cap ? b->cap * 2 : 128;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Append a formatted string. */
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_add(b, s, strlen(s));
+	free(s);
+}
+
+/* Append S as a quoted JSON string (also used for quoted text values). */
+void
+buf_quoted(struct buf *b, const char *s)
+{
+	buf_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '"':  buf_add(b, "\\\"", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				buf_printf(b, "\\u%04x", c);
+			else
+				buf_add(b, (const char *)&c, 1);
+		}
+	}
+	buf_add(b, "\"", 1);
 }

@@ -46,4 +46,15 @@ void	 errlist_add(struct errlist *, const char *, int, const char *, ...)
 	    ARBOR_PRINTF(4, 5);
 void	 errlist_free(struct errlist *);
 
+/* A growable string; s is NUL-terminated (or NULL while empty). */
+struct buf {
+	char	*s;
+	size_t	 len, cap;
+};
+
+void	 buf_add(struct buf *, const char *, size_t);
+void	 buf_printf(struct buf *, const char *, ...) ARBOR_PRINTF(2, 3);
+/* Append S as a quoted, escaped JSON string. */
+void	 buf_quoted(struct buf *, const char *);
+
 #endif
