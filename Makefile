@@ -28,12 +28,14 @@ LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:.c=.o)
 DAEMON_SRC = $(sort $(wildcard daemon/*.c))
 DAEMON_OBJ = $(DAEMON_SRC:.c=.o)
+CLI_SRC = $(sort $(wildcard cli/*.c))
+CLI_OBJ = $(CLI_SRC:.c=.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ = $(UNIT_SRC:.c=.o)
 DEMO_SCRIPTS = conf/demo/root-setup conf/demo/make-fifo conf/demo/remove-fifo \
 	conf/demo/producer conf/demo/consumer
 
-all: arbord
+all: arbord arborctl
 
 # Re-running keeps the switches of the last ./configure (config.status).
 config.mk: config.mk.in configure
@@ -59,20 +61,24 @@ arbord: $(DAEMON_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(DAEMON_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(EV_LIBS)
 
+arborctl: $(CLI_OBJ) lib/libarbor.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) lib/libarbor.a $(INIH_LIBS)
+
 tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(CHECK_LIBS)
 
-check: arbord tests/unit/check_arbor
+check: arbord arborctl tests/unit/check_arbor
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
-	ARBORD=$(CURDIR)/arbord tests/integration/run
+	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl \
+		tests/integration/run
 
 demo: arbord
 	conf/demo/run $(CURDIR)/arbord
 
-install: arbord
+install: arbord arborctl
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
 	install -m 755 arbord $(DESTDIR)$(SBINDIR)/arbord
@@ -91,12 +97,14 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -f arbord lib/libarbor.a lib/*.o daemon/*.o tests/unit/*.o \
-		tests/unit/check_arbor lib/*.d daemon/*.d tests/unit/*.d
+	rm -f arbord arborctl lib/libarbor.a lib/*.o daemon/*.o cli/*.o \
+		tests/unit/*.o tests/unit/check_arbor lib/*.d daemon/*.d \
+		cli/*.d tests/unit/*.d
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
 
 .PHONY: all check demo install uninstall clean distclean
 
--include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(UNIT_OBJ:.o=.d)

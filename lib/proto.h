@@ -63,6 +63,13 @@ void	 proto_record(struct buf *b, const char *const *fields, size_t n);
  */
 int	 proto_split(char *line, char **fields, int max);
 
+/*
+ * The socket when neither -s nor [arbor] socket says: /run/arbor/arbor.sock
+ * for root, else $XDG_RUNTIME_DIR/arbor/arbor.sock, else
+ * /tmp/arbor-UID/arbor.sock.
+ */
+char	*proto_default_socket(void);
+
 /* An event as an "event" record, and back (0, or -1 if malformed). */
 void	 proto_event_record(struct buf *, const struct event *);
 int	 proto_parse_event(char *const *fields, int n, struct event *);
