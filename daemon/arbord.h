@@ -4,6 +4,8 @@
 #ifndef ARBOR_ARBORD_H
 #define ARBOR_ARBORD_H
 
+#include <stdint.h>
+
 #include "config.h"
 
 /* Exit statuses of arbord (documented in arbord(8)). */
@@ -12,8 +14,30 @@
 #define ARBORD_EXIT_USAGE	2	/* bad command line */
 #define ARBORD_EXIT_FAILED	3	/* the root supervisor gave up */
 
-/* Run CONF's tree until it is stopped or fails; returns the exit status. */
-int	supervise_run(const struct config *, const char *state_root,
-	    enum event_format);
+struct tree;
+struct event;
+
+/* How arbord runs, from its command line and configuration. */
+struct supervise_opts {
+	const char		*file;		/* configuration, for reload */
+	const char		*state_root;
+	const char		*socket;
+	enum event_format	 event_format;
+	int			 event_format_forced;	/* --event-format */
+};
+
+/* supervise.c: the loop. supervise_run takes CONF and frees it. */
+int		 supervise_run(const struct supervise_opts *, struct config *);
+struct tree	*supervise_tree(void);
+int		 supervise_reload(struct strv *report);
+void		 run_actions(void);
+int64_t		 now_ms(void);
+int64_t		 wall_ms(void);
+
+/* control.c: the control socket. */
+int		 control_init(const char *path, const struct config *);
+void		 control_event(const struct event *);
+void		 control_settled(void);
+void		 control_close(int exit_status);
 
 #endif

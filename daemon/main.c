@@ -13,13 +13,14 @@
 #include "arbord.h"
 #include "config.h"
 #include "log.h"
+#include "proto.h"
 
 #ifndef ARBOR_VERSION
 #define ARBOR_VERSION "0.1.0"
 #endif
 
 static const char usage_text[] =
-"usage: arbord [-n] [-c FILE] [-S DIR] [--event-format text|json]\n"
+"usage: arbord [-n] [-c FILE] [-s SOCKET] [-S DIR] [--event-format text|json]\n"
 "\n"
 "Run the supervision tree described in FILE: start every supervisor and\n"
 "worker in order, restart them by their policies and strategies, and stop\n"
@@ -27,6 +28,9 @@ static const char usage_text[] =
 "\n"
 "  -c, --config FILE        configuration (default " CONF_DEFAULT_FILE ")\n"
 "  -n, --check              check the configuration and exit 0 or 1\n"
+"  -s, --socket PATH        control socket (default: [arbor] socket, else\n"
+"                           /run/arbor/arbor.sock as root, else\n"
+"                           $XDG_RUNTIME_DIR/arbor/arbor.sock)\n"
 "  -S, --state-dir DIR      state directories under DIR (default:\n"
 "                           [arbor] state_dir, else /run/arbor/state as\n"
 "                           root, else $XDG_RUNTIME_DIR/arbor/state)\n"
@@ -82,6 +86,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config",	  required_argument, NULL, 'c' },
 		{ "check",	  no_argument,	     NULL, 'n' },
+		{ "socket",	  required_argument, NULL, 's' },
 		{ "state-dir",	  required_argument, NULL, 'S' },
 		{ "event-format", required_argument, NULL, 'E' },
 		{ "help",	  no_argument,	     NULL, 'h' },
@@ -89,19 +94,23 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *file = CONF_DEFAULT_FILE, *fmtarg = NULL, *statearg = NULL;
+	const char *sockarg = NULL;
+	struct supervise_opts o = { 0 };
 	struct errlist errs = { 0 };
 	struct config *conf;
-	enum event_format fmt;
-	char *state_root;
+	char *state_root, *socket;
 	int ch, check = 0, status;
 
-	while ((ch = getopt_long(argc, argv, "c:nS:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:ns:S:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 's':
+			sockarg = optarg;
 			break;
 		case 'S':
 			statearg = optarg;
@@ -144,19 +153,30 @@ main(int argc, char **argv)
 		config_free(conf);
 		return ARBORD_EXIT_OK;
 	}
-	fmt = conf->event_format;
-	if (fmtarg != NULL)
-		fmt = strcmp(fmtarg, "json") == 0 ? EVENT_FORMAT_JSON :
-		    EVENT_FORMAT_TEXT;
+	o.file = file;
+	o.event_format = conf->event_format;
+	if (fmtarg != NULL) {
+		o.event_format = strcmp(fmtarg, "json") == 0 ?
+		    EVENT_FORMAT_JSON : EVENT_FORMAT_TEXT;
+		o.event_format_forced = 1;
+	}
 	if (statearg != NULL)
 		state_root = absolute(statearg, NULL);
 	else if (conf->state_dir != NULL)
 		state_root = absolute(conf->state_dir, conf->dir);
 	else
 		state_root = default_state_dir();
+	if (sockarg != NULL)
+		socket = absolute(sockarg, NULL);
+	else if (conf->socket != NULL)
+		socket = xstrdup(conf->socket);
+	else
+		socket = proto_default_socket();
+	o.state_root = state_root;
+	o.socket = socket;
 
-	status = supervise_run(conf, state_root, fmt);
+	status = supervise_run(&o, conf);
 	free(state_root);
-	config_free(conf);
+	free(socket);
 	return status;
 }

@@ -49,14 +49,15 @@ struct nodectx {
 };
 
 static struct tree	*tree;
+static const struct supervise_opts *opts;
 static enum event_format event_fmt;
 static int		 exit_status = ARBORD_EXIT_OK;
 static struct proc	*procs[PROC_BUCKETS];
 
-static void	run_actions(void);
+static void	timer_cb(struct ev_loop *, ev_timer *, int);
 
 /* Monotonic milliseconds, the tree's clock. */
-static int64_t
+int64_t
 now_ms(void)
 {
 	struct timespec ts;
@@ -66,7 +67,7 @@ now_ms(void)
 }
 
 /* Wall-clock milliseconds since the epoch, for event timestamps. */
-static int64_t
+int64_t
 wall_ms(void)
 {
 	struct timespec ts;
@@ -274,6 +275,37 @@ do_event(struct event *ev)
 	line = event_format(ev, event_fmt);
 	write_all(STDERR_FILENO, line, strlen(line));
 	free(line);
+	control_event(ev);
+}
+
+/* Give every node without daemon data (new ones, after a reload) its own. */
+static void
+attach_nodes(void)
+{
+	for (size_t i = 0; i < tree->nnodes; i++) {
+		struct nodectx *nc;
+		if (tree->nodes[i]->udata != NULL)
+			continue;
+		nc = xcalloc(1, sizeof *nc);
+		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
+		nc->timer.data = tree->nodes[i];
+		tree->nodes[i]->udata = nc;
+	}
+}
+
+/* Release the daemon data of N and its subtree (ACT_FREE). */
+static void
+detach_nodes(struct node *n)
+{
+	struct nodectx *nc = n->udata;
+
+	for (size_t i = 0; i < n->nchildren; i++)
+		detach_nodes(n->children[i]);
+	if (nc == NULL)
+		return;
+	ev_timer_stop(EV_DEFAULT, &nc->timer);
+	free(nc);
+	n->udata = NULL;
 }
 
 /* Carry out one action. */
@@ -313,11 +345,15 @@ do_action(struct action *a)
 		exit_status = a->status ? ARBORD_EXIT_FAILED : ARBORD_EXIT_OK;
 		ev_break(EV_DEFAULT, EVBREAK_ALL);
 		break;
+	case ACT_FREE:
+		detach_nodes(a->node);
+		tree_node_release(tree, a->node);
+		break;
 	}
 }
 
 /* Carry out everything the tree has queued, including what that causes. */
-static void
+void
 run_actions(void)
 {
 	struct action a;
@@ -326,6 +362,44 @@ run_actions(void)
 		do_action(&a);
 		action_release(&a);
 	}
+	control_settled();
+}
+
+/* The running tree (for the control socket). */
+struct tree *
+supervise_tree(void)
+{
+	return tree;
+}
+
+/*
+ * Re-read the configuration file and bring the tree to it. Returns 0, or
+ * -1 if the file has errors (then nothing changed). REPORT gets what was
+ * done, or the errors.
+ */
+int
+supervise_reload(struct strv *report)
+{
+	struct errlist errs = { 0 };
+	struct config *conf;
+
+	if (tree->shutting_down || tree->finished) {
+		strv_push(report, xstrdup("arbord is shutting down"));
+		return -1;
+	}
+	if ((conf = config_load(opts->file, &errs)) == NULL) {
+		for (size_t i = 0; i < errs.msgs.n; i++)
+			strv_push(report, xstrdup(errs.msgs.v[i]));
+		errlist_free(&errs);
+		return -1;
+	}
+	tree_reload(tree, conf, now_ms(), report);
+	if (!opts->event_format_forced)
+		event_fmt = conf->event_format;
+	config_free(conf);
+	attach_nodes();
+	run_actions();
+	return 0;
 }
 
 /* libev: a child process was reaped. */
@@ -391,20 +465,30 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	run_actions();
 }
 
-/* libev: SIGHUP. */
+/* libev: SIGHUP: reload the configuration and log the outcome. */
 static void
 hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	struct strv report = { 0 };
+	int rc;
+
 	(void)loop;
 	(void)w;
 	(void)revents;
-	log_warnx("SIGHUP: reloading is not supported yet; ignored");
+	rc = supervise_reload(&report);
+	if (rc == -1)
+		log_warnx("SIGHUP: %s has errors; nothing changed", opts->file);
+	for (size_t i = 0; i < report.n; i++)
+		(rc == -1 ? log_warnx : log_info)("%s%s", rc == -1 ? "" :
+		    "reload: ", report.v[i]);
+	if (rc == 0 && report.n == 0)
+		log_info("reload: nothing changed");
+	strv_free(&report);
 }
 
-/* Run CONF's tree until it is stopped or fails; returns the exit status. */
+/* Run the tree until it is stopped or fails; returns the exit status. */
 int
-supervise_run(const struct config *conf, const char *state_root,
-    enum event_format fmt)
+supervise_run(const struct supervise_opts *o, struct config *conf)
 {
 	struct ev_loop *loop = EV_DEFAULT;
 	ev_signal sigterm_w, sigint_w, sighup_w;
@@ -412,18 +496,17 @@ supervise_run(const struct config *conf, const char *state_root,
 
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
-	event_fmt = fmt;
+	opts = o;
+	event_fmt = o->event_format;
 	signal(SIGPIPE, SIG_IGN);
-	if (mkdir_p(state_root, 0755) == -1)
-		fatal("state directory %s", state_root);
+	if (mkdir_p(o->state_root, 0755) == -1)
+		fatal("state directory %s", o->state_root);
+	if (control_init(o->socket, conf) == -1)
+		return ARBORD_EXIT_CONFIG;
 
-	tree = tree_new(conf, state_root);
-	for (size_t i = 0; i < tree->nnodes; i++) {
-		struct nodectx *nc = xcalloc(1, sizeof *nc);
-		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
-		nc->timer.data = tree->nodes[i];
-		tree->nodes[i]->udata = nc;
-	}
+	tree = tree_new(conf, o->state_root);
+	config_free(conf);
+	attach_nodes();
 
 	ev_child_init(&child_w, child_cb, 0, 0);
 	ev_child_start(loop, &child_w);
@@ -442,6 +525,7 @@ supervise_run(const struct config *conf, const char *state_root,
 	if (exit_status != ARBORD_EXIT_OK)
 		log_warnx("the root supervisor gave up: %s",
 		    tree->exit_reason ? tree->exit_reason : "unknown reason");
+	control_close(exit_status);
 	ev_child_stop(loop, &child_w);
 	ev_signal_stop(loop, &sigterm_w);
 	ev_signal_stop(loop, &sigint_w);

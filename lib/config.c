@@ -142,6 +142,8 @@ static int	set_arbor_path(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_event_format(struct loader *, struct section *,
 		    const char *, const char *);
+static int	set_socket_group(struct loader *, struct section *,
+		    const char *, const char *);
 
 /* In the order "did you mean" prefers them when two are equally close. */
 static const struct keydef keydefs[] = {
@@ -163,6 +165,7 @@ static const struct keydef keydefs[] = {
 	{ "socket",		KIND_ARBOR,	0, set_arbor_path },
 	{ "state_dir",		KIND_ARBOR,	0, set_arbor_path },
 	{ "event_format",	KIND_ARBOR,	0, set_event_format },
+	{ "socket_group",	KIND_ARBOR,	0, set_socket_group },
 };
 
 static const char *strategy_names[] = {
@@ -401,7 +404,7 @@ spec_new(struct loader *ld, enum node_kind kind, const char *path)
 }
 
 /* Free one node and everything it owns (not its children). */
-static void
+void
 spec_free(struct node_spec *n)
 {
 	if (n == NULL)
@@ -796,6 +799,26 @@ set_arbor_path(struct loader *ld, struct section *sec, const char *key,
 		return -1;
 	free(*field);
 	*field = path_resolve(ld->conf->dir, value);
+	return 0;
+}
+
+/* socket_group = NAME: members may use the control socket. */
+static int
+set_socket_group(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	struct group *gr;
+
+	(void)sec;
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	if ((gr = getgrnam(value)) == NULL) {
+		loader_error(ld, ld->lineno, "unknown group '%s'", value);
+		return -1;
+	}
+	free(ld->conf->socket_group);
+	ld->conf->socket_group = xstrdup(value);
+	ld->conf->socket_gid = gr->gr_gid;
 	return 0;
 }
 
@@ -1283,6 +1306,7 @@ config_free(struct config *conf)
 	free(conf->file);
 	free(conf->dir);
 	free(conf->socket);
+	free(conf->socket_group);
 	free(conf->state_dir);
 	free(conf);
 }
@@ -1295,4 +1319,93 @@ config_find(const struct config *conf, const char *path)
 		if (strcmp(conf->nodes[i]->path, path) == 0)
 			return conf->nodes[i];
 	return NULL;
+}
+
+/* A copy of N's own settings, without parent, children or source line. */
+struct node_spec *
+spec_dup(const struct node_spec *n)
+{
+	struct node_spec *c = xcalloc(1, sizeof *c);
+	const char *slash;
+
+	*c = *n;
+	c->path = xstrdup(n->path);
+	slash = strrchr(c->path, '/');
+	c->name = slash != NULL ? slash + 1 : c->path;
+	c->file = NULL;
+	c->line = 0;
+	c->parent = NULL;
+	c->children = NULL;
+	c->nchildren = 0;
+	c->directory = n->directory ? xstrdup(n->directory) : NULL;
+	c->user = n->user ? xstrdup(n->user) : NULL;
+	c->group = n->group ? xstrdup(n->group) : NULL;
+	memset(&c->env, 0, sizeof c->env);
+	memset(&c->argv, 0, sizeof c->argv);
+	memset(&c->setup, 0, sizeof c->setup);
+	memset(&c->cleanup, 0, sizeof c->cleanup);
+	strv_copy(&c->env, n->env.v);
+	strv_copy(&c->argv, n->argv.v);
+	strv_copy(&c->setup, n->setup.v);
+	strv_copy(&c->cleanup, n->cleanup.v);
+	return c;
+}
+
+/* Do two string vectors hold the same strings in the same order? */
+static int
+strv_equal(const struct strv *a, const struct strv *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Are two optional strings equal? */
+static int
+str_equal(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * Compare the own settings of A and B (not children, not the source
+ * line); push the name of every key that differs to CHANGED (may be NULL).
+ * Returns the number of differing keys.
+ */
+int
+spec_diff(const struct node_spec *a, const struct node_spec *b,
+    struct strv *changed)
+{
+	int n = 0;
+
+#define DIFF(cond, key) do {					\
+		if (cond) {						\
+			n++;						\
+			if (changed != NULL)				\
+				strv_push(changed, xstrdup(key));	\
+		}							\
+	} while (0)
+	DIFF(a->kind != b->kind, "kind");
+	DIFF(!strv_equal(&a->argv, &b->argv), "command");
+	DIFF(!str_equal(a->directory, b->directory), "directory");
+	DIFF(!strv_equal(&a->env, &b->env), "env");
+	DIFF(a->restart != b->restart, "restart");
+	DIFF(a->shutdown != b->shutdown || a->shutdown_ms != b->shutdown_ms,
+	    "shutdown");
+	DIFF(a->stop_signal != b->stop_signal, "stop_signal");
+	DIFF(!str_equal(a->user, b->user) || a->uid != b->uid, "user");
+	DIFF(!str_equal(a->group, b->group) || a->gid != b->gid, "group");
+	DIFF(a->strategy != b->strategy, "strategy");
+	DIFF(a->intensity != b->intensity, "intensity");
+	DIFF(a->period_ms != b->period_ms, "period");
+	DIFF(!strv_equal(&a->setup, &b->setup), "setup");
+	DIFF(!strv_equal(&a->cleanup, &b->cleanup), "cleanup");
+	DIFF(a->setup_timeout_ms != b->setup_timeout_ms, "setup_timeout");
+	DIFF(a->cleanup_timeout_ms != b->cleanup_timeout_ms,
+	    "cleanup_timeout");
+#undef DIFF
+	return n;
 }

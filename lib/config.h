@@ -63,6 +63,8 @@ struct config {
 	char			*dir;		/* absolute directory of file */
 	char			*socket;	/* NULL if not set */
 	char			*state_dir;	/* NULL if not set */
+	char			*socket_group;	/* NULL if not set */
+	gid_t			 socket_gid;
 	enum event_format	 event_format;
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
@@ -73,6 +75,12 @@ struct config {
 struct config	*config_load(const char *file, struct errlist *errs);
 void		 config_free(struct config *);
 struct node_spec *config_find(const struct config *, const char *path);
+
+/* Node specs outside a config: copies owned by the run-time tree. */
+struct node_spec *spec_dup(const struct node_spec *);
+void		 spec_free(struct node_spec *);
+int		 spec_diff(const struct node_spec *, const struct node_spec *,
+		    struct strv *changed);
 
 const char	*strategy_name(enum strategy);
 const char	*restart_name(enum restart);

@@ -140,14 +140,14 @@ node_active(const struct node *n)
 	    n->state == NS_STOPPING;
 }
 
-/* Build the runtime node for SPEC and, recursively, its children. */
+/* A stopped node for SPEC (copied) under PARENT, without children. */
 static struct node *
-node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
-    size_t index)
+node_new_one(struct tree *t, const struct node_spec *spec,
+    struct node *parent, size_t index)
 {
 	struct node *n = xcalloc(1, sizeof *n);
 
-	n->spec = spec;
+	n->spec = spec_dup(spec);
 	n->parent = parent;
 	n->index = index;
 	n->state = NS_STOPPED;
@@ -155,6 +155,21 @@ node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
 		intensity_init(&n->window, spec->intensity, spec->period_ms);
 		n->state_dir = xasprintf("%s/%s", t->state_root, spec->path);
 	}
+	if (parent != NULL)
+		intensity_init(&n->history, parent->spec->intensity,
+		    parent->spec->period_ms);
+	else
+		intensity_init(&n->history, 0, 1);
+	return n;
+}
+
+/* Build the runtime node for SPEC and, recursively, its children. */
+static struct node *
+node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
+    size_t index)
+{
+	struct node *n = node_new_one(t, spec, parent, index);
+
 	n->nchildren = spec->nchildren;
 	n->children = xcalloc(spec->nchildren, sizeof *n->children);
 	for (size_t i = 0; i < spec->nchildren; i++)
@@ -162,7 +177,18 @@ node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
 	return n;
 }
 
-/* Record N and its subtree in config order (specs are in file order). */
+/* Count N and its subtree. */
+static size_t
+count_nodes(const struct node *n)
+{
+	size_t c = 1;
+
+	for (size_t i = 0; i < n->nchildren; i++)
+		c += count_nodes(n->children[i]);
+	return c;
+}
+
+/* Record N and its subtree in config order (depth first, file order). */
 static void
 collect(struct tree *t, struct node *n)
 {
@@ -171,17 +197,25 @@ collect(struct tree *t, struct node *n)
 		collect(t, n->children[i]);
 }
 
+/* Rebuild the list of nodes from the root. */
+static void
+collect_all(struct tree *t)
+{
+	free(t->nodes);
+	t->nnodes = 0;
+	t->nodes = xcalloc(count_nodes(t->root), sizeof *t->nodes);
+	collect(t, t->root);
+}
+
 /* A stopped tree for CONF, with state directories under STATE_ROOT. */
 struct tree *
 tree_new(const struct config *conf, const char *state_root)
 {
 	struct tree *t = xcalloc(1, sizeof *t);
 
-	t->conf = conf;
 	t->state_root = xstrdup(state_root);
 	t->root = node_new(t, conf->root, NULL, 0);
-	t->nodes = xcalloc(conf->nnodes, sizeof *t->nodes);
-	collect(t, t->root);
+	collect_all(t);
 	return t;
 }
 
@@ -197,8 +231,10 @@ node_free(struct node *n)
 	free(n->cleanup_error);
 	free(n->state_dir);
 	strv_free(&n->setup_env);
-	if (n->spec->kind == NODE_SUPERVISOR)
-		intensity_free(&n->window);
+	intensity_free(&n->window);
+	intensity_free(&n->history);
+	spec_free(n->spec);
+	spec_free(n->next_spec);
 	free(n);
 }
 
@@ -249,6 +285,13 @@ start_node(struct tree *t, struct node *n, int64_t now)
 	n->start_pending = false;
 	n->stop_pending = false;
 	n->stop_deferred = false;
+	n->starts++;
+	if (n->next_spec != NULL) {
+		/* Settings changed by a reload take effect now. */
+		spec_free(n->spec);
+		n->spec = n->next_spec;
+		n->next_spec = NULL;
+	}
 	set_state(n, NS_STARTING, now);
 	if (n->spec->kind == NODE_WORKER) {
 		push_simple(t, ACT_SPAWN, n, 0, 0);
@@ -262,6 +305,11 @@ start_node(struct tree *t, struct node *n, int64_t now)
 	strv_free(&n->setup_env);
 	intensity_free(&n->window);
 	intensity_init(&n->window, n->spec->intensity, n->spec->period_ms);
+	for (size_t i = 0; i < n->nchildren; i++) {
+		intensity_free(&n->children[i]->history);
+		intensity_init(&n->children[i]->history, n->spec->intensity,
+		    n->spec->period_ms);
+	}
 	n->phase = PHASE_SETUP;
 	push_simple(t, ACT_SETUP, n, 0, 0);
 	push_simple(t, ACT_TIMER, n, 0, n->spec->setup_timeout_ms);
@@ -406,6 +454,26 @@ tree_finish(struct tree *t, int status, const char *reason)
 	push(t, &a);
 }
 
+/* The root stopped without failing: exit, start again, or stay down. */
+static void
+root_stopped(struct tree *t, int64_t now)
+{
+	if (t->shutting_down)
+		tree_finish(t, 0, NULL);
+	else if (t->restart_root) {
+		t->restart_root = false;
+		start_node(t, t->root, now);
+	}
+	/* else an admin stopped it: arbord waits for a start. */
+}
+
+/* A node removed by a reload is down: let the daemon release it. */
+static void
+detached_done(struct tree *t, struct node *n)
+{
+	push_simple(t, ACT_FREE, n, 0, 0);
+}
+
 /* Supervisor S finished cleanup: it is down, stopped or failed. */
 static void
 sup_finished(struct tree *t, struct node *s, int64_t now)
@@ -419,10 +487,10 @@ sup_finished(struct tree *t, struct node *s, int64_t now)
 		emit(t, s, EV_PROCESS_TERMINATED, 0, -1, s->cleanup_error);
 		if (s->cleanup_error != NULL)
 			set_error(s, s->cleanup_error);
-		if (s->parent != NULL)
+		if (s->parent != NULL || s->detached)
 			child_stopped(t, s, now);
 		else
-			tree_finish(t, 0, NULL);
+			root_stopped(t, now);
 		return;
 	}
 	if (s->cleanup_error != NULL)
@@ -433,25 +501,30 @@ sup_finished(struct tree *t, struct node *s, int64_t now)
 	set_error(s, msg);
 	emit(t, s, s->start_failed ? EV_PROCESS_START_FAILED :
 	    EV_PROCESS_FAILED, 0, -1, msg);
-	if (s->parent != NULL)
+	if (s->parent != NULL || s->detached)
 		child_down(t, s, false, msg, now);
 	else
 		tree_finish(t, 1, msg);
 	free(msg);
 }
 
-/* Child C is down because its parent asked. */
+/* Child C is down because its parent (or an admin) asked. */
 static void
 child_stopped(struct tree *t, struct node *c, int64_t now)
 {
 	c->stop_pending = false;
-	sup_advance(t, c->parent, now);
+	if (c->detached)
+		detached_done(t, c);
+	else
+		sup_advance(t, c->parent, now);
 }
 
 /* Mark sibling X for restart as part of a one_for_all/rest_for_one. */
 static void
 mark_restart(struct node *x)
 {
+	if (x->admin_stopped)
+		return;
 	if (node_active(x))
 		x->stop_pending = true;
 	/*
@@ -474,7 +547,12 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 	struct node *p = c->parent;
 	char period[32];
 
-	if (p->state == NS_STOPPING || c->stop_pending || c->stop_deferred) {
+	if (c->detached) {
+		detached_done(t, c);
+		return;
+	}
+	if (p->state == NS_STOPPING || c->stop_pending || c->stop_deferred ||
+	    c->admin_stopped) {
 		/* It was going down anyway: no restart, nothing counted. */
 		c->stop_pending = c->stop_deferred = false;
 		sup_advance(t, p, now);
@@ -494,6 +572,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 		return;
 	}
 	c->restarts++;
+	(void)intensity_add(&c->history, now);
 	c->start_pending = true;
 	for (size_t i = 0; i < p->nchildren; i++) {
 		struct node *x = p->children[i];
@@ -621,7 +700,7 @@ tree_setup_done(struct tree *t, struct node *s, const char *error,
 		memset(env, 0, sizeof *env);
 	}
 	for (size_t i = 0; i < s->nchildren; i++)
-		s->children[i]->start_pending = true;
+		s->children[i]->start_pending = !s->children[i]->admin_stopped;
 	sup_advance(t, s, now);
 }
 
@@ -716,4 +795,312 @@ tree_env(const struct tree *t, const struct node *n, char *const *base,
 	}
 	env_set(out, "ARBOR_PATH", n->spec->path);
 	env_set(out, "ARBOR_STATE_DIR", tree_state_dir_of(n));
+}
+
+/* Restarts of N within its supervisor's current window. */
+int
+node_restarts_in_period(const struct node *n, int64_t now)
+{
+	return intensity_count(&n->history, now);
+}
+
+/* Does N's supervisor currently start and stop its children? */
+static bool
+parent_manages(const struct node *n, char **err)
+{
+	const struct node *p = n->parent;
+
+	if (p->state == NS_RUNNING || p->state == NS_STARTING)
+		return true;
+	*err = xasprintf("cannot start %s: its supervisor %s is %s",
+	    n->spec->path, p->spec->path, node_state_name(p->state));
+	return false;
+}
+
+/* Admin stop: N goes down and stays down; not a failure. */
+int
+tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
+{
+	*err = NULL;
+	n->admin_stopped = true;
+	n->start_pending = false;
+	if (!node_active(n))
+		return 0;
+	if (n->parent == NULL) {
+		t->restart_root = false;
+		sup_begin_stop(t, n, NULL, now);
+		return 0;
+	}
+	n->stop_pending = true;
+	sup_advance(t, n->parent, now);
+	return 0;
+}
+
+/* Admin start: bring N back (a no-op if it is up). */
+int
+tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
+{
+	*err = NULL;
+	if (n->parent == NULL) {
+		n->admin_stopped = false;
+		if (n->state == NS_STOPPING)
+			t->restart_root = true;
+		else if (!node_active(n))
+			start_node(t, n, now);
+		return 0;
+	}
+	if (!parent_manages(n, err))
+		return -1;
+	n->admin_stopped = false;
+	if (node_active(n) && n->state != NS_STOPPING)
+		return 0;
+	if (n->parent->phase == PHASE_SETUP)
+		return 0;	/* the setup's end starts it */
+	n->start_pending = true;
+	sup_advance(t, n->parent, now);
+	return 0;
+}
+
+/* Admin restart: stop N (with cleanup for a subtree), then start it. */
+int
+tree_restart_node(struct tree *t, struct node *n, int64_t now, char **err)
+{
+	*err = NULL;
+	if (n->parent == NULL) {
+		n->admin_stopped = false;
+		if (!node_active(n))
+			start_node(t, n, now);
+		else {
+			t->restart_root = true;
+			sup_begin_stop(t, n, NULL, now);
+		}
+		return 0;
+	}
+	if (!parent_manages(n, err))
+		return -1;
+	n->admin_stopped = false;
+	if (n->parent->phase == PHASE_SETUP)
+		return 0;
+	if (node_active(n))
+		n->stop_pending = true;
+	n->start_pending = true;
+	sup_advance(t, n->parent, now);
+	return 0;
+}
+
+/* Free a node that ACT_FREE announced, with its subtree. */
+void
+tree_node_release(struct tree *t, struct node *n)
+{
+	(void)t;
+	node_free(n);
+}
+
+/* Compare two nodes by path, for bsearch over the old nodes. */
+static int
+node_path_cmp(const void *a, const void *b)
+{
+	const struct node *x = *(struct node *const *)a;
+	const struct node *y = *(struct node *const *)b;
+
+	return strcmp(x->spec->path, y->spec->path);
+}
+
+/* Can every changed key take effect without a restart? */
+static bool
+changes_live(const struct strv *changed)
+{
+	static const char *const live[] = { "restart", "shutdown",
+	    "stop_signal", "strategy", "intensity", "period",
+	    "setup_timeout", "cleanup_timeout", NULL };
+
+	for (size_t i = 0; i < changed->n; i++) {
+		size_t j;
+		for (j = 0; live[j] != NULL; j++)
+			if (strcmp(changed->v[i], live[j]) == 0)
+				break;
+		if (live[j] == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* Join a list of words with ", ". */
+static char *
+join(const struct strv *sv)
+{
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < sv->n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", sv->v[i]);
+	return b.s ? b.s : xstrdup("");
+}
+
+/* What tree_reload works with while it rebuilds the structure. */
+struct reload {
+	struct node	**old;		/* old nodes sorted by path */
+	size_t		  nold;
+	struct strv	 *report;
+	size_t		  unchanged;
+	int64_t		  now;
+};
+
+/* The old node at PATH of the same kind, or NULL. */
+static struct node *
+reload_find(struct reload *r, const struct node_spec *spec)
+{
+	struct node key_node = { .spec = (struct node_spec *)spec };
+	struct node *key = &key_node, **found;
+
+	found = bsearch(&key, r->old, r->nold, sizeof *r->old, node_path_cmp);
+	if (found == NULL || (*found)->spec->kind != spec->kind)
+		return NULL;
+	return *found;
+}
+
+/* Reuse or create the node for SPEC under PARENT, then its children. */
+static struct node *
+reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
+    struct node *parent, size_t index)
+{
+	struct node *n = reload_find(r, spec);
+	struct strv changed = { 0 };
+
+	if (n == NULL) {
+		n = node_new_one(t, spec, parent, index);
+		strv_pushf(r->report, "added %s", spec->path);
+		n->start_pending = true;	/* if its parent runs */
+	} else {
+		n->reload_mark = true;
+		if (spec_diff(n->spec, spec, &changed) == 0)
+			r->unchanged++;
+		else if (changes_live(&changed) || !node_active(n)) {
+			char *what = join(&changed);
+			strv_pushf(r->report, "updated %s (%s)%s",
+			    spec->path, what, node_active(n) ?
+			    " without a restart" : "");
+			free(what);
+			spec_free(n->next_spec);
+			n->next_spec = NULL;
+			spec_free(n->spec);
+			n->spec = spec_dup(spec);
+			if (spec->kind == NODE_SUPERVISOR &&
+			    (n->window.max != spec->intensity ||
+			    n->window.period_ms != spec->period_ms)) {
+				intensity_free(&n->window);
+				intensity_init(&n->window, spec->intensity,
+				    spec->period_ms);
+			}
+		} else {
+			char *what = join(&changed);
+			strv_pushf(r->report, "restarted %s (%s)",
+			    spec->path, what);
+			free(what);
+			spec_free(n->next_spec);
+			n->next_spec = spec_dup(spec);
+			n->stop_pending = true;
+			n->start_pending = !n->admin_stopped;
+		}
+		strv_free(&changed);
+		free(n->children);
+	}
+	n->parent = parent;
+	n->index = index;
+	n->nchildren = spec->nchildren;
+	n->children = xcalloc(spec->nchildren, sizeof *n->children);
+	for (size_t i = 0; i < spec->nchildren; i++)
+		n->children[i] = reload_node(t, r, spec->children[i], n, i);
+	return n;
+}
+
+/* Take removed node N out of the tree: stop it, or release it now. */
+static void
+reload_detach(struct tree *t, struct node *n, int64_t now)
+{
+	n->detached = true;
+	n->parent = NULL;
+	n->start_pending = n->stop_pending = false;
+	if (!node_active(n)) {
+		detached_done(t, n);
+		return;
+	}
+	if (n->spec->kind == NODE_SUPERVISOR)
+		sup_begin_stop(t, n, NULL, now);
+	else
+		stop_node(t, n, now);
+}
+
+/* Apply the marks left by reload_node, top down. */
+static void
+reload_apply(struct tree *t, struct node *n, int64_t now)
+{
+	for (size_t i = 0; i < n->nchildren; i++)
+		reload_apply(t, n->children[i], now);
+	if (n->spec->kind == NODE_SUPERVISOR && n->phase == PHASE_CHILDREN &&
+	    (n->state == NS_RUNNING || n->state == NS_STARTING))
+		sup_advance(t, n, now);
+}
+
+/* Clear marks the structure's state makes meaningless. */
+static void
+reload_settle(struct node *n)
+{
+	struct node *p = n->parent;
+
+	for (size_t i = 0; i < n->nchildren; i++)
+		reload_settle(n->children[i]);
+	if (!node_active(n))
+		n->stop_pending = false;
+	/* Only a supervisor managing its children starts them. */
+	if (p != NULL && !(p->phase == PHASE_CHILDREN &&
+	    (p->state == NS_RUNNING || p->state == NS_STARTING)))
+		n->start_pending = false;
+	if (n->admin_stopped)
+		n->start_pending = false;
+}
+
+/* Bring the tree to CONF with the least disruption; see tree.h. */
+void
+tree_reload(struct tree *t, const struct config *conf, int64_t now,
+    struct strv *report)
+{
+	struct reload r = { .report = report, .now = now };
+	struct node *old_root = t->root, *root;
+	size_t i;
+
+	r.nold = t->nnodes;
+	r.old = xcalloc(r.nold, sizeof *r.old);
+	memcpy(r.old, t->nodes, r.nold * sizeof *r.old);
+	qsort(r.old, r.nold, sizeof *r.old, node_path_cmp);
+	for (i = 0; i < r.nold; i++)
+		r.old[i]->reload_mark = false;
+
+	root = reload_node(t, &r, conf->root, NULL, 0);
+
+	/* Removed: the top-most unmarked nodes go, with their subtrees. */
+	for (i = 0; i < t->nnodes; i++) {
+		struct node *n = t->nodes[i];
+		if (n->reload_mark ||
+		    (n->parent != NULL && !n->parent->reload_mark))
+			continue;
+		strv_pushf(report, "removed %s", n->spec->path);
+		reload_detach(t, n, now);
+	}
+	t->root = root;
+	collect_all(t);
+	free(r.old);
+	if (r.unchanged > 0)
+		strv_pushf(report, "%zu node%s unchanged", r.unchanged,
+		    r.unchanged == 1 ? "" : "s");
+
+	/* A new root starts; a changed root restarts as a whole. */
+	if (root != old_root)
+		start_node(t, root, now);
+	else if (root->next_spec != NULL && node_active(root)) {
+		t->restart_root = true;
+		sup_begin_stop(t, root, NULL, now);
+	}
+	root->start_pending = root->stop_pending = false;
+	reload_settle(root);
+	reload_apply(t, root, now);
 }

@@ -54,7 +54,8 @@ bool	intensity_add(struct intensity *, int64_t now);
 int	intensity_count(const struct intensity *, int64_t now);
 
 struct node {
-	const struct node_spec	*spec;
+	struct node_spec	*spec;		/* owned copy */
+	struct node_spec	*next_spec;	/* reloaded, for the next start */
 	struct node		*parent;
 	struct node		**children;
 	size_t			 nchildren;
@@ -65,12 +66,17 @@ struct node {
 	pid_t			 pid;		/* workers: while running */
 	int64_t			 since;		/* monotonic ms of last change */
 	unsigned		 restarts;	/* automatic restarts, in total */
+	unsigned		 starts;	/* how many times started */
+	struct intensity	 history;	/* its own restarts, parent's window */
 	char			*last_error;	/* why it went down last */
 
 	/* Decided by the parent's strategy, carried out in order. */
 	bool			 start_pending;
 	bool			 stop_pending;
 	bool			 stop_deferred;	/* stop asked while starting */
+	bool			 admin_stopped;	/* stopped by an admin: stays down */
+	bool			 detached;	/* removed by a reload, stopping */
+	bool			 reload_mark;	/* scratch for tree_reload */
 
 	/* Supervisors. */
 	struct intensity	 window;
@@ -95,6 +101,8 @@ enum action_kind {
 	ACT_KILL_SCRIPT,	/* SIGKILL the running setup/cleanup */
 	ACT_EVENT,		/* report ev */
 	ACT_EXIT,		/* the root is down: exit with status */
+	ACT_FREE,		/* a removed node is down: release it, then
+				   call tree_node_release */
 };
 
 struct action {
@@ -107,7 +115,6 @@ struct action {
 };
 
 struct tree {
-	const struct config	*conf;
 	struct node		*root;
 	struct node		**nodes;	/* in config order */
 	size_t			 nnodes;
@@ -117,6 +124,7 @@ struct tree {
 	size_t			 qhead, qlen, qcap;
 
 	bool			 shutting_down;
+	bool			 restart_root;	/* start the root once stopped */
 	bool			 finished;
 	int			 exit_status;	/* 0 stopped, 1 root failed */
 	char			*exit_reason;
@@ -140,6 +148,30 @@ void	tree_setup_done(struct tree *, struct node *, const char *error,
 void	tree_cleanup_done(struct tree *, struct node *, const char *error,
 	    int64_t now);
 void	tree_timer_fired(struct tree *, struct node *, int64_t now);
+
+/*
+ * Admin requests (arborctl stop/start/restart). An admin stop is not a
+ * failure: nothing restarts the node and nothing is counted; start brings
+ * it back; restart is a stop then a start. They return 0, or -1 with *err
+ * when the request cannot be carried out now.
+ */
+int	tree_stop_node(struct tree *, struct node *, int64_t now, char **err);
+int	tree_start_node(struct tree *, struct node *, int64_t now, char **err);
+int	tree_restart_node(struct tree *, struct node *, int64_t now,
+	    char **err);
+/*
+ * Bring the tree to CONF with the least disruption: added nodes start,
+ * removed ones stop (and are released through ACT_FREE), nodes whose own
+ * settings changed restart (or are updated in place where the change
+ * needs no restart), the others keep running. REPORT gets a line per
+ * change.
+ */
+void	tree_reload(struct tree *, const struct config *, int64_t now,
+	    struct strv *report);
+/* Free a node that ACT_FREE announced, with its subtree. */
+void	tree_node_release(struct tree *, struct node *);
+/* Restarts of N within its supervisor's current window. */
+int	node_restarts_in_period(const struct node *, int64_t now);
 
 /* Outputs. */
 bool	tree_next_action(struct tree *, struct action *);

@@ -49,7 +49,7 @@ start_arbord() {
 	local conf=$1; shift
 	: >"$T/events"
 	: >"$T/out"
-	"$ARBORD" -c "$conf" -S "$T/state" --event-format json "$@" \
+	"$ARBORD" -c "$conf" -S "$T/state" -s "$T/arbor.sock" --event-format json "$@" \
 	    >"$T/out" 2>"$T/events" &
 	ARBORD_PID=$!
 }

@@ -9,5 +9,6 @@ Suite	*argv_suite(void);
 Suite	*config_suite(void);
 Suite	*event_suite(void);
 Suite	*tree_suite(void);
+Suite	*proto_suite(void);
 
 #endif

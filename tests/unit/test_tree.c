@@ -2016,8 +2016,12 @@ START_TEST(test_names_and_lookup)
 	ck_assert_uint_eq(node_at(d, "root/w")->index, 1);
 	ck_assert_ptr_null(tree_find(d->t, "root/nope"));
 	ck_assert_ptr_null(tree_find(d->t, "root/s/"));
-	for (size_t i = 0; i < d->t->nnodes; i++)
-		ck_assert_ptr_eq(d->t->nodes[i]->spec, d->conf->nodes[i]);
+	/* Nodes own copies of their specs, in config order. */
+	for (size_t i = 0; i < d->t->nnodes; i++) {
+		ck_assert_ptr_ne(d->t->nodes[i]->spec, d->conf->nodes[i]);
+		ck_assert_str_eq(d->t->nodes[i]->spec->path,
+		    d->conf->nodes[i]->path);
+	}
 	drv_free(d);
 }
 END_TEST

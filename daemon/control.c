@@ -1,0 +1,730 @@
+/*
+ * control.c: the control socket that arborctl talks to (protocol in
+ * lib/proto.h and arbor-protocol(7)). One request per connection. Every
+ * client is a non-blocking socket with a bounded request buffer and a
+ * bounded reply buffer: a client that sends garbage gets an error record,
+ * one that stops reading is dropped once its reply outgrows the bound, one
+ * that vanishes is forgotten, so no client can block the loop or hurt the
+ * tree. Peer credentials decide who may connect: root, arbord's own user,
+ * or members of [arbor] socket_group.
+ *
+ * stop, start and restart answer when the action has completed: such a
+ * client waits on a node (by path) and is answered from control_settled()
+ * after the tree has carried out its actions, or from control_event() when
+ * the node fails. The last events are kept in a ring for `events`.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "arbord.h"
+#include "log.h"
+#include "proto.h"
+#include "statedir.h"
+#include "tree.h"
+
+#define CONTROL_BACKLOG_EVENTS	1000		/* kept for `events` */
+#define CONTROL_MAX_REPLY	(16u << 20)	/* unsent bytes per client */
+#define CONTROL_MAX_FOLLOW	(1u << 20)	/* ... for followers */
+
+enum wait_kind { WAIT_NONE, WAIT_STOP, WAIT_START, WAIT_SHUTDOWN };
+
+struct client {
+	int		 fd;
+	ev_io		 rio;
+	ev_io		 wio;
+	char		 in[PROTO_MAX_REQUEST];
+	size_t		 inlen;
+	int		 have_request;
+	struct buf	 out;
+	size_t		 outoff;
+	int		 done;		/* final record queued: close when sent */
+	int		 follow;
+	enum wait_kind	 wait;
+	char		*wait_path;
+	unsigned	 wait_starts;	/* node->starts when asked */
+	struct client	*next;
+};
+
+static int		 listen_fd = -1;
+static char		*socket_path;
+static gid_t		 socket_gid;
+static int		 have_socket_group;
+static ev_io		 accept_io;
+static ev_timer		 accept_pause;
+static struct client	*clients;
+static struct event	 backlog[CONTROL_BACKLOG_EVENTS];
+static size_t		 backlog_head, backlog_len;
+
+static void	client_free(struct client *);
+
+/* Queue record FIELDS for C and try to send. */
+static void
+client_record(struct client *c, const char *const *fields, size_t n)
+{
+	proto_record(&c->out, fields, n);
+}
+
+/* Queue a final ok/error record; the connection closes once it is sent. */
+static void
+client_final(struct client *c, const char *type, const char *text)
+{
+	const char *f[2] = { type, text ? text : "" };
+
+	client_record(c, f, text ? 2 : 1);
+	c->done = 1;
+	c->wait = WAIT_NONE;
+	c->follow = 0;
+}
+
+/* Queue a "line" record. */
+static void
+client_line(struct client *c, const char *text)
+{
+	const char *f[2] = { "line", text };
+
+	client_record(c, f, 2);
+}
+
+/* Send what can be sent now; drop the client on error or overflow. */
+static void
+client_flush(struct client *c)
+{
+	size_t limit = c->follow ? CONTROL_MAX_FOLLOW : CONTROL_MAX_REPLY;
+
+	while (c->outoff < c->out.len) {
+		ssize_t n = send(c->fd, c->out.s + c->outoff,
+		    c->out.len - c->outoff, MSG_NOSIGNAL);
+		if (n > 0) {
+			c->outoff += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		client_free(c);		/* gone, or broken */
+		return;
+	}
+	if (c->outoff == c->out.len) {
+		c->outoff = c->out.len = 0;
+		ev_io_stop(EV_DEFAULT, &c->wio);
+		if (c->done)
+			client_free(c);
+		return;
+	}
+	if (c->out.len - c->outoff > limit) {
+		log_warnx("control: dropping a client that does not read its "
+		    "reply");
+		client_free(c);
+		return;
+	}
+	ev_io_start(EV_DEFAULT, &c->wio);
+}
+
+/* Forget a client and close its connection. */
+static void
+client_free(struct client *c)
+{
+	struct client **pp;
+
+	for (pp = &clients; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	ev_io_stop(EV_DEFAULT, &c->rio);
+	ev_io_stop(EV_DEFAULT, &c->wio);
+	close(c->fd);
+	free(c->out.s);
+	free(c->wait_path);
+	free(c);
+}
+
+/* Append the status records of N and its subtree, depth first. */
+static void
+status_records(struct client *c, const struct node *n, int64_t now,
+    int64_t wall)
+{
+	char pid[16], since[24], rp[16], rt[16];
+	const char *f[10];
+
+	snprintf(pid, sizeof pid, "%ld", (long)(n->pid > 0 ? n->pid : 0));
+	snprintf(since, sizeof since, "%lld",
+	    (long long)(wall - (now - n->since)));
+	snprintf(rp, sizeof rp, "%d", node_restarts_in_period(n, now));
+	snprintf(rt, sizeof rt, "%u", n->restarts);
+	f[0] = "node";
+	f[1] = n->spec->path;
+	f[2] = n->spec->kind == NODE_WORKER ? "worker" : "supervisor";
+	f[3] = node_state_name(n->state);
+	f[4] = pid;
+	f[5] = since;
+	f[6] = rp;
+	f[7] = rt;
+	f[8] = "0";
+	f[9] = n->last_error ? n->last_error : "";
+	client_record(c, f, 10);
+	for (size_t i = 0; i < n->nchildren; i++)
+		status_records(c, n->children[i], now, wall);
+}
+
+/* Send SIG to every running worker of N's subtree; returns how many. */
+static int
+signal_subtree(const struct node *n, int sig)
+{
+	int count = 0;
+
+	if (n->spec->kind == NODE_WORKER) {
+		if (n->pid > 0 && (kill(-n->pid, sig) == 0 ||
+		    kill(n->pid, sig) == 0))
+			count++;
+		return count;
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		count += signal_subtree(n->children[i], sig);
+	return count;
+}
+
+/* The node named by a request argument, or NULL after an error reply. */
+static struct node *
+request_node(struct client *c, const char *path)
+{
+	struct node *n = tree_find(supervise_tree(), path);
+	char *msg;
+
+	if (n == NULL) {
+		msg = xasprintf("no node '%s'", path);
+		client_final(c, "error", msg);
+		free(msg);
+	}
+	return n;
+}
+
+/* Check the number of arguments; reply with an error if it is wrong. */
+static int
+request_args(struct client *c, const struct proto_request *r, int min,
+    int max)
+{
+	char *msg;
+
+	if (r->nwords - 1 >= min && r->nwords - 1 <= max)
+		return 0;
+	if (min == max)
+		msg = xasprintf("%s takes %d argument%s", r->words[0], min,
+		    min == 1 ? "" : "s");
+	else
+		msg = xasprintf("%s takes %d to %d arguments", r->words[0],
+		    min, max);
+	client_final(c, "error", msg);
+	free(msg);
+	return -1;
+}
+
+/* stop, start, restart: act, then wait for the outcome. */
+static void
+request_action(struct client *c, const struct proto_request *r)
+{
+	struct tree *t = supervise_tree();
+	struct node *n;
+	char *err = NULL;
+	unsigned starts;
+	int rc;
+
+	if (request_args(c, r, 1, 1) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	if (t->shutting_down) {
+		client_final(c, "error", "arbord is shutting down");
+		return;
+	}
+	starts = n->starts;
+	if (strcmp(r->words[0], "stop") == 0) {
+		rc = tree_stop_node(t, n, now_ms(), &err);
+		c->wait = WAIT_STOP;
+	} else if (strcmp(r->words[0], "start") == 0) {
+		if (node_active(n) && n->state != NS_STOPPING &&
+		    !n->admin_stopped) {
+			client_final(c, "ok", "already running");
+			return;
+		}
+		rc = tree_start_node(t, n, now_ms(), &err);
+		c->wait = WAIT_START;
+	} else {
+		rc = tree_restart_node(t, n, now_ms(), &err);
+		c->wait = WAIT_START;
+	}
+	if (rc == -1) {
+		client_final(c, "error", err);
+		free(err);
+		return;
+	}
+	c->wait_path = xstrdup(n->spec->path);
+	c->wait_starts = starts;
+	run_actions();
+}
+
+/* reload: re-read the configuration; print what was done. */
+static void
+request_reload(struct client *c)
+{
+	struct strv report = { 0 };
+	int rc = supervise_reload(&report);
+
+	for (size_t i = 0; i < report.n; i++)
+		client_line(c, report.v[i]);
+	if (rc == -1)
+		client_final(c, "error", report.n > 0 &&
+		    strchr(report.v[0], ':') != NULL ?
+		    "the configuration has errors; nothing changed" :
+		    "reload refused");
+	else
+		client_final(c, "ok", report.n == 0 ? "nothing changed" : NULL);
+	strv_free(&report);
+}
+
+/* events [follow]: the backlog, then (with follow) live events. */
+static void
+request_events(struct client *c, const struct proto_request *r)
+{
+	if (request_args(c, r, 0, 1) == -1)
+		return;
+	if (r->nwords == 2 && strcmp(r->words[1], "follow") != 0) {
+		client_final(c, "error", "events takes no argument but "
+		    "'follow'");
+		return;
+	}
+	for (size_t i = 0; i < backlog_len; i++)
+		proto_event_record(&c->out, &backlog[(backlog_head + i) %
+		    CONTROL_BACKLOG_EVENTS]);
+	if (r->nwords == 2) {
+		const char *f[1] = { "following" };
+		client_record(c, f, 1);
+		c->follow = 1;
+	} else
+		client_final(c, "ok", NULL);
+}
+
+/* Carry out one request. */
+static void
+request(struct client *c, const struct proto_request *r)
+{
+	const char *cmd = r->words[0];
+	struct tree *t = supervise_tree();
+	struct node *n;
+	char *msg;
+	int sig, count;
+
+	if (strcmp(cmd, "status") == 0) {
+		if (request_args(c, r, 0, 1) == -1)
+			return;
+		n = r->nwords == 2 ? request_node(c, r->words[1]) : t->root;
+		if (n != NULL) {
+			status_records(c, n, now_ms(), wall_ms());
+			client_final(c, "ok", NULL);
+		}
+	} else if (strcmp(cmd, "stop") == 0 || strcmp(cmd, "start") == 0 ||
+	    strcmp(cmd, "restart") == 0)
+		request_action(c, r);
+	else if (strcmp(cmd, "signal") == 0) {
+		if (request_args(c, r, 2, 2) == -1 ||
+		    (n = request_node(c, r->words[1])) == NULL)
+			return;
+		if ((sig = signal_parse(r->words[2])) == -1) {
+			msg = xasprintf("unknown signal '%s'", r->words[2]);
+			client_final(c, "error", msg);
+		} else if ((count = signal_subtree(n, sig)) == 0) {
+			msg = xasprintf("no running worker under %s",
+			    n->spec->path);
+			client_final(c, "error", msg);
+		} else {
+			msg = xasprintf("sent %s to %d worker%s",
+			    signal_name(sig), count, count == 1 ? "" : "s");
+			client_final(c, "ok", msg);
+		}
+		free(msg);
+	} else if (strcmp(cmd, "reload") == 0) {
+		if (request_args(c, r, 0, 0) == 0)
+			request_reload(c);
+	} else if (strcmp(cmd, "events") == 0)
+		request_events(c, r);
+	else if (strcmp(cmd, "shutdown") == 0) {
+		if (request_args(c, r, 0, 0) == -1)
+			return;
+		c->wait = WAIT_SHUTDOWN;
+		log_info("shutdown requested: stopping the tree");
+		tree_shutdown(t, now_ms());
+		run_actions();
+	} else if (strcmp(cmd, "ping") == 0) {
+		msg = xasprintf("arbord %s pid %ld", ARBOR_VERSION,
+		    (long)getpid());
+		client_final(c, "ok", msg);
+		free(msg);
+	} else {
+		msg = xasprintf("unknown command '%s'", cmd);
+		client_final(c, "error", msg);
+		free(msg);
+	}
+}
+
+/* Has a waiting client's request completed? Answer it if so. */
+static void
+client_check_wait(struct client *c)
+{
+	struct node *n;
+	char *msg;
+
+	if (c->wait != WAIT_STOP && c->wait != WAIT_START)
+		return;
+	n = tree_find(supervise_tree(), c->wait_path);
+	if (n == NULL) {
+		client_final(c, c->wait == WAIT_STOP ? "ok" : "error",
+		    "removed by a reload");
+		return;
+	}
+	if (c->wait == WAIT_STOP) {
+		if (!node_active(n))
+			client_final(c, "ok", NULL);
+		return;
+	}
+	if (n->state == NS_RUNNING && n->starts > c->wait_starts)
+		client_final(c, "ok", NULL);
+	else if (!node_active(n) && !n->start_pending &&
+	    !(n->parent != NULL && n->parent->phase == PHASE_SETUP)) {
+		msg = xasprintf("%s is %s%s%s", n->spec->path,
+		    node_state_name(n->state), n->last_error ? ": " : "",
+		    n->last_error ? n->last_error : "");
+		client_final(c, "error", msg);
+		free(msg);
+	}
+}
+
+/* After the tree carried out its actions: answer finished waits. */
+void
+control_settled(void)
+{
+	struct client *c, *next;
+
+	/* Sending happens from the write watcher: nothing is freed here. */
+	for (c = clients; c != NULL; c = next) {
+		next = c->next;
+		client_check_wait(c);
+		if (c->out.len > c->outoff)
+			ev_io_start(EV_DEFAULT, &c->wio);
+	}
+}
+
+/* An event happened: keep it, stream it, fail waits it concerns. */
+void
+control_event(const struct event *ev)
+{
+	struct event *slot;
+	struct client *c;
+
+	if (backlog_len == CONTROL_BACKLOG_EVENTS) {
+		slot = &backlog[backlog_head];
+		event_free(slot);
+		backlog_head = (backlog_head + 1) % CONTROL_BACKLOG_EVENTS;
+		backlog_len--;
+	}
+	slot = &backlog[(backlog_head + backlog_len) % CONTROL_BACKLOG_EVENTS];
+	event_copy(slot, ev);
+	backlog_len++;
+
+	for (c = clients; c != NULL; c = c->next) {
+		if (c->follow)
+			proto_event_record(&c->out, ev);
+		if (c->wait == WAIT_START && strcmp(c->wait_path, ev->path) == 0 &&
+		    (ev->type == EV_PROCESS_START_FAILED ||
+		    ev->type == EV_PROCESS_FAILED)) {
+			struct node *n = tree_find(supervise_tree(), ev->path);
+			if (n != NULL && n->starts > c->wait_starts)
+				client_final(c, "error", ev->error ?
+				    ev->error : "failed");
+		}
+	}
+	/* Sent from control_settled(), once the actions are carried out. */
+}
+
+/* May the peer of FD use the socket? Sets *why if not. */
+static int
+peer_allowed(int fd, char **why)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	struct passwd *pw;
+	gid_t groups[256];
+	int ngroups = 256;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		*why = xasprintf("permission denied: cannot identify the "
+		    "peer: %s", strerror(errno));
+		return 0;
+	}
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 1;
+	if (have_socket_group) {
+		if (cred.gid == socket_gid)
+			return 1;
+		if ((pw = getpwuid(cred.uid)) != NULL &&
+		    getgrouplist(pw->pw_name, pw->pw_gid, groups,
+		    &ngroups) != -1)
+			for (int i = 0; i < ngroups; i++)
+				if (groups[i] == socket_gid)
+					return 1;
+	}
+	*why = xasprintf("permission denied: uid %ld may not control this "
+	    "arbord (root, uid %ld%s%s may)", (long)cred.uid,
+	    (long)geteuid(), have_socket_group ? " and members of group " :
+	    "", have_socket_group ? (getgrgid(socket_gid) ?
+	    getgrgid(socket_gid)->gr_name : "?") : "");
+	return 0;
+}
+
+/* libev: the client's request (or EOF) arrived. */
+static void
+client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *c = w->data;
+	struct proto_request r;
+	char *nl, *err;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	if (c->have_request) {
+		/* Only EOF matters now: a follower that left is dropped. */
+		char sink[512];
+		n = read(c->fd, sink, sizeof sink);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+			if (c->follow || c->done)
+				client_free(c);
+			else
+				ev_io_stop(EV_DEFAULT, &c->rio);
+		}
+		return;
+	}
+	n = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		client_free(c);		/* left before asking anything */
+		return;
+	}
+	c->inlen += (size_t)n;
+	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
+		if (c->inlen == sizeof c->in) {
+			c->have_request = 1;
+			client_final(c, "error", "request too long (at most "
+			    "4096 bytes)");
+			client_flush(c);
+		}
+		return;
+	}
+	c->have_request = 1;
+	if (proto_parse_request(c->in, (size_t)(nl - c->in), &r, &err) == -1) {
+		client_final(c, "error", err);
+		free(err);
+	} else
+		request(c, &r);
+	/* Only flush and the read callbacks free clients: C is still ours. */
+	client_flush(c);
+}
+
+/* libev: the client can take more of its reply. */
+static void
+client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	client_flush(w->data);
+}
+
+/* libev: descriptors are available again; accept once more. */
+static void
+accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_io_start(loop, &accept_io);
+}
+
+/* libev: a client connects. */
+static void
+accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *c;
+	char *why = NULL;
+	int fd;
+
+	(void)revents;
+	fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* Out of descriptors: wait rather than spin. */
+			log_warn("control: accept");
+			ev_io_stop(loop, &accept_io);
+			ev_timer_set(&accept_pause, 0.2, 0.);
+			ev_timer_start(loop, &accept_pause);
+		}
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	ev_io_init(&c->rio, client_read_cb, fd, EV_READ);
+	ev_io_init(&c->wio, client_write_cb, fd, EV_WRITE);
+	c->rio.data = c->wio.data = c;
+	c->next = clients;
+	clients = c;
+	if (!peer_allowed(fd, &why)) {
+		c->have_request = 1;
+		client_final(c, "error", why);
+		free(why);
+		client_flush(c);
+		return;
+	}
+	ev_io_start(loop, &c->rio);
+}
+
+/* Bind PATH, replacing a stale socket but never a live one. */
+static int
+bind_socket(int fd, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	mode_t mask;
+	int probe, rc;
+
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warnx("control socket %s: exists and is not a "
+			    "socket", path);
+			return -1;
+		}
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe != -1 && connect(probe, (struct sockaddr *)&sun,
+		    sizeof sun) == 0) {
+			close(probe);
+			log_warnx("control socket %s: another arbord is "
+			    "running there; not starting", path);
+			return -1;
+		}
+		if (probe != -1)
+			close(probe);
+		if (unlink(path) == -1) {
+			log_warn("control socket %s: removing stale socket",
+			    path);
+			return -1;
+		}
+		log_info("control socket %s: replaced a stale socket", path);
+	}
+	mask = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(mask);
+	if (rc == -1) {
+		log_warn("control socket %s: bind", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Listen on PATH; -1 (after saying why) if arbord must not start. */
+int
+control_init(const char *path, const struct config *conf)
+{
+	char *dir = xstrdup(path);
+	int fd;
+
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		log_warnx("control socket %s: path too long", path);
+		free(dir);
+		return -1;
+	}
+	if (mkdir_p(dirname(dir), 0755) == -1) {
+		log_warn("control socket directory %s", dir);
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_warn("control socket");
+		return -1;
+	}
+	if (bind_socket(fd, path) == -1) {
+		close(fd);
+		return -1;
+	}
+	have_socket_group = conf->socket_group != NULL;
+	socket_gid = conf->socket_gid;
+	if (have_socket_group && (chown(path, (uid_t)-1, socket_gid) == -1 ||
+	    chmod(path, 0660) == -1)) {
+		log_warn("control socket %s: group %s", path,
+		    conf->socket_group);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 128) == -1) {
+		log_warn("control socket %s: listen", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	listen_fd = fd;
+	socket_path = xstrdup(path);
+	ev_io_init(&accept_io, accept_cb, fd, EV_READ);
+	ev_io_start(EV_DEFAULT, &accept_io);
+	ev_timer_init(&accept_pause, accept_resume_cb, 0., 0.);
+	return 0;
+}
+
+/* arbord exits: answer shutdown requests, drop everyone, remove socket. */
+void
+control_close(int exit_status)
+{
+	struct client *c;
+
+	while ((c = clients) != NULL) {
+		if (c->wait == WAIT_SHUTDOWN)
+			client_final(c, exit_status == 0 ? "ok" : "error",
+			    exit_status == 0 ? "stopped" :
+			    "the root supervisor gave up");
+		else if (c->wait != WAIT_NONE)
+			client_final(c, "error", "arbord exited");
+		/* One last non-blocking attempt; then it is gone. */
+		if (c->out.len > c->outoff)
+			(void)send(c->fd, c->out.s + c->outoff,
+			    c->out.len - c->outoff, MSG_NOSIGNAL);
+		c->done = 0;
+		client_free(c);
+	}
+	for (size_t i = 0; i < backlog_len; i++)
+		event_free(&backlog[(backlog_head + i) %
+		    CONTROL_BACKLOG_EVENTS]);
+	backlog_len = 0;
+	if (listen_fd != -1) {
+		ev_io_stop(EV_DEFAULT, &accept_io);
+		ev_timer_stop(EV_DEFAULT, &accept_pause);
+		close(listen_fd);
+		listen_fd = -1;
+		unlink(socket_path);
+		free(socket_path);
+		socket_path = NULL;
+	}
+}
