@@ -68,11 +68,15 @@ tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(CHECK_LIBS)
 
-check: arbord arborctl tests/unit/check_arbor
+tests/integration/rawclient: tests/integration/rawclient.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/rawclient.c
+
+check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl \
+		RAWCLIENT=$(CURDIR)/tests/integration/rawclient \
 		tests/integration/run
 
 demo: arbord
@@ -99,7 +103,8 @@ uninstall:
 clean:
 	rm -f arbord arborctl lib/libarbor.a lib/*.o daemon/*.o cli/*.o \
 		tests/unit/*.o tests/unit/check_arbor lib/*.d daemon/*.d \
-		cli/*.d tests/unit/*.d
+		cli/*.d tests/unit/*.d tests/integration/rawclient \
+		tests/integration/*.d
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache

@@ -48,7 +48,8 @@ struct proto_request {
 
 /*
  * Parse one request line (without its LF). Returns 0, or -1 with *err
- * set to a message for the client (unsupported version, bad word...).
+ * set to a message for the client (unsupported version, bad word...),
+ * allocated: the caller frees it. The words point into the request.
  */
 int	 proto_parse_request(const char *line, size_t len,
 	    struct proto_request *, char **err);
@@ -70,7 +71,11 @@ int	 proto_split(char *line, char **fields, int max);
  */
 char	*proto_default_socket(void);
 
-/* An event as an "event" record, and back (0, or -1 if malformed). */
+/*
+ * An event as an "event" record, and back from the split fields of one
+ * (fields[0] is "event"): 0 with copies of path and error that
+ * event_free() releases, or -1 if malformed.
+ */
 void	 proto_event_record(struct buf *, const struct event *);
 int	 proto_parse_event(char *const *fields, int n, struct event *);
 

@@ -109,6 +109,30 @@ assert_no_procs() {
 	[ -z "$left" ] || fail "processes left behind: $left"
 }
 
+# arborctl against this test's arbord.
+ctl() {
+	"${ARBORCTL:?set ARBORCTL to the arborctl binary}" -s "$T/arbor.sock" "$@"
+}
+
+# ctl_status EXPECTED_STATUS ARGS...: run arborctl, check its exit status;
+# its stdout is in $T/ctl.out, stderr in $T/ctl.err.
+ctl_expect() {
+	local want=$1; shift
+	ctl "$@" >"$T/ctl.out" 2>"$T/ctl.err"
+	local rc=$?
+	[ "$rc" = "$want" ] || fail "arborctl $*: exit $rc, expected $want; stdout: $(cat "$T/ctl.out") stderr: $(cat "$T/ctl.err")"
+}
+
+# The pid of worker PATH according to arborctl status --json.
+pid_of() {
+	ctl status "$1" --json | sed -n 's/^{"path":"[^"]*","node":"worker","state":"[a-z]*","pid":\([0-9]*\).*/\1/p'
+}
+
+# The state of node PATH according to arborctl status --json.
+state_of() {
+	ctl status "$1" --json | sed -n 's/^{"path":"[^"]*","node":"[a-z]*","state":"\([a-z]*\)".*/\1/p'
+}
+
 # Write a worker script NAME in $T from stdin; prints its path.
 script() {
 	cat >"$T/$1"

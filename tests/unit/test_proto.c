@@ -496,8 +496,8 @@ static const char *const bad_events[] = {
 	"event\t\tProcessStarted\tworker\troot/a\t1\t-1\t0\t",
 	"event\t1x\tProcessStarted\tworker\troot/a\t1\t-1\t0\t",
 	"event\t 1\tProcessStarted\tworker\troot/a\t1\t-1\t0\t",
-	"event\t99999999999999999999\tProcessStarted\tworker\troot/a\t1\t-1"
-	    "\t0\t",
+	("event\t99999999999999999999\tProcessStarted\tworker\troot/a\t1\t-1"
+	    "\t0\t"),
 	"event\t1\tProcessBogus\tworker\troot/a\t1\t-1\t0\t",
 	"event\t1\tprocessstarted\tworker\troot/a\t1\t-1\t0\t",
 	"event\t1\tUnknown\tworker\troot/a\t1\t-1\t0\t",

@@ -2,17 +2,10 @@
  * test_tree.c: unit tests of the supervision state machine (lib/tree.c and
  * the restart window in lib/intensity.c). Spec trees are built by hand, so
  * these tests do not depend on the INI loader, and the tree is driven with
- * a fake clock and no processes: a small driver plays the daemon, answering
- * each action the way the real world would (a spawn succeeds, setup and
- * cleanup succeed, a worker dies of the signal it is sent) unless a test
- * configures a node to behave otherwise. Every action is written to a log
- * ("spawn root/a", "event ProcessStarted root/a", "signal root/b 15",
- * "exit 0") and the tests compare it with the sequence the rules demand.
- *
- * The driver is realistic about timing: answers are not fed back while the
- * tree is still emitting actions, only once its queue is empty, one at a
- * time and in the order they were caused, like a daemon that performs the
- * actions and returns to its event loop.
+ * a fake clock and no processes by the driver in driver.c, which plays the
+ * daemon and logs every action ("spawn root/a", "event ProcessStarted
+ * root/a", "signal root/b 15", "exit 0"); the tests compare the log with
+ * the sequence the rules demand.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -22,611 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "suites.h"
 #include "tree.h"
 #include "util.h"
-
-/* Wait statuses built the way the kernel builds them. */
-#define EXITED(code)	(((code) & 0xff) << 8)
-#define KILLED(sig)	((sig) & 0x7f)
-#define CORE		0x80
-
-#define STATE_ROOT	"/run/arbor"
-#define PID0		100	/* the first pid the fake world hands out */
-#define MAXNODES	32
-
-/*
- * Configuration builder.
- */
-
-/* An empty hand-built configuration. */
-static struct config *
-conf_new(void)
-{
-	struct config *c = xcalloc(1, sizeof *c);
-
-	c->file = xstrdup("test.ini");
-	c->dir = xstrdup("/tmp");
-	return c;
-}
-
-/* The spec at PATH in C, or NULL. */
-static struct node_spec *
-conf_lookup(const struct config *c, const char *path)
-{
-	for (size_t i = 0; i < c->nnodes; i++)
-		if (strcmp(c->nodes[i]->path, path) == 0)
-			return c->nodes[i];
-	return NULL;
-}
-
-/* Add a node at PATH with every default; its parent must already exist. */
-static struct node_spec *
-conf_add(struct config *c, enum node_kind kind, const char *path)
-{
-	struct node_spec *s = xcalloc(1, sizeof *s), *p;
-	const char *slash = strrchr(path, '/');
-
-	s->kind = kind;
-	s->path = xstrdup(path);
-	s->name = s->path + (slash != NULL ? slash - path + 1 : 0);
-	s->file = "test.ini";
-	s->line = (int)c->nnodes + 1;
-	s->restart = RESTART_PERMANENT;
-	s->shutdown = SHUTDOWN_TIMEOUT;
-	s->shutdown_ms = 5000;
-	s->stop_signal = SIGTERM;
-	s->strategy = STRATEGY_ONE_FOR_ONE;
-	s->intensity = 1;
-	s->period_ms = 5000;
-	s->setup_timeout_ms = 30000;
-	s->cleanup_timeout_ms = 30000;
-	if (kind == NODE_WORKER)
-		strv_push(&s->argv, xstrdup("true"));
-	if (slash == NULL) {
-		ck_assert_ptr_null(c->root);
-		c->root = s;
-	} else {
-		char *ppath = xstrndup(path, (size_t)(slash - path));
-
-		p = conf_lookup(c, ppath);
-		ck_assert_msg(p != NULL, "no parent for %s", path);
-		ck_assert_int_eq(p->kind, NODE_SUPERVISOR);
-		free(ppath);
-		s->parent = p;
-		p->children = xreallocarray(p->children, p->nchildren + 1,
-		    sizeof *p->children);
-		p->children[p->nchildren++] = s;
-	}
-	c->nodes = xreallocarray(c->nodes, c->nnodes + 1, sizeof *c->nodes);
-	c->nodes[c->nnodes++] = s;
-	return s;
-}
-
-/* Add a supervisor with STRATEGY. */
-static struct node_spec *
-conf_sup(struct config *c, const char *path, enum strategy strategy)
-{
-	struct node_spec *s = conf_add(c, NODE_SUPERVISOR, path);
-
-	s->strategy = strategy;
-	return s;
-}
-
-/* Add a worker with restart policy RESTART. */
-static struct node_spec *
-conf_worker(struct config *c, const char *path, enum restart restart)
-{
-	struct node_spec *s = conf_add(c, NODE_WORKER, path);
-
-	s->restart = restart;
-	return s;
-}
-
-/* Free a hand-built configuration. */
-static void
-conf_destroy(struct config *c)
-{
-	for (size_t i = 0; i < c->nnodes; i++) {
-		struct node_spec *s = c->nodes[i];
-
-		free(s->path);
-		free(s->children);
-		strv_free(&s->env);
-		strv_free(&s->argv);
-		free(s);
-	}
-	free(c->nodes);
-	free(c->file);
-	free(c->dir);
-	free(c);
-}
-
-/* root (STRATEGY, INTENSITY in 5s) with permanent workers a, b and c. */
-static struct config *
-conf_flat(enum strategy strategy, int intensity)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", strategy)->intensity = intensity;
-	conf_worker(c, "root/a", RESTART_PERMANENT);
-	conf_worker(c, "root/b", RESTART_PERMANENT);
-	conf_worker(c, "root/c", RESTART_PERMANENT);
-	return c;
-}
-
-/*
- * The fake world.
- */
-
-/* How the world behaves for one node, and what of it runs now. */
-struct fake {
-	int		 exec_fail;	/* spawns that fail; -1: all */
-	int		 setup_fail;	/* setups that fail; -1: all */
-	bool		 hold_spawn;	/* the test reports the exec */
-	bool		 hold_setup;	/* setup runs until answered, killed */
-	bool		 hold_cleanup;
-	bool		 ignore_term;	/* only SIGKILL ends the worker */
-	const char	*cleanup_error;	/* NULL: cleanup succeeds */
-	struct strv	 setup_out;	/* KEY=VALUE lines setup prints */
-
-	pid_t		 pid;		/* the worker's process, 0 if none */
-	bool		 dying;		/* its exit is on its way */
-	char		 script;	/* 'S'etup, 'C'leanup or 0 */
-	bool		 script_done;	/* its end is on its way */
-	bool		 timer;		/* the node's timer is armed */
-	int64_t		 timer_ms;
-};
-
-enum input_kind {
-	IN_STARTED,
-	IN_START_FAILED,
-	IN_EXITED,
-	IN_SETUP_DONE,
-	IN_CLEANUP_DONE,
-};
-
-/* Something the world will report once the tree's queue is empty. */
-struct input {
-	enum input_kind	 kind;
-	struct node	*node;
-	int		 status;
-	char		*error;
-};
-
-struct drv {
-	struct config	*conf;
-	struct tree	*t;
-	int64_t		 now;
-	pid_t		 nextpid;
-	struct fake	 fake[MAXNODES];
-
-	struct input	*in;		/* FIFO of answers */
-	size_t		 nin;
-
-	struct strv	 log;		/* one line per action */
-	struct event	*ev;		/* every event, in order */
-	size_t		 nev;
-	int		 exits;		/* ACT_EXIT seen */
-};
-
-/* A driver and a stopped tree for C, which the driver owns. */
-static struct drv *
-drv_new(struct config *c)
-{
-	struct drv *d = xcalloc(1, sizeof *d);
-
-	d->conf = c;
-	d->t = tree_new(c, STATE_ROOT);
-	d->nextpid = PID0;
-	ck_assert_uint_eq(d->t->nnodes, c->nnodes);
-	ck_assert_uint_le(c->nnodes, MAXNODES);
-	return d;
-}
-
-/* Free the driver, its tree and its configuration. */
-static void
-drv_free(struct drv *d)
-{
-	tree_free(d->t);
-	conf_destroy(d->conf);
-	for (size_t i = 0; i < d->nin; i++)
-		free(d->in[i].error);
-	free(d->in);
-	for (size_t i = 0; i < d->nev; i++)
-		event_free(&d->ev[i]);
-	free(d->ev);
-	for (size_t i = 0; i < MAXNODES; i++)
-		strv_free(&d->fake[i].setup_out);
-	strv_free(&d->log);
-	free(d);
-}
-
-/* The runtime node at PATH; the test fails if there is none. */
-static struct node *
-node_at(struct drv *d, const char *path)
-{
-	struct node *n = tree_find(d->t, path);
-
-	ck_assert_msg(n != NULL, "no node %s", path);
-	return n;
-}
-
-/* The fake world's record of node N. */
-static struct fake *
-fake_of(struct drv *d, const struct node *n)
-{
-	for (size_t i = 0; i < d->t->nnodes; i++)
-		if (d->t->nodes[i] == n)
-			return &d->fake[i];
-	ck_abort_msg("node %s is not in t->nodes", n->spec->path);
-	return NULL;
-}
-
-/* The fake world's record of the node at PATH. */
-static struct fake *
-fake_at(struct drv *d, const char *path)
-{
-	return fake_of(d, node_at(d, path));
-}
-
-/* Queue an answer from the world. */
-static void
-drv_queue(struct drv *d, enum input_kind kind, struct node *n, int status,
-    const char *error)
-{
-	d->in = xreallocarray(d->in, d->nin + 1, sizeof *d->in);
-	d->in[d->nin].kind = kind;
-	d->in[d->nin].node = n;
-	d->in[d->nin].status = status;
-	d->in[d->nin].error = error != NULL ? xstrdup(error) : NULL;
-	d->nin++;
-}
-
-/* Perform one action the way the daemon would, and log it. */
-static void
-drv_act(struct drv *d, const struct action *a)
-{
-	const char *path = a->node->spec->path;
-	struct fake *f = fake_of(d, a->node);
-
-	ck_assert_msg(d->exits == 0, "action %d on %s after ACT_EXIT",
-	    a->kind, path);
-	switch (a->kind) {
-	case ACT_SPAWN:
-		strv_pushf(&d->log, "spawn %s", path);
-		ck_assert_int_eq(a->node->spec->kind, NODE_WORKER);
-		ck_assert_msg(f->pid == 0, "spawn of running %s", path);
-		if (f->hold_spawn)
-			break;
-		if (f->exec_fail != 0) {
-			if (f->exec_fail > 0)
-				f->exec_fail--;
-			drv_queue(d, IN_START_FAILED, a->node, 0,
-			    "exec: No such file or directory");
-		} else
-			drv_queue(d, IN_STARTED, a->node, 0, NULL);
-		break;
-	case ACT_SIGNAL:
-		strv_pushf(&d->log, "signal %s %d", path, a->sig);
-		ck_assert_msg(f->pid != 0, "signal %d to %s, not running",
-		    a->sig, path);
-		if (f->dying || a->sig == SIGCONT)
-			break;
-		if (a->sig == SIGKILL || !f->ignore_term) {
-			f->dying = true;
-			drv_queue(d, IN_EXITED, a->node, KILLED(a->sig), NULL);
-		}
-		break;
-	case ACT_TIMER:
-		strv_pushf(&d->log, "timer %s %lld", path, (long long)a->ms);
-		f->timer = true;
-		f->timer_ms = a->ms;
-		break;
-	case ACT_TIMER_CANCEL:
-		strv_pushf(&d->log, "cancel %s", path);
-		f->timer = false;
-		break;
-	case ACT_SETUP:
-		strv_pushf(&d->log, "setup %s", path);
-		ck_assert_int_eq(a->node->spec->kind, NODE_SUPERVISOR);
-		ck_assert_msg(f->script == 0, "setup of %s while %c runs",
-		    path, f->script);
-		f->script = 'S';
-		f->script_done = false;
-		if (f->hold_setup)
-			break;
-		f->script_done = true;
-		if (f->setup_fail != 0) {
-			if (f->setup_fail > 0)
-				f->setup_fail--;
-			drv_queue(d, IN_SETUP_DONE, a->node, 0,
-			    "exit status 1");
-		} else
-			drv_queue(d, IN_SETUP_DONE, a->node, 0, NULL);
-		break;
-	case ACT_CLEANUP:
-		strv_pushf(&d->log, "cleanup %s", path);
-		ck_assert_int_eq(a->node->spec->kind, NODE_SUPERVISOR);
-		ck_assert_msg(f->script == 0, "cleanup of %s while %c runs",
-		    path, f->script);
-		f->script = 'C';
-		f->script_done = false;
-		if (f->hold_cleanup)
-			break;
-		f->script_done = true;
-		drv_queue(d, IN_CLEANUP_DONE, a->node, 0, f->cleanup_error);
-		break;
-	case ACT_KILL_SCRIPT:
-		strv_pushf(&d->log, "kill-script %s", path);
-		ck_assert_msg(f->script != 0, "kill-script: %s runs none",
-		    path);
-		if (f->script_done)
-			break;
-		f->script_done = true;
-		drv_queue(d, f->script == 'S' ? IN_SETUP_DONE :
-		    IN_CLEANUP_DONE, a->node, 0, "killed by SIGKILL");
-		break;
-	case ACT_EVENT:
-		strv_pushf(&d->log, "event %s %s", event_type_name(a->ev.type),
-		    a->ev.path);
-		ck_assert_str_eq(a->ev.path, path);
-		ck_assert_int_eq(a->ev.kind, a->node->spec->kind);
-		d->ev = xreallocarray(d->ev, d->nev + 1, sizeof *d->ev);
-		event_copy(&d->ev[d->nev++], &a->ev);
-		break;
-	case ACT_EXIT:
-		strv_pushf(&d->log, "exit %d", a->status);
-		d->exits++;
-		break;
-	default:
-		ck_abort_msg("unknown action %d", a->kind);
-	}
-}
-
-/* Feed the oldest queued answer to the tree. */
-static void
-drv_deliver(struct drv *d)
-{
-	struct input in = d->in[0];
-	struct fake *f = fake_of(d, in.node);
-	struct strv env = { 0 };
-
-	d->nin--;
-	memmove(d->in, d->in + 1, d->nin * sizeof *d->in);
-	switch (in.kind) {
-	case IN_STARTED:
-		f->pid = d->nextpid++;
-		tree_worker_started(d->t, in.node, f->pid, d->now);
-		break;
-	case IN_START_FAILED:
-		tree_worker_start_failed(d->t, in.node, in.error, d->now);
-		break;
-	case IN_EXITED:
-		f->pid = 0;
-		f->dying = false;
-		tree_worker_exited(d->t, in.node, in.status, NULL, d->now);
-		break;
-	case IN_SETUP_DONE:
-		f->script = 0;
-		strv_copy(&env, f->setup_out.v);
-		tree_setup_done(d->t, in.node, in.error, &env, d->now);
-		strv_free(&env);
-		break;
-	case IN_CLEANUP_DONE:
-		f->script = 0;
-		tree_cleanup_done(d->t, in.node, in.error, d->now);
-		break;
-	}
-	free(in.error);
-}
-
-/* Perform every action and feed every answer until nothing is left. */
-static void
-settle(struct drv *d)
-{
-	struct action a;
-
-	for (int i = 0; i < 10000; i++) {
-		if (tree_next_action(d->t, &a)) {
-			drv_act(d, &a);
-			action_release(&a);
-		} else if (d->nin > 0)
-			drv_deliver(d);
-		else
-			return;
-	}
-	ck_abort_msg("the tree does not settle");
-}
-
-/* Set the fake clock. */
-static void
-drv_at(struct drv *d, int64_t now)
-{
-	d->now = now;
-}
-
-/* Start the tree and let it settle. */
-static void
-drv_start(struct drv *d)
-{
-	tree_start(d->t, d->now);
-	settle(d);
-}
-
-/* Ask the tree to shut down and let it settle. */
-static void
-drv_shutdown(struct drv *d)
-{
-	tree_shutdown(d->t, d->now);
-	settle(d);
-}
-
-/* The held exec of PATH succeeded. */
-static void
-drv_started(struct drv *d, const char *path)
-{
-	struct fake *f = fake_at(d, path);
-
-	ck_assert_int_eq(f->pid, 0);
-	f->pid = d->nextpid++;
-	tree_worker_started(d->t, node_at(d, path), f->pid, d->now);
-	settle(d);
-}
-
-/* The held exec of PATH failed. */
-static void
-drv_start_failed(struct drv *d, const char *path, const char *error)
-{
-	ck_assert_int_eq(fake_at(d, path)->pid, 0);
-	tree_worker_start_failed(d->t, node_at(d, path), error, d->now);
-	settle(d);
-}
-
-/* The worker at PATH exits by itself with WSTATUS. */
-static void
-drv_exit(struct drv *d, const char *path, int wstatus, const char *lastline)
-{
-	struct fake *f = fake_at(d, path);
-
-	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running", path);
-	f->pid = 0;
-	tree_worker_exited(d->t, node_at(d, path), wstatus, lastline, d->now);
-	settle(d);
-}
-
-/* The held setup of PATH ended, with ERROR or successfully. */
-static void
-drv_setup_done(struct drv *d, const char *path, const char *error)
-{
-	struct fake *f = fake_at(d, path);
-	struct strv env = { 0 };
-
-	ck_assert_int_eq(f->script, 'S');
-	ck_assert(!f->script_done);
-	f->script = 0;
-	strv_copy(&env, f->setup_out.v);
-	tree_setup_done(d->t, node_at(d, path), error, &env, d->now);
-	strv_free(&env);
-	settle(d);
-}
-
-/* The armed timer of PATH expires. */
-static void
-drv_fire(struct drv *d, const char *path)
-{
-	struct fake *f = fake_at(d, path);
-
-	ck_assert_msg(f->timer, "no timer armed for %s", path);
-	f->timer = false;
-	tree_timer_fired(d->t, node_at(d, path), d->now);
-	settle(d);
-}
-
-/* Does the first word of LINE appear among the words of KINDS ("*": all)? */
-static bool
-kind_match(const char *kinds, const char *line)
-{
-	size_t len = strcspn(line, " ");
-	const char *k = kinds;
-
-	if (strcmp(kinds, "*") == 0)
-		return true;
-	while (*k != '\0') {
-		size_t klen = strcspn(k, " ");
-
-		if (klen == len && strncmp(k, line, len) == 0)
-			return true;
-		k += klen;
-		k += strspn(k, " ");
-	}
-	return false;
-}
-
-/* Append the lines of V, indented, to S (owned, replaced). */
-static char *
-dump(char *s, char *const *v)
-{
-	for (; v != NULL && *v != NULL; v++) {
-		char *ns = xasprintf("%s    %s\n", s, *v);
-
-		free(s);
-		s = ns;
-	}
-	return s;
-}
-
-/*
- * Compare the log lines whose first word is one of KINDS with WANT
- * (NULL-terminated); with CLEAR, forget the whole log afterwards.
- */
-static void
-expect_log(struct drv *d, int line, bool clear, const char *kinds,
-    const char *const *want)
-{
-	struct strv got = { 0 };
-	size_t i;
-
-	for (i = 0; i < d->log.n; i++)
-		if (kind_match(kinds, d->log.v[i]))
-			strv_push(&got, xstrdup(d->log.v[i]));
-	for (i = 0; want[i] != NULL && i < got.n; i++)
-		if (strcmp(want[i], got.v[i]) != 0)
-			break;
-	if (want[i] != NULL || i != got.n) {
-		char *msg = xasprintf("line %d: log of [%s] differs at %zu\n"
-		    "  expected:\n", line, kinds, i);
-
-		msg = dump(msg, (char *const *)want);
-		msg = dump(xasprintf("%s  got:\n", msg), got.v);
-		msg = dump(xasprintf("%s  whole log:\n", msg), d->log.v);
-		ck_abort_msg("%s", msg);
-	}
-	strv_free(&got);
-	if (clear)
-		strv_free(&d->log);
-}
-
-/* Compare the filtered log with the lines given, then clear it. */
-#define EXPECT(d, kinds, ...)						\
-	expect_log((d), __LINE__, true, (kinds),			\
-	    (const char *const []){ __VA_ARGS__, NULL })
-/* The same, keeping the log for another look. */
-#define EXPECT_KEEP(d, kinds, ...)					\
-	expect_log((d), __LINE__, false, (kinds),			\
-	    (const char *const []){ __VA_ARGS__, NULL })
-/* Assert the state of the node at PATH. */
-#define STATE(d, path, st)						\
-	ck_assert_str_eq(node_state_name(node_at((d), (path))->state),	\
-	    node_state_name(st))
-
-/* Restarts in the window of the supervisor at PATH, now. */
-static int
-window_count(struct drv *d, const char *path)
-{
-	return intensity_count(&node_at(d, path)->window, d->now);
-}
-
-/* The last event of TYPE about PATH, or NULL. */
-static const struct event *
-last_event(struct drv *d, enum event_type type, const char *path)
-{
-	for (size_t i = d->nev; i-- > 0;)
-		if (d->ev[i].type == type && strcmp(d->ev[i].path, path) == 0)
-			return &d->ev[i];
-	return NULL;
-}
-
-/* Assert that the last event of TYPE about PATH has an error with NEEDLE. */
-#define EVENT_ERROR_HAS(d, type, path, needle) do {			\
-	const struct event *ev_ = last_event((d), (type), (path));	\
-	ck_assert_msg(ev_ != NULL, "no %s event for %s",		\
-	    event_type_name(type), (path));				\
-	ck_assert_msg(ev_->error != NULL &&				\
-	    strstr(ev_->error, (needle)) != NULL,			\
-	    "%s error \"%s\" lacks \"%s\"", (path),			\
-	    ev_->error ? ev_->error : "(null)", (needle));		\
-} while (0)
 
 /*
  * Start order.
@@ -648,13 +40,13 @@ START_TEST(test_start_flat)
 	STATE(d, "root", NS_RUNNING);
 	STATE(d, "root/a", NS_RUNNING);
 	STATE(d, "root/c", NS_RUNNING);
-	ck_assert_int_eq(node_at(d, "root/a")->pid, PID0);
-	ck_assert_int_eq(node_at(d, "root/c")->pid, PID0 + 2);
-	ev = last_event(d, EV_PROCESS_STARTED, "root/b");
+	ck_assert_int_eq(drv_node(d, "root/a")->pid, PID0);
+	ck_assert_int_eq(drv_node(d, "root/c")->pid, PID0 + 2);
+	ev = drv_last_event(d, EV_PROCESS_STARTED, "root/b");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_int_eq(ev->pid, PID0 + 1);
 	ck_assert(!ev->has_exit && ev->signal == 0 && ev->error == NULL);
-	ev = last_event(d, EV_PROCESS_STARTED, "root");
+	ev = drv_last_event(d, EV_PROCESS_STARTED, "root");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_int_eq(ev->pid, 0);
 	ck_assert_int_eq(ev->kind, NODE_SUPERVISOR);
@@ -668,8 +60,8 @@ START_TEST(test_start_waits_for_each)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	fake_at(d, "root/a")->hold_spawn = true;
-	fake_at(d, "root/b")->hold_spawn = true;
+	drv_fake_at(d, "root/a")->hold_spawn = true;
+	drv_fake_at(d, "root/b")->hold_spawn = true;
 	drv_start(d);
 	EXPECT(d, "spawn event", "spawn root/a");
 	STATE(d, "root", NS_STARTING);
@@ -707,13 +99,13 @@ START_TEST(test_start_nested)
 {
 	struct drv *d = drv_new(conf_nested());
 
-	fake_at(d, "root/s")->hold_setup = true;
+	drv_fake_at(d, "root/s")->hold_setup = true;
 	drv_start(d);
 	EXPECT(d, "setup spawn event", "setup root", "setup root/s");
 	STATE(d, "root/s", NS_STARTING);
-	ck_assert_int_eq(node_at(d, "root/s")->phase, PHASE_SETUP);
-	ck_assert(fake_at(d, "root/s")->timer);
-	ck_assert_int_eq(fake_at(d, "root/s")->timer_ms, 30000);
+	ck_assert_int_eq(drv_node(d, "root/s")->phase, PHASE_SETUP);
+	ck_assert(drv_fake_at(d, "root/s")->timer);
+	ck_assert_int_eq(drv_fake_at(d, "root/s")->timer_ms, 30000);
 	drv_setup_done(d, "root/s", NULL);
 	EXPECT(d, "setup spawn event cancel",
 	    "cancel root/s",
@@ -722,7 +114,7 @@ START_TEST(test_start_nested)
 	    "event ProcessStarted root/s",
 	    "spawn root/w", "event ProcessStarted root/w",
 	    "event ProcessStarted root");
-	ck_assert(!fake_at(d, "root/s")->timer);
+	ck_assert(!drv_fake_at(d, "root/s")->timer);
 	STATE(d, "root/s", NS_RUNNING);
 	STATE(d, "root", NS_RUNNING);
 	drv_free(d);
@@ -757,19 +149,19 @@ START_TEST(test_stop_order)
 	STATE(d, "root/c", NS_STOPPED);
 	ck_assert(d->t->finished);
 	ck_assert_int_eq(d->t->exit_status, 0);
-	ck_assert_int_eq(node_at(d, "root/c")->pid, 0);
-	ev = last_event(d, EV_PROCESS_TERMINATED, "root/c");
+	ck_assert_int_eq(drv_node(d, "root/c")->pid, 0);
+	ev = drv_last_event(d, EV_PROCESS_TERMINATED, "root/c");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_int_eq(ev->pid, PID0 + 2);
 	ck_assert_int_eq(ev->signal, SIGTERM);
 	ck_assert(!ev->has_exit);
 	ck_assert_ptr_null(ev->error);
-	ev = last_event(d, EV_PROCESS_TERMINATED, "root");
+	ev = drv_last_event(d, EV_PROCESS_TERMINATED, "root");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_ptr_null(ev->error);
 	/* Nothing after the exit, and a second shutdown changes nothing. */
 	tree_shutdown(d->t, d->now);
-	settle(d);
+	drv_settle(d);
 	EXPECT(d, "*", NULL);
 	drv_free(d);
 }
@@ -781,7 +173,7 @@ START_TEST(test_stop_timeout_kill)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	const struct event *ev;
 
-	fake_at(d, "root/c")->ignore_term = true;
+	drv_fake_at(d, "root/c")->ignore_term = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_shutdown(d);
@@ -799,7 +191,7 @@ START_TEST(test_stop_timeout_kill)
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "event ProcessTerminated root", "exit 0");
-	ev = last_event(d, EV_PROCESS_TERMINATED, "root/c");
+	ev = drv_last_event(d, EV_PROCESS_TERMINATED, "root/c");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_int_eq(ev->signal, SIGKILL);
 	drv_free(d);
@@ -860,12 +252,12 @@ START_TEST(test_stop_infinity)
 	conf_worker(c, "root/a", RESTART_PERMANENT)->shutdown =
 	    SHUTDOWN_INFINITY;
 	d = drv_new(c);
-	fake_at(d, "root/a")->ignore_term = true;
+	drv_fake_at(d, "root/a")->ignore_term = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_shutdown(d);
 	EXPECT(d, "*", "signal root/a 15", "signal root/a 18");
-	ck_assert(!fake_at(d, "root/a")->timer);
+	ck_assert(!drv_fake_at(d, "root/a")->timer);
 	STATE(d, "root/a", NS_STOPPING);
 	ck_assert(!d->t->finished);
 	drv_at(d, 1000000);
@@ -916,12 +308,12 @@ START_TEST(test_strategy_one_for_one)
 	EXPECT(d, "spawn signal setup cleanup event exit",
 	    "event ProcessFailed root/b",
 	    "spawn root/b", "event ProcessStarted root/b");
-	ck_assert_int_eq(node_at(d, "root/a")->pid, PID0);
-	ck_assert_int_eq(node_at(d, "root/b")->pid, PID0 + 3);
-	ck_assert_int_eq(node_at(d, "root/c")->pid, PID0 + 2);
-	ck_assert_uint_eq(node_at(d, "root/b")->restarts, 1);
-	ck_assert_uint_eq(node_at(d, "root/a")->restarts, 0);
-	ck_assert_int_eq(window_count(d, "root"), 1);
+	ck_assert_int_eq(drv_node(d, "root/a")->pid, PID0);
+	ck_assert_int_eq(drv_node(d, "root/b")->pid, PID0 + 3);
+	ck_assert_int_eq(drv_node(d, "root/c")->pid, PID0 + 2);
+	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	STATE(d, "root", NS_RUNNING);
 	drv_free(d);
 }
@@ -949,10 +341,10 @@ START_TEST(test_strategy_one_for_all)
 	STATE(d, "root/a", NS_RUNNING);
 	STATE(d, "root/c", NS_RUNNING);
 	/* Only the failure is counted, and only the failed child restarts. */
-	ck_assert_uint_eq(node_at(d, "root/b")->restarts, 1);
-	ck_assert_uint_eq(node_at(d, "root/a")->restarts, 0);
-	ck_assert_uint_eq(node_at(d, "root/c")->restarts, 0);
-	ck_assert_int_eq(window_count(d, "root"), 1);
+	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
+	ck_assert_uint_eq(drv_node(d, "root/c")->restarts, 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	drv_free(d);
 }
 END_TEST
@@ -982,12 +374,12 @@ START_TEST(test_strategy_rest_for_one)
 	    "event ProcessTerminated root/c",
 	    "spawn root/b", "event ProcessStarted root/b",
 	    "spawn root/c", "event ProcessStarted root/c");
-	ck_assert_int_eq(node_at(d, "root/a")->pid, PID0 + 3);
+	ck_assert_int_eq(drv_node(d, "root/a")->pid, PID0 + 3);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event",
 	    "event ProcessFailed root/c",
 	    "spawn root/c", "event ProcessStarted root/c");
-	ck_assert_int_eq(window_count(d, "root"), 3);
+	ck_assert_int_eq(drv_window_count(d, "root"), 3);
 	drv_free(d);
 }
 END_TEST
@@ -1093,12 +485,12 @@ START_TEST(test_policy)
 	conf_worker(c, "root/a", pc->restart);
 	conf_worker(c, "root/b", RESTART_PERMANENT);
 	d = drv_new(c);
-	a = node_at(d, "root/a");
+	a = drv_node(d, "root/a");
 	drv_start(d);
 	strv_free(&d->log);
 	drv_at(d, 700);
 	drv_exit(d, "root/a", pc->wstatus, pc->lastline);
-	ev = last_event(d, pc->type, "root/a");
+	ev = drv_last_event(d, pc->type, "root/a");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_int_eq(ev->pid, PID0);
 	if (WIFEXITED(pc->wstatus)) {
@@ -1123,7 +515,7 @@ START_TEST(test_policy)
 		    "spawn root/a", "event ProcessStarted root/a");
 		STATE(d, "root/a", NS_RUNNING);
 		ck_assert_uint_eq(a->restarts, 1);
-		ck_assert_int_eq(window_count(d, "root"), 1);
+		ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	} else {
 		EXPECT(d, "spawn event",
 		    pc->type == EV_PROCESS_FAILED ?
@@ -1131,11 +523,11 @@ START_TEST(test_policy)
 		    "event ProcessCompleted root/a");
 		STATE(d, "root/a", pc->after);
 		ck_assert_uint_eq(a->restarts, 0);
-		ck_assert_int_eq(window_count(d, "root"), 0);
+		ck_assert_int_eq(drv_window_count(d, "root"), 0);
 	}
 	STATE(d, "root", NS_RUNNING);
 	STATE(d, "root/b", NS_RUNNING);
-	ck_assert_int_eq(node_at(d, "root/b")->pid, PID0 + 1);
+	ck_assert_int_eq(drv_node(d, "root/b")->pid, PID0 + 1);
 	drv_free(d);
 }
 END_TEST
@@ -1202,7 +594,7 @@ START_TEST(test_intensity_expires)
 	    "event ProcessFailed root/a",
 	    "spawn root/a", "event ProcessStarted root/a");
 	STATE(d, "root", NS_RUNNING);
-	ck_assert_uint_eq(node_at(d, "root/a")->restarts, 2);
+	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 2);
 	ck_assert(!d->t->finished);
 	drv_free(d);
 }
@@ -1239,7 +631,7 @@ START_TEST(test_intensity_exceeded)
 	ck_assert_int_eq(d->t->exit_status, 1);
 	ck_assert_ptr_nonnull(d->t->exit_reason);
 	ck_assert_ptr_nonnull(strstr(d->t->exit_reason, "intensity"));
-	ck_assert_uint_eq(node_at(d, "root/a")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 1);
 	drv_free(d);
 }
 END_TEST
@@ -1260,7 +652,7 @@ START_TEST(test_intensity_sliding)
 	EXPECT(d, "spawn cleanup exit", "spawn root/a", "spawn root/b",
 	    "spawn root/a");
 	STATE(d, "root", NS_RUNNING);
-	ck_assert_int_eq(window_count(d, "root"), 2);
+	ck_assert_int_eq(drv_window_count(d, "root"), 2);
 	drv_at(d, 7000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "spawn cleanup event exit",
@@ -1313,8 +705,8 @@ START_TEST(test_escalation)
 	pid_t wpid;
 
 	drv_start(d);
-	s = node_at(d, "root/s");
-	wpid = node_at(d, "root/w")->pid;
+	s = drv_node(d, "root/s");
+	wpid = drv_node(d, "root/w")->pid;
 	strv_free(&d->log);
 
 	drv_at(d, 0);
@@ -1338,13 +730,14 @@ START_TEST(test_escalation)
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "intensity");
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "root/s/g");
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "boom");
-	ck_assert_ptr_null(last_event(d, EV_PROCESS_START_FAILED, "root/s"));
+	ck_assert_ptr_null(drv_last_event(d, EV_PROCESS_START_FAILED,
+	    "root/s"));
 	STATE(d, "root/s", NS_RUNNING);
 	ck_assert_uint_eq(s->restarts, 1);
 	/* The restarted supervisor is a new one with a fresh window. */
-	ck_assert_int_eq(window_count(d, "root/s"), 0);
-	ck_assert_int_eq(window_count(d, "root"), 1);
-	ck_assert_int_eq(node_at(d, "root/w")->pid, wpid);
+	ck_assert_int_eq(drv_window_count(d, "root/s"), 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
+	ck_assert_int_eq(drv_node(d, "root/w")->pid, wpid);
 
 	/* Again within root's period: root gives up and arbord exits 1. */
 	drv_at(d, 200);
@@ -1393,7 +786,7 @@ START_TEST(test_setup_failure)
 	struct drv *d;
 
 	d = drv_new(conf_setup(3));
-	fake_at(d, "root/s")->setup_fail = 1;
+	drv_fake_at(d, "root/s")->setup_fail = 1;
 	drv_start(d);
 	EXPECT(d, "setup spawn cleanup event exit",
 	    "setup root", "spawn root/a", "event ProcessStarted root/a",
@@ -1404,8 +797,8 @@ START_TEST(test_setup_failure)
 	    "event ProcessStarted root/s", "event ProcessStarted root");
 	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s",
 	    "setup failed: exit status 1");
-	ck_assert_uint_eq(node_at(d, "root/s")->restarts, 1);
-	ck_assert_int_eq(window_count(d, "root"), 1);
+	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 1);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	drv_free(d);
 }
 END_TEST
@@ -1416,14 +809,14 @@ START_TEST(test_setup_failure_cleanup_error)
 	struct drv *d = drv_new(conf_setup(0));
 	const struct event *ev;
 
-	fake_at(d, "root/s")->setup_fail = -1;
-	fake_at(d, "root/s")->cleanup_error = "exit status 2";
+	drv_fake_at(d, "root/s")->setup_fail = -1;
+	drv_fake_at(d, "root/s")->cleanup_error = "exit status 2";
 	drv_start(d);
-	ev = last_event(d, EV_PROCESS_START_FAILED, "root/s");
+	ev = drv_last_event(d, EV_PROCESS_START_FAILED, "root/s");
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_str_eq(ev->error,
 	    "setup failed: exit status 1; cleanup failed: exit status 2");
-	ck_assert_str_eq(node_at(d, "root/s")->last_error, ev->error);
+	ck_assert_str_eq(drv_node(d, "root/s")->last_error, ev->error);
 	/* root (intensity 0) gave up while it was still starting. */
 	EXPECT(d, "exit", "exit 1");
 	STATE(d, "root", NS_FAILED);
@@ -1437,7 +830,7 @@ START_TEST(test_setup_failure_root)
 {
 	struct drv *d = drv_new(conf_setup(3));
 
-	fake_at(d, "root")->setup_fail = 1;
+	drv_fake_at(d, "root")->setup_fail = 1;
 	drv_start(d);
 	EXPECT(d, "setup spawn cleanup event exit",
 	    "setup root", "cleanup root", "event ProcessStartFailed root",
@@ -1455,10 +848,10 @@ START_TEST(test_setup_timeout)
 {
 	struct drv *d = drv_new(conf_setup(3));
 
-	fake_at(d, "root/s")->hold_setup = true;
+	drv_fake_at(d, "root/s")->hold_setup = true;
 	drv_start(d);
 	strv_free(&d->log);
-	ck_assert(fake_at(d, "root/s")->timer);
+	ck_assert(drv_fake_at(d, "root/s")->timer);
 	drv_at(d, 30000);
 	drv_fire(d, "root/s");
 	EXPECT(d, "*",
@@ -1468,7 +861,7 @@ START_TEST(test_setup_timeout)
 	    "setup root/s", "timer root/s 30000");
 	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s", "timed out");
 	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s", "setup");
-	ck_assert_uint_eq(node_at(d, "root/s")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 1);
 	drv_setup_done(d, "root/s", NULL);
 	EXPECT(d, "spawn event",
 	    "spawn root/s/x", "event ProcessStarted root/s/x",
@@ -1482,8 +875,8 @@ START_TEST(test_cleanup_failure_and_timeout)
 {
 	struct drv *d = drv_new(conf_setup(3));
 
-	fake_at(d, "root/s")->hold_cleanup = true;
-	fake_at(d, "root")->cleanup_error = "exit status 4";
+	drv_fake_at(d, "root/s")->hold_cleanup = true;
+	drv_fake_at(d, "root")->cleanup_error = "exit status 4";
 	drv_start(d);
 	strv_free(&d->log);
 	drv_shutdown(d);
@@ -1513,7 +906,7 @@ START_TEST(test_exec_failure)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
 
-	fake_at(d, "root/b")->exec_fail = 1;
+	drv_fake_at(d, "root/b")->exec_fail = 1;
 	drv_start(d);
 	EXPECT(d, "spawn event",
 	    "spawn root/a", "event ProcessStarted root/a",
@@ -1523,8 +916,8 @@ START_TEST(test_exec_failure)
 	    "event ProcessStarted root");
 	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/b",
 	    "exec: No such file or directory");
-	ck_assert_uint_eq(node_at(d, "root/b")->restarts, 1);
-	ck_assert_int_eq(window_count(d, "root"), 1);
+	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	drv_free(d);
 }
 END_TEST
@@ -1534,7 +927,7 @@ START_TEST(test_exec_failure_forever)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	fake_at(d, "root/b")->exec_fail = -1;
+	drv_fake_at(d, "root/b")->exec_fail = -1;
 	drv_start(d);
 	EXPECT(d, "spawn signal cleanup event exit",
 	    "spawn root/a", "event ProcessStarted root/a",
@@ -1560,7 +953,7 @@ START_TEST(test_shutdown_during_setup)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	fake_at(d, "root")->hold_setup = true;
+	drv_fake_at(d, "root")->hold_setup = true;
 	drv_start(d);
 	EXPECT(d, "*", "setup root", "timer root 30000");
 	drv_shutdown(d);
@@ -1582,21 +975,21 @@ START_TEST(test_shutdown_after_setup_timeout)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	const struct event *ev;
 
-	fake_at(d, "root")->hold_setup = true;
+	drv_fake_at(d, "root")->hold_setup = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_at(d, 30000);
-	tree_timer_fired(d->t, node_at(d, "root"), d->now);
+	tree_timer_fired(d->t, drv_node(d, "root"), d->now);
 	tree_shutdown(d->t, d->now);
-	settle(d);
+	drv_settle(d);
 	EXPECT(d, "kill-script cleanup event exit",
 	    "kill-script root", "kill-script root",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
-	ev = last_event(d, EV_PROCESS_TERMINATED, "root");
+	ev = drv_last_event(d, EV_PROCESS_TERMINATED, "root");
 	ck_assert_ptr_nonnull(ev);
 	/* The setup's time-out must not be taken for the cleanup's. */
 	ck_assert_ptr_null(ev->error);
-	ck_assert_ptr_null(node_at(d, "root")->last_error);
+	ck_assert_ptr_null(drv_node(d, "root")->last_error);
 	ck_assert_int_eq(d->t->exit_status, 0);
 	drv_free(d);
 }
@@ -1607,7 +1000,7 @@ START_TEST(test_shutdown_during_nested_setup)
 {
 	struct drv *d = drv_new(conf_setup(1));
 
-	fake_at(d, "root/s")->hold_setup = true;
+	drv_fake_at(d, "root/s")->hold_setup = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_shutdown(d);
@@ -1617,7 +1010,8 @@ START_TEST(test_shutdown_during_nested_setup)
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
-	ck_assert_ptr_null(last_event(d, EV_PROCESS_START_FAILED, "root/s"));
+	ck_assert_ptr_null(drv_last_event(d, EV_PROCESS_START_FAILED,
+	    "root/s"));
 	STATE(d, "root/s/x", NS_STOPPED);
 	ck_assert_int_eq(d->t->exit_status, 0);
 	drv_free(d);
@@ -1634,7 +1028,7 @@ START_TEST(test_shutdown_while_starting)
 	conf_worker(c, "root/a", RESTART_PERMANENT);
 	conf_worker(c, "root/b", RESTART_PERMANENT);
 	d = drv_new(c);
-	fake_at(d, "root/b")->hold_spawn = true;
+	drv_fake_at(d, "root/b")->hold_spawn = true;
 	drv_start(d);
 	EXPECT(d, "spawn event", "spawn root/a",
 	    "event ProcessStarted root/a", "spawn root/b");
@@ -1651,7 +1045,7 @@ START_TEST(test_shutdown_while_starting)
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
-	ck_assert_ptr_null(last_event(d, EV_PROCESS_STARTED, "root"));
+	ck_assert_ptr_null(drv_last_event(d, EV_PROCESS_STARTED, "root"));
 	drv_free(d);
 }
 END_TEST
@@ -1661,7 +1055,7 @@ START_TEST(test_shutdown_while_starting_exec_fails)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	fake_at(d, "root/b")->hold_spawn = true;
+	drv_fake_at(d, "root/b")->hold_spawn = true;
 	drv_start(d);
 	drv_shutdown(d);
 	strv_free(&d->log);
@@ -1671,8 +1065,8 @@ START_TEST(test_shutdown_while_starting_exec_fails)
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
-	ck_assert_int_eq(window_count(d, "root"), 0);
-	ck_assert_uint_eq(node_at(d, "root/b")->restarts, 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 0);
+	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 0);
 	drv_free(d);
 }
 END_TEST
@@ -1682,14 +1076,14 @@ START_TEST(test_exit_while_stopping)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	fake_at(d, "root/c")->ignore_term = true;
+	drv_fake_at(d, "root/c")->ignore_term = true;
 	drv_start(d);
 	drv_shutdown(d);
 	strv_free(&d->log);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
-	ck_assert_uint_eq(node_at(d, "root/a")->restarts, 0);
-	ck_assert_int_eq(window_count(d, "root"), 0);
+	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 0);
 	drv_fire(d, "root/c");
 	EXPECT(d, "spawn signal cleanup event exit",
 	    "signal root/c 9", "event ProcessTerminated root/c",
@@ -1710,7 +1104,7 @@ START_TEST(test_one_for_all_exit_not_counted_twice)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 
-	fake_at(d, "root/c")->ignore_term = true;
+	drv_fake_at(d, "root/c")->ignore_term = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_at(d, 0);
@@ -1721,7 +1115,7 @@ START_TEST(test_one_for_all_exit_not_counted_twice)
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal cleanup event exit",
 	    "event ProcessFailed root/a");
-	ck_assert_int_eq(window_count(d, "root"), 1);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	STATE(d, "root", NS_RUNNING);
 	drv_fire(d, "root/c");
 	EXPECT(d, "spawn signal cleanup event exit",
@@ -1730,8 +1124,8 @@ START_TEST(test_one_for_all_exit_not_counted_twice)
 	    "spawn root/b", "event ProcessStarted root/b",
 	    "spawn root/c", "event ProcessStarted root/c");
 	STATE(d, "root", NS_RUNNING);
-	ck_assert_uint_eq(node_at(d, "root/a")->restarts, 0);
-	ck_assert_uint_eq(node_at(d, "root/b")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
+	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
 	ck_assert(!d->t->finished);
 	drv_free(d);
 }
@@ -1742,12 +1136,12 @@ START_TEST(test_one_for_all_while_starting)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
-	fake_at(d, "root/c")->hold_spawn = true;
+	drv_fake_at(d, "root/c")->hold_spawn = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
-	fake_at(d, "root/c")->hold_spawn = false;
+	drv_fake_at(d, "root/c")->hold_spawn = false;
 	drv_started(d, "root/c");
 	EXPECT(d, "spawn signal event",
 	    "event ProcessStarted root/c",
@@ -1785,7 +1179,7 @@ START_TEST(test_one_for_all_restarts_subtree)
 	    "spawn root/s/y", "event ProcessStarted root/s/y",
 	    "event ProcessStarted root/s",
 	    "spawn root/w", "event ProcessStarted root/w");
-	ck_assert_uint_eq(node_at(d, "root/s")->restarts, 0);
+	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 0);
 	drv_free(d);
 }
 END_TEST
@@ -1795,7 +1189,7 @@ START_TEST(test_restart_waits_for_starting)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
 
-	fake_at(d, "root/c")->hold_spawn = true;
+	drv_fake_at(d, "root/c")->hold_spawn = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_exit(d, "root/a", EXITED(1), NULL);
@@ -1816,7 +1210,7 @@ START_TEST(test_shutdown_during_one_for_all)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
-	fake_at(d, "root/c")->ignore_term = true;
+	drv_fake_at(d, "root/c")->ignore_term = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_exit(d, "root/b", EXITED(1), NULL);
@@ -1850,11 +1244,11 @@ START_TEST(test_one_for_all_temporary_never_started)
 	conf_worker(c, "root/b", RESTART_PERMANENT);
 	conf_worker(c, "root/t", RESTART_TEMPORARY);
 	d = drv_new(c);
-	fake_at(d, "root/b")->hold_spawn = true;
+	drv_fake_at(d, "root/b")->hold_spawn = true;
 	drv_start(d);
 	strv_free(&d->log);
 	drv_exit(d, "root/a", EXITED(1), NULL);
-	fake_at(d, "root/b")->hold_spawn = false;
+	drv_fake_at(d, "root/b")->hold_spawn = false;
 	drv_started(d, "root/b");
 	EXPECT(d, "spawn signal event",
 	    "event ProcessFailed root/a",
@@ -1904,14 +1298,14 @@ START_TEST(test_env_order)
 	strv_push(&s->env, xstrdup("D=4"));
 	conf_worker(c, "root/v", RESTART_PERMANENT);
 	d = drv_new(c);
-	strv_push(&fake_at(d, "root")->setup_out, xstrdup("SETUP=root"));
-	strv_push(&fake_at(d, "root")->setup_out, xstrdup("FOO=setup"));
-	strv_push(&fake_at(d, "root/s")->setup_out, xstrdup("C=3"));
-	strv_push(&fake_at(d, "root/s")->setup_out, xstrdup("SETUP=s"));
+	strv_push(&drv_fake_at(d, "root")->setup_out, xstrdup("SETUP=root"));
+	strv_push(&drv_fake_at(d, "root")->setup_out, xstrdup("FOO=setup"));
+	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("C=3"));
+	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("SETUP=s"));
 	drv_start(d);
 	STATE(d, "root", NS_RUNNING);
 
-	tree_env(d->t, node_at(d, "root/s/w"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/w"), base, &out);
 	for (i = 0; want_w[i] != NULL && i < out.n; i++)
 		ck_assert_str_eq(out.v[i], want_w[i]);
 	ck_assert_uint_eq(out.n, i);
@@ -1919,25 +1313,25 @@ START_TEST(test_env_order)
 	ck_assert_ptr_null(out.v[out.n]);
 	strv_free(&out);
 
-	tree_env(d->t, node_at(d, "root/s"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s"), base, &out);
 	for (i = 0; want_s[i] != NULL && i < out.n; i++)
 		ck_assert_str_eq(out.v[i], want_s[i]);
 	ck_assert_uint_eq(out.n, i);
 	ck_assert_ptr_null(want_s[i]);
 	strv_free(&out);
 
-	tree_env(d->t, node_at(d, "root/v"), base, &out);
+	tree_env(d->t, drv_node(d, "root/v"), base, &out);
 	for (i = 0; want_v[i] != NULL && i < out.n; i++)
 		ck_assert_str_eq(out.v[i], want_v[i]);
 	ck_assert_uint_eq(out.n, i);
 	ck_assert_ptr_null(want_v[i]);
 	strv_free(&out);
 
-	ck_assert_str_eq(tree_state_dir_of(node_at(d, "root")),
+	ck_assert_str_eq(tree_state_dir_of(drv_node(d, "root")),
 	    STATE_ROOT "/root");
-	ck_assert_str_eq(tree_state_dir_of(node_at(d, "root/s/w")),
+	ck_assert_str_eq(tree_state_dir_of(drv_node(d, "root/s/w")),
 	    STATE_ROOT "/root/s");
-	ck_assert_str_eq(tree_state_dir_of(node_at(d, "root/v")),
+	ck_assert_str_eq(tree_state_dir_of(drv_node(d, "root/v")),
 	    STATE_ROOT "/root");
 	/* The base environment is copied, never changed. */
 	ck_assert_str_eq(base[1], "FOO=base");
@@ -1952,27 +1346,27 @@ START_TEST(test_env_setup_output_replaced)
 	struct strv out = { 0 };
 	char *base[] = { NULL };
 
-	strv_push(&fake_at(d, "root/s")->setup_out, xstrdup("OLD=1"));
+	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("OLD=1"));
 	drv_start(d);
-	tree_env(d->t, node_at(d, "root/s/g"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/g"), base, &out);
 	ck_assert_str_eq(env_get(&out, "OLD"), "1");
 	strv_free(&out);
 
-	strv_free(&fake_at(d, "root/s")->setup_out);
-	strv_push(&fake_at(d, "root/s")->setup_out, xstrdup("NEW=2"));
-	fake_at(d, "root/s")->hold_setup = true;
+	strv_free(&drv_fake_at(d, "root/s")->setup_out);
+	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("NEW=2"));
+	drv_fake_at(d, "root/s")->hold_setup = true;
 	drv_exit(d, "root/s/g", EXITED(1), NULL);
 	drv_exit(d, "root/s/g", EXITED(1), NULL);
-	ck_assert_uint_eq(node_at(d, "root/s")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 1);
 	/* The new setup script itself sees nothing of the old one's. */
-	ck_assert_int_eq(node_at(d, "root/s")->phase, PHASE_SETUP);
-	tree_env(d->t, node_at(d, "root/s"), base, &out);
+	ck_assert_int_eq(drv_node(d, "root/s")->phase, PHASE_SETUP);
+	tree_env(d->t, drv_node(d, "root/s"), base, &out);
 	ck_assert_ptr_null(env_get(&out, "OLD"));
 	ck_assert_ptr_null(env_get(&out, "NEW"));
 	strv_free(&out);
 	drv_setup_done(d, "root/s", NULL);
 	STATE(d, "root/s", NS_RUNNING);
-	tree_env(d->t, node_at(d, "root/s/g"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/g"), base, &out);
 	ck_assert_ptr_null(env_get(&out, "OLD"));
 	ck_assert_str_eq(env_get(&out, "NEW"), "2");
 	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/g");
@@ -2010,10 +1404,11 @@ START_TEST(test_names_and_lookup)
 	n.state = NS_COMPLETED;
 	ck_assert(!node_active(&n));
 
-	ck_assert_ptr_eq(d->t->root, node_at(d, "root"));
-	ck_assert_ptr_eq(node_at(d, "root/s/y")->parent, node_at(d, "root/s"));
-	ck_assert_uint_eq(node_at(d, "root/s/y")->index, 1);
-	ck_assert_uint_eq(node_at(d, "root/w")->index, 1);
+	ck_assert_ptr_eq(d->t->root, drv_node(d, "root"));
+	ck_assert_ptr_eq(drv_node(d, "root/s/y")->parent,
+	    drv_node(d, "root/s"));
+	ck_assert_uint_eq(drv_node(d, "root/s/y")->index, 1);
+	ck_assert_uint_eq(drv_node(d, "root/w")->index, 1);
 	ck_assert_ptr_null(tree_find(d->t, "root/nope"));
 	ck_assert_ptr_null(tree_find(d->t, "root/s/"));
 	/* Nodes own copies of their specs, in config order. */

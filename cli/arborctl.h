@@ -1,0 +1,54 @@
+/*
+ * arborctl.h: the parts of arborctl shared between its files: exit
+ * statuses, the client side of a request (client.c) and the rendering of
+ * a status reply for people and programs (status.c).
+ */
+#ifndef ARBORCTL_H
+#define ARBORCTL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define EXIT_REQUEST	1	/* the request failed */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_NODAEMON	3	/* no daemon reachable at the socket */
+
+/* What the records of a reply are handed to. */
+struct reply {
+	/* Records other than line, ok and error; NULL ignores them. */
+	void	(*record)(char **fields, int n, void *arg);
+	void	 *arg;
+	FILE	 *lines;	/* where "line" records are printed */
+	int	  stream;	/* EOF after "following" ends it normally */
+	int	  following;	/* a "following" record has arrived */
+	char	 *ok_text;	/* the text of "ok", "" if none */
+};
+
+/*
+ * Send one request and read its reply. Returns 0 on "ok" (or the end of
+ * a stream) and 1 after printing the text of "error"; exits with
+ * EXIT_NODAEMON if no daemon answers at SOCKET.
+ */
+int	 client_request(const char *socket, const char *const *words,
+	    int nwords, struct reply *);
+/* Flush stdout; exit with EXIT_REQUEST if it cannot be written. */
+void	 client_flush(void);
+
+/* The nodes of a status reply, in the order they came. */
+struct status;
+
+struct status	*status_new(void);
+void		 status_free(struct status *);
+/* Add the fields of a "node" record; a malformed one is skipped. */
+void		 status_add(char **fields, int n, void *status);
+size_t		 status_count(const struct status *);
+/* Print the tree for people, the JSON object, or every path. */
+void		 status_print_text(const struct status *, int64_t now_ms,
+		    int colour, int utf8);
+void		 status_print_json(const struct status *);
+void		 status_print_paths(const struct status *);
+
+/* "5s", "2m13s", "1h02m", "3d04h" into BUF. */
+char		*status_duration(int64_t ms, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * status.c: renders the "node" records of a status reply. The records
+ * arrive in depth-first pre-order; each one's parent is the nearest node
+ * before it whose path is a prefix of its own, which is all it takes to
+ * rebuild the tree. For people the tree is drawn one node per line with
+ * aligned columns (name, kind, state, pid, time up or down, restarts in
+ * the period and in total, and why a node is down); for programs it is
+ * one JSON object with nested children.
+ */
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "proto.h"
+#include "arborctl.h"
+
+#define NCOLS	7	/* name kind state pid time restarts error */
+
+struct snode {
+	char		*path;
+	char		*kind;
+	char		*state;
+	long		 pid;		/* 0 if none */
+	int64_t		 since;		/* wall clock ms, 0 if never */
+	long		 restarts_period;
+	long		 restarts_total;
+	int64_t		 backoff;	/* ms until the next restart */
+	char		*error;		/* "" if none */
+	size_t		 parent;	/* index; the top node is its own */
+	int		 depth;
+	int		 last;		/* the last child of its parent */
+	size_t		 lastchild;	/* index, SIZE_MAX if none yet */
+};
+
+struct status {
+	struct snode	*nodes;
+	size_t		 n, cap;
+	size_t		*stack;		/* the path from the top node */
+	size_t		 depth;
+};
+
+/* A new, empty status. */
+struct status *
+status_new(void)
+{
+	return xcalloc(1, sizeof (struct status));
+}
+
+/* Free a status and its nodes. */
+void
+status_free(struct status *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->nodes[i].path);
+		free(st->nodes[i].kind);
+		free(st->nodes[i].state);
+		free(st->nodes[i].error);
+	}
+	free(st->nodes);
+	free(st->stack);
+	free(st);
+}
+
+/* The number of nodes. */
+size_t
+status_count(const struct status *st)
+{
+	return st->n;
+}
+
+/* A decimal field, 0 if it is not one. */
+static int64_t
+number(const char *s)
+{
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0')
+		return 0;
+	return v;
+}
+
+/* True if ANCESTOR's path is a proper prefix of PATH at a slash. */
+static int
+is_under(const char *ancestor, const char *path)
+{
+	size_t n = strlen(ancestor);
+
+	return strncmp(ancestor, path, n) == 0 && path[n] == '/';
+}
+
+/* Add the fields of one "node" record (a reply callback). */
+void
+status_add(char **f, int n, void *arg)
+{
+	struct status *st = arg;
+	struct snode *sn;
+
+	if (strcmp(f[0], "node") != 0)
+		return;
+	if (n < 9 || f[1][0] == '\0') {
+		warnx("malformed node record skipped");
+		return;
+	}
+	/* Find the parent: the deepest node on the stack above PATH. */
+	while (st->depth > 0 &&
+	    !is_under(st->nodes[st->stack[st->depth - 1]].path, f[1]))
+		st->depth--;
+	if (st->depth == 0 && st->n > 0)
+		return;		/* not under the top node: ignore it */
+
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->nodes = xreallocarray(st->nodes, st->cap, sizeof *sn);
+		st->stack = xreallocarray(st->stack, st->cap,
+		    sizeof *st->stack);
+	}
+	sn = &st->nodes[st->n];
+	memset(sn, 0, sizeof *sn);
+	sn->path = xstrdup(f[1]);
+	sn->kind = xstrdup(f[2]);
+	sn->state = xstrdup(f[3]);
+	sn->pid = (long)number(f[4]);
+	sn->since = number(f[5]);
+	sn->restarts_period = (long)number(f[6]);
+	sn->restarts_total = (long)number(f[7]);
+	sn->backoff = number(f[8]);
+	sn->error = xstrdup(n > 9 ? f[9] : "");
+	sn->depth = (int)st->depth;
+	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
+	/* Until a later sibling comes, this is its parent's last child. */
+	sn->last = 1;
+	sn->lastchild = SIZE_MAX;
+	if (sn->depth > 0) {
+		struct snode *p = &st->nodes[sn->parent];
+
+		if (p->lastchild != SIZE_MAX)
+			st->nodes[p->lastchild].last = 0;
+		p->lastchild = st->n;
+	}
+	st->stack[st->depth++] = st->n++;
+}
+
+/* "5s", "2m13s", "1h02m", "3d04h" into BUF. */
+char *
+status_duration(int64_t ms, char *buf, size_t len)
+{
+	int64_t s = ms > 0 ? ms / 1000 : 0;
+
+	if (s < 60)
+		snprintf(buf, len, "%" PRId64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s", s / 60,
+		    s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m", s / 3600,
+		    s % 3600 / 60);
+	else
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h", s / 86400,
+		    s % 86400 / 3600);
+	return buf;
+}
+
+/* True if a node in STATE has a process or is on its way up or down. */
+static int
+state_up(const char *state)
+{
+	return strcmp(state, "running") == 0 ||
+	    strcmp(state, "starting") == 0 || strcmp(state, "stopping") == 0;
+}
+
+/* True if a node in STATE is down and its last error worth showing. */
+static int
+state_down(const char *state)
+{
+	return strcmp(state, "failed") == 0 ||
+	    strcmp(state, "stopped") == 0 ||
+	    strcmp(state, "completed") == 0 || strcmp(state, "backoff") == 0;
+}
+
+/* The ANSI colour of a state, or NULL. */
+static const char *
+state_colour(const char *state)
+{
+	if (strcmp(state, "running") == 0)
+		return "\033[32m";
+	if (strcmp(state, "starting") == 0 || strcmp(state, "stopping") == 0 ||
+	    strcmp(state, "backoff") == 0)
+		return "\033[33m";
+	if (strcmp(state, "failed") == 0)
+		return "\033[31m";
+	if (strcmp(state, "stopped") == 0 || strcmp(state, "completed") == 0)
+		return "\033[2m";
+	return NULL;
+}
+
+/* Append S with control characters made visible, for a terminal. */
+static void
+buf_visible(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			buf_add(b, "\\n", 2);
+		else if (c == '\t')
+			buf_add(b, "\\t", 2);
+		else if (c == '\r')
+			buf_add(b, "\\r", 2);
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_add(b, s, 1);
+	}
+	if (b->s == NULL)
+		buf_add(b, "", 0);
+}
+
+/* Columns S takes on a terminal: UTF-8 continuation bytes take none. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* The tree glyphs and name of node I. */
+static void
+name_column(const struct status *st, size_t i, int utf8, struct buf *b)
+{
+	const struct snode *sn = &st->nodes[i];
+	const char *pipe = utf8 ? "\342\224\202  " : "|  ";
+	const char *tee = utf8 ? "\342\224\234\342\224\200 " : "|- ";
+	const char *elbow = utf8 ? "\342\224\224\342\224\200 " : "`- ";
+	const struct snode **up;
+	const char *slash;
+	size_t j, k;
+
+	if (sn->depth == 0) {
+		buf_visible(b, sn->path);
+		return;
+	}
+	/* The ancestors between the top node and this one, bottom up. */
+	up = xreallocarray(NULL, (size_t)sn->depth, sizeof *up);
+	for (k = 0, j = sn->parent; st->nodes[j].depth > 0;
+	    j = st->nodes[j].parent)
+		up[k++] = &st->nodes[j];
+	while (k-- > 0)
+		buf_add(b, up[k]->last ? "   " : pipe,
+		    strlen(up[k]->last ? "   " : pipe));
+	free(up);
+	buf_add(b, sn->last ? elbow : tee, strlen(sn->last ? elbow : tee));
+	slash = strrchr(sn->path, '/');
+	buf_visible(b, slash != NULL ? slash + 1 : sn->path);
+}
+
+/* Print the tree for people. */
+void
+status_print_text(const struct status *st, int64_t now_ms, int colour,
+    int utf8)
+{
+	struct buf *cols = xcalloc(st->n * NCOLS, sizeof *cols);
+	size_t w[NCOLS] = { 0 };
+	char d[32];
+
+	for (size_t i = 0; i < st->n; i++) {
+		const struct snode *sn = &st->nodes[i];
+		struct buf *c = &cols[i * NCOLS];
+
+		name_column(st, i, utf8, &c[0]);
+		buf_visible(&c[1], sn->kind);
+		buf_visible(&c[2], sn->state);
+		if (sn->pid > 0)
+			buf_printf(&c[3], "%ld", sn->pid);
+		else
+			buf_add(&c[3], "-", 1);
+		if (sn->since <= 0)
+			buf_add(&c[4], "-", 1);
+		else
+			buf_printf(&c[4], "%s %s",
+			    state_up(sn->state) ? "up" : "down",
+			    status_duration(now_ms - sn->since, d, sizeof d));
+		buf_printf(&c[5], "%ld/%ld", sn->restarts_period,
+		    sn->restarts_total);
+		buf_add(&c[6], "", 0);
+		if (state_down(sn->state))
+			buf_visible(&c[6], sn->error);
+		if (strcmp(sn->state, "backoff") == 0 && sn->backoff > 0)
+			buf_printf(&c[6], "%s(restart in %s)",
+			    c[6].len > 0 ? " " : "",
+			    status_duration(sn->backoff + 999, d, sizeof d));
+		for (size_t k = 0; k < NCOLS; k++)
+			if (width(c[k].s) > w[k])
+				w[k] = width(c[k].s);
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		struct buf *c = &cols[i * NCOLS];
+		const char *sc = colour ? state_colour(c[2].s) : NULL;
+		struct buf line = { 0 };
+
+		for (size_t k = 0; k < NCOLS; k++) {
+			if (k > 0)
+				buf_add(&line, "  ", 2);
+			if (k == 2 && sc != NULL)
+				buf_printf(&line, "%s%s\033[0m", sc, c[k].s);
+			else
+				buf_add(&line, c[k].s, c[k].len);
+			if (k < NCOLS - 1)
+				buf_printf(&line, "%*s",
+				    (int)(w[k] - width(c[k].s)), "");
+		}
+		while (line.len > 0 && line.s[line.len - 1] == ' ')
+			line.s[--line.len] = '\0';
+		printf("%s\n", line.s);
+		free(line.s);
+		for (size_t k = 0; k < NCOLS; k++)
+			free(c[k].s);
+	}
+	free(cols);
+}
+
+/* Append the JSON object of node I and its subtree. */
+static void
+json_node(const struct status *st, size_t i, struct buf *b)
+{
+	const struct snode *sn = &st->nodes[i];
+	int first = 1;
+
+	buf_add(b, "{\"path\":", 8);
+	buf_quoted(b, sn->path);
+	buf_add(b, ",\"node\":", 8);
+	buf_quoted(b, sn->kind);
+	buf_add(b, ",\"state\":", 9);
+	buf_quoted(b, sn->state);
+	if (sn->pid > 0)
+		buf_printf(b, ",\"pid\":%ld", sn->pid);
+	else
+		buf_add(b, ",\"pid\":null", 11);
+	if (sn->since > 0) {
+		time_t secs = (time_t)(sn->since / 1000);
+		struct tm tm;
+		char ts[32];
+
+		gmtime_r(&secs, &tm);
+		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+		buf_printf(b, ",\"since\":\"%s.%03dZ\"", ts,
+		    (int)(sn->since % 1000));
+	} else
+		buf_add(b, ",\"since\":null", 13);
+	buf_printf(b, ",\"restarts\":%ld,\"restarts_period\":%ld",
+	    sn->restarts_total, sn->restarts_period);
+	buf_add(b, ",\"last_error\":", 14);
+	if (sn->error[0] != '\0')
+		buf_quoted(b, sn->error);
+	else
+		buf_add(b, "null", 4);
+	buf_add(b, ",\"children\":[", 13);
+	for (size_t j = i + 1; j < st->n && st->nodes[j].depth > sn->depth;
+	    j++) {
+		if (st->nodes[j].parent != i)
+			continue;
+		if (!first)
+			buf_add(b, ",", 1);
+		first = 0;
+		json_node(st, j, b);
+	}
+	buf_add(b, "]}", 2);
+}
+
+/* Print the top node and its subtree as one JSON object on one line. */
+void
+status_print_json(const struct status *st)
+{
+	struct buf b = { 0 };
+
+	if (st->n == 0)
+		return;
+	json_node(st, 0, &b);
+	printf("%s\n", b.s);
+	free(b.s);
+}
+
+/* Print every node's path, one per line. */
+void
+status_print_paths(const struct status *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		printf("%s\n", st->nodes[i].path);
+}
