@@ -7,6 +7,8 @@
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 DOCDIR ?= $(PREFIX)/share/doc/arbor
@@ -83,19 +85,31 @@ demo: arbord
 	conf/demo/run $(CURDIR)/arbord
 
 install: arbord arborctl
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 arbord $(DESTDIR)$(SBINDIR)/arbord
+	install -m 755 arborctl $(DESTDIR)$(BINDIR)/arborctl
 	install -m 644 man/arbord.8 $(DESTDIR)$(MANDIR)/man8/arbord.8
+	install -m 644 man/arborctl.1 $(DESTDIR)$(MANDIR)/man1/arborctl.1
 	install -m 644 man/arbor.ini.5 $(DESTDIR)$(MANDIR)/man5/arbor.ini.5
+	install -m 644 man/arbor-protocol.7 \
+		$(DESTDIR)$(MANDIR)/man7/arbor-protocol.7
+	install -m 644 conf/arborctl.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/arborctl
 	install -m 644 conf/example.ini $(DESTDIR)$(DOCDIR)/example.ini
 	install -d $(DESTDIR)$(DOCDIR)/demo
 	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
 	install -m 644 conf/demo/words.txt $(DESTDIR)$(DOCDIR)/demo/
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/arbord $(DESTDIR)$(MANDIR)/man8/arbord.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/arbord $(DESTDIR)$(BINDIR)/arborctl \
+		$(DESTDIR)$(MANDIR)/man8/arbord.8 \
+		$(DESTDIR)$(MANDIR)/man1/arborctl.1 \
 		$(DESTDIR)$(MANDIR)/man5/arbor.ini.5 \
+		$(DESTDIR)$(MANDIR)/man7/arbor-protocol.7 \
+		$(DESTDIR)$(COMPLETIONDIR)/arborctl \
 		$(DESTDIR)$(DOCDIR)/example.ini
 	rm -rf $(DESTDIR)$(DOCDIR)/demo
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null

@@ -163,7 +163,8 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	const char *f[10];
 
 	snprintf(pid, sizeof pid, "%ld", (long)(n->pid > 0 ? n->pid : 0));
-	snprintf(since, sizeof since, "%lld",
+	/* 0: never changed state (never started). */
+	snprintf(since, sizeof since, "%lld", n->since == 0 ? 0LL :
 	    (long long)(wall - (now - n->since)));
 	snprintf(rp, sizeof rp, "%d", node_restarts_in_period(n, now));
 	snprintf(rt, sizeof rt, "%u", n->restarts);
