@@ -824,6 +824,7 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 	*err = NULL;
 	n->admin_stopped = true;
 	n->start_pending = false;
+	set_error(n, "stopped by an admin");
 	if (!node_active(n))
 		return 0;
 	if (n->parent == NULL) {
