@@ -70,6 +70,8 @@ static struct event	 backlog[CONTROL_BACKLOG_EVENTS];
 static size_t		 backlog_head, backlog_len;
 
 static void	client_free(struct client *);
+static int	client_over_limit(const struct client *);
+static void	client_abandon(struct client *);
 
 /* Queue record FIELDS for C and try to send. */
 static void
@@ -99,12 +101,10 @@ client_line(struct client *c, const char *text)
 	client_record(c, f, 2);
 }
 
-/* Send what can be sent now; drop the client on error or overflow. */
+/* Send what can be sent now; drop the client on error. */
 static void
 client_flush(struct client *c)
 {
-	size_t limit = c->follow ? CONTROL_MAX_FOLLOW : CONTROL_MAX_REPLY;
-
 	while (c->outoff < c->out.len) {
 		ssize_t n = send(c->fd, c->out.s + c->outoff,
 		    c->out.len - c->outoff, MSG_NOSIGNAL);
@@ -126,12 +126,35 @@ client_flush(struct client *c)
 			client_free(c);
 		return;
 	}
-	if (c->out.len - c->outoff > limit) {
-		log_warnx("control: dropping a client that does not read its "
-		    "reply");
-		client_free(c);
-		return;
-	}
+	if (client_over_limit(c))
+		client_abandon(c);
+	else
+		ev_io_start(EV_DEFAULT, &c->wio);
+}
+
+/* Is more of C's reply waiting than it may have? */
+static int
+client_over_limit(const struct client *c)
+{
+	size_t limit = c->follow ? CONTROL_MAX_FOLLOW : CONTROL_MAX_REPLY;
+
+	return c->out.len - c->outoff > limit;
+}
+
+/*
+ * Give up on a client that does not read: drop what it has not taken and
+ * hang up. It is freed from its write watcher, which fires at once.
+ */
+static void
+client_abandon(struct client *c)
+{
+	log_warnx("control: dropping a client that does not read its reply "
+	    "(%zu bytes waiting)", c->out.len - c->outoff);
+	(void)shutdown(c->fd, SHUT_RDWR);
+	c->out.len = c->outoff = 0;
+	c->done = 1;
+	c->follow = 0;
+	c->wait = WAIT_NONE;
 	ev_io_start(EV_DEFAULT, &c->wio);
 }
 
@@ -423,7 +446,9 @@ control_settled(void)
 	for (c = clients; c != NULL; c = next) {
 		next = c->next;
 		client_check_wait(c);
-		if (c->out.len > c->outoff)
+		if (client_over_limit(c))
+			client_abandon(c);
+		else if (c->out.len > c->outoff)
 			ev_io_start(EV_DEFAULT, &c->wio);
 	}
 }

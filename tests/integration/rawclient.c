@@ -3,9 +3,10 @@
  * integration tests. It sends its standard input to the socket as it is
  * (no framing, no checks), then prints whatever the daemon answers until
  * EOF. With -c it closes the connection right after sending, without
- * reading: a client that vanishes mid-reply.
+ * reading: a client that vanishes mid-reply. With -n it never reads and
+ * waits to be killed: a client that stops reading.
  *
- *   rawclient [-c] SOCKET < request
+ *   rawclient [-c | -n] SOCKET < request
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -20,17 +21,19 @@ int
 main(int argc, char **argv)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, close_early = 0;
+	int fd, close_early = 0, never_read = 0;
 	char buf[65536];
 	ssize_t n;
 
-	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
-		close_early = 1;
+	if (argc > 1 && (strcmp(argv[1], "-c") == 0 ||
+	    strcmp(argv[1], "-n") == 0)) {
+		close_early = argv[1][1] == 'c';
+		never_read = argv[1][1] == 'n';
 		argv++;
 		argc--;
 	}
 	if (argc != 2 || strlen(argv[1]) >= sizeof sun.sun_path) {
-		fprintf(stderr, "usage: rawclient [-c] SOCKET < request\n");
+		fprintf(stderr, "usage: rawclient [-c | -n] SOCKET < request\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -46,6 +49,9 @@ main(int argc, char **argv)
 			break;
 	if (close_early)
 		return close(fd) == 0 ? 0 : 1;
+	if (never_read)
+		for (;;)
+			pause();
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		if (write(STDOUT_FILENO, buf, (size_t)n) != n)
 			return 1;

@@ -247,21 +247,22 @@ drv_fake(struct drv *d, const struct node *n)
 	return fake_new(d, n->spec->path, n);
 }
 
-/*
- * The fake world's record of the node at PATH in the tree; if there is
- * none yet, a record the first node to appear at PATH will take.
- */
+/* The fake world's record of the node at PATH; the test fails if none. */
 struct fake *
 drv_fake_at(struct drv *d, const char *path)
 {
-	struct node *n = tree_find(d->t, path);
+	return drv_fake(d, drv_node(d, path));
+}
 
-	if (n != NULL)
-		return drv_fake(d, n);
+/* A record for the node a reload will add at PATH, taken when it comes. */
+struct fake *
+drv_fake_new(struct drv *d, const char *path)
+{
+	ck_assert_msg(tree_find(d->t, path) == NULL, "%s exists", path);
 	for (size_t i = 0; i < d->nfake; i++)
-		if (d->fake[i]->node == NULL &&
-		    strcmp(d->fake[i]->path, path) == 0)
-			return d->fake[i];
+		ck_assert_msg(d->fake[i]->node != NULL ||
+		    strcmp(d->fake[i]->path, path) != 0,
+		    "a record for %s is waiting already", path);
 	return fake_new(d, path, NULL);
 }
 

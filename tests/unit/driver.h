@@ -36,8 +36,8 @@
 
 /*
  * How the world behaves for one node, and what of it runs now. A record
- * belongs to one runtime node; one made for a path no node has yet (a node
- * a reload will add) is taken by the first node that appears there.
+ * belongs to one runtime node; one made by drv_fake_new for a path no node
+ * has yet (a node a reload will add) is taken by the first node there.
  */
 struct fake {
 	char		*path;
@@ -110,6 +110,7 @@ void		 drv_free(struct drv *);
 struct node	*drv_node(struct drv *, const char *);
 struct fake	*drv_fake(struct drv *, const struct node *);
 struct fake	*drv_fake_at(struct drv *, const char *);
+struct fake	*drv_fake_new(struct drv *, const char *);
 void		 drv_settle(struct drv *);
 void		 drv_at(struct drv *, int64_t);
 void		 drv_start(struct drv *);

@@ -10,5 +10,6 @@ Suite	*config_suite(void);
 Suite	*event_suite(void);
 Suite	*tree_suite(void);
 Suite	*proto_suite(void);
+Suite	*admin_suite(void);
 
 #endif
