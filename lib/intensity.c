@@ -54,3 +54,21 @@ intensity_add(struct intensity *w, int64_t now)
 		w->n++;
 	return intensity_count(w, now) > w->max;
 }
+
+/* New limits for a window, keeping the newest restarts that fit. */
+void
+intensity_resize(struct intensity *w, int max, int64_t period_ms)
+{
+	struct intensity nw;
+	int size = w->max + 1;
+
+	intensity_init(&nw, max, period_ms);
+	for (int i = w->n; i-- > 0;) {		/* oldest first */
+		nw.stamps[nw.head] = w->stamps[(w->head + size - 1 - i) % size];
+		nw.head = (nw.head + 1) % (nw.max + 1);
+		if (nw.n < nw.max + 1)
+			nw.n++;
+	}
+	intensity_free(w);
+	*w = nw;
+}

@@ -439,19 +439,30 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 	}
 }
 
-/* The root is down for good: the daemon exits with STATUS. */
+/* Queue ACT_EXIT with the status tree_finish decided. */
+static void
+push_exit(struct tree *t)
+{
+	struct action a = { .kind = ACT_EXIT, .node = t->root,
+	    .status = t->exit_status };
+
+	push(t, &a);
+}
+
+/*
+ * The root is down for good: the daemon exits with STATUS, once the
+ * nodes a reload removed are down too.
+ */
 static void
 tree_finish(struct tree *t, int status, const char *reason)
 {
-	struct action a = { .kind = ACT_EXIT, .node = t->root,
-	    .status = status };
-
 	if (t->finished)
 		return;
 	t->finished = true;
 	t->exit_status = status;
 	t->exit_reason = reason ? xstrdup(reason) : NULL;
-	push(t, &a);
+	if (t->ndetached == 0)
+		push_exit(t);
 }
 
 /* The root stopped without failing: exit, start again, or stay down. */
@@ -472,6 +483,8 @@ static void
 detached_done(struct tree *t, struct node *n)
 {
 	push_simple(t, ACT_FREE, n, 0, 0);
+	if (--t->ndetached == 0 && t->finished)
+		push_exit(t);
 }
 
 /* Supervisor S finished cleanup: it is down, stopped or failed. */
@@ -619,7 +632,8 @@ tree_worker_started(struct tree *t, struct node *w, pid_t pid, int64_t now)
 		w->stop_deferred = false;
 		stop_node(t, w, now);
 	}
-	sup_advance(t, w->parent, now);
+	if (w->parent != NULL)		/* NULL: removed by a reload */
+		sup_advance(t, w->parent, now);
 }
 
 /* Worker W could not be started (fork, exec, chdir, user...). */
@@ -853,7 +867,9 @@ tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
-	if (node_active(n) && n->state != NS_STOPPING)
+	/* Up and staying up; a stop still to come is followed by a start. */
+	if (node_active(n) && n->state != NS_STOPPING && !n->stop_pending &&
+	    !n->stop_deferred)
 		return 0;
 	if (n->parent->phase == PHASE_SETUP)
 		return 0;	/* the setup's end starts it */
@@ -973,9 +989,12 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 		n->start_pending = true;	/* if its parent runs */
 	} else {
 		n->reload_mark = true;
-		if (spec_diff(n->spec, spec, &changed) == 0)
+		if (spec_diff(n->spec, spec, &changed) == 0) {
+			/* Back to the running settings: drop a pending change. */
 			r->unchanged++;
-		else if (changes_live(&changed) || !node_active(n)) {
+			spec_free(n->next_spec);
+			n->next_spec = NULL;
+		} else if (changes_live(&changed) || !node_active(n)) {
 			char *what = join(&changed);
 			strv_pushf(r->report, "updated %s (%s)%s",
 			    spec->path, what, node_active(n) ?
@@ -985,13 +1004,9 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			n->next_spec = NULL;
 			spec_free(n->spec);
 			n->spec = spec_dup(spec);
-			if (spec->kind == NODE_SUPERVISOR &&
-			    (n->window.max != spec->intensity ||
-			    n->window.period_ms != spec->period_ms)) {
-				intensity_free(&n->window);
-				intensity_init(&n->window, spec->intensity,
+			if (spec->kind == NODE_SUPERVISOR)
+				intensity_resize(&n->window, spec->intensity,
 				    spec->period_ms);
-			}
 		} else {
 			char *what = join(&changed);
 			strv_pushf(r->report, "restarted %s (%s)",
@@ -1009,8 +1024,12 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 	n->index = index;
 	n->nchildren = spec->nchildren;
 	n->children = xcalloc(spec->nchildren, sizeof *n->children);
-	for (size_t i = 0; i < spec->nchildren; i++)
+	for (size_t i = 0; i < spec->nchildren; i++) {
 		n->children[i] = reload_node(t, r, spec->children[i], n, i);
+		/* Its own restarts, counted as the parent now counts. */
+		intensity_resize(&n->children[i]->history, n->spec->intensity,
+		    n->spec->period_ms);
+	}
 	return n;
 }
 
@@ -1020,6 +1039,7 @@ reload_detach(struct tree *t, struct node *n, int64_t now)
 {
 	n->detached = true;
 	n->parent = NULL;
+	t->ndetached++;
 	n->start_pending = n->stop_pending = false;
 	if (!node_active(n)) {
 		detached_done(t, n);
@@ -1052,9 +1072,12 @@ reload_settle(struct node *n)
 		reload_settle(n->children[i]);
 	if (!node_active(n))
 		n->stop_pending = false;
-	/* Only a supervisor managing its children starts them. */
-	if (p != NULL && !(p->phase == PHASE_CHILDREN &&
-	    (p->state == NS_RUNNING || p->state == NS_STARTING)))
+	/*
+	 * Only a supervisor managing its children starts them, and not one
+	 * about to restart: its new setup comes first.
+	 */
+	if (p != NULL && (p->stop_pending || !(p->phase == PHASE_CHILDREN &&
+	    (p->state == NS_RUNNING || p->state == NS_STARTING))))
 		n->start_pending = false;
 	if (n->admin_stopped)
 		n->start_pending = false;

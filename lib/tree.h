@@ -50,6 +50,8 @@ void	intensity_init(struct intensity *, int max, int64_t period_ms);
 void	intensity_free(struct intensity *);
 /* Record a restart at NOW; true if it makes more than max in the window. */
 bool	intensity_add(struct intensity *, int64_t now);
+/* New limits for a window, keeping the newest restarts that fit. */
+void	intensity_resize(struct intensity *, int max, int64_t period_ms);
 /* Restarts recorded within the window ending at NOW. */
 int	intensity_count(const struct intensity *, int64_t now);
 
@@ -126,6 +128,7 @@ struct tree {
 	bool			 shutting_down;
 	bool			 restart_root;	/* start the root once stopped */
 	bool			 finished;
+	size_t			 ndetached;	/* removed, not yet ACT_FREE */
 	int			 exit_status;	/* 0 stopped, 1 root failed */
 	char			*exit_reason;
 };

@@ -10,9 +10,6 @@
  * with the least disruption: added nodes start, removed ones stop (with
  * cleanup) and are released through ACT_FREE, nodes whose own settings
  * changed restart or are updated in place, the others are left alone.
- *
- * Tests of known bugs in lib/tree.c are compiled only with
- * -DARBOR_KNOWN_BUGS; each says what goes wrong.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -470,9 +467,8 @@ START_TEST(test_stop_before_first_start)
 }
 END_TEST
 
-#ifdef ARBOR_KNOWN_BUGS
 /*
- * Known bug: a start while the node's admin stop is still pending (its
+ * Regression test (a bug fixed in lib/tree.c): a start while the node's admin stop is still pending (its
  * siblings stop first, one at a time) is a no-op because the node is
  * still running, and the pending stop then takes it down: the admin's
  * last word was start, yet the node ends stopped (and no longer marked
@@ -502,7 +498,7 @@ START_TEST(test_start_cancels_pending_stop)
 }
 END_TEST
 
-/* Known bug: the same with the stop deferred until the exec answers. */
+/* Regression test: the same with the stop deferred until the exec answers. */
 START_TEST(test_start_cancels_deferred_stop)
 {
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
@@ -517,7 +513,6 @@ START_TEST(test_start_cancels_deferred_stop)
 	drv_free(d);
 }
 END_TEST
-#endif
 
 /*
  * Admin start and restart.
@@ -742,9 +737,8 @@ START_TEST(test_in_period_parent_restart)
 }
 END_TEST
 
-#ifdef ARBOR_KNOWN_BUGS
 /*
- * Known bug: a reload that changes a supervisor's intensity or period in
+ * Regression test (a bug fixed in lib/tree.c): a reload that changes a supervisor's intensity or period in
  * place gives the supervisor a new window but leaves its children's
  * histories (node_restarts_in_period) with the old intensity and period:
  * the count is capped at the old intensity + 1 and spans the old period,
@@ -779,7 +773,6 @@ START_TEST(test_in_period_after_reload)
 	drv_free(d);
 }
 END_TEST
-#endif
 
 /*
  * Reload.
@@ -1278,9 +1271,8 @@ START_TEST(test_reload_root_changed)
 }
 END_TEST
 
-#ifdef ARBOR_KNOWN_BUGS
 /*
- * Known bug: a worker removed while its exec is not answered yet has its
+ * Regression test (a bug fixed in lib/tree.c): a worker removed while its exec is not answered yet has its
  * stop deferred; when the exec is answered, tree_worker_started stops it
  * and then calls sup_advance(t, w->parent) with the parent reload_detach
  * cleared: a NULL dereference.
@@ -1306,7 +1298,7 @@ START_TEST(test_reload_remove_starting)
 END_TEST
 
 /*
- * Known bug: a reload that reverts a change whose restart is still under
+ * Regression test (a bug fixed in lib/tree.c): a reload that reverts a change whose restart is still under
  * way finds the node "unchanged" (its spec is still the old one) and
  * leaves next_spec alone, so the worker comes back with the command of
  * the intermediate configuration, which is no longer in any file.
@@ -1335,7 +1327,7 @@ START_TEST(test_reload_revert_pending_change)
 END_TEST
 
 /*
- * Known bug: a shutdown while a removed node is still stopping finishes
+ * Regression test (a bug fixed in lib/tree.c): a shutdown while a removed node is still stopping finishes
  * (ACT_EXIT) as soon as the root is down; arbord then exits and leaves
  * the removed worker running, or a removed subtree without its cleanup.
  */
@@ -1361,7 +1353,7 @@ START_TEST(test_shutdown_waits_for_removed)
 END_TEST
 
 /*
- * Known bug: a child added under a supervisor that the same reload
+ * Regression test (a bug fixed in lib/tree.c): a child added under a supervisor that the same reload
  * restarts is started under the old supervisor (reload_apply advances
  * the child supervisor before its parent stops it), only to be stopped
  * at once and started again after the new setup.
@@ -1386,7 +1378,6 @@ START_TEST(test_reload_add_under_restarted)
 	drv_free(d);
 }
 END_TEST
-#endif
 
 /* Admin requests, reload and the per-node restart count. */
 Suite *
@@ -1406,10 +1397,8 @@ admin_suite(void)
 	tcase_add_test(tc, test_stop_root_then_shutdown);
 	tcase_add_test(tc, test_stop_while_starting);
 	tcase_add_test(tc, test_stop_before_first_start);
-#ifdef ARBOR_KNOWN_BUGS
 	tcase_add_test(tc, test_start_cancels_pending_stop);
 	tcase_add_test(tc, test_start_cancels_deferred_stop);
-#endif
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("start");
@@ -1423,9 +1412,7 @@ admin_suite(void)
 	tc = tcase_create("in_period");
 	tcase_add_test(tc, test_in_period_own);
 	tcase_add_test(tc, test_in_period_parent_restart);
-#ifdef ARBOR_KNOWN_BUGS
 	tcase_add_test(tc, test_in_period_after_reload);
-#endif
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reload");
@@ -1444,12 +1431,10 @@ admin_suite(void)
 	tcase_add_test(tc, test_reload_report);
 	tcase_add_test(tc, test_reload_stopped_node_updated);
 	tcase_add_test(tc, test_reload_root_changed);
-#ifdef ARBOR_KNOWN_BUGS
 	tcase_add_test(tc, test_reload_remove_starting);
 	tcase_add_test(tc, test_reload_revert_pending_change);
 	tcase_add_test(tc, test_shutdown_waits_for_removed);
 	tcase_add_test(tc, test_reload_add_under_restarted);
-#endif
 	suite_add_tcase(s, tc);
 
 	return s;
