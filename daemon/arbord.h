@@ -24,6 +24,7 @@ struct supervise_opts {
 	const char		*socket;
 	enum event_format	 event_format;
 	int			 event_format_forced;	/* --event-format */
+	int			 init;		/* --init: act as PID 1 */
 };
 
 /* supervise.c: the loop. supervise_run takes CONF and frees it. */

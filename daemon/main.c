@@ -31,6 +31,8 @@ static const char usage_text[] =
 "  -s, --socket PATH        control socket (default: [arbor] socket, else\n"
 "                           /run/arbor/arbor.sock as root, else\n"
 "                           $XDG_RUNTIME_DIR/arbor/arbor.sock)\n"
+"      --init               act as a container's init even when not PID 1\n"
+"                           (also stop the tree on SIGPWR)\n"
 "  -S, --state-dir DIR      state directories under DIR (default:\n"
 "                           [arbor] state_dir, else /run/arbor/state as\n"
 "                           root, else $XDG_RUNTIME_DIR/arbor/state)\n"
@@ -87,6 +89,7 @@ main(int argc, char **argv)
 		{ "config",	  required_argument, NULL, 'c' },
 		{ "check",	  no_argument,	     NULL, 'n' },
 		{ "socket",	  required_argument, NULL, 's' },
+		{ "init",	  no_argument,	     NULL, 'I' },
 		{ "state-dir",	  required_argument, NULL, 'S' },
 		{ "event-format", required_argument, NULL, 'E' },
 		{ "help",	  no_argument,	     NULL, 'h' },
@@ -111,6 +114,9 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			sockarg = optarg;
+			break;
+		case 'I':
+			o.init = 1;
 			break;
 		case 'S':
 			statearg = optarg;

@@ -6,6 +6,7 @@
  * and identity, and execs without a shell. A close-on-exec pipe carries a
  * failure back: EOF on it means exec succeeded, so "started" is exact.
  */
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/close_range.h>
 
 #include "log.h"
 #include "spawn.h"
@@ -57,6 +60,24 @@ child_fail(int fd, int stage)
 	_exit(127);
 }
 
+/*
+ * In the child: mark every descriptor from LOW up close-on-exec (also
+ * those arbord inherited from its own parent), keeping the report pipe
+ * open until exec.
+ */
+static void
+close_from(int low)
+{
+	long max;
+
+	if (syscall(SYS_close_range, (unsigned)low, ~0U,
+	    CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	for (long fd = low; fd < (max > 0 ? max : 1024); fd++)
+		(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* In the child: make FD become TARGET (or /dev/null if FD is -1). */
 static int
 child_fd(int fd, int target, int flags)
@@ -79,6 +100,8 @@ child(const struct spawn_opts *o, int report)
 
 	if (setpgid(0, 0) == -1)
 		child_fail(report, STAGE_SETUP);
+	/* Nothing of arbord's but 0, 1 and 2 crosses exec. */
+	close_from(3);
 	for (int sig = 1; sig < NSIG; sig++)
 		(void)signal(sig, SIG_DFL);
 	sigemptyset(&all);

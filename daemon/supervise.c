@@ -6,6 +6,7 @@
  * every pid, timer expiries, SIGTERM/SIGINT). It decides nothing about
  * supervision: every rule is in lib/tree.c.
  */
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -21,6 +22,7 @@
 #include "arbord.h"
 #include "log.h"
 #include "output.h"
+#include "procs.h"
 #include "spawn.h"
 #include "statedir.h"
 #include "tree.h"
@@ -89,6 +91,17 @@ proc_add(pid_t pid, enum proc_role role, struct node *n)
 	p->next = procs[b];
 	procs[b] = p;
 	return p;
+}
+
+/* Is PID one of arbord's own children? */
+static int
+proc_known(pid_t pid)
+{
+	for (struct proc *p = procs[(size_t)pid % PROC_BUCKETS]; p != NULL;
+	    p = p->next)
+		if (p->pid == pid)
+			return 1;
+	return 0;
 }
 
 /* Unregister and return the process PID, or NULL if it is not ours. */
@@ -191,6 +204,7 @@ do_spawn(struct node *n)
 		return;
 	}
 	ctx(n)->proc = p;
+	procs_add(p->pid, n->spec->path);
 	tree_worker_started(tree, n, p->pid, now_ms());
 }
 
@@ -319,10 +333,15 @@ do_action(struct action *a)
 		do_spawn(a->node);
 		break;
 	case ACT_SIGNAL:
+		if (nc->proc != NULL)
+			signal_group(nc->proc->pid, a->sig);
+		/* What the worker double-forked hears the same. */
+		(void)procs_signal_orphans(a->node->spec->path, a->sig,
+		    proc_known);
+		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
-			signal_group(nc->proc->pid,
-			    a->kind == ACT_SIGNAL ? a->sig : SIGKILL);
+			signal_group(nc->proc->pid, SIGKILL);
 		break;
 	case ACT_TIMER:
 		ev_timer_stop(EV_DEFAULT, &nc->timer);
@@ -427,6 +446,9 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		err = exit_reason(status, last);
 	switch (p->role) {
 	case PROC_WORKER:
+		procs_remove(p->pid);
+		(void)procs_signal_orphans(p->node->spec->path, SIGKILL,
+		    proc_known);
 		tree_worker_exited(tree, p->node, status, last, now_ms());
 		break;
 	case PROC_SETUP:
@@ -491,7 +513,7 @@ int
 supervise_run(const struct supervise_opts *o, struct config *conf)
 {
 	struct ev_loop *loop = EV_DEFAULT;
-	ev_signal sigterm_w, sigint_w, sighup_w;
+	ev_signal sigterm_w, sigint_w, sighup_w, sigpwr_w;
 	ev_child child_w;
 
 	if (loop == NULL)
@@ -503,6 +525,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 		fatal("state directory %s", o->state_root);
 	if (control_init(o->socket, conf) == -1)
 		return ARBORD_EXIT_CONFIG;
+	/* The socket is ours now: what an earlier arbord left goes. */
+	procs_init(o->socket);
 
 	tree = tree_new(conf, o->state_root);
 	config_free(conf);
@@ -510,8 +534,19 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 
 	ev_child_init(&child_w, child_cb, 0, 0);
 	ev_child_start(loop, &child_w);
+	/*
+	 * As PID 1 every orphan in the namespace is ours to reap; otherwise
+	 * become a subreaper, so what a worker double-forks is still ours.
+	 * The ev_child watcher for every pid reaps them all.
+	 */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("PR_SET_CHILD_SUBREAPER");
 	ev_signal_init(&sigterm_w, stop_cb, SIGTERM);
 	ev_signal_start(loop, &sigterm_w);
+	/* init(8)'s power-failure signal: stop in order, like SIGTERM. */
+	ev_signal_init(&sigpwr_w, stop_cb, SIGPWR);
+	if (getpid() == 1 || o->init)
+		ev_signal_start(loop, &sigpwr_w);
 	ev_signal_init(&sigint_w, stop_cb, SIGINT);
 	ev_signal_start(loop, &sigint_w);
 	ev_signal_init(&sighup_w, hup_cb, SIGHUP);
@@ -526,8 +561,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 		log_warnx("the root supervisor gave up: %s",
 		    tree->exit_reason ? tree->exit_reason : "unknown reason");
 	control_close(exit_status);
+	procs_close();
 	ev_child_stop(loop, &child_w);
 	ev_signal_stop(loop, &sigterm_w);
+	ev_signal_stop(loop, &sigpwr_w);
 	ev_signal_stop(loop, &sigint_w);
 	ev_signal_stop(loop, &sighup_w);
 	for (size_t i = 0; i < tree->nnodes; i++) {

@@ -133,6 +133,13 @@ state_of() {
 	ctl status "$1" --json | sed -n 's/^{"path":"[^"]*","node":"[a-z]*","state":"\([a-z]*\)".*/\1/p'
 }
 
+# Is process PID alive (a zombie is not)?
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$st" ] && [ "${st#Z}" = "$st" ]
+}
+
 # Write a worker script NAME in $T from stdin; prints its path.
 script() {
 	cat >"$T/$1"

@@ -1,0 +1,16 @@
+/*
+ * procs.h: the record of running process groups (for an arbord started
+ * after a killed one) and the orphans of workers (see procs.c).
+ */
+#ifndef ARBOR_PROCS_H
+#define ARBOR_PROCS_H
+
+#include <sys/types.h>
+
+void	procs_init(const char *socket);
+void	procs_add(pid_t pgid, const char *path);
+void	procs_remove(pid_t pgid);
+void	procs_close(void);
+int	procs_signal_orphans(const char *path, int sig, int (*known)(pid_t));
+
+#endif

@@ -1,0 +1,37 @@
+# t_orphans: arbord is a subreaper: what a worker double-forks (in a new
+# session, out of its process group) is reparented to arbord and is
+# terminated with the worker; workers inherit no descriptor of arbord's
+# but 0, 1 and 2.
+. "$(dirname "$0")/lib.sh"
+
+forker=$(script forker <<SH
+#!/bin/sh
+ls /proc/self/fd | tr '\n' ' ' | sed 's/^/fds: /'; echo
+sh -c 'setsid $T/sleep 1000 & echo "daemon \$!"'
+exec $T/sleep 1001
+SH
+)
+cat >"$T/a.ini" <<INI
+[supervisor:root]
+
+[worker:root/forker]
+command = $forker
+INI
+# Give arbord a stray descriptor of its own to (not) pass on.
+exec 7>"$T/stray"
+start_arbord "$T/a.ini"
+exec 7>&-
+wait_event ProcessStarted root
+wait_for "$T/out" '^root/forker \| daemon [0-9]+$'
+# ls itself holds one more descriptor (3) for /proc/self/fd.
+assert_eq "root/forker | fds: 0 1 2 3 " "$(grep '^root/forker | fds:' "$T/out")" "inherited descriptors"
+daemon=$(sed -n 's/^root\/forker | daemon //p' "$T/out")
+assert_eq "$ARBORD_PID" "$(ps -o ppid= -p "$daemon" | tr -d ' ')" "reparented to arbord"
+ctl_expect 0 stop root/forker
+for i in $(seq 1 100); do
+	alive "$daemon" || break
+	[ "$i" = 100 ] && fail "the double-forked daemon survived the stop"
+	sleep 0.05
+done
+stop_arbord
+assert_no_procs
