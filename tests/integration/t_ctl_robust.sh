@@ -7,7 +7,7 @@
 
 cat >"$T/a.ini" <<INI
 [arbor]
-socket_group = nogroup
+socket_group = daemon
 
 [supervisor:root]
 
@@ -46,19 +46,23 @@ for i in $(seq 1 200); do
 done
 
 # Permissions: socket 0660 for the socket_group; others are refused.
-assert_eq "660 nogroup" "$(stat -c '%a %G' "$T/arbor.sock")" "socket mode and group"
+assert_eq "660 daemon" "$(stat -c '%a %G' "$T/arbor.sock")" "socket mode and group"
 chmod 755 "$T"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	as_nobody() {
-		setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARBORCTL" -s "$T/arbor.sock" "$@"
+	as() {
+		local user=$1 group=$2; shift 2
+		setpriv --reuid="$user" --regid="$group" --clear-groups \
+		    "$ARBORCTL" -s "$T/arbor.sock" "$@"
 	}
-	as_nobody status >"$T/n.out" 2>&1 || fail "nobody in socket_group refused: $(cat "$T/n.out")"
-	# Someone outside the group, with the file mode opened up: the daemon
-	# itself refuses by peer credentials.
+	as daemon daemon status >"$T/n.out" 2>&1 ||
+	    fail "a member of socket_group was refused: $(cat "$T/n.out")"
+	# nobody is not in the group: with the file mode opened up, the
+	# daemon itself refuses by the peer's credentials.
 	chmod 666 "$T/arbor.sock"
-	setpriv --reuid=daemon --regid=daemon --clear-groups "$ARBORCTL" -s "$T/arbor.sock" stop root/w >"$T/n.out" 2>&1
+	as nobody nogroup stop root/w >"$T/n.out" 2>&1
 	assert_eq 1 "$?" "refused user's exit status"
-	assert_match 'permission denied' "$(cat "$T/n.out")" "refusal message"
+	assert_match 'permission denied: uid [0-9]+ may not control this arbord' \
+	    "$(cat "$T/n.out")" "refusal message"
 	assert_eq running "$(state_of root/w)" "refused stop did nothing"
 else
 	echo "skipped the permission checks: need root and setpriv"
