@@ -9,6 +9,7 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
 DOCDIR ?= $(PREFIX)/share/doc/arbor
@@ -73,12 +74,17 @@ tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
 tests/integration/rawclient: tests/integration/rawclient.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/rawclient.c
 
-check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient
+tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/notifylisten.c
+
+check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
+	tests/integration/notifylisten
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl \
 		RAWCLIENT=$(CURDIR)/tests/integration/rawclient \
+		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
 		tests/integration/run
 
 demo: arbord
@@ -98,6 +104,11 @@ install: arbord arborctl
 		$(DESTDIR)$(MANDIR)/man7/arbor-protocol.7
 	install -m 644 conf/arborctl.bash-completion \
 		$(DESTDIR)$(COMPLETIONDIR)/arborctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/sbin|$(SBINDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+		-e 's|/usr/local/etc|$(SYSCONFDIR)|g' conf/arbord.service \
+		>$(DESTDIR)$(UNITDIR)/arbord.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/arbord.service
 	install -m 644 conf/example.ini $(DESTDIR)$(DOCDIR)/example.ini
 	install -d $(DESTDIR)$(DOCDIR)/demo
 	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
@@ -110,6 +121,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/arbor.ini.5 \
 		$(DESTDIR)$(MANDIR)/man7/arbor-protocol.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/arborctl \
+		$(DESTDIR)$(UNITDIR)/arbord.service \
 		$(DESTDIR)$(DOCDIR)/example.ini
 	rm -rf $(DESTDIR)$(DOCDIR)/demo
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
@@ -118,7 +130,7 @@ clean:
 	rm -f arbord arborctl lib/libarbor.a lib/*.o daemon/*.o cli/*.o \
 		tests/unit/*.o tests/unit/check_arbor lib/*.d daemon/*.d \
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
-		tests/integration/*.d
+		tests/integration/notifylisten tests/integration/*.d
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache

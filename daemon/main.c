@@ -1,7 +1,8 @@
 /*
  * main.c: arbord's command line. It loads and checks the configuration
  * (-n stops there, like ntpd -n), picks the state directory and the event
- * format, and hands the tree to the supervision loop.
+ * format, where to log, detaches (-d) and writes the pidfile (-p), and
+ * hands the tree to the supervision loop.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 
 #include "arbord.h"
 #include "config.h"
+#include "detach.h"
 #include "log.h"
 #include "proto.h"
 
@@ -20,7 +22,9 @@
 #endif
 
 static const char usage_text[] =
-"usage: arbord [-n] [-c FILE] [-s SOCKET] [-S DIR] [--event-format text|json]\n"
+"usage: arbord [-dn] [-c FILE] [-p PIDFILE] [-s SOCKET] [-S DIR] [--init]\n"
+"              [--syslog] [--event-format text|json]\n"
+"       arbord -h | -V\n"
 "\n"
 "Run the supervision tree described in FILE: start every supervisor and\n"
 "worker in order, restart them by their policies and strategies, and stop\n"
@@ -28,6 +32,9 @@ static const char usage_text[] =
 "\n"
 "  -c, --config FILE        configuration (default " CONF_DEFAULT_FILE ")\n"
 "  -n, --check              check the configuration and exit 0 or 1\n"
+"  -d, --daemon             detach once the tree has started (implies\n"
+"                           --syslog; start-up errors still go to stderr)\n"
+"  -p, --pidfile PATH       write arbord's pid to PATH, removed at exit\n"
 "  -s, --socket PATH        control socket (default: [arbor] socket, else\n"
 "                           /run/arbor/arbor.sock as root, else\n"
 "                           $XDG_RUNTIME_DIR/arbor/arbor.sock)\n"
@@ -38,6 +45,8 @@ static const char usage_text[] =
 "                           root, else $XDG_RUNTIME_DIR/arbor/state)\n"
 "      --event-format FMT   events on stderr as text or json\n"
 "                           (default: [arbor] event_format, else text)\n"
+"      --syslog             messages, events and worker output to syslog\n"
+"                           (default: [arbor] log, else stderr/stdout)\n"
 "  -h, --help               show this help\n"
 "  -V, --version            show the version\n"
 "\n"
@@ -88,6 +97,9 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config",	  required_argument, NULL, 'c' },
 		{ "check",	  no_argument,	     NULL, 'n' },
+		{ "daemon",	  no_argument,	     NULL, 'd' },
+		{ "pidfile",	  required_argument, NULL, 'p' },
+		{ "syslog",	  no_argument,	     NULL, 'L' },
 		{ "socket",	  required_argument, NULL, 's' },
 		{ "init",	  no_argument,	     NULL, 'I' },
 		{ "state-dir",	  required_argument, NULL, 'S' },
@@ -98,19 +110,31 @@ main(int argc, char **argv)
 	};
 	const char *file = CONF_DEFAULT_FILE, *fmtarg = NULL, *statearg = NULL;
 	const char *sockarg = NULL;
+	const char *pidarg = NULL;
+	char *pidfile = NULL, *conffile = NULL;
 	struct supervise_opts o = { 0 };
 	struct errlist errs = { 0 };
 	struct config *conf;
 	char *state_root, *socket;
-	int ch, check = 0, status;
+	int ch, check = 0, status, daemonize = 0, use_syslog = 0;
 
-	while ((ch = getopt_long(argc, argv, "c:ns:S:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnp:s:S:hV", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 'd':
+			daemonize = 1;
+			break;
+		case 'p':
+			pidarg = optarg;
+			break;
+		case 'L':
+			use_syslog = 1;
 			break;
 		case 's':
 			sockarg = optarg;
@@ -159,7 +183,12 @@ main(int argc, char **argv)
 		config_free(conf);
 		return ARBORD_EXIT_OK;
 	}
+	/* A detached arbord works in /: reload needs the absolute name. */
 	o.file = file;
+	if (daemonize)
+		o.file = conffile = absolute(file, NULL);
+	if (pidarg != NULL)
+		pidfile = absolute(pidarg, NULL);
 	o.event_format = conf->event_format;
 	if (fmtarg != NULL) {
 		o.event_format = strcmp(fmtarg, "json") == 0 ?
@@ -181,7 +210,23 @@ main(int argc, char **argv)
 	o.state_root = state_root;
 	o.socket = socket;
 
-	status = supervise_run(&o, conf);
+	/*
+	 * Detached, stderr is /dev/null once the tree is up: log to syslog.
+	 * Until then start-up messages also reach the caller's stderr, and
+	 * the caller waits for the verdict (detach.c).
+	 */
+	if (daemonize)
+		detach_start();
+	log_init(use_syslog || daemonize || conf->log_syslog);
+	if (pidfile != NULL && detach_pidfile(pidfile) == -1) {
+		config_free(conf);
+		status = ARBORD_EXIT_CONFIG;
+	} else
+		status = supervise_run(&o, conf);
+	detach_failed(status);
+	detach_pidfile_remove();
+	free(pidfile);
+	free(conffile);
 	free(state_root);
 	free(socket);
 	return status;

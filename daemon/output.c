@@ -4,7 +4,8 @@
  * so lines from different children never interleave. Over-long lines are
  * cut into OUTPUT_LINE_MAX pieces. When a child exits, output_close drains
  * what it left in the pipe (a bounded amount) before the exit is handled,
- * so its last words make it into the exit reason.
+ * so its last words make it into the exit reason. With syslog the lines
+ * go there instead (log_output).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ output_line(struct output *o, const char *line, size_t len)
 		o->lastline = xstrndup(line, len);
 	}
 	s = xasprintf("%s | %.*s\n", o->prefix, (int)len, line);
-	write_all(STDOUT_FILENO, s, strlen(s));
+	log_output(s, strlen(s));
 	free(s);
 }
 

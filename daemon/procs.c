@@ -273,3 +273,16 @@ procs_signal_orphans(const char *path, int sig, int (*known)(pid_t))
 	closedir(d);
 	return count;
 }
+
+/* The parent of live process PID, or -1 if it is gone or a zombie. */
+pid_t
+procs_parent(pid_t pid)
+{
+	unsigned long long start;
+	pid_t ppid;
+	char state;
+
+	if (proc_stat(pid, &state, &ppid, &start) == -1 || state == 'Z')
+		return -1;
+	return ppid;
+}

@@ -2,10 +2,14 @@
  * spawn.c: fork and exec. The child puts itself in a new process group
  * (so a stop signal reaches everything the worker forked), resets the
  * signal mask and dispositions it inherited from the event loop, connects
- * stdin to /dev/null and stdout/stderr to arbord's pipes, changes directory
- * and identity, and execs without a shell. A close-on-exec pipe carries a
- * failure back: EOF on it means exec succeeded, so "started" is exact.
+ * stdin to /dev/null and stdout/stderr to arbord's pipes, changes directory,
+ * sets resource limits, nice value and umask (before giving up root, which
+ * may raise hard limits and lower the nice value), changes identity, and
+ * execs without a shell. A close-on-exec pipe carries a failure back: EOF
+ * on it means exec succeeded, so "started" is exact.
  */
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -31,10 +35,11 @@ extern char **environ;
 struct spawn_failure {
 	int	stage;
 	int	errnum;
+	int	which;		/* STAGE_RLIMIT: the index of the limit */
 };
 
-enum { STAGE_SETUP, STAGE_CHDIR, STAGE_GROUPS, STAGE_SETGID, STAGE_SETUID,
-    STAGE_EXEC };
+enum { STAGE_SETUP, STAGE_CHDIR, STAGE_RLIMIT, STAGE_NICE, STAGE_GROUPS,
+    STAGE_SETGID, STAGE_SETUID, STAGE_EXEC };
 
 /* A pipe whose read end is non-blocking; both ends close-on-exec. */
 int
@@ -50,11 +55,21 @@ spawn_pipe(int fds[2])
 	return 0;
 }
 
+/* In the child: report STAGE, WHICH and errno to the parent and exit. */
+static void __attribute__((noreturn))
+child_fail_which(int fd, int stage, int which)
+{
+	struct spawn_failure f = { stage, errno, which };
+
+	(void)!write(fd, &f, sizeof f);
+	_exit(127);
+}
+
 /* In the child: report STAGE and errno to the parent and exit. */
 static void __attribute__((noreturn))
 child_fail(int fd, int stage)
 {
-	struct spawn_failure f = { stage, errno };
+	struct spawn_failure f = { stage, errno, 0 };
 
 	(void)!write(fd, &f, sizeof f);
 	_exit(127);
@@ -96,6 +111,7 @@ child_fd(int fd, int target, int flags)
 static void __attribute__((noreturn))
 child(const struct spawn_opts *o, int report)
 {
+	struct rlimit rl;
 	sigset_t all;
 
 	if (setpgid(0, 0) == -1)
@@ -113,6 +129,16 @@ child(const struct spawn_opts *o, int report)
 		child_fail(report, STAGE_SETUP);
 	if (o->dir != NULL && chdir(o->dir) == -1)
 		child_fail(report, STAGE_CHDIR);
+	for (size_t i = 0; i < o->nlimits; i++) {
+		rl.rlim_cur = o->limits[i].soft;
+		rl.rlim_max = o->limits[i].hard;
+		if (setrlimit(o->limits[i].resource, &rl) == -1)
+			child_fail_which(report, STAGE_RLIMIT, (int)i);
+	}
+	if (o->set_nice && setpriority(PRIO_PROCESS, 0, o->nice) == -1)
+		child_fail(report, STAGE_NICE);
+	if (o->set_umask)
+		(void)umask(o->umask);
 	if (o->gid != (gid_t)-1) {
 		if (o->user != NULL ? initgroups(o->user, o->gid) == -1 :
 		    setgroups(1, &o->gid) == -1)
@@ -136,6 +162,13 @@ failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
 	switch (f->stage) {
 	case STAGE_CHDIR:
 		return xasprintf("chdir %s: %s", o->dir, e);
+	case STAGE_RLIMIT:
+		if (f->which < 0 || (size_t)f->which >= o->nlimits)
+			return xasprintf("setrlimit: %s", e);
+		return xasprintf("setrlimit %s: %s", o->limits[f->which].name,
+		    e);
+	case STAGE_NICE:
+		return xasprintf("setpriority %d: %s", o->nice, e);
 	case STAGE_GROUPS:
 		return xasprintf("setgroups: %s", e);
 	case STAGE_SETGID:

@@ -6,7 +6,16 @@
 #define ARBOR_SPAWN_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <stdbool.h>
+
+/* A resource limit to set in the child. */
+struct spawn_limit {
+	int		 resource;	/* RLIMIT_NOFILE, ... */
+	const char	*name;		/* "nofile", for errors */
+	rlim_t		 soft;
+	rlim_t		 hard;
+};
 
 struct spawn_opts {
 	char *const	*argv;
@@ -15,15 +24,22 @@ struct spawn_opts {
 	const char	*user;		/* for initgroups, NULL: keep */
 	uid_t		 uid;		/* (uid_t)-1: keep */
 	gid_t		 gid;		/* (gid_t)-1: keep */
+	const struct spawn_limit *limits;	/* set before the identity */
+	size_t		 nlimits;
+	bool		 set_nice;	/* false: keep the nice value */
+	int		 nice;		/* absolute, -20..19 */
+	bool		 set_umask;	/* false: keep the umask */
+	mode_t		 umask;
 	int		 out_fd;	/* becomes stdout, -1: /dev/null */
 	int		 err_fd;	/* becomes stderr, -1: /dev/null */
 };
 
 /*
  * Start a process. Returns its pid, or -1 if fork failed. If the child
- * could not get as far as exec (chdir, setuid, exec itself), *err says why
- * ("exec ./x: No such file or directory") and the pid is still returned:
- * that child exits at once and must be reaped like any other.
+ * could not get as far as exec (chdir, setrlimit, setpriority, setuid,
+ * exec itself), *err says why ("exec ./x: No such file or directory",
+ * "setrlimit nofile: Operation not permitted") and the pid is still
+ * returned: that child exits at once and must be reaped like any other.
  */
 pid_t	spawn(const struct spawn_opts *, char **err);
 

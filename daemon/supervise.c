@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,7 +21,9 @@
 #include <ev.h>
 
 #include "arbord.h"
+#include "detach.h"
 #include "log.h"
+#include "notify.h"
 #include "output.h"
 #include "procs.h"
 #include "spawn.h"
@@ -31,7 +34,11 @@ extern char **environ;
 
 #define PROC_BUCKETS	1024
 
-enum proc_role { PROC_WORKER, PROC_SETUP, PROC_CLEANUP, PROC_DISCARD };
+/* A launcher is a pidfile worker's command, which daemonizes. */
+enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
+    PROC_DISCARD };
+
+#define PIDFILE_WAIT_TRIES	100	/* of 100 ms each */
 
 /* A child process of arbord, found by pid when it is reaped. */
 struct proc {
@@ -48,6 +55,11 @@ struct proc {
 struct nodectx {
 	ev_timer	 timer;
 	struct proc	*proc;		/* the worker, or a running script */
+	/* pidfile workers, between the launcher's exit and the adoption */
+	ev_timer	 pidwait;
+	int		 pidtries;
+	struct output	*keep_out;
+	struct output	*keep_err;
 };
 
 static struct tree	*tree;
@@ -55,8 +67,12 @@ static const struct supervise_opts *opts;
 static enum event_format event_fmt;
 static int		 exit_status = ARBORD_EXIT_OK;
 static struct proc	*procs[PROC_BUCKETS];
+static int		 service_ready;		/* the root has started */
+static int		 service_stopping;	/* STOPPING=1 was sent */
+static char		*service_status;	/* the last STATUS= sent */
 
 static void	timer_cb(struct ev_loop *, ev_timer *, int);
+static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -149,16 +165,34 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	const struct node_spec *s = n->spec;
 	struct spawn_opts o = { .argv = argv, .dir = s->directory,
 	    .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	struct spawn_limit limits[LIMIT_COUNT];
 	struct strv env = { 0 };
 	int outp[2], errp[2];
 	struct proc *p;
 	pid_t pid;
 
 	*err = NULL;
+	/* Identity, limits, nice and umask are the worker's, not scripts'. */
 	if (role == PROC_WORKER && (s->user != NULL || s->group != NULL)) {
 		o.user = s->user;
 		o.uid = s->user != NULL ? s->uid : (uid_t)-1;
 		o.gid = s->gid;
+	}
+	if (role == PROC_WORKER) {
+		for (int l = 0; l < LIMIT_COUNT; l++) {
+			if (!s->limits[l].set)
+				continue;
+			limits[o.nlimits].resource = limit_resource(l);
+			limits[o.nlimits].name = limit_name(l);
+			limits[o.nlimits].soft = s->limits[l].soft;
+			limits[o.nlimits].hard = s->limits[l].hard;
+			o.nlimits++;
+		}
+		o.limits = limits;
+		o.set_nice = s->nice_set;
+		o.nice = s->nice;
+		o.set_umask = s->umask_set;
+		o.umask = s->umask;
 	}
 	if (spawn_pipe(outp) == -1) {
 		*err = xasprintf("pipe: %s", strerror(errno));
@@ -190,14 +224,32 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	return *err != NULL ? NULL : p;
 }
 
+/* The pidfile of worker N, absolute. */
+static char *
+pidfile_path(const struct node *n)
+{
+	const char *pf = n->spec->pidfile;
+
+	return pf[0] == '/' ? xstrdup(pf) :
+	    xasprintf("%s/%s", n->spec->directory, pf);
+}
+
 /* Carry out ACT_SPAWN: start worker N. */
 static void
 do_spawn(struct node *n)
 {
+	enum proc_role role = PROC_WORKER;
 	struct proc *p;
 	char *err;
 
-	p = start_process(n, PROC_WORKER, n->spec->argv.v, n->spec->path, &err);
+	if (n->spec->pidfile != NULL) {
+		/* What the file says must come from this start. */
+		char *pf = pidfile_path(n);
+		(void)unlink(pf);
+		free(pf);
+		role = PROC_LAUNCHER;
+	}
+	p = start_process(n, role, n->spec->argv.v, n->spec->path, &err);
 	if (p == NULL) {
 		tree_worker_start_failed(tree, n, err, now_ms());
 		free(err);
@@ -205,7 +257,107 @@ do_spawn(struct node *n)
 	}
 	ctx(n)->proc = p;
 	procs_add(p->pid, n->spec->path);
-	tree_worker_started(tree, n, p->pid, now_ms());
+	/* A pidfile worker has started once the pidfile names its daemon. */
+	if (role == PROC_WORKER)
+		tree_worker_started(tree, n, p->pid, now_ms());
+}
+
+/* A pidfile worker could not be adopted: its start failed. */
+static void
+pidfile_failed(struct node *n, const char *why)
+{
+	struct nodectx *nc = ctx(n);
+
+	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
+	output_close(nc->keep_out);
+	output_close(nc->keep_err);
+	nc->keep_out = nc->keep_err = NULL;
+	(void)procs_signal_orphans(n->spec->path, SIGKILL, proc_known);
+	tree_worker_start_failed(tree, n, why, now_ms());
+}
+
+/*
+ * Look for the daemon a pidfile worker's launcher left: 1 adopted (the
+ * worker has started), 0 not written yet, -1 failed (reported).
+ */
+static int
+pidfile_adopt(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+	char *pf = pidfile_path(n), buf[32] = "", *end, *why;
+	struct proc *p;
+	long pid;
+	FILE *f;
+
+	if ((f = fopen(pf, "re")) == NULL) {
+		free(pf);
+		return 0;
+	}
+	if (fgets(buf, sizeof buf, f) == NULL || buf[0] == '\0') {
+		fclose(f);
+		free(pf);
+		return 0;	/* created, not written yet */
+	}
+	fclose(f);
+	pid = strtol(buf, &end, 10);
+	if (pid <= 1 || (*end != '\n' && *end != '\0')) {
+		why = xasprintf("pidfile %s: no pid in it", pf);
+	} else if (procs_parent((pid_t)pid) != getpid()) {
+		why = xasprintf("pidfile %s names pid %ld, which is not a "
+		    "running descendant of the worker", pf, pid);
+	} else {
+		ev_timer_stop(EV_DEFAULT, &nc->pidwait);
+		p = proc_add((pid_t)pid, PROC_WORKER, n);
+		p->out = nc->keep_out;
+		p->err = nc->keep_err;
+		nc->keep_out = nc->keep_err = NULL;
+		nc->proc = p;
+		procs_add(p->pid, n->spec->path);
+		free(pf);
+		tree_worker_started(tree, n, p->pid, now_ms());
+		return 1;
+	}
+	free(pf);
+	pidfile_failed(n, why);
+	free(why);
+	return -1;
+}
+
+/* libev: look at a pidfile again. */
+static void
+pidwait_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct node *n = w->data;
+	char *pf, *why;
+
+	(void)loop;
+	(void)revents;
+	if (pidfile_adopt(n) == 0 && ++ctx(n)->pidtries >= PIDFILE_WAIT_TRIES) {
+		pf = pidfile_path(n);
+		why = xasprintf("pidfile %s not written within %ds", pf,
+		    PIDFILE_WAIT_TRIES / 10);
+		pidfile_failed(n, why);
+		free(why);
+		free(pf);
+	}
+	run_actions();
+}
+
+/* A pidfile worker's launcher exited 0: adopt its daemon (or wait). */
+static void
+launcher_done(struct node *n, struct proc *launcher)
+{
+	struct nodectx *nc = ctx(n);
+
+	/* The daemon inherited the launcher's output: keep reading it. */
+	nc->keep_out = launcher->out;
+	nc->keep_err = launcher->err;
+	launcher->out = launcher->err = NULL;
+	if (pidfile_adopt(n) != 0)
+		return;
+	nc->pidtries = 0;
+	ev_timer_set(&nc->pidwait, 0.1, 0.1);
+	ev_timer_start(EV_DEFAULT, &nc->pidwait);
 }
 
 /* Start supervisor N's setup or cleanup script. */
@@ -279,7 +431,7 @@ signal_group(pid_t pid, int sig)
 		(void)kill(pid, sig);
 }
 
-/* Write an event to stderr in the configured format. */
+/* Log an event (stderr or syslog) in the configured format. */
 static void
 do_event(struct event *ev)
 {
@@ -287,7 +439,8 @@ do_event(struct event *ev)
 
 	ev->ts_ms = wall_ms();
 	line = event_format(ev, event_fmt);
-	write_all(STDERR_FILENO, line, strlen(line));
+	log_event(line, ev->type == EV_PROCESS_FAILED ||
+	    ev->type == EV_PROCESS_START_FAILED);
 	free(line);
 	control_event(ev);
 }
@@ -303,8 +456,23 @@ attach_nodes(void)
 		nc = xcalloc(1, sizeof *nc);
 		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
 		nc->timer.data = tree->nodes[i];
+		ev_timer_init(&nc->pidwait, pidwait_cb, 0., 0.);
+		nc->pidwait.data = tree->nodes[i];
 		tree->nodes[i]->udata = nc;
 	}
+}
+
+/* Release a node's daemon data. */
+static void
+nodectx_free(struct nodectx *nc)
+{
+	if (nc == NULL)
+		return;
+	ev_timer_stop(EV_DEFAULT, &nc->timer);
+	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
+	output_close(nc->keep_out);
+	output_close(nc->keep_err);
+	free(nc);
 }
 
 /* Release the daemon data of N and its subtree (ACT_FREE). */
@@ -315,10 +483,7 @@ detach_nodes(struct node *n)
 
 	for (size_t i = 0; i < n->nchildren; i++)
 		detach_nodes(n->children[i]);
-	if (nc == NULL)
-		return;
-	ev_timer_stop(EV_DEFAULT, &nc->timer);
-	free(nc);
+	nodectx_free(nc);
 	n->udata = NULL;
 }
 
@@ -371,6 +536,60 @@ do_action(struct action *a)
 	}
 }
 
+/* "running 3 workers" or "running 2 of 3 workers". */
+static char *
+service_running(void)
+{
+	size_t up = 0, all = 0;
+
+	for (size_t i = 0; i < tree->nnodes; i++) {
+		if (tree->nodes[i]->spec->kind != NODE_WORKER)
+			continue;
+		all++;
+		if (tree->nodes[i]->state == NS_RUNNING)
+			up++;
+	}
+	if (up == all)
+		return xasprintf("running %zu worker%s", up, up == 1 ? "" : "s");
+	return xasprintf("running %zu of %zu workers", up, all);
+}
+
+/*
+ * Tell the service manager ($NOTIFY_SOCKET) and a waiting `arbord -d` how
+ * the tree is doing: ready once the root has started, stopping once a
+ * shutdown began or the root gave up, and the status whenever it changes.
+ */
+static void
+service_report(void)
+{
+	struct node *root = tree->root;
+	char *status;
+
+	if (service_stopping)
+		return;
+	if (tree->shutting_down || tree->finished || root->failing) {
+		service_stopping = 1;
+		if (root->failing && root->fail_reason != NULL)
+			notify_send("STOPPING=1\nSTATUS=root failed: %s",
+			    root->fail_reason);
+		else
+			notify_send("STOPPING=1\nSTATUS=stopping");
+		return;
+	}
+	if (!service_ready && root->state != NS_RUNNING)
+		return;
+	status = service_running();
+	if (!service_ready) {
+		service_ready = 1;
+		log_started();
+		notify_send("READY=1\nSTATUS=%s", status);
+		detach_ready();
+	} else if (strcmp(status, service_status) != 0)
+		notify_send("STATUS=%s", status);
+	free(service_status);
+	service_status = status;
+}
+
 /* Carry out everything the tree has queued, including what that causes. */
 void
 run_actions(void)
@@ -382,6 +601,7 @@ run_actions(void)
 		action_release(&a);
 	}
 	control_settled();
+	service_report();
 }
 
 /* The running tree (for the control socket). */
@@ -412,12 +632,21 @@ supervise_reload(struct strv *report)
 		errlist_free(&errs);
 		return -1;
 	}
+	if (service_ready) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		notify_send("RELOADING=1\nMONOTONIC_USEC=%lld\n"
+		    "STATUS=reloading %s", (long long)ts.tv_sec * 1000000 +
+		    ts.tv_nsec / 1000, opts->file);
+	}
 	tree_reload(tree, conf, now_ms(), report);
 	if (!opts->event_format_forced)
 		event_fmt = conf->event_format;
 	config_free(conf);
 	attach_nodes();
 	run_actions();
+	if (service_ready && !service_stopping)
+		notify_send("READY=1\nSTATUS=%s", service_status);
 	return 0;
 }
 
@@ -434,8 +663,13 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	(void)revents;
 	if (p == NULL)
 		return;		/* not ours: an orphan we inherited */
-	/* Whatever the process left behind in its group goes with it. */
-	signal_group(p->pid, SIGKILL);
+	/*
+	 * Whatever the process left behind in its group goes with it; but
+	 * a launcher's daemon may still be in the launcher's group.
+	 */
+	if (p->role != PROC_LAUNCHER || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		signal_group(p->pid, SIGKILL);
 	output_drain(p->out);
 	output_drain(p->err);
 	last = output_lastline(p->err);
@@ -445,6 +679,15 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		err = exit_reason(status, last);
 	switch (p->role) {
+	case PROC_LAUNCHER:
+		procs_remove(p->pid);
+		if (err != NULL) {
+			char *why = xasprintf("daemonizing: %s", err);
+			pidfile_failed(p->node, why);
+			free(why);
+		} else
+			launcher_done(p->node, p);
+		break;
 	case PROC_WORKER:
 		procs_remove(p->pid);
 		(void)procs_signal_orphans(p->node->spec->path, SIGKILL,
@@ -521,10 +764,14 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	opts = o;
 	event_fmt = o->event_format;
 	signal(SIGPIPE, SIG_IGN);
+	notify_init();
 	if (mkdir_p(o->state_root, 0755) == -1)
 		fatal("state directory %s", o->state_root);
-	if (control_init(o->socket, conf) == -1)
+	if (control_init(o->socket, conf) == -1) {
+		config_free(conf);
 		return ARBORD_EXIT_CONFIG;
+	}
+	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
 	procs_init(o->socket);
 
@@ -560,6 +807,12 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	if (exit_status != ARBORD_EXIT_OK)
 		log_warnx("the root supervisor gave up: %s",
 		    tree->exit_reason ? tree->exit_reason : "unknown reason");
+	if (!service_stopping)
+		notify_send("STOPPING=1\nSTATUS=%s", exit_status ==
+		    ARBORD_EXIT_OK ? "stopping" : "root failed");
+	notify_close();
+	free(service_status);
+	service_status = NULL;
 	control_close(exit_status);
 	procs_close();
 	ev_child_stop(loop, &child_w);
@@ -568,8 +821,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal_stop(loop, &sigint_w);
 	ev_signal_stop(loop, &sighup_w);
 	for (size_t i = 0; i < tree->nnodes; i++) {
-		ev_timer_stop(loop, &ctx(tree->nodes[i])->timer);
-		free(tree->nodes[i]->udata);
+		nodectx_free(tree->nodes[i]->udata);
 	}
 	for (size_t b = 0; b < PROC_BUCKETS; b++) {
 		struct proc *p;

@@ -18,31 +18,45 @@
  *     handler can tell a continuation from a duplicate key. Indented lines
  *     after a rejected line are dropped with it.
  *
- * Every error is collected with its line; after the whole file is read the
- * tree is validated and linked (parents, children in file order, inherited
- * directory) and either the complete tree or all errors, sorted by line,
- * are returned.
+ * An [include] section's files = PATTERN... names more files to read. Each
+ * file is read whole, then the files it includes (each pattern's matches
+ * in sorted order, depth first), so their sections come as if appended to
+ * it. A file is read at most once: including one again is an error, and a
+ * cycle says so; nesting is bounded by CONF_MAX_INCLUDE. [arbor] belongs
+ * to the main file only.
+ *
+ * Every error is collected with its file and line; after every file is
+ * read the tree is validated and linked (parents, children in the order of
+ * their sections, inherited directory) and either the complete tree or all
+ * errors, sorted by file (in reading order) and line, are returned.
  *
  * Values are resolved here, once, so the daemon has nothing left to work
- * out: a node's directory defaults to its parent supervisor's (the root's
- * to the config file's directory), relative directory, socket and
- * state_dir values are taken relative to the config file's directory.
- * A node's env holds only its own env.NAME entries: the subtree inherits
- * them at run time (tree_env), interleaved with each supervisor's setup
- * output, so they are not merged here. user and group are looked up here:
- * uid and gid are (uid_t)-1 and (gid_t)-1 when not to be changed; with
- * only user, gid is the user's primary group; with only group, uid stays
- * (uid_t)-1.
+ * out. Relative paths are taken relative to the directory of the file
+ * they are written in (include patterns and directory values; socket and
+ * state_dir, in the main file). A node's directory defaults to its parent
+ * supervisor's when both are declared in the same file, and otherwise (the
+ * root, the top of a subtree dropped in by an included file) to the
+ * directory of its own file. A node's env holds only its own env.NAME
+ * entries: the subtree inherits them at run time (tree_env), interleaved
+ * with each supervisor's setup output, so they are not merged here. user
+ * and group are looked up here: uid and gid are (uid_t)-1 and (gid_t)-1
+ * when not to be changed; with only user, gid is the user's primary group;
+ * with only group, uid stays (uid_t)-1. umask, nice and limit.* are only
+ * parsed; the *_set flags (and limit_spec.set) say whether to apply them.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +69,13 @@
 #define KIND_WORKER	0x1
 #define KIND_SUPER	0x2
 #define KIND_ARBOR	0x4
+#define KIND_INCLUDE	0x8
 #define KIND_NODE	(KIND_WORKER | KIND_SUPER)
 
 #define SUGGEST_MAX	2	/* edit distance for "did you mean" */
 
-enum section_kind { SECTION_BAD, SECTION_ARBOR, SECTION_NODE };
+enum section_kind { SECTION_BAD, SECTION_ARBOR, SECTION_INCLUDE,
+    SECTION_NODE };
 
 /* A key already set in a section, to find duplicates. */
 struct keyline {
@@ -67,9 +83,25 @@ struct keyline {
 	int	 line;
 };
 
-/* One section header of the file, good or bad, in file order. */
+/* One file read: the main file or an included one. */
+struct srcfile {
+	const char		*name;		/* in errors; owned by conf */
+	char			*dir;		/* its absolute directory */
+	size_t			 index;		/* in reading order, main 0 */
+	struct srcfile		*from;		/* the file including it */
+	int			 from_line;
+	int			 depth;		/* 0 for the main file */
+	int			 identified;	/* dev and ino are known */
+	dev_t			 dev;
+	ino_t			 ino;
+	int			 include_line;	/* line of its [include], or 0 */
+	struct section		*include;
+};
+
+/* One section header of a file, good or bad, in reading order. */
 struct section {
 	enum section_kind	 kind;
+	struct srcfile		*file;
 	int			 line;
 	struct node_spec	*spec;		/* SECTION_NODE */
 	int			 duplicate;	/* spec is not part of the tree */
@@ -78,19 +110,26 @@ struct section {
 	char			*command;	/* raw text, continuations joined */
 	char			*setup;
 	char			*cleanup;
+	char			*files;		/* [include] patterns, raw */
 	char			*dir;		/* raw directory value */
 };
 
-/* An error message and its line, sorted before being reported. */
+/* An error message and its place, sorted before being reported. */
 struct loader_error {
-	int	 line;
-	size_t	 seq;
-	char	*msg;
+	const struct srcfile	*file;
+	int			 line;
+	size_t			 seq;
+	char			*msg;
 };
 
-/* Everything config_load needs while reading one file. */
+/* Everything config_load needs while reading its files. */
 struct loader {
 	struct config		 *conf;
+	struct srcfile		**files;	/* every file, in reading order */
+	size_t			  nfiles;
+	int			  incomplete;	/* a file could not be read */
+	/* The file being read. */
+	struct srcfile		 *cur;
 	FILE			 *fp;
 	char			 *buf;		/* getline buffer */
 	size_t			  bufsz;
@@ -102,6 +141,7 @@ struct loader {
 	char			 *lastkey;
 	struct section		 *lastsec;
 	char			  alias[32];	/* "[#N]" handed to inih */
+	/* Of all files. */
 	struct section		**sections;
 	size_t			  nsections;
 	int			  arbor_line;	/* line of [arbor], or 0 */
@@ -130,6 +170,8 @@ static int	set_shutdown(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_stop_signal(struct loader *, struct section *,
 		    const char *, const char *);
+static int	set_pidfile(struct loader *, struct section *, const char *,
+		    const char *);
 static int	set_owner(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_strategy(struct loader *, struct section *, const char *,
@@ -144,6 +186,14 @@ static int	set_event_format(struct loader *, struct section *,
 		    const char *, const char *);
 static int	set_socket_group(struct loader *, struct section *,
 		    const char *, const char *);
+static int	set_log(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_umask(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_nice(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_limit(struct loader *, struct section *, const char *,
+		    const char *);
 
 /* In the order "did you mean" prefers them when two are equally close. */
 static const struct keydef keydefs[] = {
@@ -155,6 +205,18 @@ static const struct keydef keydefs[] = {
 	{ "stop_signal",	KIND_WORKER,	0, set_stop_signal },
 	{ "user",		KIND_WORKER,	0, set_owner },
 	{ "group",		KIND_WORKER,	0, set_owner },
+	{ "pidfile",		KIND_WORKER,	0, set_pidfile },
+	{ "umask",		KIND_WORKER,	0, set_umask },
+	{ "nice",		KIND_WORKER,	0, set_nice },
+	{ "limit.nofile",	KIND_WORKER,	0, set_limit },
+	{ "limit.nproc",	KIND_WORKER,	0, set_limit },
+	{ "limit.core",		KIND_WORKER,	0, set_limit },
+	{ "limit.as",		KIND_WORKER,	0, set_limit },
+	{ "limit.cpu",		KIND_WORKER,	0, set_limit },
+	{ "limit.fsize",	KIND_WORKER,	0, set_limit },
+	{ "limit.data",		KIND_WORKER,	0, set_limit },
+	{ "limit.stack",	KIND_WORKER,	0, set_limit },
+	{ "limit.memlock",	KIND_WORKER,	0, set_limit },
 	{ "strategy",		KIND_SUPER,	0, set_strategy },
 	{ "intensity",		KIND_SUPER,	0, set_intensity },
 	{ "period",		KIND_SUPER,	0, set_positive_duration },
@@ -166,6 +228,28 @@ static const struct keydef keydefs[] = {
 	{ "state_dir",		KIND_ARBOR,	0, set_arbor_path },
 	{ "event_format",	KIND_ARBOR,	0, set_event_format },
 	{ "socket_group",	KIND_ARBOR,	0, set_socket_group },
+	{ "log",		KIND_ARBOR,	0, set_log },
+	{ "files",		KIND_INCLUDE,	1, set_command },
+};
+
+/* How the value of a limit is written. */
+enum limit_unit { UNIT_COUNT, UNIT_BYTES, UNIT_SECONDS };
+
+/* The limit.NAME keys, in the order of enum limit. */
+static const struct {
+	const char	*key;		/* "limit.nofile" */
+	int		 resource;	/* for setrlimit */
+	enum limit_unit	 unit;
+} limitdefs[LIMIT_COUNT] = {
+	[LIMIT_NOFILE] =	{ "limit.nofile",	RLIMIT_NOFILE,	UNIT_COUNT },
+	[LIMIT_NPROC] =		{ "limit.nproc",	RLIMIT_NPROC,	UNIT_COUNT },
+	[LIMIT_CORE] =		{ "limit.core",		RLIMIT_CORE,	UNIT_BYTES },
+	[LIMIT_AS] =		{ "limit.as",		RLIMIT_AS,	UNIT_BYTES },
+	[LIMIT_CPU] =		{ "limit.cpu",		RLIMIT_CPU,	UNIT_SECONDS },
+	[LIMIT_FSIZE] =		{ "limit.fsize",	RLIMIT_FSIZE,	UNIT_BYTES },
+	[LIMIT_DATA] =		{ "limit.data",		RLIMIT_DATA,	UNIT_BYTES },
+	[LIMIT_STACK] =		{ "limit.stack",	RLIMIT_STACK,	UNIT_BYTES },
+	[LIMIT_MEMLOCK] =	{ "limit.memlock",	RLIMIT_MEMLOCK,	UNIT_BYTES },
 };
 
 static const char *strategy_names[] = {
@@ -182,6 +266,9 @@ static const char *restart_names[] = {
 
 static void	loader_error(struct loader *, int, const char *, ...)
 		    ARBOR_PRINTF(3, 4);
+static void	loader_error_in(struct loader *, const struct srcfile *, int,
+		    const char *, ...) ARBOR_PRINTF(4, 5);
+static void	loader_read(struct loader *, struct srcfile *, FILE *);
 
 /* The name of a strategy as written in the configuration. */
 const char *
@@ -201,32 +288,86 @@ restart_name(enum restart r)
 	return restart_names[r];
 }
 
-/* Record an error at LINE. */
+/* The name of a limit without "limit.": "nofile". */
+const char *
+limit_name(enum limit l)
+{
+	if ((size_t)l >= LIMIT_COUNT)
+		return "unknown";
+	return limitdefs[l].key + 6;
+}
+
+/* The RLIMIT_* resource of a limit, for setrlimit. */
+int
+limit_resource(enum limit l)
+{
+	if ((size_t)l >= LIMIT_COUNT)
+		return -1;
+	return limitdefs[l].resource;
+}
+
+/* Record an error at LINE of FILE. */
 static void
-loader_error(struct loader *ld, int line, const char *fmt, ...)
+loader_verror(struct loader *ld, const struct srcfile *file, int line,
+    const char *fmt, va_list ap)
 {
 	struct loader_error *e;
-	va_list ap;
 
 	ld->errors = xreallocarray(ld->errors, ld->nerrors + 1,
 	    sizeof *ld->errors);
 	e = &ld->errors[ld->nerrors];
+	e->file = file;
 	e->line = line;
 	e->seq = ld->nerrors++;
-	va_start(ap, fmt);
 	e->msg = xvasprintf(fmt, ap);
+}
+
+/* Record an error at LINE of the file being read. */
+static void
+loader_error(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	loader_verror(ld, ld->cur, line, fmt, ap);
 	va_end(ap);
 }
 
-/* Order errors by line, then by the order they were found. */
+/* Record an error at LINE of FILE. */
+static void
+loader_error_in(struct loader *ld, const struct srcfile *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	loader_verror(ld, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* Order errors by file, line, then by the order they were found. */
 static int
 loader_error_cmp(const void *a, const void *b)
 {
 	const struct loader_error *x = a, *y = b;
 
+	if (x->file->index != y->file->index)
+		return x->file->index < y->file->index ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Where something at LINE of THERE was declared, as seen from HERE:
+ * "line 5" in the same file, "FILE:5" in another. Allocated.
+ */
+static char *
+place(const struct srcfile *here, const struct srcfile *there, int line)
+{
+	if (here == there)
+		return xasprintf("line %d", line);
+	return xasprintf("%s:%d", there->name, line);
 }
 
 /* "worker" or "supervisor". */
@@ -387,7 +528,7 @@ spec_new(struct loader *ld, enum node_kind kind, const char *path)
 	n->path = xstrdup(path);
 	slash = strrchr(n->path, '/');
 	n->name = slash != NULL ? slash + 1 : n->path;
-	n->file = ld->conf->file;
+	n->file = ld->cur->name;
 	n->line = ld->lineno;
 	n->restart = RESTART_PERMANENT;
 	n->shutdown = SHUTDOWN_TIMEOUT;
@@ -416,6 +557,7 @@ spec_free(struct node_spec *n)
 	strv_free(&n->argv);
 	free(n->user);
 	free(n->group);
+	free(n->pidfile);
 	strv_free(&n->setup);
 	strv_free(&n->cleanup);
 	free(n);
@@ -492,6 +634,7 @@ section_new(struct loader *ld)
 	struct section *sec = xcalloc(1, sizeof *sec);
 
 	sec->kind = SECTION_BAD;
+	sec->file = ld->cur;
 	sec->line = ld->lineno;
 	ld->sections = xreallocarray(ld->sections, ld->nsections + 1,
 	    sizeof *ld->sections);
@@ -504,9 +647,11 @@ static void
 section_open(struct loader *ld, const char *name)
 {
 	struct section *sec = section_new(ld), *first;
+	struct srcfile *f = ld->cur;
 	enum node_kind kind;
 	const char *path;
 	size_t len = strlen(name);
+	char *where;
 
 	if (len > CONF_MAX_SECTION) {
 		loader_error(ld, ld->lineno, "section name too long "
@@ -514,6 +659,13 @@ section_open(struct loader *ld, const char *name)
 		return;
 	}
 	if (strcmp(name, "arbor") == 0) {
+		if (f->depth > 0) {
+			/* Its keys are ignored rather than reported. */
+			loader_error(ld, ld->lineno, "section [arbor] is only "
+			    "allowed in the main file (%s)",
+			    ld->files[0]->name);
+			return;
+		}
 		if (ld->arbor_line != 0) {
 			loader_error(ld, ld->lineno, "duplicate section "
 			    "[arbor] (first declared at line %d)",
@@ -524,6 +676,18 @@ section_open(struct loader *ld, const char *name)
 		sec->kind = SECTION_ARBOR;
 		return;
 	}
+	if (strcmp(name, "include") == 0) {
+		if (f->include_line != 0) {
+			loader_error(ld, ld->lineno, "duplicate section "
+			    "[include] (first declared at line %d)",
+			    f->include_line);
+			return;
+		}
+		f->include_line = ld->lineno;
+		f->include = sec;
+		sec->kind = SECTION_INCLUDE;
+		return;
+	}
 	if (strncmp(name, "supervisor:", 11) == 0) {
 		kind = NODE_SUPERVISOR;
 		path = name + 11;
@@ -532,14 +696,17 @@ section_open(struct loader *ld, const char *name)
 		path = name + 7;
 	} else {
 		loader_error(ld, ld->lineno, "unknown section '%s' (expected "
-		    "[arbor], [supervisor:PATH] or [worker:PATH])", name);
+		    "[arbor], [include], [supervisor:PATH] or [worker:PATH])",
+		    name);
 		return;
 	}
 	if (!path_valid(ld, path))
 		return;
 	if ((first = section_find(ld, path, strlen(path))) != NULL) {
+		where = place(f, first->file, first->line);
 		loader_error(ld, ld->lineno, "duplicate node '%s' (first "
-		    "declared at line %d)", path, first->line);
+		    "declared at %s)", path, where);
+		free(where);
 		sec->duplicate = 1;
 	}
 	sec->kind = SECTION_NODE;
@@ -556,6 +723,7 @@ section_free(struct section *sec)
 	free(sec->command);
 	free(sec->setup);
 	free(sec->cleanup);
+	free(sec->files);
 	free(sec->dir);
 	if (sec->duplicate)
 		spec_free(sec->spec);
@@ -589,6 +757,8 @@ section_kindbit(const struct section *sec)
 {
 	if (sec->kind == SECTION_ARBOR)
 		return KIND_ARBOR;
+	if (sec->kind == SECTION_INCLUDE)
+		return KIND_INCLUDE;
 	return sec->spec->kind == NODE_WORKER ? KIND_WORKER : KIND_SUPER;
 }
 
@@ -600,10 +770,27 @@ section_command(struct section *sec, const char *key)
 		return &sec->command;
 	if (strcmp(key, "setup") == 0)
 		return &sec->setup;
+	if (strcmp(key, "files") == 0)
+		return &sec->files;
 	return &sec->cleanup;
 }
 
-/* command, setup, cleanup: keep the text; it is split once complete. */
+/* "[arbor]", "[include]" or "worker 'root/w'", allocated. */
+static char *
+section_label(const struct section *sec)
+{
+	if (sec->kind == SECTION_ARBOR)
+		return xstrdup("[arbor]");
+	if (sec->kind == SECTION_INCLUDE)
+		return xstrdup("[include]");
+	return xasprintf("%s '%s'", kind_name(sec->spec->kind),
+	    sec->spec->path);
+}
+
+/*
+ * command, setup, cleanup, files: keep the text (continuation lines are
+ * joined to it); it is split once complete.
+ */
 static int
 set_command(struct loader *ld, struct section *sec, const char *key,
     const char *value)
@@ -635,6 +822,18 @@ set_directory(struct loader *ld, struct section *sec, const char *key,
 		return -1;
 	free(sec->dir);
 	sec->dir = xstrdup(value);
+	return 0;
+}
+
+/* pidfile = PATH: the worker daemonizes and writes its pid there. */
+static int
+set_pidfile(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	free(sec->spec->pidfile);
+	sec->spec->pidfile = xstrdup(value);
 	return 0;
 }
 
@@ -840,34 +1039,218 @@ set_event_format(struct loader *ld, struct section *sec, const char *key,
 	return 0;
 }
 
+/* umask = an octal mode of up to four digits such as 022 or 0027. */
+static int
+set_umask(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	unsigned int v = 0;
+	const char *p;
+
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	for (p = value; *p >= '0' && *p <= '7' && p - value < 4; p++)
+		v = v * 8 + (unsigned int)(*p - '0');
+	if (*p != '\0' || v > 0777) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
+		    "octal mode such as 022 or 0027)", key, value);
+		return -1;
+	}
+	sec->spec->umask = (mode_t)v;
+	sec->spec->umask_set = 1;
+	return 0;
+}
+
+/* nice = an integer from -20 (most favourable) to 19. */
+static int
+set_nice(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	const char *p = value;
+	int v = 0, neg = 0;
+
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; *p >= '0' && *p <= '9' && v <= 20; p++)
+		v = v * 10 + (*p - '0');
+	if (neg)
+		v = -v;
+	if (p == value || !isdigit((unsigned char)p[-1]) || *p != '\0' ||
+	    v < -20 || v > 19) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
+		    "integer from -20 to 19)", key, value);
+		return -1;
+	}
+	sec->spec->nice = v;
+	sec->spec->nice_set = 1;
+	return 0;
+}
+
+/*
+ * One side of a limit, S: infinity or unlimited, or a number: a count, a
+ * size in bytes with an optional K, M, G or T (powers of 1024), or whole
+ * seconds written as a duration. 0 and *V on success, -1 if invalid.
+ */
+static int
+limit_value(enum limit_unit unit, const char *s, rlim_t *v)
+{
+	const uint64_t max = (uint64_t)RLIM_INFINITY - 1;
+	uint64_t n = 0, mult = 1;
+	int64_t ms;
+	const char *p;
+
+	if (strcmp(s, "infinity") == 0 || strcmp(s, "unlimited") == 0) {
+		*v = RLIM_INFINITY;
+		return 0;
+	}
+	if (unit == UNIT_SECONDS) {
+		if (duration_parse(s, &ms) == -1 || ms % 1000 != 0 ||
+		    (uint64_t)(ms / 1000) > max)
+			return -1;
+		*v = (rlim_t)(ms / 1000);
+		return 0;
+	}
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		if (n > (max - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s)
+		return -1;
+	if (unit == UNIT_BYTES && *p != '\0' && p[1] == '\0') {
+		switch (*p++) {
+		case 'K': case 'k':
+			mult = UINT64_C(1) << 10;
+			break;
+		case 'M': case 'm':
+			mult = UINT64_C(1) << 20;
+			break;
+		case 'G': case 'g':
+			mult = UINT64_C(1) << 30;
+			break;
+		case 'T': case 't':
+			mult = UINT64_C(1) << 40;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (*p != '\0' || n > max / mult)
+		return -1;
+	*v = (rlim_t)(n * mult);
+	return 0;
+}
+
+/* limit.NAME = VALUE | SOFT:HARD; one VALUE sets both limits. */
+static int
+set_limit(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	static const char *expect[] = {
+		[UNIT_COUNT] = "a number",
+		[UNIT_BYTES] = "a size such as 512M",
+		[UNIT_SECONDS] = "whole seconds such as 60 or 2m",
+	};
+	struct limit_spec *ls;
+	const char *colon;
+	rlim_t softv = 0, hardv = 0;
+	char *soft;
+	size_t l;
+	int bad;
+
+	if (value_empty(ld, key, value) == -1)
+		return -1;
+	for (l = 0; strcmp(limitdefs[l].key, key) != 0; l++)
+		;
+	if ((colon = strchr(value, ':')) == NULL) {
+		bad = limit_value(limitdefs[l].unit, value, &softv) == -1;
+		hardv = softv;
+	} else {
+		soft = xstrndup(value, (size_t)(colon - value));
+		bad = limit_value(limitdefs[l].unit, soft, &softv) == -1 ||
+		    limit_value(limitdefs[l].unit, colon + 1, &hardv) == -1;
+		free(soft);
+	}
+	if (bad) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected %s, "
+		    "infinity or SOFT:HARD)", key, value,
+		    expect[limitdefs[l].unit]);
+		return -1;
+	}
+	if (hardv != RLIM_INFINITY &&
+	    (softv == RLIM_INFINITY || softv > hardv)) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (the soft limit "
+		    "is above the hard limit)", key, value);
+		return -1;
+	}
+	ls = &sec->spec->limits[l];
+	ls->set = 1;
+	ls->soft = softv;
+	ls->hard = hardv;
+	return 0;
+}
+
+/* log = stderr | syslog: where arbord's messages and events go. */
+static int
+set_log(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	(void)sec;
+	if (strcmp(value, "stderr") == 0)
+		ld->conf->log_syslog = 0;
+	else if (strcmp(value, "syslog") == 0)
+		ld->conf->log_syslog = 1;
+	else {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected stderr "
+		    "or syslog)", key, value);
+		return -1;
+	}
+	return 0;
+}
+
 /* Report KEY, which SEC does not take, as helpfully as possible. */
 static void
 key_unknown(struct loader *ld, struct section *sec, const char *key)
 {
 	const struct keydef *kd = keydef_find(key);
 	int kinds = section_kindbit(sec);
-	char *where, *hint;
+	char *where, *hint, *list;
 
 	if (sec->kind == SECTION_NODE && kd != NULL) {
 		loader_error(ld, ld->lineno, "'%s' is %s key; '%s' is a %s",
 		    key, (kd->kinds & KIND_ARBOR) ? "an [arbor]" :
+		    (kd->kinds & KIND_INCLUDE) ? "an [include]" :
 		    (kd->kinds & KIND_WORKER) ? "a worker" : "a supervisor",
 		    sec->spec->path, kind_name(sec->spec->kind));
 		return;
 	}
-	if (sec->kind == SECTION_ARBOR)
-		where = xstrdup("[arbor]");
-	else
-		where = xasprintf("%s '%s'", kind_name(sec->spec->kind),
-		    sec->spec->path);
+	where = section_label(sec);
 	if ((hint = key_suggest(key, kinds)) != NULL)
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s (did "
 		    "you mean '%s'?)", key, where, hint);
 	else if (sec->kind == SECTION_ARBOR)
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
-		    "(expected socket, state_dir or event_format)", key,
-		    where);
-	else
+		    "(expected socket, socket_group, state_dir, "
+		    "event_format or log)", key, where);
+	else if (sec->kind == SECTION_INCLUDE)
+		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
+		    "(expected files)", key, where);
+	else if ((kinds & KIND_WORKER) && strncmp(key, "limit.", 6) == 0) {
+		list = xstrdup(limitdefs[0].key);
+		for (size_t i = 1; i < LIMIT_COUNT; i++) {
+			hint = xasprintf("%s%s%s", list,
+			    i + 1 < LIMIT_COUNT ? ", " : " or ",
+			    limitdefs[i].key);
+			free(list);
+			list = hint;
+		}
+		hint = NULL;
+		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
+		    "(expected %s)", key, where, list);
+		free(list);
+	} else
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s", key,
 		    where);
 	free(hint);
@@ -901,6 +1284,7 @@ config_handler(void *user, const char *section, const char *key,
 	struct loader *ld = user;
 	const struct keydef *kd;
 	struct section *sec;
+	char *where;
 	int first;
 
 	if (key == NULL || value == NULL)
@@ -928,13 +1312,10 @@ config_handler(void *user, const char *section, const char *key,
 		return 1;
 	}
 	if ((first = section_key_line(sec, key)) != 0) {
-		if (sec->kind == SECTION_ARBOR)
-			loader_error(ld, ld->lineno, "duplicate key '%s' in "
-			    "[arbor] (first set at line %d)", key, first);
-		else
-			loader_error(ld, ld->lineno, "duplicate key '%s' in "
-			    "%s '%s' (first set at line %d)", key,
-			    kind_name(sec->spec->kind), sec->spec->path, first);
+		where = section_label(sec);
+		loader_error(ld, ld->lineno, "duplicate key '%s' in %s (first "
+		    "set at line %d)", key, where, first);
+		free(where);
 		return 1;
 	}
 	section_key_add(sec, key, ld->lineno);
@@ -1092,8 +1473,8 @@ finish_command(struct loader *ld, struct section *sec, const char *key,
 	if (raw == NULL)
 		return;
 	if (argv_split(raw, v, &err) == -1) {
-		loader_error(ld, section_key_line(sec, key), "invalid %s: %s",
-		    key, err);
+		loader_error_in(ld, sec->file, section_key_line(sec, key),
+		    "invalid %s: %s", key, err);
 		free(err);
 	}
 }
@@ -1108,7 +1489,8 @@ finish_owner(struct loader *ld, struct section *sec)
 
 	if (n->user != NULL) {
 		if ((pw = getpwnam(n->user)) == NULL)
-			loader_error(ld, section_key_line(sec, "user"),
+			loader_error_in(ld, sec->file,
+			    section_key_line(sec, "user"),
 			    "unknown user '%s'", n->user);
 		else {
 			n->uid = pw->pw_uid;
@@ -1117,7 +1499,8 @@ finish_owner(struct loader *ld, struct section *sec)
 	}
 	if (n->group != NULL) {
 		if ((gr = getgrnam(n->group)) == NULL)
-			loader_error(ld, section_key_line(sec, "group"),
+			loader_error_in(ld, sec->file,
+			    section_key_line(sec, "group"),
 			    "unknown group '%s'", n->group);
 		else
 			n->gid = gr->gr_gid;
@@ -1131,14 +1514,14 @@ finish_section(struct loader *ld, struct section *sec)
 	struct node_spec *n = sec->spec;
 
 	if (n->kind == NODE_WORKER && sec->command == NULL)
-		loader_error(ld, sec->line, "worker '%s' has no command",
-		    n->path);
+		loader_error_in(ld, sec->file, sec->line, "worker '%s' has no "
+		    "command", n->path);
 	finish_command(ld, sec, "command", sec->command, &n->argv);
 	finish_command(ld, sec, "setup", sec->setup, &n->setup);
 	finish_command(ld, sec, "cleanup", sec->cleanup, &n->cleanup);
 	finish_owner(ld, sec);
 	if (sec->dir != NULL)
-		n->directory = path_resolve(ld->conf->dir, sec->dir);
+		n->directory = path_resolve(sec->file->dir, sec->dir);
 }
 
 /* Append CHILD to its parent's children. */
@@ -1151,65 +1534,94 @@ node_adopt(struct node_spec *parent, struct node_spec *child)
 	child->parent = parent;
 }
 
-/* Find the root and every node's parent; link children in file order. */
+/* Find the root and every node's parent; link children in order. */
 static void
 finish_tree(struct loader *ld)
 {
 	struct config *conf = ld->conf;
+	struct section *sec, *psec, *rootsec = NULL;
 	struct node_spec *n;
-	struct section *psec;
 	const char *slash;
+	char *where;
 
-	for (size_t i = 0; i < conf->nnodes; i++) {
-		n = conf->nodes[i];
+	for (size_t i = 0; i < ld->nsections; i++) {
+		sec = ld->sections[i];
+		if (sec->kind != SECTION_NODE || sec->duplicate)
+			continue;
+		n = sec->spec;
 		if ((slash = strrchr(n->path, '/')) == NULL) {
 			if (n->kind == NODE_WORKER)
-				loader_error(ld, n->line, "worker '%s' needs "
-				    "a parent supervisor", n->path);
-			else if (conf->root != NULL)
-				loader_error(ld, n->line, "second root "
-				    "supervisor '%s' (the root is '%s', line "
-				    "%d)", n->path, conf->root->path,
-				    conf->root->line);
-			else
+				loader_error_in(ld, sec->file, n->line,
+				    "worker '%s' needs a parent supervisor",
+				    n->path);
+			else if (rootsec != NULL) {
+				where = place(sec->file, rootsec->file,
+				    rootsec->line);
+				loader_error_in(ld, sec->file, n->line,
+				    "second root supervisor '%s' (the root is "
+				    "'%s', %s)", n->path, conf->root->path,
+				    where);
+				free(where);
+			} else {
+				rootsec = sec;
 				conf->root = n;
+			}
 			continue;
 		}
 		psec = section_find(ld, n->path, (size_t)(slash - n->path));
 		if (psec == NULL)
-			loader_error(ld, n->line, "parent '%.*s' of '%s' is "
-			    "not a declared supervisor",
+			loader_error_in(ld, sec->file, n->line, "parent '%.*s' "
+			    "of '%s' is not a declared supervisor",
 			    (int)(slash - n->path), n->path, n->path);
 		else if (psec->spec->kind == NODE_WORKER)
-			loader_error(ld, n->line, "parent '%s' of '%s' is a "
-			    "worker, not a supervisor", psec->spec->path,
-			    n->path);
+			loader_error_in(ld, sec->file, n->line, "parent '%s' "
+			    "of '%s' is a worker, not a supervisor",
+			    psec->spec->path, n->path);
 		else
 			node_adopt(psec->spec, n);
 	}
 	if (conf->root == NULL)
-		loader_error(ld, 1, "no root supervisor");
+		loader_error_in(ld, ld->files[0], 1, "no root supervisor");
 }
 
-/* Give N and its subtree their parent's directory unless they set one. */
-static void
-node_inherit(struct node_spec *n, const char *dir)
+/* The file that declares N. */
+static const struct srcfile *
+node_file(const struct loader *ld, const struct node_spec *n)
 {
-	if (n->directory == NULL)
-		n->directory = xstrdup(dir);
-	for (size_t i = 0; i < n->nchildren; i++)
-		node_inherit(n->children[i], n->directory);
+	for (size_t i = 0; i < ld->nfiles; i++)
+		if (ld->files[i]->name == n->file)
+			return ld->files[i];
+	return ld->files[0];
 }
 
 /*
- * Everything after the last line: collect the nodes and, if the file was
- * read to its end (CHECK), validate and link the tree.
+ * Give N and its subtree their directories: one not set explicitly is the
+ * parent's if the parent is declared in the same file, else the directory
+ * of the node's own file.
  */
 static void
-config_finish(struct loader *ld, int check)
+node_inherit(const struct loader *ld, struct node_spec *n)
+{
+	if (n->directory == NULL) {
+		if (n->parent != NULL && n->parent->file == n->file)
+			n->directory = xstrdup(n->parent->directory);
+		else
+			n->directory = xstrdup(node_file(ld, n)->dir);
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		node_inherit(ld, n->children[i]);
+}
+
+/*
+ * Everything after the last line of the last file: collect the nodes and,
+ * if every file was read to its end, validate and link the tree.
+ */
+static void
+config_finish(struct loader *ld)
 {
 	struct config *conf = ld->conf;
 	struct section *sec;
+	int check = !ld->incomplete;
 
 	for (size_t i = 0; i < ld->nsections; i++) {
 		sec = ld->sections[i];
@@ -1225,7 +1637,231 @@ config_finish(struct loader *ld, int check)
 		return;
 	finish_tree(ld);
 	if (conf->root != NULL)
-		node_inherit(conf->root, conf->dir);
+		node_inherit(ld, conf->root);
+}
+
+/*
+ * Add NAME to the files read, included by FROM at LINE (FROM is NULL for
+ * the main file). Its name is kept by the configuration, for the nodes.
+ */
+static struct srcfile *
+srcfile_new(struct loader *ld, const char *name, struct srcfile *from,
+    int line)
+{
+	struct srcfile *f = xcalloc(1, sizeof *f);
+
+	strv_push(&ld->conf->files, xstrdup(name));
+	f->name = ld->conf->files.v[ld->conf->files.n - 1];
+	f->index = ld->nfiles;
+	f->from = from;
+	f->from_line = line;
+	f->depth = from != NULL ? from->depth + 1 : 0;
+	ld->files = xreallocarray(ld->files, ld->nfiles + 1,
+	    sizeof *ld->files);
+	ld->files[ld->nfiles++] = f;
+	if ((f->dir = config_dir(name)) == NULL) {
+		loader_error_in(ld, f, 0, "cannot find the current "
+		    "directory: %s", strerror(errno));
+		f->dir = xstrdup(".");
+	}
+	return f;
+}
+
+/* Remember which file FP is, to read no file twice. */
+static void
+srcfile_identify(struct srcfile *f, FILE *fp)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) == 0) {
+		f->identified = 1;
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+	}
+}
+
+/* glob's error callback has no argument: where errors go, during glob. */
+static struct loader	*glob_ld;
+static struct srcfile	*glob_file;
+static int		 glob_line;
+
+/* glob could not read a directory: an error unless it does not exist. */
+static int
+include_glob_error(const char *path, int errnum)
+{
+	if (errnum != ENOENT && errnum != ENOTDIR)
+		loader_error_in(glob_ld, glob_file, glob_line, "cannot read "
+		    "directory '%s': %s", path, strerror(errnum));
+	return 0;
+}
+
+/* Order file names byte by byte, whatever the locale. */
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The chain of includes from G, which is being read, down to FROM, which
+ * includes G again: "a.ini -> b.ini -> a.ini". Allocated.
+ */
+static char *
+include_chain(const struct srcfile *g, const struct srcfile *from)
+{
+	const struct srcfile *f;
+	char *s = xstrdup(g->name), *t;
+
+	for (f = from; f != NULL; f = f->from) {
+		t = xasprintf("%s -> %s", f->name, s);
+		free(s);
+		s = t;
+		if (f == g)
+			break;
+	}
+	return s;
+}
+
+/* Is G being read, that is FROM or a file that (indirectly) includes it? */
+static int
+include_active(const struct srcfile *g, const struct srcfile *from)
+{
+	for (; from != NULL; from = from->from)
+		if (from == g)
+			return 1;
+	return 0;
+}
+
+/* Read NAME, matched by the [include] at LINE of FROM. */
+static void
+include_file(struct loader *ld, struct srcfile *from, int line,
+    const char *name)
+{
+	struct srcfile *f, *g;
+	FILE *fp;
+	char *s;
+	int saved;
+
+	if (from->depth >= CONF_MAX_INCLUDE) {
+		loader_error_in(ld, from, line, "cannot include '%s': "
+		    "includes nested too deeply (at most %d levels)", name,
+		    CONF_MAX_INCLUDE);
+		return;
+	}
+	if ((fp = fopen(name, "r")) == NULL) {
+		saved = errno;
+		f = srcfile_new(ld, name, from, line);
+		loader_error_in(ld, f, 0, "cannot open: %s", strerror(saved));
+		ld->incomplete = 1;
+		return;
+	}
+	f = xcalloc(1, sizeof *f);
+	srcfile_identify(f, fp);
+	for (size_t i = 0; f->identified && i < ld->nfiles; i++) {
+		g = ld->files[i];
+		if (!g->identified || g->dev != f->dev || g->ino != f->ino)
+			continue;
+		if (include_active(g, from)) {
+			s = include_chain(g, from);
+			loader_error_in(ld, from, line, "include cycle: %s", s);
+		} else {
+			s = place(from, g->from, g->from_line);
+			loader_error_in(ld, from, line, "'%s' is already "
+			    "included (at %s)", name, s);
+		}
+		free(s);
+		free(f);
+		fclose(fp);
+		return;
+	}
+	free(f);
+	f = srcfile_new(ld, name, from, line);
+	srcfile_identify(f, fp);
+	loader_read(ld, f, fp);
+}
+
+/*
+ * Read the files F's [include] names: files = PATTERN..., split like a
+ * command, relative patterns taken from F's directory. Each pattern's
+ * matches are read in sorted order; a pattern matching nothing adds
+ * nothing, and directories matched by a wildcard are skipped.
+ */
+static void
+include_patterns(struct loader *ld, struct srcfile *f)
+{
+	struct section *sec = f->include;
+	struct strv pats = { NULL, 0, 0 };
+	char *err, *copy, *pat;
+	const char *base, *p;
+	struct stat st;
+	glob_t gl;
+	int line, rc;
+
+	if (sec == NULL || sec->files == NULL)
+		return;
+	line = section_key_line(sec, "files");
+	for (p = sec->files; isspace((unsigned char)*p); p++)
+		;
+	if (*p == '\0') {
+		loader_error_in(ld, f, line, "empty value for 'files'");
+		return;
+	}
+	if (argv_split(sec->files, &pats, &err) == -1) {
+		loader_error_in(ld, f, line, "invalid files: %s", err);
+		free(err);
+		return;
+	}
+	copy = xstrdup(f->name);
+	base = dirname(copy);
+	for (size_t i = 0; i < pats.n; i++) {
+		pat = path_resolve(base, pats.v[i]);
+		memset(&gl, 0, sizeof gl);
+		glob_ld = ld;
+		glob_file = f;
+		glob_line = line;
+		rc = glob(pat, GLOB_NOSORT, include_glob_error, &gl);
+		if (rc == GLOB_NOSPACE)
+			loader_error_in(ld, f, line, "out of memory");
+		else if (rc == 0) {
+			qsort(gl.gl_pathv, gl.gl_pathc, sizeof *gl.gl_pathv,
+			    name_cmp);
+			for (size_t j = 0; j < gl.gl_pathc; j++) {
+				if (strpbrk(pats.v[i], "*?[") != NULL &&
+				    stat(gl.gl_pathv[j], &st) == 0 &&
+				    S_ISDIR(st.st_mode))
+					continue;
+				include_file(ld, f, line, gl.gl_pathv[j]);
+			}
+		}
+		globfree(&gl);
+		free(pat);
+	}
+	free(copy);
+	strv_free(&pats);
+}
+
+/* Read F from FP (and close it), then the files it includes. */
+static void
+loader_read(struct loader *ld, struct srcfile *f, FILE *fp)
+{
+	ld->cur = f;
+	ld->fp = fp;
+	ld->lineno = 0;
+	ld->read_errno = 0;
+	ld->cont = ld->contable = ld->accept_cont = 0;
+	free(ld->lastkey);
+	ld->lastkey = NULL;
+	ld->lastsec = NULL;
+	if (ini_parse_stream(config_reader, ld, config_handler, ld) == -2)
+		loader_error(ld, 0, "out of memory");
+	fclose(fp);
+	ld->fp = NULL;
+	if (ld->read_errno != 0) {
+		loader_error(ld, 0, "cannot read: %s",
+		    strerror(ld->read_errno));
+		ld->incomplete = 1;
+	}
+	include_patterns(ld, f);
 }
 
 /* Hand the sorted errors to ERRS and free the loader's own memory. */
@@ -1240,7 +1876,7 @@ loader_done(struct loader *ld, struct errlist *errs)
 	for (size_t i = 0; i < ld->nerrors; i++) {
 		e = &ld->errors[i];
 		if (errs != NULL)
-			errlist_add(errs, ld->conf->file, e->line, "%s",
+			errlist_add(errs, e->file->name, e->line, "%s",
 			    e->msg);
 		free(e->msg);
 	}
@@ -1248,20 +1884,27 @@ loader_done(struct loader *ld, struct errlist *errs)
 	for (size_t i = 0; i < ld->nsections; i++)
 		section_free(ld->sections[i]);
 	free(ld->sections);
+	for (size_t i = 0; i < ld->nfiles; i++) {
+		free(ld->files[i]->dir);
+		free(ld->files[i]);
+	}
+	free(ld->files);
 	free(ld->lastkey);
 	free(ld->buf);
 }
 
-/* Load and validate FILE; on error return NULL and fill ERRS. */
+/* Load and validate FILE and what it includes; see config.h. */
 struct config *
 config_load(const char *file, struct errlist *errs)
 {
 	struct loader ld;
 	struct config *conf;
+	struct srcfile *top;
+	FILE *fp;
 	int failed;
 
 	memset(&ld, 0, sizeof ld);
-	if ((ld.fp = fopen(file, "r")) == NULL) {
+	if ((fp = fopen(file, "r")) == NULL) {
 		if (errs != NULL)
 			errlist_add(errs, file, 0, "cannot open: %s",
 			    strerror(errno));
@@ -1271,19 +1914,11 @@ config_load(const char *file, struct errlist *errs)
 	conf->file = xstrdup(file);
 	conf->event_format = EVENT_FORMAT_TEXT;
 	ld.conf = conf;
-	if ((conf->dir = config_dir(file)) == NULL) {
-		loader_error(&ld, 0, "cannot find the current directory: %s",
-		    strerror(errno));
-		conf->dir = xstrdup(".");
-	}
-
-	if (ini_parse_stream(config_reader, &ld, config_handler, &ld) == -2)
-		loader_error(&ld, 0, "out of memory");
-	fclose(ld.fp);
-	if (ld.read_errno != 0)
-		loader_error(&ld, 0, "cannot read: %s",
-		    strerror(ld.read_errno));
-	config_finish(&ld, ld.read_errno == 0);
+	top = srcfile_new(&ld, file, NULL, 0);
+	conf->dir = xstrdup(top->dir);
+	srcfile_identify(top, fp);
+	loader_read(&ld, top, fp);
+	config_finish(&ld);
 
 	failed = ld.nerrors != 0;
 	loader_done(&ld, errs);
@@ -1305,6 +1940,7 @@ config_free(struct config *conf)
 	free(conf->nodes);
 	free(conf->file);
 	free(conf->dir);
+	strv_free(&conf->files);
 	free(conf->socket);
 	free(conf->socket_group);
 	free(conf->state_dir);
@@ -1328,7 +1964,7 @@ spec_dup(const struct node_spec *n)
 	struct node_spec *c = xcalloc(1, sizeof *c);
 	const char *slash;
 
-	*c = *n;
+	*c = *n;	/* every scalar, umask, nice and limits too */
 	c->path = xstrdup(n->path);
 	slash = strrchr(c->path, '/');
 	c->name = slash != NULL ? slash + 1 : c->path;
@@ -1340,6 +1976,7 @@ spec_dup(const struct node_spec *n)
 	c->directory = n->directory ? xstrdup(n->directory) : NULL;
 	c->user = n->user ? xstrdup(n->user) : NULL;
 	c->group = n->group ? xstrdup(n->group) : NULL;
+	c->pidfile = n->pidfile ? xstrdup(n->pidfile) : NULL;
 	memset(&c->env, 0, sizeof c->env);
 	memset(&c->argv, 0, sizeof c->argv);
 	memset(&c->setup, 0, sizeof c->setup);
@@ -1370,6 +2007,15 @@ str_equal(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* Are two limit settings the same? */
+static int
+limit_equal(const struct limit_spec *a, const struct limit_spec *b)
+{
+	if (a->set != b->set)
+		return 0;
+	return !a->set || (a->soft == b->soft && a->hard == b->hard);
+}
+
 /*
  * Compare the own settings of A and B (not children, not the source
  * line); push the name of every key that differs to CHANGED (may be NULL).
@@ -1398,6 +2044,14 @@ spec_diff(const struct node_spec *a, const struct node_spec *b,
 	DIFF(a->stop_signal != b->stop_signal, "stop_signal");
 	DIFF(!str_equal(a->user, b->user) || a->uid != b->uid, "user");
 	DIFF(!str_equal(a->group, b->group) || a->gid != b->gid, "group");
+	DIFF(a->umask_set != b->umask_set ||
+	    (a->umask_set && a->umask != b->umask), "umask");
+	DIFF(a->nice_set != b->nice_set ||
+	    (a->nice_set && a->nice != b->nice), "nice");
+	for (size_t i = 0; i < LIMIT_COUNT; i++)
+		DIFF(!limit_equal(&a->limits[i], &b->limits[i]),
+		    limitdefs[i].key);
+	DIFF(!str_equal(a->pidfile, b->pidfile), "pidfile");
 	DIFF(a->strategy != b->strategy, "strategy");
 	DIFF(a->intensity != b->intensity, "intensity");
 	DIFF(a->period_ms != b->period_ms, "period");

@@ -1,13 +1,15 @@
 /*
  * config.h: the configuration as a plain spec tree. config_load() reads an
- * INI file through inih, validates every section and key, and returns either
- * a complete tree or the full list of "FILE:LINE: message" errors. Loading
- * has no side effects: nothing is created, started or changed.
+ * INI file through inih, and the files it includes, validates every section
+ * and key, and returns either a complete tree or the full list of
+ * "FILE:LINE: message" errors. Loading has no side effects: nothing is
+ * created, started or changed.
  */
 #ifndef ARBOR_CONFIG_H
 #define ARBOR_CONFIG_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -15,6 +17,7 @@
 #define CONF_DEFAULT_FILE	"/etc/arbor/arbor.ini"
 #define CONF_MAX_SECTION	128	/* characters in a section name */
 #define CONF_MAX_NAME		64	/* characters in one node name */
+#define CONF_MAX_INCLUDE	16	/* levels of nested [include] */
 
 enum node_kind { NODE_SUPERVISOR, NODE_WORKER };
 enum strategy { STRATEGY_ONE_FOR_ONE, STRATEGY_ONE_FOR_ALL,
@@ -22,6 +25,17 @@ enum strategy { STRATEGY_ONE_FOR_ONE, STRATEGY_ONE_FOR_ALL,
 enum restart { RESTART_PERMANENT, RESTART_TRANSIENT, RESTART_TEMPORARY };
 enum shutdown { SHUTDOWN_TIMEOUT, SHUTDOWN_BRUTAL_KILL, SHUTDOWN_INFINITY };
 enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
+
+/* The resource limits a worker may set, as keys limit.nofile and so on. */
+enum limit { LIMIT_NOFILE, LIMIT_NPROC, LIMIT_CORE, LIMIT_AS, LIMIT_CPU,
+    LIMIT_FSIZE, LIMIT_DATA, LIMIT_STACK, LIMIT_MEMLOCK, LIMIT_COUNT };
+
+/* One limit.NAME value; RLIM_INFINITY stands for infinity. */
+struct limit_spec {
+	int			 set;		/* 0: keep arbord's own */
+	rlim_t			 soft;
+	rlim_t			 hard;
+};
 
 struct node_spec {
 	enum node_kind		 kind;
@@ -35,7 +49,7 @@ struct node_spec {
 
 	/* both kinds */
 	enum restart		 restart;	/* default permanent */
-	char			*directory;	/* absolute; default config dir */
+	char			*directory;	/* absolute; see config.c */
 	struct strv		 env;		/* env.NAME = value, "NAME=value" */
 
 	/* workers */
@@ -45,8 +59,15 @@ struct node_spec {
 	int			 stop_signal;	/* default SIGTERM */
 	char			*user;		/* NULL: don't change */
 	char			*group;
+	char			*pidfile;	/* daemonizing worker; relative
+						   to directory */
 	uid_t			 uid;
 	gid_t			 gid;		/* valid if user or group set */
+	int			 umask_set;	/* 0: keep arbord's umask */
+	mode_t			 umask;
+	int			 nice_set;	/* 0: keep arbord's nice value */
+	int			 nice;		/* -20..19, not relative */
+	struct limit_spec	 limits[LIMIT_COUNT];
 
 	/* supervisors */
 	enum strategy		 strategy;	/* default one_for_one */
@@ -61,11 +82,13 @@ struct node_spec {
 struct config {
 	char			*file;		/* as given */
 	char			*dir;		/* absolute directory of file */
+	struct strv		 files;		/* every file read, main first */
 	char			*socket;	/* NULL if not set */
 	char			*state_dir;	/* NULL if not set */
 	char			*socket_group;	/* NULL if not set */
 	gid_t			 socket_gid;
 	enum event_format	 event_format;
+	int			 log_syslog;	/* log = syslog */
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;
@@ -84,6 +107,8 @@ int		 spec_diff(const struct node_spec *, const struct node_spec *,
 
 const char	*strategy_name(enum strategy);
 const char	*restart_name(enum restart);
+const char	*limit_name(enum limit);	/* "nofile" */
+int		 limit_resource(enum limit);	/* RLIMIT_NOFILE */
 
 /* duration.c: "250ms", "5s", "2m", "1h", "1.5s"; a bare number is seconds. */
 int		 duration_parse(const char *, int64_t *ms);

@@ -12,15 +12,16 @@ period = 1s
 [worker:root/steady]
 command = $T/sleep 1000
 
+# Each failure is a ~4 KiB event (its error carries the last stderr line).
 [worker:root/flapper]
-command = true
+command = sh -c 'printf "%04000d\\n" 7 >&2; exit 1'
 INI
 start_arbord "$T/a.ini"
 wait_event ProcessStarted root/steady
 printf 'ARBOR/1 events follow\n' | "$RAWCLIENT" -n "$T/arbor.sock" &
 reader=$!
 WATCH_PIDS+=("$reader")
-wait_for "$T/events" 'dropping a client that does not read' 1 90
+wait_for "$T/events" 'dropping a client that does not read' 1 60
 ctl_expect 0 status root/steady
 assert_match '"state":"running"' "$(ctl status root/steady --json)" "steady"
 kill "$reader"

@@ -3,11 +3,13 @@
  * literals in each test, so every test shows its input. A good file is
  * checked field by field (defaults too); every kind of error is checked
  * with its exact "FILE:LINE: message", including the cases inih gets wrong
- * on its own (over-long lines and section names, syntax errors). Also the
- * signal names of signame.c.
+ * on its own (over-long lines and section names, syntax errors). Include
+ * tests write small trees of files. Also the signal names of signame.c.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -149,6 +151,159 @@ must_find(struct config *conf, const char *path)
 
 	ck_assert_msg(n != NULL, "no node '%s'", path);
 	return n;
+}
+
+/*
+ * Trees of files, for [include]: a temporary directory (its realpath in
+ * inc_dir) holding files written by put(); loads give paths inside it.
+ */
+static char	inc_dir[PATH_MAX];
+
+/* A new, empty temporary directory for put(). */
+static void
+files_new(void)
+{
+	char tmpl[] = "/tmp/arbor-inc-XXXXXX";
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	ck_assert_ptr_nonnull(realpath(tmpl, inc_dir));
+}
+
+/* inc_dir/REL, allocated. */
+static char *
+inc_path(const char *rel)
+{
+	return xasprintf("%s/%s", inc_dir, rel);
+}
+
+/* Write TEXT to REL below inc_dir, creating its directories. */
+static void
+put(const char *rel, const char *text)
+{
+	char *path = inc_path(rel), *slash;
+	FILE *fp;
+
+	for (slash = strchr(path + strlen(inc_dir) + 1, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		(void)mkdir(path, 0755);
+		*slash = '/';
+	}
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
+	free(path);
+}
+
+/* nftw callback: remove one entry. */
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove inc_dir and everything below it. */
+static void
+files_remove(void)
+{
+	ck_assert_int_eq(nftw(inc_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS),
+	    0);
+}
+
+/* S with every "@/" replaced by inc_dir and a slash; allocated. */
+static char *
+at_dir(const char *s)
+{
+	char *out = xstrdup(""), *t;
+	const char *at;
+
+	while ((at = strstr(s, "@/")) != NULL) {
+		t = xasprintf("%s%.*s%s/", out, (int)(at - s), s, inc_dir);
+		free(out);
+		out = t;
+		s = at + 2;
+	}
+	t = xasprintf("%s%s", out, s);
+	free(out);
+	return t;
+}
+
+/* Load inc_dir/REL, which must be valid. */
+static struct config *
+load_file_ok(const char *rel)
+{
+	struct errlist errs = { { NULL, 0, 0 } };
+	char *path = inc_path(rel), *all;
+	struct config *conf = config_load(path, &errs);
+
+	all = errors_text(&errs);
+	ck_assert_msg(conf != NULL && errs.msgs.n == 0, "unexpected "
+	    "errors:%s", all);
+	free(all);
+	free(path);
+	errlist_free(&errs);
+	return conf;
+}
+
+/*
+ * Load FILE (as given: "@/" stands for inc_dir), which must fail with
+ * exactly the given errors, in order, each "FILE:LINE: message" with "@/"
+ * standing for inc_dir.
+ */
+static void
+expect_file_errors(const char *file, ...)
+{
+	struct errlist errs = { { NULL, 0, 0 } };
+	char *path = at_dir(file), *want, *all;
+	struct config *conf = config_load(path, &errs);
+	const char *w;
+	size_t i = 0;
+	va_list ap;
+
+	all = errors_text(&errs);
+	ck_assert_msg(conf == NULL, "loaded, but errors were expected");
+	va_start(ap, file);
+	while ((w = va_arg(ap, const char *)) != NULL) {
+		want = at_dir(w);
+		ck_assert_msg(i < errs.msgs.n, "missing error [%s]; got:%s",
+		    want, all);
+		ck_assert_msg(strcmp(errs.msgs.v[i], want) == 0,
+		    "error %zu: want [%s]; got:%s", i, want, all);
+		free(want);
+		i++;
+	}
+	va_end(ap);
+	ck_assert_msg(i == errs.msgs.n, "%zu errors, want %zu; got:%s",
+	    errs.msgs.n, i, all);
+	free(all);
+	free(path);
+	errlist_free(&errs);
+}
+
+#define EXPECT_FILE_ERRORS(file, ...) \
+	expect_file_errors(file, __VA_ARGS__, (const char *)NULL)
+
+/* The children of N, by path, must be exactly the NULL-ended list. */
+static void
+children_are(const struct node_spec *n, ...)
+{
+	const char *want;
+	size_t i = 0;
+	va_list ap;
+
+	va_start(ap, n);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		ck_assert_msg(i < n->nchildren, "only %zu children",
+		    n->nchildren);
+		ck_assert_str_eq(n->children[i]->path, want);
+		i++;
+	}
+	va_end(ap);
+	ck_assert_uint_eq(n->nchildren, i);
 }
 
 /* A complete file: every field of every node and of [arbor]. */
@@ -558,8 +713,8 @@ START_TEST(test_unknown_keys)
 	    "grp = wheel\n"
 	    "command = ./x\n",
 	    "2: unknown key 'sockt' in [arbor] (did you mean 'socket'?)",
-	    "3: unknown key 'colour' in [arbor] (expected socket, state_dir "
-	    "or event_format)",
+	    "3: unknown key 'colour' in [arbor] (expected socket, "
+	    "socket_group, state_dir, event_format or log)",
 	    "5: unknown key 'stratgey' in supervisor 'r' (did you mean "
 	    "'strategy'?)",
 	    "6: 'command' is a worker key; 'r' is a supervisor",
@@ -811,9 +966,9 @@ START_TEST(test_sections)
 	    "[ worker:r/z ]   ; comment\n"			/* 15 */
 	    "command = z\n"
 	    "[]\n",
-	    "2: unknown section 'service:r/x' (expected [arbor], "
+	    "2: unknown section 'service:r/x' (expected [arbor], [include], "
 	    "[supervisor:PATH] or [worker:PATH])",
-	    "4: unknown section 'supervisor' (expected [arbor], "
+	    "4: unknown section 'supervisor' (expected [arbor], [include], "
 	    "[supervisor:PATH] or [worker:PATH])",
 	    "5: invalid character ' ' in node name 'a b' (use letters, digits, "
 	    "'.', '_' and '-')",
@@ -825,8 +980,8 @@ START_TEST(test_sections)
 	    "letters, digits, '.', '_' and '-')",
 	    "11: section header without ']'",
 	    "13: unexpected text after section header: 'junk'",
-	    "17: unknown section '' (expected [arbor], [supervisor:PATH] or "
-	    "[worker:PATH])");
+	    "17: unknown section '' (expected [arbor], [include], "
+	    "[supervisor:PATH] or [worker:PATH])");
 	EXPECT_ERRORS(text, want);
 	free(name);
 	free(text);
@@ -1057,6 +1212,565 @@ START_TEST(test_many_errors)
 }
 END_TEST
 
+/*
+ * [include]: matches sorted, appended after the including file, relative
+ * to it; directories skipped, patterns matching nothing ignored; each
+ * node's file, line and default directory come from its own file.
+ */
+START_TEST(test_include)
+{
+	struct config *conf;
+	struct node_spec *n;
+	char *want;
+
+	files_new();
+	put("main.ini",
+	    "[supervisor:root]\n"
+	    "directory = /srv/app\n"
+	    "[include]\n"
+	    "files = conf.d/*.ini nothing/*.ini missing.ini\n"
+	    "  extra/one.ini   ; continued\n"			/* 5 */
+	    "[worker:root/main]\n"
+	    "command = m\n");
+	put("conf.d/20-b.ini",
+	    "; b\n"
+	    "[worker:root/b]\n"
+	    "command = b\n");
+	put("conf.d/10-a.ini",
+	    "[supervisor:root/a]\n"
+	    "[worker:root/a/w]\n"
+	    "command = ./w\n");
+	put("conf.d/README", "not an ini file\n");
+	put("conf.d/skip.ini/x", "a directory matching the pattern\n");
+	put("extra/one.ini",
+	    "[worker:root/one]\n"
+	    "command = one\n"
+	    "directory = data\n");
+	conf = load_file_ok("main.ini");
+
+	children_are(conf->root, "root/main", "root/a", "root/b", "root/one",
+	    NULL);
+	ck_assert_uint_eq(conf->nnodes, 6);
+	ck_assert_str_eq(conf->nodes[0]->path, "root");
+	ck_assert_str_eq(conf->nodes[1]->path, "root/main");
+	ck_assert_str_eq(conf->nodes[2]->path, "root/a");
+	ck_assert_str_eq(conf->nodes[3]->path, "root/a/w");
+	ck_assert_str_eq(conf->nodes[4]->path, "root/b");
+	ck_assert_str_eq(conf->nodes[5]->path, "root/one");
+
+	/* Every file read, in order, and each node's file and line. */
+	ck_assert_uint_eq(conf->files.n, 4);
+	want = inc_path("main.ini");
+	ck_assert_str_eq(conf->files.v[0], want);
+	ck_assert_str_eq(conf->file, want);
+	ck_assert_str_eq(conf->root->file, want);
+	free(want);
+	want = inc_path("conf.d/10-a.ini");
+	ck_assert_str_eq(conf->files.v[1], want);
+	n = must_find(conf, "root/a/w");
+	ck_assert_str_eq(n->file, want);
+	ck_assert_int_eq(n->line, 2);
+	free(want);
+	want = inc_path("conf.d/20-b.ini");
+	ck_assert_str_eq(conf->files.v[2], want);
+	ck_assert_str_eq(must_find(conf, "root/b")->file, want);
+	ck_assert_int_eq(must_find(conf, "root/b")->line, 2);
+	free(want);
+	want = inc_path("extra/one.ini");
+	ck_assert_str_eq(conf->files.v[3], want);
+	free(want);
+	ck_assert_str_eq(conf->dir, inc_dir);
+
+	/*
+	 * Directories: inherited within a file; a node whose parent is in
+	 * another file starts from its own file's directory; relative
+	 * values are relative to the file they are written in.
+	 */
+	ck_assert_str_eq(conf->root->directory, "/srv/app");
+	ck_assert_str_eq(must_find(conf, "root/main")->directory, "/srv/app");
+	want = inc_path("conf.d");
+	ck_assert_str_eq(must_find(conf, "root/a")->directory, want);
+	ck_assert_str_eq(must_find(conf, "root/a/w")->directory, want);
+	ck_assert_str_eq(must_find(conf, "root/b")->directory, want);
+	free(want);
+	want = inc_path("extra/data");
+	ck_assert_str_eq(must_find(conf, "root/one")->directory, want);
+	free(want);
+	config_free(conf);
+	files_remove();
+}
+END_TEST
+
+/*
+ * Nested includes are read depth first, each relative to its own file,
+ * wherever [include] appears in it; an absolute pattern and a quoted one.
+ */
+START_TEST(test_include_nested)
+{
+	struct config *conf;
+	char *text;
+
+	files_new();
+	text = at_dir(
+	    "[include]\n"
+	    "files = d/a.ini \"with space/*.ini\" @/abs/*.ini\n"
+	    "[supervisor:root]\n"
+	    "[worker:root/main]\n"
+	    "command = m\n");
+	put("main.ini", text);
+	free(text);
+	put("d/a.ini",
+	    "[worker:root/a]\n"
+	    "command = a\n"
+	    "[include]\n"
+	    "files = sub/*.ini\n");
+	put("d/sub/x.ini",
+	    "[include]\n"
+	    "files = ../../tail.ini\n"
+	    "[worker:root/x]\n"
+	    "command = x\n");
+	put("tail.ini",
+	    "[worker:root/tail]\n"
+	    "command = t\n");
+	put("with space/s.ini",
+	    "[worker:root/space]\n"
+	    "command = s\n");
+	put("abs/z.ini",
+	    "[worker:root/abs]\n"
+	    "command = z\n");
+	conf = load_file_ok("main.ini");
+	children_are(conf->root, "root/main", "root/a", "root/x", "root/tail",
+	    "root/space", "root/abs", NULL);
+	ck_assert_uint_eq(conf->files.n, 6);
+	text = inc_path("d/sub/../../tail.ini");
+	ck_assert_str_eq(must_find(conf, "root/tail")->file, text);
+	free(text);
+	/* tail.ini is in inc_dir, whatever its name says. */
+	ck_assert_str_eq(must_find(conf, "root/tail")->directory, inc_dir);
+	config_free(conf);
+	files_remove();
+}
+END_TEST
+
+/* Included files are named relative to the main file as it was given. */
+START_TEST(test_include_relative)
+{
+	char cwd[PATH_MAX];
+	struct errlist errs = { { NULL, 0, 0 } };
+	struct config *conf;
+	char *want;
+
+	files_new();
+	put("t/main.ini",
+	    "[supervisor:root]\n"
+	    "[include]\n"
+	    "files = conf.d/*.ini\n");
+	put("t/conf.d/a.ini",
+	    "[worker:root/a]\n"
+	    "comand = a\n");
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_eq(chdir(inc_dir), 0);
+	ck_assert_ptr_null(config_load("t/main.ini", &errs));
+	ck_assert_uint_eq(errs.msgs.n, 2);
+	ck_assert_str_eq(errs.msgs.v[0], "t/conf.d/a.ini:1: worker 'root/a' "
+	    "has no command");
+	ck_assert_str_eq(errs.msgs.v[1], "t/conf.d/a.ini:2: unknown key "
+	    "'comand' in worker 'root/a' (did you mean 'command'?)");
+	errlist_free(&errs);
+	put("t/conf.d/a.ini",
+	    "[worker:root/a]\n"
+	    "command = a\n");
+	ck_assert_ptr_nonnull(conf = config_load("t/main.ini", &errs));
+	ck_assert_str_eq(must_find(conf, "root/a")->file, "t/conf.d/a.ini");
+	want = inc_path("t/conf.d");
+	ck_assert_str_eq(must_find(conf, "root/a")->directory, want);
+	free(want);
+	config_free(conf);
+	ck_assert_int_eq(chdir(cwd), 0);
+	files_remove();
+}
+END_TEST
+
+/*
+ * Errors in every file, each with its own file and line, all reported:
+ * the main file's first, then each included file's in reading order.
+ */
+START_TEST(test_include_errors)
+{
+	files_new();
+	put("main.ini",
+	    "[arbor]\n"
+	    "socket = s\n"
+	    "[supervisor:root]\n"
+	    "[worker:root/x]\n"
+	    "command = x\n"					/* 5 */
+	    "[include]\n"
+	    "files = conf.d/*.ini\n"
+	    "bogus = 1\n"
+	    "[include]\n"
+	    "file = x\n"					/* 10 */
+	    "[supervisor:root/s]\n"
+	    "files = y\n");
+	put("conf.d/a.ini",
+	    "[arbor]\n"
+	    "socket = ignored\n"
+	    "[worker:root/x]\n"
+	    "command = again\n"
+	    "[worker:root/s/w]\n"				/* 5 */
+	    "restart = sometimes\n"
+	    "[supervisor:other]\n"
+	    "[worker:root/nope/w]\n"
+	    "command = w\n");
+	put("conf.d/b.ini",
+	    "\n"
+	    "[worker:root/b]\n"
+	    "command = b 'unclosed\n"
+	    "umask = 0999\n"
+	    "user = no-such-user-arbor\n"			/* 5 */
+	    "[include]\n"
+	    "files =\n");
+	EXPECT_FILE_ERRORS("@/main.ini",
+	    "@/main.ini:8: unknown key 'bogus' in [include] (expected "
+	    "files)",
+	    "@/main.ini:9: duplicate section [include] (first declared at "
+	    "line 6)",
+	    "@/main.ini:12: 'files' is an [include] key; 'root/s' is a "
+	    "supervisor",
+	    "@/conf.d/a.ini:1: section [arbor] is only allowed in the main "
+	    "file (@/main.ini)",
+	    "@/conf.d/a.ini:3: duplicate node 'root/x' (first declared at "
+	    "@/main.ini:4)",
+	    "@/conf.d/a.ini:5: worker 'root/s/w' has no command",
+	    "@/conf.d/a.ini:6: invalid restart 'sometimes' (expected "
+	    "permanent, transient or temporary)",
+	    "@/conf.d/a.ini:7: second root supervisor 'other' (the root is "
+	    "'root', @/main.ini:3)",
+	    "@/conf.d/a.ini:8: parent 'root/nope' of 'root/nope/w' is not a "
+	    "declared supervisor",
+	    "@/conf.d/b.ini:3: invalid command: unterminated single quote",
+	    "@/conf.d/b.ini:4: invalid umask '0999' (expected an octal mode "
+	    "such as 022 or 0027)",
+	    "@/conf.d/b.ini:5: unknown user 'no-such-user-arbor'",
+	    "@/conf.d/b.ini:7: empty value for 'files'");
+
+	/* The root only in an included file; a bad pattern list. */
+	put("main.ini",
+	    "[include]\n"
+	    "files = conf.d/*.ini 'unclosed\n");
+	EXPECT_FILE_ERRORS("@/main.ini",
+	    "@/main.ini:1: no root supervisor",
+	    "@/main.ini:2: invalid files: unterminated single quote");
+	put("main.ini",
+	    "[include]\n"
+	    "fils = conf.d/*.ini\n");
+	EXPECT_FILE_ERRORS("@/main.ini",
+	    "@/main.ini:1: no root supervisor",
+	    "@/main.ini:2: unknown key 'fils' in [include] (did you mean "
+	    "'files'?)");
+	files_remove();
+}
+END_TEST
+
+/* A file is read once: cycles, repeats and deep nesting are errors. */
+START_TEST(test_include_cycle)
+{
+	char name[32], text[128];
+
+	files_new();
+	put("main.ini",
+	    "[supervisor:root]\n"
+	    "[include]\n"
+	    "files = a.ini\n");
+	put("a.ini",
+	    "[include]\n"
+	    "files = b.ini\n");
+	put("b.ini",
+	    "[worker:root/b]\n"
+	    "command = b\n"
+	    "[include]\n"
+	    "files = ./*.ini\n");
+	/* b.ini matches a.ini, b.ini and main.ini. */
+	EXPECT_FILE_ERRORS("@/main.ini",
+	    "@/b.ini:4: include cycle: @/a.ini -> @/b.ini -> @/a.ini",
+	    "@/b.ini:4: include cycle: @/b.ini -> @/b.ini",
+	    "@/b.ini:4: include cycle: @/main.ini -> @/a.ini -> @/b.ini -> "
+	    "@/main.ini");
+
+	/* Included twice, not in a cycle. */
+	put("main.ini",
+	    "[supervisor:root]\n"
+	    "[include]\n"
+	    "files = a.ini b.ini\n");
+	put("a.ini",
+	    "[include]\n"
+	    "files = b.ini\n");
+	put("b.ini",
+	    "[worker:root/b]\n"
+	    "command = b\n");
+	EXPECT_FILE_ERRORS("@/main.ini",
+	    "@/main.ini:3: '@/b.ini' is already included (at @/a.ini:2)");
+
+	/* The main file plus CONF_MAX_INCLUDE levels, and one more. */
+	for (int i = 0; i <= CONF_MAX_INCLUDE + 1; i++) {
+		snprintf(name, sizeof name, "f%d.ini", i);
+		snprintf(text, sizeof text, "%s[include]\nfiles = f%d.ini\n",
+		    i == 0 ? "[supervisor:root]\n" : "", i + 1);
+		put(name, text);
+	}
+	snprintf(text, sizeof text, "@/f%d.ini:2: cannot include "
+	    "'@/f%d.ini': includes nested too deeply (at most %d levels)",
+	    CONF_MAX_INCLUDE, CONF_MAX_INCLUDE + 1, CONF_MAX_INCLUDE);
+	EXPECT_FILE_ERRORS("@/f0.ini", text);
+	files_remove();
+}
+END_TEST
+
+/* An included file that cannot be read stops validation, like the main. */
+START_TEST(test_include_unreadable)
+{
+	char *target;
+
+	files_new();
+	put("main.ini",
+	    "[supervisor:root]\n"
+	    "[include]\n"
+	    "files = conf.d/*.ini\n");
+	put("conf.d/a.ini",
+	    "[worker:root/a]\n"
+	    "comand = a\n");
+	/* A dangling symbolic link. */
+	target = inc_path("conf.d/b.ini");
+	ck_assert_int_eq(symlink("gone", target), 0);
+	free(target);
+	EXPECT_FILE_ERRORS("@/main.ini",
+	    "@/conf.d/a.ini:2: unknown key 'comand' in worker 'root/a' (did "
+	    "you mean 'command'?)",
+	    "@/conf.d/b.ini:0: cannot open: No such file or directory");
+	files_remove();
+}
+END_TEST
+
+/* umask, nice and limit.*: every form of value, and the defaults. */
+START_TEST(test_worker_process)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "[worker:r/a]\n"
+	    "command = a\n"
+	    "umask = 022\n"
+	    "nice = -20\n"
+	    "limit.nofile = 1024\n"
+	    "limit.nproc = 100:200\n"
+	    "limit.core = 0\n"
+	    "limit.as = 1G\n"
+	    "limit.cpu = 2m\n"
+	    "limit.fsize = infinity\n"
+	    "limit.data = 512M:unlimited\n"
+	    "limit.stack = 8m\n"
+	    "limit.memlock = 64K:1t\n"
+	    "[worker:r/b]\n"
+	    "command = b\n"
+	    "umask = 0027\n"
+	    "nice = 19\n"
+	    "limit.nofile = infinity:infinity\n"
+	    "limit.cpu = 90:unlimited\n"
+	    "[worker:r/c]\n"
+	    "command = c\n"
+	    "umask = 0\n"
+	    "nice = +5\n"
+	    "[worker:r/d]\n"
+	    "command = d\n");
+	struct node_spec *a = must_find(conf, "r/a"), *b = must_find(conf,
+	    "r/b"), *c = must_find(conf, "r/c"), *d = must_find(conf, "r/d");
+	const struct limit_spec *l = a->limits;
+
+	ck_assert_int_eq(a->umask_set, 1);
+	ck_assert_uint_eq(a->umask, 022);
+	ck_assert_int_eq(a->nice_set, 1);
+	ck_assert_int_eq(a->nice, -20);
+	for (int i = 0; i < LIMIT_COUNT; i++)
+		ck_assert_int_eq(l[i].set, 1);
+	ck_assert_uint_eq(l[LIMIT_NOFILE].soft, 1024);
+	ck_assert_uint_eq(l[LIMIT_NOFILE].hard, 1024);
+	ck_assert_uint_eq(l[LIMIT_NPROC].soft, 100);
+	ck_assert_uint_eq(l[LIMIT_NPROC].hard, 200);
+	ck_assert_uint_eq(l[LIMIT_CORE].soft, 0);
+	ck_assert_uint_eq(l[LIMIT_CORE].hard, 0);
+	ck_assert_uint_eq(l[LIMIT_AS].soft, (rlim_t)1 << 30);
+	ck_assert_uint_eq(l[LIMIT_CPU].soft, 120);
+	ck_assert_uint_eq(l[LIMIT_CPU].hard, 120);
+	ck_assert_uint_eq(l[LIMIT_FSIZE].soft, RLIM_INFINITY);
+	ck_assert_uint_eq(l[LIMIT_FSIZE].hard, RLIM_INFINITY);
+	ck_assert_uint_eq(l[LIMIT_DATA].soft, (rlim_t)512 << 20);
+	ck_assert_uint_eq(l[LIMIT_DATA].hard, RLIM_INFINITY);
+	ck_assert_uint_eq(l[LIMIT_STACK].soft, (rlim_t)8 << 20);
+	ck_assert_uint_eq(l[LIMIT_MEMLOCK].soft, (rlim_t)64 << 10);
+	ck_assert_uint_eq(l[LIMIT_MEMLOCK].hard, (rlim_t)1 << 40);
+
+	ck_assert_uint_eq(b->umask, 027);
+	ck_assert_int_eq(b->nice, 19);
+	ck_assert_uint_eq(b->limits[LIMIT_NOFILE].soft, RLIM_INFINITY);
+	ck_assert_uint_eq(b->limits[LIMIT_CPU].soft, 90);
+	ck_assert_uint_eq(b->limits[LIMIT_CPU].hard, RLIM_INFINITY);
+	ck_assert_int_eq(b->limits[LIMIT_CORE].set, 0);
+	ck_assert_int_eq(c->umask_set, 1);
+	ck_assert_uint_eq(c->umask, 0);
+	ck_assert_int_eq(c->nice, 5);
+
+	/* Defaults: nothing is changed. */
+	ck_assert_int_eq(d->umask_set, 0);
+	ck_assert_int_eq(d->nice_set, 0);
+	for (int i = 0; i < LIMIT_COUNT; i++)
+		ck_assert_int_eq(d->limits[i].set, 0);
+
+	ck_assert_str_eq(limit_name(LIMIT_NOFILE), "nofile");
+	ck_assert_str_eq(limit_name(LIMIT_MEMLOCK), "memlock");
+	ck_assert_int_eq(limit_resource(LIMIT_NOFILE), RLIMIT_NOFILE);
+	ck_assert_int_eq(limit_resource(LIMIT_AS), RLIMIT_AS);
+	ck_assert_int_eq(limit_resource(LIMIT_CPU), RLIMIT_CPU);
+	config_free(conf);
+}
+END_TEST
+
+/* Bad umask, nice and limit values, at their lines. */
+START_TEST(test_worker_process_errors)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "umask = 022\n"
+	    "limit.nofile = 10\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"					/* 5 */
+	    "umask = 888\n"
+	    "nice = 20\n"
+	    "limit.nofile = 1K\n"
+	    "limit.nproc = 200:100\n"
+	    "limit.core = 5X\n"					/* 10 */
+	    "limit.cpu = 1.5s\n"
+	    "limit.as = 1.5G\n"
+	    "limit.rtprio = 1\n"
+	    "limit.nofiles = 1\n"
+	    "limit.nofile = 2\n"				/* 15 */
+	    "[worker:r/x]\n"
+	    "command = x\n"
+	    "umask = 01777\n"
+	    "nice = -21\n"
+	    "limit.nofile = -1\n"				/* 20 */
+	    "limit.nproc = infinity:5\n"
+	    "limit.data = 1:2:3\n"
+	    "limit.stack = :5\n"
+	    "limit.memlock = 5:\n"
+	    "limit.fsize = 18446744073709551615\n"		/* 25 */
+	    "limit.cpu = 250ms\n"
+	    "[worker:r/y]\n"
+	    "command = y\n"
+	    "umask = 00022\n"
+	    "nice = five\n"					/* 30 */
+	    "limit.nofile =\n"
+	    "limit.as = 16777216T\n"
+	    "[worker:r/z]\n"
+	    "command = z\n"
+	    "umask =\n"						/* 35 */
+	    "nice = -\n"
+	    "umask = 0x22\n"
+	    "limit.cpu = 1.5\n",
+	    "2: 'umask' is a worker key; 'r' is a supervisor",
+	    "3: 'limit.nofile' is a worker key; 'r' is a supervisor",
+	    "6: invalid umask '888' (expected an octal mode such as 022 or "
+	    "0027)",
+	    "7: invalid nice '20' (expected an integer from -20 to 19)",
+	    "8: invalid limit.nofile '1K' (expected a number, infinity or "
+	    "SOFT:HARD)",
+	    "9: invalid limit.nproc '200:100' (the soft limit is above the "
+	    "hard limit)",
+	    "10: invalid limit.core '5X' (expected a size such as 512M, "
+	    "infinity or SOFT:HARD)",
+	    "11: invalid limit.cpu '1.5s' (expected whole seconds such as 60 "
+	    "or 2m, infinity or SOFT:HARD)",
+	    "12: invalid limit.as '1.5G' (expected a size such as 512M, "
+	    "infinity or SOFT:HARD)",
+	    "13: unknown key 'limit.rtprio' in worker 'r/w' (expected "
+	    "limit.nofile, limit.nproc, limit.core, limit.as, limit.cpu, "
+	    "limit.fsize, limit.data, limit.stack or limit.memlock)",
+	    "14: unknown key 'limit.nofiles' in worker 'r/w' (did you mean "
+	    "'limit.nofile'?)",
+	    "15: duplicate key 'limit.nofile' in worker 'r/w' (first set at "
+	    "line 8)",
+	    "18: invalid umask '01777' (expected an octal mode such as 022 or "
+	    "0027)",
+	    "19: invalid nice '-21' (expected an integer from -20 to 19)",
+	    "20: invalid limit.nofile '-1' (expected a number, infinity or "
+	    "SOFT:HARD)",
+	    "21: invalid limit.nproc 'infinity:5' (the soft limit is above "
+	    "the hard limit)",
+	    "22: invalid limit.data '1:2:3' (expected a size such as 512M, "
+	    "infinity or SOFT:HARD)",
+	    "23: invalid limit.stack ':5' (expected a size such as 512M, "
+	    "infinity or SOFT:HARD)",
+	    "24: invalid limit.memlock '5:' (expected a size such as 512M, "
+	    "infinity or SOFT:HARD)",
+	    "25: invalid limit.fsize '18446744073709551615' (expected a size "
+	    "such as 512M, infinity or SOFT:HARD)",
+	    "26: invalid limit.cpu '250ms' (expected whole seconds such as 60 "
+	    "or 2m, infinity or SOFT:HARD)",
+	    "29: invalid umask '00022' (expected an octal mode such as 022 or "
+	    "0027)",
+	    "30: invalid nice 'five' (expected an integer from -20 to 19)",
+	    "31: empty value for 'limit.nofile'",
+	    "32: invalid limit.as '16777216T' (expected a size such as 512M, "
+	    "infinity or SOFT:HARD)",
+	    "35: empty value for 'umask'",
+	    "36: invalid nice '-' (expected an integer from -20 to 19)",
+	    "37: duplicate key 'umask' in worker 'r/z' (first set at line 35)",
+	    "38: invalid limit.cpu '1.5' (expected whole seconds such as 60 "
+	    "or 2m, infinity or SOFT:HARD)");
+}
+END_TEST
+
+/* spec_dup keeps umask, nice and limits; spec_diff names each change. */
+START_TEST(test_spec_diff_process)
+{
+	struct config *a = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "umask = 022\n"
+	    "nice = 5\n"
+	    "limit.nofile = 100\n"
+	    "limit.core = 0\n"
+	    "limit.cpu = 10\n");
+	struct config *b = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "umask = 027\n"
+	    "limit.nofile = 100:200\n"
+	    "limit.core = 0\n"
+	    "limit.stack = 8M\n"
+	    "limit.cpu = 10s\n");
+	struct node_spec *wa = must_find(a, "r/w"), *wb = must_find(b, "r/w");
+	struct node_spec *dup = spec_dup(wa);
+	struct strv changed = { NULL, 0, 0 };
+
+	ck_assert_int_eq(spec_diff(wa, dup, NULL), 0);
+	ck_assert_uint_eq(dup->umask, 022);
+	ck_assert_int_eq(dup->nice, 5);
+	ck_assert_uint_eq(dup->limits[LIMIT_NOFILE].hard, 100);
+	ck_assert_int_eq(spec_diff(wa, wb, &changed), 4);
+	ck_assert_uint_eq(changed.n, 4);
+	ck_assert_str_eq(changed.v[0], "umask");
+	ck_assert_str_eq(changed.v[1], "nice");
+	ck_assert_str_eq(changed.v[2], "limit.nofile");
+	ck_assert_str_eq(changed.v[3], "limit.stack");
+	strv_free(&changed);
+	spec_free(dup);
+	config_free(a);
+	config_free(b);
+}
+END_TEST
+
 /* strategy_name and restart_name. */
 START_TEST(test_names)
 {
@@ -1121,6 +1835,11 @@ config_suite(void)
 	tcase_add_test(tc, test_owner);
 	tcase_add_test(tc, test_syntax_ok);
 	tcase_add_test(tc, test_long_section);
+	tcase_add_test(tc, test_include);
+	tcase_add_test(tc, test_include_nested);
+	tcase_add_test(tc, test_include_relative);
+	tcase_add_test(tc, test_worker_process);
+	tcase_add_test(tc, test_spec_diff_process);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(te, test_missing_file);
@@ -1138,6 +1857,10 @@ config_suite(void)
 	tcase_add_test(te, test_syntax_errors);
 	tcase_add_test(te, test_restart_semicolon);
 	tcase_add_test(te, test_many_errors);
+	tcase_add_test(te, test_include_errors);
+	tcase_add_test(te, test_include_cycle);
+	tcase_add_test(te, test_include_unreadable);
+	tcase_add_test(te, test_worker_process_errors);
 	suite_add_tcase(s, te);
 
 	tcase_add_test(tn, test_names);

@@ -1,0 +1,17 @@
+/*
+ * notify.h: the systemd readiness protocol (sd_notify) without libsystemd:
+ * datagrams of KEY=VALUE lines to the socket named by $NOTIFY_SOCKET.
+ */
+#ifndef ARBOR_NOTIFY_H
+#define ARBOR_NOTIFY_H
+
+#include "util.h"
+
+/* Take $NOTIFY_SOCKET (and remove it from the environment). */
+void	notify_init(void);
+/* Send one datagram of newline-separated KEY=VALUE assignments. */
+void	notify_send(const char *, ...) ARBOR_PRINTF(1, 2);
+/* Close the socket. */
+void	notify_close(void);
+
+#endif
