@@ -71,6 +71,9 @@ tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(CHECK_LIBS)
 
+tests/integration/sdnotify: tests/integration/sdnotify.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/sdnotify.c
+
 tests/integration/rawclient: tests/integration/rawclient.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/rawclient.c
 
@@ -78,12 +81,14 @@ tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/notifylisten.c
 
 check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
+	tests/integration/sdnotify \
 	tests/integration/notifylisten
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl \
 		RAWCLIENT=$(CURDIR)/tests/integration/rawclient \
+		SDNOTIFY=$(CURDIR)/tests/integration/sdnotify \
 		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
 		tests/integration/run
 
@@ -130,6 +135,7 @@ clean:
 	rm -f arbord arborctl lib/libarbor.a lib/*.o daemon/*.o cli/*.o \
 		tests/unit/*.o tests/unit/check_arbor lib/*.d daemon/*.d \
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
+		tests/integration/sdnotify \
 		tests/integration/notifylisten tests/integration/*.d
 
 distclean: clean

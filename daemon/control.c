@@ -182,7 +182,7 @@ static void
 status_records(struct client *c, const struct node *n, int64_t now,
     int64_t wall)
 {
-	char pid[16], since[24], rp[16], rt[16];
+	char pid[16], since[24], rp[16], rt[16], backoff[24];
 	const char *f[10];
 
 	snprintf(pid, sizeof pid, "%ld", (long)(n->pid > 0 ? n->pid : 0));
@@ -199,7 +199,9 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	f[5] = since;
 	f[6] = rp;
 	f[7] = rt;
-	f[8] = "0";
+	snprintf(backoff, sizeof backoff, "%lld", n->state == NS_BACKOFF &&
+	    n->backoff_until > now ? (long long)(n->backoff_until - now) : 0LL);
+	f[8] = backoff;
 	f[9] = n->last_error ? n->last_error : "";
 	client_record(c, f, 10);
 	for (size_t i = 0; i < n->nchildren; i++)

@@ -127,6 +127,9 @@ child(const struct spawn_opts *o, int report)
 	    child_fd(o->out_fd, STDOUT_FILENO, O_WRONLY) == -1 ||
 	    child_fd(o->err_fd, STDERR_FILENO, O_WRONLY) == -1)
 		child_fail(report, STAGE_SETUP);
+	if (o->extra_target > 0 &&
+	    child_fd(o->extra_fd, o->extra_target, O_WRONLY) == -1)
+		child_fail(report, STAGE_SETUP);
 	if (o->dir != NULL && chdir(o->dir) == -1)
 		child_fail(report, STAGE_CHDIR);
 	for (size_t i = 0; i < o->nlimits; i++) {

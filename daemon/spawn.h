@@ -32,6 +32,8 @@ struct spawn_opts {
 	mode_t		 umask;
 	int		 out_fd;	/* becomes stdout, -1: /dev/null */
 	int		 err_fd;	/* becomes stderr, -1: /dev/null */
+	int		 extra_fd;	/* becomes extra_target (ready = fd:N) */
+	int		 extra_target;	/* 0: none */
 };
 
 /*

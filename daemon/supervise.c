@@ -7,11 +7,14 @@
  * supervision: every rule is in lib/tree.c.
  */
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,7 @@ extern char **environ;
 
 /* A launcher is a pidfile worker's command, which daemonizes. */
 enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
-    PROC_DISCARD };
+    PROC_CHECK, PROC_DISCARD };
 
 #define PIDFILE_WAIT_TRIES	100	/* of 100 ms each */
 
@@ -60,6 +63,12 @@ struct nodectx {
 	int		 pidtries;
 	struct output	*keep_out;
 	struct output	*keep_err;
+	/* readiness other than exec: a pipe, a notify socket, a timer */
+	int		 ready_rfd;
+	int		 ready_wfd;
+	ev_io		 readyio;
+	ev_timer	 readytimer;
+	char		*notify_name;	/* "@arbor/PID/N" */
 };
 
 static struct tree	*tree;
@@ -73,6 +82,8 @@ static char		*service_status;	/* the last STATUS= sent */
 
 static void	timer_cb(struct ev_loop *, ev_timer *, int);
 static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
+static void	readytimer_cb(struct ev_loop *, ev_timer *, int);
+static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -173,12 +184,13 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 
 	*err = NULL;
 	/* Identity, limits, nice and umask are the worker's, not scripts'. */
-	if (role == PROC_WORKER && (s->user != NULL || s->group != NULL)) {
+	int worker = role == PROC_WORKER || role == PROC_LAUNCHER;
+	if (worker && (s->user != NULL || s->group != NULL)) {
 		o.user = s->user;
 		o.uid = s->user != NULL ? s->uid : (uid_t)-1;
 		o.gid = s->gid;
 	}
-	if (role == PROC_WORKER) {
+	if (worker) {
 		for (int l = 0; l < LIMIT_COUNT; l++) {
 			if (!s->limits[l].set)
 				continue;
@@ -205,6 +217,12 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		return NULL;
 	}
 	tree_env(tree, n, environ, &env);
+	if (worker && ctx(n)->notify_name != NULL)
+		env_set(&env, "NOTIFY_SOCKET", ctx(n)->notify_name);
+	if (worker && ctx(n)->ready_wfd != -1) {
+		o.extra_fd = ctx(n)->ready_wfd;
+		o.extra_target = s->ready_fd;
+	}
 	o.envp = env.v;
 	o.out_fd = outp[1];
 	o.err_fd = errp[1];
@@ -222,6 +240,156 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	    role == PROC_SETUP ? &p->env : NULL);
 	p->err = output_new(errp[0], prefix, NULL);
 	return *err != NULL ? NULL : p;
+}
+
+/* Tear down what watches worker N's readiness. */
+static void
+ready_end(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	ev_io_stop(EV_DEFAULT, &nc->readyio);
+	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	if (nc->ready_rfd != -1)
+		close(nc->ready_rfd);
+	if (nc->ready_wfd != -1)
+		close(nc->ready_wfd);
+	nc->ready_rfd = nc->ready_wfd = -1;
+	free(nc->notify_name);
+	nc->notify_name = NULL;
+}
+
+/* Worker N said (or showed) it is ready. */
+static void
+ready_now(struct node *n)
+{
+	ready_end(n);
+	tree_worker_ready(tree, n, now_ms());
+	run_actions();
+}
+
+/* libev: the worker wrote on its readiness descriptor (fd:N). */
+static void
+readyfd_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct node *n = w->data;
+	char buf[512];
+	ssize_t r;
+
+	(void)loop;
+	(void)revents;
+	r = read(w->fd, buf, sizeof buf);
+	if (r > 0 && memchr(buf, '\n', (size_t)r) != NULL)
+		ready_now(n);
+	else if (r == 0 || (r == -1 && errno != EAGAIN && errno != EINTR))
+		ev_io_stop(EV_DEFAULT, w);	/* closed: start_timeout decides */
+}
+
+/* libev: a datagram on the worker's notify socket (sd_notify). */
+static void
+notify_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct node *n = w->data;
+	char buf[4096];
+	ssize_t r;
+
+	(void)loop;
+	(void)revents;
+	while ((r = recv(w->fd, buf, sizeof buf - 1, 0)) > 0) {
+		buf[r] = '\0';
+		for (char *line = strtok(buf, "\n"); line != NULL;
+		    line = strtok(NULL, "\n"))
+			if (strcmp(line, "READY=1") == 0) {
+				ready_now(n);
+				return;
+			}
+	}
+}
+
+/* libev: ready = delay:D has passed, or time for the next check. */
+static void
+readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct node *n = w->data;
+	char *prefix, *err = NULL;
+
+	(void)loop;
+	(void)revents;
+	if (n->spec->ready == READY_DELAY) {
+		ready_now(n);
+		return;
+	}
+	prefix = xasprintf("%s:check", n->spec->path);
+	if (start_process(n, PROC_CHECK, n->spec->ready_check.v, prefix,
+	    &err) == NULL) {
+		/* Not runnable: try again later; start_timeout decides. */
+		log_warnx("%s: readiness check: %s", n->spec->path, err);
+		ev_timer_set(w, (double)n->spec->check_interval_ms / 1000., 0.);
+		ev_timer_start(EV_DEFAULT, w);
+	}
+	free(err);
+	free(prefix);
+}
+
+/* Before a worker's spawn: its readiness pipe or notify socket. */
+static void
+ready_prepare(struct node *n)
+{
+	static unsigned counter;
+	struct nodectx *nc = ctx(n);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fds[2], fd;
+	size_t len;
+
+	if (n->spec->ready == READY_FD && spawn_pipe(fds) == 0) {
+		nc->ready_rfd = fds[0];
+		nc->ready_wfd = fds[1];
+		ev_io_init(&nc->readyio, readyfd_cb, fds[0], EV_READ);
+	} else if (n->spec->ready == READY_NOTIFY) {
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+		nc->notify_name = xasprintf("@arbor/%ld/%u", (long)getpid(),
+		    ++counter);
+		len = strlen(nc->notify_name);
+		memcpy(sun.sun_path, nc->notify_name, len);
+		sun.sun_path[0] = '\0';	/* abstract: no file to clean up */
+		if (fd == -1 || bind(fd, (struct sockaddr *)&sun,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+		    len)) == -1) {
+			log_warn("%s: notify socket", n->spec->path);
+			if (fd != -1)
+				close(fd);
+			free(nc->notify_name);
+			nc->notify_name = NULL;
+			return;
+		}
+		nc->ready_rfd = fd;
+		ev_io_init(&nc->readyio, notify_cb, fd, EV_READ);
+	}
+	nc->readyio.data = n;
+}
+
+/* After a worker started: watch for its readiness. */
+static void
+ready_begin(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (nc->ready_wfd != -1) {
+		close(nc->ready_wfd);	/* the worker has it */
+		nc->ready_wfd = -1;
+	}
+	if (nc->ready_rfd != -1)
+		ev_io_start(EV_DEFAULT, &nc->readyio);
+	if (n->spec->ready == READY_DELAY) {
+		ev_timer_set(&nc->readytimer,
+		    (double)n->spec->ready_delay_ms / 1000., 0.);
+		ev_timer_start(EV_DEFAULT, &nc->readytimer);
+	} else if (n->spec->ready == READY_CHECK) {
+		ev_timer_set(&nc->readytimer,
+		    (double)n->spec->check_interval_ms / 1000., 0.);
+		ev_timer_start(EV_DEFAULT, &nc->readytimer);
+	}
 }
 
 /* The pidfile of worker N, absolute. */
@@ -249,8 +417,10 @@ do_spawn(struct node *n)
 		free(pf);
 		role = PROC_LAUNCHER;
 	}
+	ready_prepare(n);
 	p = start_process(n, role, n->spec->argv.v, n->spec->path, &err);
 	if (p == NULL) {
+		ready_end(n);
 		tree_worker_start_failed(tree, n, err, now_ms());
 		free(err);
 		return;
@@ -258,8 +428,10 @@ do_spawn(struct node *n)
 	ctx(n)->proc = p;
 	procs_add(p->pid, n->spec->path);
 	/* A pidfile worker has started once the pidfile names its daemon. */
-	if (role == PROC_WORKER)
+	if (role == PROC_WORKER) {
 		tree_worker_started(tree, n, p->pid, now_ms());
+		ready_begin(n);
+	}
 }
 
 /* A pidfile worker could not be adopted: its start failed. */
@@ -272,6 +444,7 @@ pidfile_failed(struct node *n, const char *why)
 	output_close(nc->keep_out);
 	output_close(nc->keep_err);
 	nc->keep_out = nc->keep_err = NULL;
+	ready_end(n);
 	(void)procs_signal_orphans(n->spec->path, SIGKILL, proc_known);
 	tree_worker_start_failed(tree, n, why, now_ms());
 }
@@ -315,6 +488,7 @@ pidfile_adopt(struct node *n)
 		procs_add(p->pid, n->spec->path);
 		free(pf);
 		tree_worker_started(tree, n, p->pid, now_ms());
+		ready_begin(n);
 		return 1;
 	}
 	free(pf);
@@ -458,6 +632,11 @@ attach_nodes(void)
 		nc->timer.data = tree->nodes[i];
 		ev_timer_init(&nc->pidwait, pidwait_cb, 0., 0.);
 		nc->pidwait.data = tree->nodes[i];
+		ev_timer_init(&nc->readytimer, readytimer_cb, 0., 0.);
+		nc->readytimer.data = tree->nodes[i];
+		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
+		nc->readyio.data = tree->nodes[i];
+		nc->ready_rfd = nc->ready_wfd = -1;
 		tree->nodes[i]->udata = nc;
 	}
 }
@@ -470,6 +649,13 @@ nodectx_free(struct nodectx *nc)
 		return;
 	ev_timer_stop(EV_DEFAULT, &nc->timer);
 	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
+	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	ev_io_stop(EV_DEFAULT, &nc->readyio);
+	if (nc->ready_rfd != -1)
+		close(nc->ready_rfd);
+	if (nc->ready_wfd != -1)
+		close(nc->ready_wfd);
+	free(nc->notify_name);
 	output_close(nc->keep_out);
 	output_close(nc->keep_err);
 	free(nc);
@@ -673,7 +859,7 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	output_drain(p->out);
 	output_drain(p->err);
 	last = output_lastline(p->err);
-	if (p->role != PROC_DISCARD)
+	if (p->role != PROC_DISCARD && p->role != PROC_CHECK)
 		ctx(p->node)->proc = NULL;
 	if (p->role != PROC_WORKER && p->role != PROC_DISCARD &&
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
@@ -688,7 +874,22 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		} else
 			launcher_done(p->node, p);
 		break;
+	case PROC_CHECK:
+		/* Ready when the check passes; else check again later. */
+		if (p->node->state == NS_STARTING && p->node->pid > 0) {
+			if (err == NULL)
+				ready_now(p->node);
+			else {
+				ev_timer *rt = &ctx(p->node)->readytimer;
+				ev_timer_set(rt, (double)
+				    p->node->spec->check_interval_ms / 1000.,
+				    0.);
+				ev_timer_start(EV_DEFAULT, rt);
+			}
+		}
+		break;
 	case PROC_WORKER:
+		ready_end(p->node);
 		procs_remove(p->pid);
 		(void)procs_signal_orphans(p->node->spec->path, SIGKILL,
 		    proc_known);

@@ -172,6 +172,10 @@ static int	set_stop_signal(struct loader *, struct section *,
 		    const char *, const char *);
 static int	set_pidfile(struct loader *, struct section *, const char *,
 		    const char *);
+static int	set_ready(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_delay(struct loader *, struct section *, const char *,
+		    const char *);
 static int	set_owner(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_strategy(struct loader *, struct section *, const char *,
@@ -224,6 +228,11 @@ static const struct keydef keydefs[] = {
 	{ "cleanup",		KIND_SUPER,	1, set_command },
 	{ "setup_timeout",	KIND_SUPER,	0, set_positive_duration },
 	{ "cleanup_timeout",	KIND_SUPER,	0, set_positive_duration },
+	{ "ready",		KIND_WORKER,	0, set_ready },
+	{ "start_timeout",	KIND_WORKER,	0, set_positive_duration },
+	{ "check_interval",	KIND_WORKER,	0, set_positive_duration },
+	{ "restart_delay",	KIND_NODE,	0, set_delay },
+	{ "restart_delay_max",	KIND_NODE,	0, set_delay },
 	{ "socket",		KIND_ARBOR,	0, set_arbor_path },
 	{ "state_dir",		KIND_ARBOR,	0, set_arbor_path },
 	{ "event_format",	KIND_ARBOR,	0, set_event_format },
@@ -541,6 +550,9 @@ spec_new(struct loader *ld, enum node_kind kind, const char *path)
 	n->period_ms = 5000;
 	n->setup_timeout_ms = 30000;
 	n->cleanup_timeout_ms = 30000;
+	n->ready = READY_EXEC;
+	n->start_timeout_ms = 30000;
+	n->check_interval_ms = 1000;
 	return n;
 }
 
@@ -558,6 +570,7 @@ spec_free(struct node_spec *n)
 	free(n->user);
 	free(n->group);
 	free(n->pidfile);
+	strv_free(&n->ready_check);
 	strv_free(&n->setup);
 	strv_free(&n->cleanup);
 	free(n);
@@ -980,8 +993,78 @@ set_positive_duration(struct loader *ld, struct section *sec,
 		n->period_ms = ms;
 	else if (strcmp(key, "setup_timeout") == 0)
 		n->setup_timeout_ms = ms;
+	else if (strcmp(key, "start_timeout") == 0)
+		n->start_timeout_ms = ms;
+	else if (strcmp(key, "check_interval") == 0)
+		n->check_interval_ms = ms;
 	else
 		n->cleanup_timeout_ms = ms;
+	return 0;
+}
+
+/* restart_delay, restart_delay_max: durations, 0 allowed. */
+static int
+set_delay(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
+		    "duration such as 0, 500ms or 2s)", key, value);
+		return -1;
+	}
+	if (strcmp(key, "restart_delay") == 0)
+		sec->spec->restart_delay_ms = ms;
+	else
+		sec->spec->restart_delay_max_ms = ms;
+	return 0;
+}
+
+/* ready = exec | fd:N | notify | check:COMMAND | delay:DURATION. */
+static int
+set_ready(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	struct node_spec *n = sec->spec;
+	char *end, *err = NULL;
+	long fd;
+
+	strv_free(&n->ready_check);
+	if (strcmp(value, "exec") == 0)
+		n->ready = READY_EXEC;
+	else if (strcmp(value, "notify") == 0)
+		n->ready = READY_NOTIFY;
+	else if (strncmp(value, "fd:", 3) == 0) {
+		fd = strtol(value + 3, &end, 10);
+		if (end == value + 3 || *end != '\0' || fd < 3 || fd > 1023) {
+			loader_error(ld, ld->lineno, "invalid %s '%s' (fd:N "
+			    "needs a descriptor from 3 to 1023)", key, value);
+			return -1;
+		}
+		n->ready = READY_FD;
+		n->ready_fd = (int)fd;
+	} else if (strncmp(value, "check:", 6) == 0) {
+		if (argv_split(value + 6, &n->ready_check, &err) == -1) {
+			loader_error(ld, ld->lineno, "invalid %s: %s", key,
+			    err);
+			free(err);
+			return -1;
+		}
+		n->ready = READY_CHECK;
+	} else if (strncmp(value, "delay:", 6) == 0) {
+		if (duration_parse(value + 6, &n->ready_delay_ms) == -1) {
+			loader_error(ld, ld->lineno, "invalid %s '%s' (delay: "
+			    "needs a duration such as 2s)", key, value);
+			return -1;
+		}
+		n->ready = READY_DELAY;
+	} else {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected exec, "
+		    "fd:N, notify, check:COMMAND or delay:DURATION)", key,
+		    value);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1977,6 +2060,8 @@ spec_dup(const struct node_spec *n)
 	c->user = n->user ? xstrdup(n->user) : NULL;
 	c->group = n->group ? xstrdup(n->group) : NULL;
 	c->pidfile = n->pidfile ? xstrdup(n->pidfile) : NULL;
+	memset(&c->ready_check, 0, sizeof c->ready_check);
+	strv_copy(&c->ready_check, n->ready_check.v);
 	memset(&c->env, 0, sizeof c->env);
 	memset(&c->argv, 0, sizeof c->argv);
 	memset(&c->setup, 0, sizeof c->setup);
@@ -2052,6 +2137,14 @@ spec_diff(const struct node_spec *a, const struct node_spec *b,
 		DIFF(!limit_equal(&a->limits[i], &b->limits[i]),
 		    limitdefs[i].key);
 	DIFF(!str_equal(a->pidfile, b->pidfile), "pidfile");
+	DIFF(a->ready != b->ready || a->ready_fd != b->ready_fd ||
+	    a->ready_delay_ms != b->ready_delay_ms ||
+	    !strv_equal(&a->ready_check, &b->ready_check), "ready");
+	DIFF(a->start_timeout_ms != b->start_timeout_ms, "start_timeout");
+	DIFF(a->check_interval_ms != b->check_interval_ms, "check_interval");
+	DIFF(a->restart_delay_ms != b->restart_delay_ms, "restart_delay");
+	DIFF(a->restart_delay_max_ms != b->restart_delay_max_ms,
+	    "restart_delay_max");
 	DIFF(a->strategy != b->strategy, "strategy");
 	DIFF(a->intensity != b->intensity, "intensity");
 	DIFF(a->period_ms != b->period_ms, "period");

@@ -25,6 +25,9 @@ enum strategy { STRATEGY_ONE_FOR_ONE, STRATEGY_ONE_FOR_ALL,
 enum restart { RESTART_PERMANENT, RESTART_TRANSIENT, RESTART_TEMPORARY };
 enum shutdown { SHUTDOWN_TIMEOUT, SHUTDOWN_BRUTAL_KILL, SHUTDOWN_INFINITY };
 enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
+/* When a worker is ready (started): exec succeeded, a line on fd N,
+   READY=1 on $NOTIFY_SOCKET, a check command exits 0, a delay passed. */
+enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY };
 
 /* The resource limits a worker may set, as keys limit.nofile and so on. */
 enum limit { LIMIT_NOFILE, LIMIT_NPROC, LIMIT_CORE, LIMIT_AS, LIMIT_CPU,
@@ -77,6 +80,16 @@ struct node_spec {
 	struct strv		 cleanup;
 	int64_t			 setup_timeout_ms;	/* default 30s */
 	int64_t			 cleanup_timeout_ms;
+
+	/* readiness (workers) and restart backoff (both kinds) */
+	enum ready		 ready;		/* default exec */
+	int			 ready_fd;	/* ready = fd:N */
+	struct strv		 ready_check;	/* ready = check:COMMAND */
+	int64_t			 ready_delay_ms;	/* ready = delay:D */
+	int64_t			 start_timeout_ms;	/* default 30s */
+	int64_t			 check_interval_ms;	/* default 1s */
+	int64_t			 restart_delay_ms;	/* default 0 */
+	int64_t			 restart_delay_max_ms;	/* default 0: none */
 };
 
 struct config {

@@ -24,6 +24,7 @@ event_type_name(enum event_type t)
 	case EV_PROCESS_FAILED:		return "ProcessFailed";
 	case EV_PROCESS_TERMINATED:	return "ProcessTerminated";
 	case EV_PROCESS_COMPLETED:	return "ProcessCompleted";
+	case EV_PROCESS_READY:		return "ProcessReady";
 	}
 	return "Unknown";
 }

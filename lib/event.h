@@ -16,6 +16,7 @@ enum event_type {
 	EV_PROCESS_FAILED,
 	EV_PROCESS_TERMINATED,
 	EV_PROCESS_COMPLETED,
+	EV_PROCESS_READY,	/* a worker with a readiness check is ready */
 };
 
 struct event {

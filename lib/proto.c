@@ -28,7 +28,7 @@
 /* Event types in enum order, for parsing by name. */
 static const enum event_type event_types[] = {
 	EV_PROCESS_STARTED, EV_PROCESS_START_FAILED, EV_PROCESS_FAILED,
-	EV_PROCESS_TERMINATED, EV_PROCESS_COMPLETED,
+	EV_PROCESS_TERMINATED, EV_PROCESS_COMPLETED, EV_PROCESS_READY,
 };
 
 /* True if C may appear in a request word. */

@@ -27,6 +27,7 @@ static void	stop_node(struct tree *, struct node *, int64_t);
 static void	sup_advance(struct tree *, struct node *, int64_t);
 static void	sup_begin_stop(struct tree *, struct node *, char *, int64_t);
 static void	child_stopped(struct tree *, struct node *, int64_t);
+static void	backoff(struct tree *, struct node *, int64_t);
 static void	child_down(struct tree *, struct node *, bool, const char *,
 		    int64_t);
 
@@ -107,6 +108,8 @@ set_state(struct node *n, enum node_state st, int64_t now)
 {
 	n->state = st;
 	n->since = now;
+	if (st == NS_RUNNING)
+		n->up_since = now;
 }
 
 /* Replace a node's last error. */
@@ -128,6 +131,7 @@ node_state_name(enum node_state st)
 	case NS_STOPPING:	return "stopping";
 	case NS_FAILED:		return "failed";
 	case NS_COMPLETED:	return "completed";
+	case NS_BACKOFF:	return "backoff";
 	}
 	return "unknown";
 }
@@ -286,6 +290,7 @@ start_node(struct tree *t, struct node *n, int64_t now)
 	n->stop_pending = false;
 	n->stop_deferred = false;
 	n->starts++;
+	n->up_since = 0;
 	if (n->next_spec != NULL) {
 		/* Settings changed by a reload take effect now. */
 		spec_free(n->spec);
@@ -343,11 +348,23 @@ stop_node(struct tree *t, struct node *n, int64_t now)
 	}
 	switch (n->state) {
 	case NS_STARTING:
-		n->stop_deferred = true;
+		if (n->pid == 0) {
+			/* Exec not answered yet: stop once it is. */
+			n->stop_deferred = true;
+			break;
+		}
+		/* Started, waiting for readiness: stop it now. */
+		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
+		set_state(n, NS_STOPPING, now);
+		worker_signal_stop(t, n);
 		break;
 	case NS_RUNNING:
 		set_state(n, NS_STOPPING, now);
 		worker_signal_stop(t, n);
+		break;
+	case NS_BACKOFF:
+		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
+		set_state(n, NS_STOPPED, now);
 		break;
 	default:
 		break;
@@ -371,8 +388,14 @@ sup_begin_stop(struct tree *t, struct node *s, char *reason, int64_t now)
 		s->fail_reason = reason;
 	}
 	set_state(s, NS_STOPPING, now);
-	for (size_t i = 0; i < s->nchildren; i++)
-		s->children[i]->start_pending = false;
+	for (size_t i = 0; i < s->nchildren; i++) {
+		struct node *c = s->children[i];
+		c->start_pending = false;
+		if (c->state == NS_BACKOFF) {
+			push_simple(t, ACT_TIMER_CANCEL, c, 0, 0);
+			set_state(c, NS_STOPPED, now);
+		}
+	}
 	if (s->phase == PHASE_SETUP) {
 		/* Setup is cut short; tree_setup_done continues the stop. */
 		push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
@@ -426,6 +449,9 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 			return;
 	for (size_t i = 0; i < s->nchildren; i++) {
 		c = s->children[i];
+		/* Order holds: what comes after a waiting child waits too. */
+		if (c->state == NS_BACKOFF)
+			return;
 		if (c->start_pending) {
 			start_node(t, c, now);
 			return;
@@ -532,6 +558,38 @@ child_stopped(struct tree *t, struct node *c, int64_t now)
 		sup_advance(t, c->parent, now);
 }
 
+/*
+ * Delay C's restart if it has a restart_delay: the n-th consecutive
+ * restart waits min(BASE * 2^(n-1), MAX); the count starts over once C
+ * stayed up for its supervisor's period.
+ */
+static void
+backoff(struct tree *t, struct node *c, int64_t now)
+{
+	const struct node_spec *s = c->spec;
+	int64_t delay = s->restart_delay_ms;
+
+	if (delay <= 0)
+		return;
+	/* up_since is 0 when the last start never got as far as running. */
+	if (c->up_since > 0 && c->parent != NULL &&
+	    now - c->up_since >= c->parent->spec->period_ms)
+		c->consecutive = 0;
+	c->consecutive++;
+	for (unsigned i = 1; i < c->consecutive && i < 40; i++) {
+		delay *= 2;
+		if (s->restart_delay_max_ms > 0 &&
+		    delay >= s->restart_delay_max_ms)
+			break;
+	}
+	if (s->restart_delay_max_ms > 0 && delay > s->restart_delay_max_ms)
+		delay = s->restart_delay_max_ms;
+	c->start_pending = false;
+	c->backoff_until = now + delay;
+	set_state(c, NS_BACKOFF, now);
+	push_simple(t, ACT_TIMER, c, 0, delay);
+}
+
 /* Mark sibling X for restart as part of a one_for_all/rest_for_one. */
 static void
 mark_restart(struct node *x)
@@ -587,6 +645,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 	c->restarts++;
 	(void)intensity_add(&c->history, now);
 	c->start_pending = true;
+	backoff(t, c, now);
 	for (size_t i = 0; i < p->nchildren; i++) {
 		struct node *x = p->children[i];
 		if (x == c)
@@ -626,13 +685,32 @@ tree_worker_started(struct tree *t, struct node *w, pid_t pid, int64_t now)
 	if (w->state != NS_STARTING)
 		return;
 	w->pid = pid;
-	set_state(w, NS_RUNNING, now);
 	emit(t, w, EV_PROCESS_STARTED, pid, -1, NULL);
+	if (w->spec->ready == READY_EXEC)
+		set_state(w, NS_RUNNING, now);
+	else {
+		/* Running, not ready: starting until it says so, or fails. */
+		w->start_timed_out = false;
+		push_simple(t, ACT_TIMER, w, 0, w->spec->start_timeout_ms);
+	}
 	if (w->stop_deferred) {
 		w->stop_deferred = false;
 		stop_node(t, w, now);
 	}
 	if (w->parent != NULL)		/* NULL: removed by a reload */
+		sup_advance(t, w->parent, now);
+}
+
+/* Worker W, started, reported that it is ready. */
+void
+tree_worker_ready(struct tree *t, struct node *w, int64_t now)
+{
+	if (w->state != NS_STARTING || w->pid == 0)
+		return;
+	push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
+	set_state(w, NS_RUNNING, now);
+	emit(t, w, EV_PROCESS_READY, w->pid, -1, NULL);
+	if (w->parent != NULL)
 		sup_advance(t, w->parent, now);
 }
 
@@ -658,9 +736,26 @@ tree_worker_exited(struct tree *t, struct node *w, int wstatus,
 	bool normal = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
 	char *reason;
 
-	if (w->state != NS_RUNNING && w->state != NS_STOPPING)
+	if (w->state != NS_RUNNING && w->state != NS_STOPPING &&
+	    !(w->state == NS_STARTING && w->pid > 0))
 		return;
 	w->pid = 0;
+	if (w->state == NS_STARTING || w->start_timed_out) {
+		/* It went before it was ready: a failed start, counted. */
+		char d[32];
+		push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
+		reason = w->start_timed_out ?
+		    xasprintf("not ready within %s", duration_format(
+		    w->spec->start_timeout_ms, d, sizeof d)) :
+		    exit_reason(wstatus, lastline);
+		w->start_timed_out = false;
+		set_state(w, NS_FAILED, now);
+		set_error(w, reason);
+		emit(t, w, EV_PROCESS_START_FAILED, pid, wstatus, reason);
+		child_down(t, w, false, reason, now);
+		free(reason);
+		return;
+	}
 	if (w->state == NS_STOPPING) {
 		push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
 		set_state(w, NS_STOPPED, now);
@@ -743,10 +838,23 @@ tree_cleanup_done(struct tree *t, struct node *s, const char *error,
 void
 tree_timer_fired(struct tree *t, struct node *n, int64_t now)
 {
-	(void)now;
+	if (n->state == NS_BACKOFF) {
+		/* The delay is over: the restart goes ahead. */
+		set_state(n, NS_FAILED, now);
+		n->start_pending = true;
+		if (n->parent != NULL)
+			sup_advance(t, n->parent, now);
+		return;
+	}
 	if (n->spec->kind == NODE_WORKER) {
 		if (n->state == NS_STOPPING)
 			push_simple(t, ACT_SIGNAL, n, SIGKILL, 0);
+		else if (n->state == NS_STARTING && n->pid > 0) {
+			/* Not ready in time: a failed start. */
+			n->start_timed_out = true;
+			set_state(n, NS_STOPPING, now);
+			push_simple(t, ACT_SIGNAL, n, SIGKILL, 0);
+		}
 		return;
 	}
 	if (n->phase == PHASE_SETUP || n->phase == PHASE_CLEANUP) {
@@ -839,6 +947,10 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 	n->admin_stopped = true;
 	n->start_pending = false;
 	set_error(n, "stopped by an admin");
+	if (n->state == NS_BACKOFF) {
+		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
+		set_state(n, NS_STOPPED, now);
+	}
 	if (!node_active(n))
 		return 0;
 	if (n->parent == NULL) {
@@ -867,6 +979,11 @@ tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
+	if (n->state == NS_BACKOFF) {
+		/* Skip the rest of the wait. */
+		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
+		set_state(n, NS_FAILED, now);
+	}
 	/* Up and staying up; a stop still to come is followed by a start. */
 	if (node_active(n) && n->state != NS_STOPPING && !n->stop_pending &&
 	    !n->stop_deferred)
@@ -896,6 +1013,10 @@ tree_restart_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
+	if (n->state == NS_BACKOFF) {
+		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
+		set_state(n, NS_FAILED, now);
+	}
 	if (n->parent->phase == PHASE_SETUP)
 		return 0;
 	if (node_active(n))
@@ -929,7 +1050,8 @@ changes_live(const struct strv *changed)
 {
 	static const char *const live[] = { "restart", "shutdown",
 	    "stop_signal", "strategy", "intensity", "period",
-	    "setup_timeout", "cleanup_timeout", NULL };
+	    "setup_timeout", "cleanup_timeout", "start_timeout",
+	    "check_interval", "restart_delay", "restart_delay_max", NULL };
 
 	for (size_t i = 0; i < changed->n; i++) {
 		size_t j;

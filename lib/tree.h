@@ -27,6 +27,7 @@ enum node_state {
 	NS_STOPPING,
 	NS_FAILED,	/* down after a failure, not restarting */
 	NS_COMPLETED,	/* a worker that exited 0 and is not restarted */
+	NS_BACKOFF,	/* waiting for restart_delay before a restart */
 };
 
 /* What a supervisor is busy with while STARTING or STOPPING. */
@@ -69,6 +70,10 @@ struct node {
 	int64_t			 since;		/* monotonic ms of last change */
 	unsigned		 restarts;	/* automatic restarts, in total */
 	unsigned		 starts;	/* how many times started */
+	int64_t			 up_since;	/* when it last became running */
+	unsigned		 consecutive;	/* restarts since up for period */
+	int64_t			 backoff_until;	/* NS_BACKOFF: restart then */
+	bool			 start_timed_out; /* not ready in start_timeout */
 	struct intensity	 history;	/* its own restarts, parent's window */
 	char			*last_error;	/* why it went down last */
 
@@ -141,6 +146,8 @@ struct node	*tree_find(const struct tree *, const char *path);
 void	tree_start(struct tree *, int64_t now);
 void	tree_shutdown(struct tree *, int64_t now);
 void	tree_worker_started(struct tree *, struct node *, pid_t, int64_t now);
+/* A worker whose readiness is not its exec reported ready. */
+void	tree_worker_ready(struct tree *, struct node *, int64_t now);
 void	tree_worker_start_failed(struct tree *, struct node *,
 	    const char *error, int64_t now);
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
