@@ -556,6 +556,11 @@ do_setup(struct node *n)
 {
 	char *err = NULL;
 
+	if (node_is_pool(n)) {
+		/* A pool has no state of its own and no scripts. */
+		tree_setup_done(tree, n, NULL, NULL, now_ms());
+		return;
+	}
 	if (statedir_fresh(n->state_dir, &err) == 0 && n->spec->setup.n > 0)
 		err = run_script(n, PROC_SETUP, &n->spec->setup);
 	else if (err == NULL) {
@@ -573,7 +578,7 @@ cleanup_finished(struct node *n, const char *error)
 {
 	char *rmerr = NULL, *msg = NULL;
 
-	if (statedir_remove(n->state_dir, &rmerr) == -1)
+	if (!node_is_pool(n) && statedir_remove(n->state_dir, &rmerr) == -1)
 		msg = error ? xasprintf("%s; %s", error, rmerr) :
 		    xstrdup(rmerr);
 	tree_cleanup_done(tree, n, msg ? msg : error, now_ms());
@@ -712,7 +717,9 @@ do_action(struct action *a)
 		do_event(&a->ev);
 		break;
 	case ACT_EXIT:
-		exit_status = a->status ? ARBORD_EXIT_FAILED : ARBORD_EXIT_OK;
+		/* Stopped, failed, or done: the significant child's status. */
+		exit_status = a->status == 2 ? a->code : a->status ?
+		    ARBORD_EXIT_FAILED : ARBORD_EXIT_OK;
 		ev_break(EV_DEFAULT, EVBREAK_ALL);
 		break;
 	case ACT_FREE:
@@ -1005,7 +1012,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	if (!tree->finished)
 		ev_run(loop, 0);
 
-	if (exit_status != ARBORD_EXIT_OK)
+	if (tree->exit_status == 2)
+		log_info("the root supervisor completed (auto_shutdown): "
+		    "exiting with status %d", exit_status);
+	else if (exit_status != ARBORD_EXIT_OK)
 		log_warnx("the root supervisor gave up: %s",
 		    tree->exit_reason ? tree->exit_reason : "unknown reason");
 	if (!service_stopping)

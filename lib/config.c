@@ -176,6 +176,8 @@ static int	set_ready(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_delay(struct loader *, struct section *, const char *,
 		    const char *);
+static int	set_pool(struct loader *, struct section *, const char *,
+		    const char *);
 static int	set_owner(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_strategy(struct loader *, struct section *, const char *,
@@ -233,6 +235,9 @@ static const struct keydef keydefs[] = {
 	{ "check_interval",	KIND_WORKER,	0, set_positive_duration },
 	{ "restart_delay",	KIND_NODE,	0, set_delay },
 	{ "restart_delay_max",	KIND_NODE,	0, set_delay },
+	{ "instances",		KIND_WORKER,	0, set_pool },
+	{ "significant",	KIND_NODE,	0, set_pool },
+	{ "auto_shutdown",	KIND_SUPER,	0, set_pool },
 	{ "socket",		KIND_ARBOR,	0, set_arbor_path },
 	{ "state_dir",		KIND_ARBOR,	0, set_arbor_path },
 	{ "event_format",	KIND_ARBOR,	0, set_event_format },
@@ -1021,6 +1026,49 @@ set_delay(struct loader *ld, struct section *sec, const char *key,
 	return 0;
 }
 
+/* instances = N, significant = yes|no, auto_shutdown = never|any_...|all_... */
+static int
+set_pool(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	struct node_spec *n = sec->spec;
+	char *end;
+	long v;
+
+	if (strcmp(key, "instances") == 0) {
+		v = strtol(value, &end, 10);
+		if (end == value || *end != '\0' || v < 1 || v > 10000) {
+			loader_error(ld, ld->lineno, "invalid instances '%s' "
+			    "(expected a number from 1 to 10000)", value);
+			return -1;
+		}
+		n->instances = (int)v;
+	} else if (strcmp(key, "significant") == 0) {
+		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
+			n->significant = 1;
+		else if (strcmp(value, "no") == 0 ||
+		    strcmp(value, "false") == 0)
+			n->significant = 0;
+		else {
+			loader_error(ld, ld->lineno, "invalid significant "
+			    "'%s' (expected yes or no)", value);
+			return -1;
+		}
+	} else if (strcmp(value, "never") == 0)
+		n->auto_shutdown = AUTO_SHUTDOWN_NEVER;
+	else if (strcmp(value, "any_significant") == 0)
+		n->auto_shutdown = AUTO_SHUTDOWN_ANY;
+	else if (strcmp(value, "all_significant") == 0)
+		n->auto_shutdown = AUTO_SHUTDOWN_ALL;
+	else {
+		loader_error(ld, ld->lineno, "invalid auto_shutdown '%s' "
+		    "(expected never, any_significant or all_significant)",
+		    value);
+		return -1;
+	}
+	return 0;
+}
+
 /* ready = exec | fd:N | notify | check:COMMAND | delay:DURATION. */
 static int
 set_ready(struct loader *ld, struct section *sec, const char *key,
@@ -1605,6 +1653,48 @@ finish_section(struct loader *ld, struct section *sec)
 	finish_owner(ld, sec);
 	if (sec->dir != NULL)
 		n->directory = path_resolve(sec->file->dir, sec->dir);
+	if (n->significant && n->restart == RESTART_PERMANENT)
+		loader_error_in(ld, sec->file, sec->line, "'%s' is significant "
+		    "but permanent (significant children must be transient "
+		    "or temporary)", n->path);
+}
+
+static void	node_adopt(struct node_spec *, struct node_spec *);
+
+/*
+ * Turn worker N with instances = K into a pool: N becomes a one_for_one
+ * supervisor with N's parent's intensity and period, and K workers
+ * N/1 .. N/K (each with ARBOR_INSTANCE) take its command and settings.
+ */
+static void
+expand_pool(struct config *conf, struct node_spec *n)
+{
+	struct node_spec *w;
+
+	for (int i = 1; i <= n->instances; i++) {
+		w = spec_dup(n);
+		free(w->path);
+		w->path = xasprintf("%s/%d", n->path, i);
+		w->name = strrchr(w->path, '/') + 1;
+		w->file = n->file;
+		w->line = n->line;
+		w->instances = 0;
+		env_set(&w->env, "ARBOR_INSTANCE", strrchr(w->path, '/') + 1);
+		node_adopt(n, w);
+		conf->nodes = xreallocarray(conf->nodes, conf->nnodes + 1,
+		    sizeof *conf->nodes);
+		conf->nodes[conf->nnodes++] = w;
+	}
+	n->kind = NODE_SUPERVISOR;
+	n->strategy = STRATEGY_ONE_FOR_ONE;
+	n->intensity = n->parent->intensity;
+	n->period_ms = n->parent->period_ms;
+	n->significant = 0;
+	strv_free(&n->argv);
+	strv_free(&n->env);	/* the instances have it */
+	free(n->pidfile);
+	n->pidfile = NULL;
+	n->ready = READY_EXEC;
 }
 
 /* Append CHILD to its parent's children. */
@@ -1721,6 +1811,10 @@ config_finish(struct loader *ld)
 	finish_tree(ld);
 	if (conf->root != NULL)
 		node_inherit(ld, conf->root);
+	for (size_t i = 0, n = conf->nnodes; i < n && conf->root != NULL; i++)
+		if (conf->nodes[i]->kind == NODE_WORKER &&
+		    conf->nodes[i]->instances > 0 && conf->nodes[i]->parent)
+			expand_pool(conf, conf->nodes[i]);
 }
 
 /*
@@ -2145,6 +2239,9 @@ spec_diff(const struct node_spec *a, const struct node_spec *b,
 	DIFF(a->restart_delay_ms != b->restart_delay_ms, "restart_delay");
 	DIFF(a->restart_delay_max_ms != b->restart_delay_max_ms,
 	    "restart_delay_max");
+	DIFF(a->significant != b->significant, "significant");
+	DIFF(a->auto_shutdown != b->auto_shutdown, "auto_shutdown");
+	/* instances: a pool's size changes its children, not the pool. */
 	DIFF(a->strategy != b->strategy, "strategy");
 	DIFF(a->intensity != b->intensity, "intensity");
 	DIFF(a->period_ms != b->period_ms, "period");

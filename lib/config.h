@@ -28,6 +28,9 @@ enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
 /* When a worker is ready (started): exec succeeded, a line on fd N,
    READY=1 on $NOTIFY_SOCKET, a check command exits 0, a delay passed. */
 enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY };
+/* OTP 24: when significant children end, their supervisor ends too. */
+enum auto_shutdown { AUTO_SHUTDOWN_NEVER, AUTO_SHUTDOWN_ANY,
+    AUTO_SHUTDOWN_ALL };
 
 /* The resource limits a worker may set, as keys limit.nofile and so on. */
 enum limit { LIMIT_NOFILE, LIMIT_NPROC, LIMIT_CORE, LIMIT_AS, LIMIT_CPU,
@@ -90,6 +93,13 @@ struct node_spec {
 	int64_t			 check_interval_ms;	/* default 1s */
 	int64_t			 restart_delay_ms;	/* default 0 */
 	int64_t			 restart_delay_max_ms;	/* default 0: none */
+
+	/* pools and significant children */
+	int			 instances;	/* worker: N > 0 makes a pool; on
+						   the pool supervisor: its N */
+	int			 significant;	/* with restart transient or
+						   temporary */
+	enum auto_shutdown	 auto_shutdown;	/* supervisors */
 };
 
 struct config {

@@ -28,6 +28,8 @@ static void	sup_advance(struct tree *, struct node *, int64_t);
 static void	sup_begin_stop(struct tree *, struct node *, char *, int64_t);
 static void	child_stopped(struct tree *, struct node *, int64_t);
 static void	backoff(struct tree *, struct node *, int64_t);
+static bool	significant_done(const struct node *);
+static void	sup_complete(struct tree *, struct node *, int, int64_t);
 static void	child_down(struct tree *, struct node *, bool, const char *,
 		    int64_t);
 
@@ -291,6 +293,7 @@ start_node(struct tree *t, struct node *n, int64_t now)
 	n->stop_deferred = false;
 	n->starts++;
 	n->up_since = 0;
+	n->completing = false;
 	if (n->next_spec != NULL) {
 		/* Settings changed by a reload take effect now. */
 		spec_free(n->spec);
@@ -470,7 +473,7 @@ static void
 push_exit(struct tree *t)
 {
 	struct action a = { .kind = ACT_EXIT, .node = t->root,
-	    .status = t->exit_status };
+	    .status = t->exit_status, .code = t->exit_code };
 
 	push(t, &a);
 }
@@ -521,6 +524,20 @@ sup_finished(struct tree *t, struct node *s, int64_t now)
 
 	s->phase = PHASE_NONE;
 	strv_free(&s->setup_env);
+	if (!s->failing && s->completing) {
+		/* auto_shutdown: done, as its significant children are. */
+		s->completing = false;
+		set_state(s, NS_COMPLETED, now);
+		emit(t, s, EV_PROCESS_COMPLETED, 0, (s->exit_code & 0xff) << 8,
+		    s->cleanup_error);
+		if (s->parent != NULL || s->detached)
+			child_down(t, s, true, NULL, now);
+		else if (!t->finished) {
+			t->exit_code = s->exit_code;
+			tree_finish(t, 2, NULL);
+		}
+		return;
+	}
 	if (!s->failing) {
 		set_state(s, NS_STOPPED, now);
 		emit(t, s, EV_PROCESS_TERMINATED, 0, -1, s->cleanup_error);
@@ -590,6 +607,35 @@ backoff(struct tree *t, struct node *c, int64_t now)
 	push_simple(t, ACT_TIMER, c, 0, delay);
 }
 
+/*
+ * OTP's auto_shutdown: with any_significant, one significant child that
+ * ended by itself ends S; with all_significant, all of them must have.
+ */
+static bool
+significant_done(const struct node *s)
+{
+	if (s->spec->auto_shutdown == AUTO_SHUTDOWN_NEVER)
+		return false;
+	if (s->spec->auto_shutdown == AUTO_SHUTDOWN_ANY)
+		return true;
+	for (size_t i = 0; i < s->nchildren; i++) {
+		const struct node *x = s->children[i];
+		if (x->spec->significant && (node_active(x) ||
+		    x->start_pending || x->state == NS_BACKOFF))
+			return false;
+	}
+	return true;
+}
+
+/* S stops as completed, its exit code CODE (see significant_done). */
+static void
+sup_complete(struct tree *t, struct node *s, int code, int64_t now)
+{
+	s->exit_code = code;
+	s->completing = true;
+	sup_begin_stop(t, s, NULL, now);
+}
+
 /* Mark sibling X for restart as part of a one_for_all/rest_for_one. */
 static void
 mark_restart(struct node *x)
@@ -630,7 +676,10 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 		return;
 	}
 	if (!should_restart(c->spec->restart, normal)) {
-		sup_advance(t, p, now);
+		if (c->spec->significant && significant_done(p))
+			sup_complete(t, p, c->exit_code, now);
+		else
+			sup_advance(t, p, now);
 		return;
 	}
 	if (intensity_add(&p->window, now)) {
@@ -740,6 +789,8 @@ tree_worker_exited(struct tree *t, struct node *w, int wstatus,
 	    !(w->state == NS_STARTING && w->pid > 0))
 		return;
 	w->pid = 0;
+	w->exit_code = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) :
+	    WEXITSTATUS(wstatus);
 	if (w->state == NS_STARTING || w->start_timed_out) {
 		/* It went before it was ready: a failed start, counted. */
 		char d[32];
@@ -867,8 +918,19 @@ tree_timer_fired(struct tree *t, struct node *n, int64_t now)
 const char *
 tree_state_dir_of(const struct node *n)
 {
-	return n->spec->kind == NODE_SUPERVISOR ? n->state_dir :
-	    n->parent->state_dir;
+	if (n->spec->kind == NODE_WORKER)
+		n = n->parent;
+	/* A pool shares its supervisor's state. */
+	while (node_is_pool(n) && n->parent != NULL)
+		n = n->parent;
+	return n->state_dir;
+}
+
+/* A pool (instances = N): a supervisor without state of its own. */
+bool
+node_is_pool(const struct node *n)
+{
+	return n->spec->kind == NODE_SUPERVISOR && n->spec->instances > 0;
 }
 
 /* Apply "NAME=value" strings to OUT, later ones winning. */

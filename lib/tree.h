@@ -74,6 +74,8 @@ struct node {
 	unsigned		 consecutive;	/* restarts since up for period */
 	int64_t			 backoff_until;	/* NS_BACKOFF: restart then */
 	bool			 start_timed_out; /* not ready in start_timeout */
+	int			 exit_code;	/* last exit: status, or 128+sig */
+	bool			 completing;	/* auto_shutdown: stopping as done */
 	struct intensity	 history;	/* its own restarts, parent's window */
 	char			*last_error;	/* why it went down last */
 
@@ -117,7 +119,9 @@ struct action {
 	struct node		*node;
 	int			 sig;
 	int64_t			 ms;
-	int			 status;	/* ACT_EXIT */
+	int			 status;	/* ACT_EXIT: 0 stopped, 1 failed,
+						   2 completed with code */
+	int			 code;		/* ACT_EXIT: the exit code */
 	struct event		 ev;		/* ACT_EVENT, owned */
 };
 
@@ -134,7 +138,9 @@ struct tree {
 	bool			 restart_root;	/* start the root once stopped */
 	bool			 finished;
 	size_t			 ndetached;	/* removed, not yet ACT_FREE */
-	int			 exit_status;	/* 0 stopped, 1 root failed */
+	int			 exit_status;	/* 0 stopped, 1 root failed,
+						   2 root completed */
+	int			 exit_code;	/* 2: its significant child's */
 	char			*exit_reason;
 };
 
@@ -194,6 +200,8 @@ void	tree_env(const struct tree *, const struct node *, char *const *base,
 const char *tree_state_dir_of(const struct node *);
 
 const char *node_state_name(enum node_state);
+/* A pool (instances = N): a supervisor without state of its own. */
+bool	node_is_pool(const struct node *);
 bool	node_active(const struct node *);
 
 #endif

@@ -66,6 +66,9 @@ conf_add(struct config *c, enum node_kind kind, const char *path)
 	s->period_ms = 5000;
 	s->setup_timeout_ms = 30000;
 	s->cleanup_timeout_ms = 30000;
+	s->ready = READY_EXEC;
+	s->start_timeout_ms = 30000;
+	s->check_interval_ms = 1000;
 	if (kind == NODE_WORKER)
 		strv_push(&s->argv, xstrdup("true"));
 	if (slash == NULL) {
@@ -119,6 +122,28 @@ conf_command(struct node_spec *s, const char *line)
 	    err != NULL ? err : "?");
 }
 
+/* Make worker S ready by READY (not exec) within START_TIMEOUT_MS. */
+void
+conf_ready(struct node_spec *s, enum ready ready, int64_t start_timeout_ms)
+{
+	ck_assert_int_eq(s->kind, NODE_WORKER);
+	s->ready = ready;
+	s->start_timeout_ms = start_timeout_ms;
+	strv_free(&s->ready_check);
+	s->ready_fd = ready == READY_FD ? 3 : 0;
+	s->ready_delay_ms = ready == READY_DELAY ? 1000 : 0;
+	if (ready == READY_CHECK)
+		strv_push(&s->ready_check, xstrdup("true"));
+}
+
+/* Give S a restart backoff of BASE_MS doubling up to MAX_MS (0: none). */
+void
+conf_backoff(struct node_spec *s, int64_t base_ms, int64_t max_ms)
+{
+	s->restart_delay_ms = base_ms;
+	s->restart_delay_max_ms = max_ms;
+}
+
 /* Free a hand-built configuration. */
 void
 conf_destroy(struct config *c)
@@ -135,6 +160,7 @@ conf_destroy(struct config *c)
 		strv_free(&s->argv);
 		strv_free(&s->setup);
 		strv_free(&s->cleanup);
+		strv_free(&s->ready_check);
 		free(s);
 	}
 	free(c->nodes);
@@ -447,6 +473,13 @@ drv_deliver(struct drv *d)
 	case IN_STARTED:
 		f->pid = d->nextpid++;
 		tree_worker_started(d->t, in.node, f->pid, d->now);
+		if (f->ready_on_start && in.node->spec->ready != READY_EXEC)
+			drv_queue(d, IN_READY, in.node, 0, NULL);
+		break;
+	case IN_READY:
+		/* Like arbord, which stops watching a process once it is gone. */
+		if (f->pid != 0 && !f->dying)
+			tree_worker_ready(d->t, in.node, d->now);
 		break;
 	case IN_START_FAILED:
 		tree_worker_start_failed(d->t, in.node, in.error, d->now);
@@ -542,6 +575,8 @@ drv_started_node(struct drv *d, struct node *n)
 	ck_assert_int_eq(f->pid, 0);
 	f->pid = d->nextpid++;
 	tree_worker_started(d->t, n, f->pid, d->now);
+	if (f->ready_on_start && n->spec->ready != READY_EXEC)
+		drv_queue(d, IN_READY, n, 0, NULL);
 	drv_settle(d);
 }
 
@@ -550,6 +585,25 @@ void
 drv_started(struct drv *d, const char *path)
 {
 	drv_started_node(d, drv_node(d, path));
+}
+
+/* The started worker N reports that it is ready. */
+void
+drv_ready_node(struct drv *d, struct node *n)
+{
+	struct fake *f = drv_fake(d, n);
+
+	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running",
+	    n->spec->path);
+	tree_worker_ready(d->t, n, d->now);
+	drv_settle(d);
+}
+
+/* The started worker at PATH reports that it is ready. */
+void
+drv_ready(struct drv *d, const char *path)
+{
+	drv_ready_node(d, drv_node(d, path));
 }
 
 /* The held exec of PATH failed. */

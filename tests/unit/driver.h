@@ -5,7 +5,9 @@
  * no processes: it answers each action the way the real world would (a
  * spawn succeeds, setup and cleanup succeed, a worker dies of the signal it
  * is sent, a removed node is released) unless a test configures a node to
- * behave otherwise. Every action is written to a log ("spawn root/a",
+ * behave otherwise. A worker whose readiness is not its exec stays starting
+ * until the test reports it ready (drv_ready), or the world does so right
+ * after each exec (ready_on_start). Every action is written to a log ("spawn root/a",
  * "event ProcessStarted root/a", "signal root/b 15", "free root/c",
  * "exit 0") and the tests compare it with the sequence the rules demand.
  *
@@ -46,6 +48,7 @@ struct fake {
 	int		 exec_fail;	/* spawns that fail; -1: all */
 	int		 setup_fail;	/* setups that fail; -1: all */
 	bool		 hold_spawn;	/* the test reports the exec */
+	bool		 ready_on_start; /* reports ready after its exec */
 	bool		 hold_setup;	/* setup runs until answered, killed */
 	bool		 hold_cleanup;
 	bool		 ignore_term;	/* only SIGKILL ends the worker */
@@ -62,6 +65,7 @@ struct fake {
 
 enum input_kind {
 	IN_STARTED,
+	IN_READY,
 	IN_START_FAILED,
 	IN_EXITED,
 	IN_SETUP_DONE,
@@ -101,6 +105,8 @@ struct node_spec *conf_add(struct config *, enum node_kind, const char *);
 struct node_spec *conf_sup(struct config *, const char *, enum strategy);
 struct node_spec *conf_worker(struct config *, const char *, enum restart);
 void		 conf_command(struct node_spec *, const char *);
+void		 conf_ready(struct node_spec *, enum ready, int64_t);
+void		 conf_backoff(struct node_spec *, int64_t, int64_t);
 void		 conf_destroy(struct config *);
 struct config	*conf_flat(enum strategy, int);
 
@@ -120,6 +126,8 @@ void		 drv_reload_only(struct drv *, struct config *,
 void		 drv_reload(struct drv *, struct config *, struct strv *);
 void		 drv_started(struct drv *, const char *);
 void		 drv_started_node(struct drv *, struct node *);
+void		 drv_ready(struct drv *, const char *);
+void		 drv_ready_node(struct drv *, struct node *);
 void		 drv_start_failed(struct drv *, const char *, const char *);
 void		 drv_exit(struct drv *, const char *, int, const char *);
 void		 drv_exit_node(struct drv *, struct node *, int, const char *);
