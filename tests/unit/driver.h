@@ -5,11 +5,12 @@
  * no processes: it answers each action the way the real world would (a
  * spawn succeeds, setup and cleanup succeed, a worker dies of the signal it
  * is sent, a removed node is released) unless a test configures a node to
- * behave otherwise. A worker whose readiness is not its exec stays starting
- * until the test reports it ready (drv_ready), or the world does so right
- * after each exec (ready_on_start). Every action is written to a log ("spawn root/a",
- * "event ProcessStarted root/a", "signal root/b 15", "free root/c",
- * "exit 0") and the tests compare it with the sequence the rules demand.
+ * behave otherwise. A worker whose readiness is not its exec stays
+ * starting until the test reports it ready (drv_ready), or until the world
+ * does so right after each exec (ready_on_start). Every action is written
+ * to a log ("spawn root/a", "event ProcessStarted root/a", "signal root/b
+ * 15", "free root/c", "exit 0") and the tests compare it with the sequence
+ * the rules demand.
  *
  * The driver is realistic about timing: answers are not fed back while the
  * tree is still emitting actions, only once its queue is empty, one at a
