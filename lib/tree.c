@@ -28,6 +28,8 @@ static void	sup_advance(struct tree *, struct node *, int64_t);
 static void	sup_begin_stop(struct tree *, struct node *, char *, int64_t);
 static void	child_stopped(struct tree *, struct node *, int64_t);
 static void	backoff(struct tree *, struct node *, int64_t);
+static void	backoff_cancel(struct tree *, struct node *, enum node_state,
+		    int64_t);
 static bool	significant_done(const struct node *);
 static void	sup_complete(struct tree *, struct node *, int, int64_t);
 static void	child_down(struct tree *, struct node *, bool, const char *,
@@ -366,8 +368,7 @@ stop_node(struct tree *t, struct node *n, int64_t now)
 		worker_signal_stop(t, n);
 		break;
 	case NS_BACKOFF:
-		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
-		set_state(n, NS_STOPPED, now);
+		backoff_cancel(t, n, NS_STOPPED, now);
 		break;
 	default:
 		break;
@@ -394,10 +395,7 @@ sup_begin_stop(struct tree *t, struct node *s, char *reason, int64_t now)
 	for (size_t i = 0; i < s->nchildren; i++) {
 		struct node *c = s->children[i];
 		c->start_pending = false;
-		if (c->state == NS_BACKOFF) {
-			push_simple(t, ACT_TIMER_CANCEL, c, 0, 0);
-			set_state(c, NS_STOPPED, now);
-		}
+		backoff_cancel(t, c, NS_STOPPED, now);
 	}
 	if (s->phase == PHASE_SETUP) {
 		/* Setup is cut short; tree_setup_done continues the stop. */
@@ -634,6 +632,17 @@ sup_complete(struct tree *t, struct node *s, int code, int64_t now)
 	s->exit_code = code;
 	s->completing = true;
 	sup_begin_stop(t, s, NULL, now);
+}
+
+/* If N waits in backoff, stop waiting and go to state ST. */
+static void
+backoff_cancel(struct tree *t, struct node *n, enum node_state st,
+    int64_t now)
+{
+	if (n->state != NS_BACKOFF)
+		return;
+	push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
+	set_state(n, st, now);
 }
 
 /* Mark sibling X for restart as part of a one_for_all/rest_for_one. */
@@ -1009,10 +1018,7 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 	n->admin_stopped = true;
 	n->start_pending = false;
 	set_error(n, "stopped by an admin");
-	if (n->state == NS_BACKOFF) {
-		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
-		set_state(n, NS_STOPPED, now);
-	}
+	backoff_cancel(t, n, NS_STOPPED, now);
 	if (!node_active(n))
 		return 0;
 	if (n->parent == NULL) {
@@ -1041,11 +1047,7 @@ tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
-	if (n->state == NS_BACKOFF) {
-		/* Skip the rest of the wait. */
-		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
-		set_state(n, NS_FAILED, now);
-	}
+	backoff_cancel(t, n, NS_FAILED, now);	/* skip the rest of the wait */
 	/* Up and staying up; a stop still to come is followed by a start. */
 	if (node_active(n) && n->state != NS_STOPPING && !n->stop_pending &&
 	    !n->stop_deferred)
@@ -1075,10 +1077,7 @@ tree_restart_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
-	if (n->state == NS_BACKOFF) {
-		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
-		set_state(n, NS_FAILED, now);
-	}
+	backoff_cancel(t, n, NS_FAILED, now);
 	if (n->parent->phase == PHASE_SETUP)
 		return 0;
 	if (node_active(n))
