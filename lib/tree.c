@@ -1018,7 +1018,13 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 	n->admin_stopped = true;
 	n->start_pending = false;
 	set_error(n, "stopped by an admin");
-	backoff_cancel(t, n, NS_STOPPED, now);
+	if (n->state == NS_BACKOFF) {
+		backoff_cancel(t, n, NS_STOPPED, now);
+		/* The siblings after it no longer wait for it. */
+		if (n->parent != NULL)
+			sup_advance(t, n->parent, now);
+		return 0;
+	}
 	if (!node_active(n))
 		return 0;
 	if (n->parent == NULL) {

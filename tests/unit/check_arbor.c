@@ -1,7 +1,8 @@
 /*
  * check_arbor.c: runs every unit test suite (the pure core: config loading,
  * durations, argv splitting, events, the supervision state machine and
- * the control protocol, admin requests and reload).
+ * the control protocol, admin requests and reload, readiness and restart
+ * backoff).
  * Exits non-zero if any test fails.
  */
 #include <stdlib.h>
@@ -20,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, tree_suite());
 	srunner_add_suite(sr, proto_suite());
 	srunner_add_suite(sr, admin_suite());
+	srunner_add_suite(sr, lifecycle_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

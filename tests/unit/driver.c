@@ -477,7 +477,7 @@ drv_deliver(struct drv *d)
 			drv_queue(d, IN_READY, in.node, 0, NULL);
 		break;
 	case IN_READY:
-		/* Like arbord, which stops watching a process once it is gone. */
+		/* Like arbord: a process gone is no longer watched. */
 		if (f->pid != 0 && !f->dying)
 			tree_worker_ready(d->t, in.node, d->now);
 		break;

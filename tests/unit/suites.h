@@ -11,5 +11,6 @@ Suite	*event_suite(void);
 Suite	*tree_suite(void);
 Suite	*proto_suite(void);
 Suite	*admin_suite(void);
+Suite	*lifecycle_suite(void);
 
 #endif
