@@ -240,36 +240,60 @@ proc_has_path(pid_t pid, const char *path)
 	return found;
 }
 
+/* Signal PID (and its group) if it is an orphan of worker PATH. */
+static int
+orphan_signal(pid_t pid, const char *path, int sig, int (*known)(pid_t))
+{
+	unsigned long long start;
+	pid_t ppid;
+	char state;
+
+	if (known(pid) || proc_stat(pid, &state, &ppid, &start) == -1 ||
+	    ppid != getpid() || state == 'Z' || !proc_has_path(pid, path))
+		return 0;
+	if (kill(-pid, sig) == -1)
+		(void)kill(pid, sig);
+	return 1;
+}
+
 /*
  * Send SIG to the orphans of worker PATH: processes reparented to arbord
  * that are not its own children (KNOWN says which are) and carry the
- * worker's ARBOR_PATH. Returns how many were signalled.
+ * worker's ARBOR_PATH. Returns how many were signalled. Linux lists a
+ * process's children in /proc/PID/task/PID/children; without it every
+ * process in /proc is looked at.
  */
 int
 procs_signal_orphans(const char *path, int sig, int (*known)(pid_t))
 {
-	pid_t self = getpid(), ppid;
-	unsigned long long start;
+	char file[64], *buf = NULL, *p, *end;
 	struct dirent *de;
-	char state;
+	size_t cap = 0;
 	int count = 0;
+	FILE *f;
 	DIR *d;
 
+	snprintf(file, sizeof file, "/proc/%ld/task/%ld/children",
+	    (long)getpid(), (long)getpid());
+	if ((f = fopen(file, "re")) != NULL) {
+		if (getdelim(&buf, &cap, '\0', f) > 0)
+			for (p = buf; *p != '\0'; p = end) {
+				long pid = strtol(p, &end, 10);
+				if (end == p)
+					break;
+				count += orphan_signal((pid_t)pid, path, sig,
+				    known);
+			}
+		free(buf);
+		fclose(f);
+		return count;
+	}
 	if ((d = opendir("/proc")) == NULL)
 		return 0;
-	while ((de = readdir(d)) != NULL) {
-		pid_t pid;
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (proc_stat(pid, &state, &ppid, &start) == -1 ||
-		    ppid != self || state == 'Z' || known(pid) ||
-		    !proc_has_path(pid, path))
-			continue;
-		if (kill(-pid, sig) == -1)
-			(void)kill(pid, sig);
-		count++;
-	}
+	while ((de = readdir(d)) != NULL)
+		if (isdigit((unsigned char)de->d_name[0]))
+			count += orphan_signal((pid_t)strtol(de->d_name, NULL,
+			    10), path, sig, known);
 	closedir(d);
 	return count;
 }
