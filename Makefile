@@ -2,8 +2,8 @@
 # `make` installs or names missing packages (build-aux/ensure-deps), runs
 # autoconf and configure, which writes config.mk, and then builds.
 #
-# Targets: all check demo install uninstall clean distclean
-# Variables: PREFIX (/usr/local), DESTDIR, CONFIGURE_FLAGS
+# Targets: all check fuzz demo install uninstall clean distclean
+# Variables: PREFIX (/usr/local), DESTDIR, CONFIGURE_FLAGS, FUZZ_SECONDS
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -92,6 +92,22 @@ check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
 		tests/integration/run
 
+# libFuzzer harnesses: lib/*.c built again with clang and the sanitizers
+# (not lib/libarbor.a, built by CC), each run FUZZ_SECONDS by tests/fuzz/run.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BIN = $(patsubst %.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DARBOR_VERSION=\"$(VERSION)\" -g -O1 \
+	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all $(WARN) -Ilib $(INIH_CFLAGS)
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard lib/*.h) config.mk
+	@FUZZ_CC=$(FUZZ_CC) build-aux/ensure-fuzz-deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(INIH_LIBS) -ldl
+
+fuzz: $(FUZZ_BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_BIN)
+
 demo: arbord
 	conf/demo/run $(CURDIR)/arbord
 
@@ -137,11 +153,13 @@ clean:
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
 		tests/integration/sdnotify \
 		tests/integration/notifylisten tests/integration/*.d
+	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
+		tests/fuzz/artifacts
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
 
-.PHONY: all check demo install uninstall clean distclean
+.PHONY: all check fuzz demo install uninstall clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_OBJ:.o=.d)

@@ -33,6 +33,10 @@
 /* Command options. */
 #define OPT_JSON	0x1
 #define OPT_FOLLOW	0x2
+#define OPT_LINES	0x4	/* -n N, --lines N */
+#define OPT_TIMESTAMPS	0x8
+
+#define LOGS_DEFAULT_LINES	"20"
 
 struct cmd {
 	const char	*name;
@@ -42,6 +46,13 @@ struct cmd {
 };
 
 static const char	*socket_path;
+static const char	*lines_arg;	/* -n N */
+
+/* How "log" records are printed. */
+struct logs_print {
+	int		 timestamps;
+	struct reply	*reply;
+};
 
 /* Print the usage to F. */
 static void
@@ -59,6 +70,10 @@ usage(FILE *f)
 "  signal path signal      send a signal to a worker or every worker under path\n"
 "  reload                  re-read the configuration and apply the changes\n"
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
+"  logs path [-n N] [-f] [-t]\n"
+"                          print the last N (default 20, or all) output\n"
+"                          lines of a node; -f, --follow: then new ones;\n"
+"                          -t, --timestamps: with their time and stream\n"
 "  shutdown                stop the whole tree and make arbord exit\n"
 "  check [file]            validate a configuration file (no daemon needed)\n"
 "  help                    print this help\n"
@@ -255,6 +270,75 @@ cmd_events(const struct cmd *c, char **args, int nargs, int opts)
 	return status;
 }
 
+/* Print one "log" record: its text; with -t, its time and stream first. */
+static void
+log_record(char **f, int n, void *arg)
+{
+	const struct logs_print *lp = arg;
+	struct buf ts = { 0 };
+	long long ms;
+	char *end;
+
+	if (strcmp(f[0], "following") == 0)
+		client_flush();		/* the backlog is complete */
+	if (strcmp(f[0], "log") != 0)
+		return;
+	if (n < 4) {
+		warnx("malformed log record skipped");
+		return;
+	}
+	if (lp->timestamps) {
+		ms = strtoll(f[1], &end, 10);
+		if (end == f[1] || *end != '\0') {
+			warnx("malformed log record skipped");
+			return;
+		}
+		buf_ts(&ts, (int64_t)ms);
+		printf("%s %s ", ts.s, f[2]);
+		free(ts.s);
+	}
+	printf("%s\n", f[3]);
+	/* The backlog goes out in one piece, what follows line by line. */
+	if (lp->reply->following)
+		client_flush();
+}
+
+/* logs PATH [-n N|all] [-f|--follow] [-t|--timestamps]. */
+static int
+cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
+{
+	const char *lines = lines_arg != NULL ? lines_arg : LOGS_DEFAULT_LINES;
+	const char *words[4];
+	struct logs_print lp = { 0 };
+	struct reply r = { 0 };
+	int nwords = 0, status;
+
+	(void)c;
+	(void)nargs;
+	check_word("path", args[0]);
+	if (strcmp(lines, "all") != 0 && (lines[0] == '\0' ||
+	    strspn(lines, "0123456789") != strlen(lines) || strlen(lines) > 18))
+		usage_error("logs: invalid line count '%s' (a number or all)",
+		    lines);
+	words[nwords++] = "logs";
+	words[nwords++] = args[0];
+	if (strcmp(lines, "all") != 0)
+		words[nwords++] = lines;
+	if (opts & OPT_FOLLOW)
+		words[nwords++] = "follow";
+	lp.timestamps = (opts & OPT_TIMESTAMPS) != 0;
+	lp.reply = &r;
+	r.record = log_record;
+	r.arg = &lp;
+	r.stream = (opts & OPT_FOLLOW) != 0;
+	status = run(words, nwords, &r);
+	/* A follower's node was removed: say so, apart from the output. */
+	if (status == 0 && r.ok_text != NULL && r.ok_text[0] != '\0')
+		warnx("%s: %s", args[0], r.ok_text);
+	free(r.ok_text);
+	return status;
+}
+
 /* check [FILE]: validate a configuration without a daemon. */
 static int
 cmd_check(const struct cmd *c, char **args, int nargs, int opts)
@@ -301,6 +385,8 @@ static const struct cmd cmds[] = {
 	{ "signal",	2, 2, 0,			cmd_signal },
 	{ "reload",	0, 0, 0,			cmd_simple },
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
+	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,
+							cmd_logs },
 	{ "shutdown",	0, 0, 0,			cmd_simple },
 	{ "check",	0, 1, 0,			cmd_check },
 	{ "help",	0, 0, 0,			cmd_help },
@@ -338,6 +424,22 @@ command_args(const struct cmd *c, char **argv, int argc, int *opts)
 			o = OPT_JSON;
 		else if (strcmp(a, "-f") == 0 || strcmp(a, "--follow") == 0)
 			o = OPT_FOLLOW;
+		else if (strcmp(a, "-t") == 0 ||
+		    strcmp(a, "--timestamps") == 0)
+			o = OPT_TIMESTAMPS;
+		else if ((c->opts & OPT_LINES) && (strncmp(a, "-n", 2) == 0 ||
+		    strcmp(a, "--lines") == 0 ||
+		    strncmp(a, "--lines=", 8) == 0)) {
+			/* -n N, -nN, --lines N, --lines=N */
+			o = OPT_LINES;
+			if (strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0) {
+				if (i + 1 >= argc)
+					usage_error("%s: option '%s' needs an "
+					    "argument", c->name, a);
+				lines_arg = argv[++i];
+			} else
+				lines_arg = a[1] == 'n' ? a + 2 : a + 8;
+		}
 		if (o == 0 || (c->opts & o) == 0)
 			usage_error("%s: unknown option '%s'", c->name, a);
 		*opts |= o;

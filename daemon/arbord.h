@@ -15,7 +15,9 @@
 #define ARBORD_EXIT_FAILED	3	/* the root supervisor gave up */
 
 struct tree;
+struct node;
 struct event;
+struct nodelog;
 
 /* How arbord runs, from its command line and configuration. */
 struct supervise_opts {
@@ -31,6 +33,7 @@ struct supervise_opts {
 int		 supervise_run(const struct supervise_opts *, struct config *);
 struct tree	*supervise_tree(void);
 int		 supervise_reload(struct strv *report);
+struct nodelog	*supervise_nodelog(const struct node *);
 void		 run_actions(void);
 int64_t		 now_ms(void);
 int64_t		 wall_ms(void);

@@ -12,6 +12,8 @@
  * client waits on a node (by path) and is answered from control_settled()
  * after the tree has carried out its actions, or from control_event() when
  * the node fails. The last events are kept in a ring for `events`.
+ * `logs` reads a node's ring of output lines (logs.c) and, following,
+ * gets each new line as a "log" record until the node is removed.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,6 +25,7 @@
 #include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@
 
 #include "arbord.h"
 #include "log.h"
+#include "logs.h"
 #include "proto.h"
 #include "statedir.h"
 #include "tree.h"
@@ -52,7 +56,8 @@ struct client {
 	struct buf	 out;
 	size_t		 outoff;
 	int		 done;		/* final record queued: close when sent */
-	int		 follow;
+	int		 follow;	/* events follow */
+	struct logfollower *logf;	/* logs PATH follow */
 	enum wait_kind	 wait;
 	char		*wait_path;
 	unsigned	 wait_starts;	/* node->starts when asked */
@@ -90,6 +95,8 @@ client_final(struct client *c, const char *type, const char *text)
 	c->done = 1;
 	c->wait = WAIT_NONE;
 	c->follow = 0;
+	logs_unfollow(c->logf);
+	c->logf = NULL;
 }
 
 /* Queue a "line" record. */
@@ -136,7 +143,8 @@ client_flush(struct client *c)
 static int
 client_over_limit(const struct client *c)
 {
-	size_t limit = c->follow ? CONTROL_MAX_FOLLOW : CONTROL_MAX_REPLY;
+	size_t limit = c->follow || c->logf != NULL ? CONTROL_MAX_FOLLOW :
+	    CONTROL_MAX_REPLY;
 
 	return c->out.len - c->outoff > limit;
 }
@@ -154,6 +162,8 @@ client_abandon(struct client *c)
 	c->out.len = c->outoff = 0;
 	c->done = 1;
 	c->follow = 0;
+	logs_unfollow(c->logf);
+	c->logf = NULL;
 	c->wait = WAIT_NONE;
 	ev_io_start(EV_DEFAULT, &c->wio);
 }
@@ -171,6 +181,7 @@ client_free(struct client *c)
 		}
 	ev_io_stop(EV_DEFAULT, &c->rio);
 	ev_io_stop(EV_DEFAULT, &c->wio);
+	logs_unfollow(c->logf);
 	close(c->fd);
 	free(c->out.s);
 	free(c->wait_path);
@@ -344,6 +355,90 @@ request_events(struct client *c, const struct proto_request *r)
 		client_final(c, "ok", NULL);
 }
 
+/* Queue a "log" record of LINE. */
+static void
+log_record(struct client *c, const struct logline *line)
+{
+	char ts[24];
+	const char *f[4];
+
+	snprintf(ts, sizeof ts, "%lld", (long long)line->ts_ms);
+	f[0] = "log";
+	f[1] = ts;
+	f[2] = stream_name(line->stream);
+	f[3] = line->text;
+	client_record(c, f, 4);
+}
+
+/* logs.c: a new line for a follower, or NULL: its node was removed. */
+static void
+log_follow_cb(void *arg, const struct logline *line)
+{
+	struct client *c = arg;
+
+	if (line == NULL) {
+		c->logf = NULL;		/* logs.c frees it */
+		client_final(c, "ok", "removed by a reload");
+	} else
+		log_record(c, line);
+	/* Sent from the write watcher; one that lags too far is dropped. */
+	if (client_over_limit(c))
+		client_abandon(c);
+	else
+		ev_io_start(EV_DEFAULT, &c->wio);
+}
+
+/* logs PATH [N] [follow]: the last N lines kept (all), then new ones. */
+static void
+request_logs(struct client *c, const struct proto_request *r)
+{
+	struct nodelog *nl;
+	struct node *n;
+	size_t want = SIZE_MAX, count, first;
+	unsigned long long v;
+	const char *w;
+	char *end, *msg;
+	int i = 2, follow = 0;
+
+	if (request_args(c, r, 1, 3) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	if (i < r->nwords && (w = r->words[i])[0] >= '0' && w[0] <= '9') {
+		errno = 0;
+		v = strtoull(w, &end, 10);
+		if (errno != 0 || *end != '\0') {
+			msg = xasprintf("invalid line count '%s'", w);
+			client_final(c, "error", msg);
+			free(msg);
+			return;
+		}
+		want = v > SIZE_MAX ? SIZE_MAX : (size_t)v;
+		i++;
+	}
+	if (i < r->nwords && strcmp(r->words[i], "follow") == 0) {
+		follow = 1;
+		i++;
+	}
+	if (i < r->nwords) {
+		msg = xasprintf("logs takes PATH [N] [follow], not '%s'",
+		    r->words[i]);
+		client_final(c, "error", msg);
+		free(msg);
+		return;
+	}
+	nl = supervise_nodelog(n);
+	count = logs_count(nl);
+	first = count > want ? count - want : 0;
+	for (size_t j = first; j < count; j++)
+		log_record(c, logs_get(nl, j));
+	if (follow && nl != NULL) {
+		const char *f[1] = { "following" };
+		client_record(c, f, 1);
+		c->logf = logs_follow(nl, log_follow_cb, c);
+	} else
+		client_final(c, "ok", NULL);
+}
+
 /* Carry out one request. */
 static void
 request(struct client *c, const struct proto_request *r)
@@ -387,6 +482,8 @@ request(struct client *c, const struct proto_request *r)
 			request_reload(c);
 	} else if (strcmp(cmd, "events") == 0)
 		request_events(c, r);
+	else if (strcmp(cmd, "logs") == 0)
+		request_logs(c, r);
 	else if (strcmp(cmd, "shutdown") == 0) {
 		if (request_args(c, r, 0, 0) == -1)
 			return;
@@ -538,7 +635,7 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		char sink[512];
 		n = read(c->fd, sink, sizeof sink);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
-			if (c->follow || c->done)
+			if (c->follow || c->logf != NULL || c->done)
 				client_free(c);
 			else
 				ev_io_stop(EV_DEFAULT, &c->rio);

@@ -5,7 +5,9 @@
  * cut into OUTPUT_LINE_MAX pieces. When a child exits, output_close drains
  * what it left in the pipe (a bounded amount) before the exit is handled,
  * so its last words make it into the exit reason. With syslog the lines
- * go there instead (log_output).
+ * go there instead (log_output). Every line but a setup script's
+ * KEY=VALUE ones is also handed to the node's log (logs.c: the ring for
+ * `arborctl logs`, followers, log_dir files).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "logs.h"
 #include "output.h"
 
 /* Handle one complete line of LEN bytes. */
@@ -36,6 +39,7 @@ output_line(struct output *o, const char *line, size_t len)
 	s = xasprintf("%s | %.*s\n", o->prefix, (int)len, line);
 	log_output(s, strlen(s));
 	free(s);
+	logs_line(o->log, o->stream, line, len);
 }
 
 /* Split the buffer into lines; keep a partial last line. */
@@ -90,25 +94,29 @@ output_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-/* Watch FD (the read end of a pipe); lines are prefixed with PREFIX. */
+/* Watch FD (the read end of a pipe); see output.h. */
 struct output *
-output_new(int fd, const char *prefix, struct strv *capture)
+output_new(int fd, const char *prefix, struct strv *capture,
+    struct nodelog *log, enum stream stream)
 {
 	struct output *o = xcalloc(1, sizeof *o);
 
 	o->prefix = xstrdup(prefix);
 	o->capture = capture;
+	o->log = log;
+	o->stream = stream;
+	logs_hold(log);
 	ev_io_init(&o->io, output_cb, fd, EV_READ);
 	o->io.data = o;
 	ev_io_start(EV_DEFAULT, &o->io);
 	return o;
 }
 
-/* The last line seen; valid until output_close. */
+/* The last line seen (NULL if none, or no pipe); valid until output_close. */
 const char *
 output_lastline(const struct output *o)
 {
-	return o->lastline;
+	return o != NULL ? o->lastline : NULL;
 }
 
 /* Read what the child left in the pipe (bounded) and flush it. */
@@ -131,6 +139,7 @@ output_close(struct output *o)
 		return;
 	ev_io_stop(EV_DEFAULT, &o->io);
 	close(o->io.fd);
+	logs_release(o->log);
 	free(o->prefix);
 	free(o->lastline);
 	free(o);

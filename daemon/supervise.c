@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "arbord.h"
 #include "detach.h"
 #include "log.h"
+#include "logs.h"
 #include "notify.h"
 #include "output.h"
 #include "procs.h"
@@ -69,6 +71,7 @@ struct nodectx {
 	ev_io		 readyio;
 	ev_timer	 readytimer;
 	char		*notify_name;	/* "@arbor/PID/N" */
+	struct nodelog	*log;		/* its output: ring, file, followers */
 };
 
 static struct tree	*tree;
@@ -164,10 +167,84 @@ ctx(struct node *n)
 	return n->udata;
 }
 
+/* The log of node N (for the control socket), NULL if it has none. */
+struct nodelog *
+supervise_nodelog(const struct node *n)
+{
+	const struct nodectx *nc = n->udata;
+
+	return nc != NULL ? nc->log : NULL;
+}
+
+/*
+ * Descriptors for the stdout and stderr of a process of node N: for each
+ * stream, CHILD[i] becomes the child's (-1: /dev/null), OWN[i] is arbord's
+ * to close after the fork (-1: none) and READ[i] the read end of a pipe to
+ * watch (-1: none). A worker's streams go where its stdout and stderr
+ * keys say; scripts' always through arbord. Returns 0, or -1 with *err
+ * set and nothing left open.
+ */
+static int
+stream_fds(const struct node *n, enum proc_role role, int child[],
+    int own[], int rd[], char **err)
+{
+	const struct stream_spec *ss;
+	enum stream_mode mode;
+	int p[2], fd;
+
+	for (int i = 0; i < STREAM_COUNT; i++)
+		child[i] = own[i] = rd[i] = -1;
+	for (int i = 0; i < STREAM_COUNT; i++) {
+		ss = &n->spec->streams[i];
+		mode = role == PROC_WORKER || role == PROC_LAUNCHER ?
+		    ss->mode : STREAM_LOG;
+		switch (mode) {
+		case STREAM_LOG:
+			if (spawn_pipe(p) == -1) {
+				*err = xasprintf("pipe: %s", strerror(errno));
+				goto fail;
+			}
+			rd[i] = p[0];
+			child[i] = own[i] = p[1];
+			break;
+		case STREAM_INHERIT:
+			child[i] = i == STREAM_OUT ? STDOUT_FILENO :
+			    STDERR_FILENO;
+			break;
+		case STREAM_NULL:
+			break;
+		case STREAM_FILE:
+			/* Non-blocking open: a FIFO without reader fails. */
+			fd = open(ss->file, O_WRONLY | O_APPEND | O_CREAT |
+			    O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
+			if (fd == -1 || fcntl(fd, F_SETFL, O_APPEND) ==
+			    -1) {
+				*err = xasprintf("%s file:%s: %s",
+				    stream_key(i), ss->file, strerror(errno));
+				if (fd != -1)
+					close(fd);
+				goto fail;
+			}
+			child[i] = own[i] = fd;
+			break;
+		}
+	}
+	return 0;
+fail:
+	for (int i = 0; i < STREAM_COUNT; i++) {
+		if (own[i] != -1)
+			close(own[i]);
+		if (rd[i] != -1)
+			close(rd[i]);
+	}
+	return -1;
+}
+
 /*
  * Start ARGV for node N in the environment the tree gives it, with its
- * output on arbord's stdout under PREFIX. Returns the process, or NULL
- * with *err set; a child that failed before exec is kept as a discard.
+ * output on arbord's stdout under PREFIX and in the node's log (or where
+ * a worker's stdout and stderr say). Returns the process, or NULL with
+ * *err set; a child that failed before exec is kept as a discard.
  */
 static struct proc *
 start_process(struct node *n, enum proc_role role, char *const *argv,
@@ -178,7 +255,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	    .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	struct spawn_limit limits[LIMIT_COUNT];
 	struct strv env = { 0 };
-	int outp[2], errp[2];
+	int cfd[STREAM_COUNT], own[STREAM_COUNT], rfd[STREAM_COUNT];
 	struct proc *p;
 	pid_t pid;
 
@@ -206,16 +283,8 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		o.set_umask = s->umask_set;
 		o.umask = s->umask;
 	}
-	if (spawn_pipe(outp) == -1) {
-		*err = xasprintf("pipe: %s", strerror(errno));
+	if (stream_fds(n, role, cfd, own, rfd, err) == -1)
 		return NULL;
-	}
-	if (spawn_pipe(errp) == -1) {
-		*err = xasprintf("pipe: %s", strerror(errno));
-		close(outp[0]);
-		close(outp[1]);
-		return NULL;
-	}
 	tree_env(tree, n, environ, &env);
 	if (worker && ctx(n)->notify_name != NULL)
 		env_set(&env, "NOTIFY_SOCKET", ctx(n)->notify_name);
@@ -224,21 +293,27 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		o.extra_target = s->ready_fd;
 	}
 	o.envp = env.v;
-	o.out_fd = outp[1];
-	o.err_fd = errp[1];
+	o.out_fd = cfd[STREAM_OUT];
+	o.err_fd = cfd[STREAM_ERR];
 	pid = spawn(&o, err);
 	strv_free(&env);
-	close(outp[1]);
-	close(errp[1]);
+	for (int i = 0; i < STREAM_COUNT; i++)
+		if (own[i] != -1)
+			close(own[i]);
 	if (pid == -1) {
-		close(outp[0]);
-		close(errp[0]);
+		for (int i = 0; i < STREAM_COUNT; i++)
+			if (rfd[i] != -1)
+				close(rfd[i]);
 		return NULL;
 	}
 	p = proc_add(pid, *err != NULL ? PROC_DISCARD : role, n);
-	p->out = output_new(outp[0], prefix,
-	    role == PROC_SETUP ? &p->env : NULL);
-	p->err = output_new(errp[0], prefix, NULL);
+	if (rfd[STREAM_OUT] != -1)
+		p->out = output_new(rfd[STREAM_OUT], prefix,
+		    role == PROC_SETUP ? &p->env : NULL, ctx(n)->log,
+		    STREAM_OUT);
+	if (rfd[STREAM_ERR] != -1)
+		p->err = output_new(rfd[STREAM_ERR], prefix, NULL,
+		    ctx(n)->log, STREAM_ERR);
 	return *err != NULL ? NULL : p;
 }
 
@@ -642,6 +717,7 @@ attach_nodes(void)
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
 		nc->readyio.data = tree->nodes[i];
 		nc->ready_rfd = nc->ready_wfd = -1;
+		nc->log = logs_node_new(tree->nodes[i]->spec->path);
 		tree->nodes[i]->udata = nc;
 	}
 }
@@ -663,6 +739,7 @@ nodectx_free(struct nodectx *nc)
 	free(nc->notify_name);
 	output_close(nc->keep_out);
 	output_close(nc->keep_err);
+	logs_node_gone(nc->log);
 	free(nc);
 }
 
@@ -835,6 +912,7 @@ supervise_reload(struct strv *report)
 	tree_reload(tree, conf, now_ms(), report);
 	if (!opts->event_format_forced)
 		event_fmt = conf->event_format;
+	logs_configure(conf);
 	config_free(conf);
 	attach_nodes();
 	run_actions();
@@ -983,6 +1061,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	/* The socket is ours now: what an earlier arbord left goes. */
 	procs_init(o->socket);
 
+	logs_configure(conf);
 	tree = tree_new(conf, o->state_root);
 	config_free(conf);
 	attach_nodes();
@@ -1043,6 +1122,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	}
 	tree_free(tree);
 	tree = NULL;
+	logs_close();
 	ev_loop_destroy(loop);
 	return exit_status;
 }

@@ -32,11 +32,12 @@
  *
  * Values are resolved here, once, so the daemon has nothing left to work
  * out. Relative paths are taken relative to the directory of the file
- * they are written in (include patterns and directory values; socket and
- * state_dir, in the main file). A node's directory defaults to its parent
- * supervisor's when both are declared in the same file, and otherwise (the
- * root, the top of a subtree dropped in by an included file) to the
- * directory of its own file. A node's env holds only its own env.NAME
+ * they are written in (include patterns and directory values; socket,
+ * state_dir and log_dir, in the main file). A node's directory defaults to
+ * its parent supervisor's when both are declared in the same file, and
+ * otherwise (the root, the top of a subtree dropped in by an included
+ * file) to the directory of its own file; a worker's stdout or stderr
+ * file:PATH is relative to its directory. A node's env holds only its own env.NAME
  * entries: the subtree inherits them at run time (tree_env), interleaved
  * with each supervisor's setup output, so they are not merged here. user
  * and group are looked up here: uid and gid are (uid_t)-1 and (gid_t)-1
@@ -200,6 +201,12 @@ static int	set_nice(struct loader *, struct section *, const char *,
 		    const char *);
 static int	set_limit(struct loader *, struct section *, const char *,
 		    const char *);
+static int	set_stream(struct loader *, struct section *, const char *,
+		    const char *);
+static int	set_log_max_size(struct loader *, struct section *,
+		    const char *, const char *);
+static int	set_log_keep(struct loader *, struct section *, const char *,
+		    const char *);
 
 /* In the order "did you mean" prefers them when two are equally close. */
 static const struct keydef keydefs[] = {
@@ -223,6 +230,8 @@ static const struct keydef keydefs[] = {
 	{ "limit.data",		KIND_WORKER,	0, set_limit },
 	{ "limit.stack",	KIND_WORKER,	0, set_limit },
 	{ "limit.memlock",	KIND_WORKER,	0, set_limit },
+	{ "stdout",		KIND_WORKER,	0, set_stream },
+	{ "stderr",		KIND_WORKER,	0, set_stream },
 	{ "strategy",		KIND_SUPER,	0, set_strategy },
 	{ "intensity",		KIND_SUPER,	0, set_intensity },
 	{ "period",		KIND_SUPER,	0, set_positive_duration },
@@ -243,6 +252,9 @@ static const struct keydef keydefs[] = {
 	{ "event_format",	KIND_ARBOR,	0, set_event_format },
 	{ "socket_group",	KIND_ARBOR,	0, set_socket_group },
 	{ "log",		KIND_ARBOR,	0, set_log },
+	{ "log_dir",		KIND_ARBOR,	0, set_arbor_path },
+	{ "log_max_size",	KIND_ARBOR,	0, set_log_max_size },
+	{ "log_keep",		KIND_ARBOR,	0, set_log_keep },
 	{ "files",		KIND_INCLUDE,	1, set_command },
 };
 
@@ -319,6 +331,23 @@ limit_resource(enum limit l)
 		return -1;
 	return limitdefs[l].resource;
 }
+
+/* The key of a stream: "stdout" or "stderr". */
+const char *
+stream_key(enum stream st)
+{
+	return st == STREAM_ERR ? "stderr" : "stdout";
+}
+
+/* The short name of a stream in logs: "out" or "err". */
+const char *
+stream_name(enum stream st)
+{
+	return st == STREAM_ERR ? "err" : "out";
+}
+
+static void	loader_verror(struct loader *, const struct srcfile *, int,
+		    const char *, va_list) ARBOR_PRINTF(4, 0);
 
 /* Record an error at LINE of FILE. */
 static void
@@ -575,6 +604,8 @@ spec_free(struct node_spec *n)
 	free(n->user);
 	free(n->group);
 	free(n->pidfile);
+	for (int i = 0; i < STREAM_COUNT; i++)
+		free(n->streams[i].file);
 	strv_free(&n->ready_check);
 	strv_free(&n->setup);
 	strv_free(&n->cleanup);
@@ -1116,12 +1147,13 @@ set_ready(struct loader *ld, struct section *sec, const char *key,
 	return 0;
 }
 
-/* socket, state_dir: paths, relative ones to the config directory. */
+/* socket, state_dir, log_dir: paths, relative to the config directory. */
 static int
 set_arbor_path(struct loader *ld, struct section *sec, const char *key,
     const char *value)
 {
 	char **field = strcmp(key, "socket") == 0 ? &ld->conf->socket :
+	    strcmp(key, "log_dir") == 0 ? &ld->conf->log_dir :
 	    &ld->conf->state_dir;
 
 	(void)sec;
@@ -1341,6 +1373,81 @@ set_log(struct loader *ld, struct section *sec, const char *key,
 	return 0;
 }
 
+/* stdout, stderr = log | inherit | null | file:PATH. */
+static int
+set_stream(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	struct stream_spec *ss = &sec->spec->streams[strcmp(key, "stderr") ==
+	    0 ? STREAM_ERR : STREAM_OUT];
+	const char *path;
+
+	free(ss->file);
+	ss->file = NULL;
+	if (strcmp(value, "log") == 0)
+		ss->mode = STREAM_LOG;
+	else if (strcmp(value, "inherit") == 0)
+		ss->mode = STREAM_INHERIT;
+	else if (strcmp(value, "null") == 0)
+		ss->mode = STREAM_NULL;
+	else if (strncmp(value, "file:", 5) == 0) {
+		for (path = value + 5; isspace((unsigned char)*path); path++)
+			;
+		if (*path == '\0') {
+			loader_error(ld, ld->lineno, "invalid %s '%s' (file: "
+			    "needs a path)", key, value);
+			return -1;
+		}
+		/* Resolved against the worker's directory (node_inherit). */
+		ss->mode = STREAM_FILE;
+		ss->file = xstrdup(path);
+	} else {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected log, "
+		    "inherit, null or file:PATH)", key, value);
+		return -1;
+	}
+	return 0;
+}
+
+/* log_max_size = a size in bytes with K, M or G, at least 4K. */
+static int
+set_log_max_size(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	rlim_t v;
+
+	(void)sec;
+	if (strcmp(value, "infinity") == 0 || strcmp(value, "unlimited") ==
+	    0 || limit_value(UNIT_BYTES, value, &v) == -1 ||
+	    v < CONF_LOG_MIN_SIZE) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a size "
+		    "such as 10M, at least 4K)", key, value);
+		return -1;
+	}
+	ld->conf->log_max_size = (uint64_t)v;
+	return 0;
+}
+
+/* log_keep = how many rotated files to keep, 0 to 1000. */
+static int
+set_log_keep(struct loader *ld, struct section *sec, const char *key,
+    const char *value)
+{
+	const char *p;
+	int v = 0;
+
+	(void)sec;
+	for (p = value; *p >= '0' && *p <= '9' && v <= CONF_LOG_MAX_KEEP; p++)
+		v = v * 10 + (*p - '0');
+	if (p == value || *p != '\0' || v > CONF_LOG_MAX_KEEP) {
+		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
+		    "integer from 0 to %d)", key, value, CONF_LOG_MAX_KEEP);
+		return -1;
+	}
+	ld->conf->log_keep = v;
+	return 0;
+}
+
 /* Report KEY, which SEC does not take, as helpfully as possible. */
 static void
 key_unknown(struct loader *ld, struct section *sec, const char *key)
@@ -1364,7 +1471,8 @@ key_unknown(struct loader *ld, struct section *sec, const char *key)
 	else if (sec->kind == SECTION_ARBOR)
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
 		    "(expected socket, socket_group, state_dir, "
-		    "event_format or log)", key, where);
+		    "event_format, log, log_dir, log_max_size or log_keep)",
+		    key, where);
 	else if (sec->kind == SECTION_INCLUDE)
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
 		    "(expected files)", key, where);
@@ -1695,6 +1803,11 @@ expand_pool(struct config *conf, struct node_spec *n)
 	free(n->pidfile);
 	n->pidfile = NULL;
 	n->ready = READY_EXEC;
+	for (int i = 0; i < STREAM_COUNT; i++) {
+		free(n->streams[i].file);
+		n->streams[i].file = NULL;
+		n->streams[i].mode = STREAM_LOG;
+	}
 }
 
 /* Append CHILD to its parent's children. */
@@ -1780,6 +1893,15 @@ node_inherit(const struct loader *ld, struct node_spec *n)
 			n->directory = xstrdup(n->parent->directory);
 		else
 			n->directory = xstrdup(node_file(ld, n)->dir);
+	}
+	for (int i = 0; i < STREAM_COUNT; i++) {
+		struct stream_spec *ss = &n->streams[i];
+		char *abs;
+		if (ss->mode != STREAM_FILE)
+			continue;
+		abs = path_resolve(n->directory, ss->file);
+		free(ss->file);
+		ss->file = abs;
 	}
 	for (size_t i = 0; i < n->nchildren; i++)
 		node_inherit(ld, n->children[i]);
@@ -2090,6 +2212,8 @@ config_load(const char *file, struct errlist *errs)
 	conf = xcalloc(1, sizeof *conf);
 	conf->file = xstrdup(file);
 	conf->event_format = EVENT_FORMAT_TEXT;
+	conf->log_max_size = CONF_LOG_MAX_SIZE;
+	conf->log_keep = CONF_LOG_KEEP;
 	ld.conf = conf;
 	top = srcfile_new(&ld, file, NULL, 0);
 	conf->dir = xstrdup(top->dir);
@@ -2121,6 +2245,7 @@ config_free(struct config *conf)
 	free(conf->socket);
 	free(conf->socket_group);
 	free(conf->state_dir);
+	free(conf->log_dir);
 	free(conf);
 }
 
@@ -2154,6 +2279,9 @@ spec_dup(const struct node_spec *n)
 	c->user = n->user ? xstrdup(n->user) : NULL;
 	c->group = n->group ? xstrdup(n->group) : NULL;
 	c->pidfile = n->pidfile ? xstrdup(n->pidfile) : NULL;
+	for (int i = 0; i < STREAM_COUNT; i++)
+		c->streams[i].file = n->streams[i].file ?
+		    xstrdup(n->streams[i].file) : NULL;
 	memset(&c->ready_check, 0, sizeof c->ready_check);
 	strv_copy(&c->ready_check, n->ready_check.v);
 	memset(&c->env, 0, sizeof c->env);
@@ -2231,6 +2359,10 @@ spec_diff(const struct node_spec *a, const struct node_spec *b,
 		DIFF(!limit_equal(&a->limits[i], &b->limits[i]),
 		    limitdefs[i].key);
 	DIFF(!str_equal(a->pidfile, b->pidfile), "pidfile");
+	for (int i = 0; i < STREAM_COUNT; i++)
+		DIFF(a->streams[i].mode != b->streams[i].mode ||
+		    !str_equal(a->streams[i].file, b->streams[i].file),
+		    stream_key(i));
 	DIFF(a->ready != b->ready || a->ready_fd != b->ready_fd ||
 	    a->ready_delay_ms != b->ready_delay_ms ||
 	    !strv_equal(&a->ready_check, &b->ready_check), "ready");

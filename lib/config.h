@@ -32,6 +32,25 @@ enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY };
 enum auto_shutdown { AUTO_SHUTDOWN_NEVER, AUTO_SHUTDOWN_ANY,
     AUTO_SHUTDOWN_ALL };
 
+/* A worker's stdout and stderr, and where each goes (keys stdout, stderr). */
+enum stream { STREAM_OUT, STREAM_ERR, STREAM_COUNT };
+enum stream_mode {
+	STREAM_LOG,		/* through arbord: prefixed lines, logs */
+	STREAM_INHERIT,		/* arbord's own stdout or stderr */
+	STREAM_NULL,		/* /dev/null */
+	STREAM_FILE,		/* appended to file */
+};
+
+struct stream_spec {
+	enum stream_mode	 mode;		/* default log */
+	char			*file;		/* STREAM_FILE: absolute */
+};
+
+#define CONF_LOG_MAX_SIZE	(10u << 20)	/* log_max_size default */
+#define CONF_LOG_MIN_SIZE	4096		/* ... and its minimum */
+#define CONF_LOG_KEEP		5		/* log_keep default */
+#define CONF_LOG_MAX_KEEP	1000
+
 /* The resource limits a worker may set, as keys limit.nofile and so on. */
 enum limit { LIMIT_NOFILE, LIMIT_NPROC, LIMIT_CORE, LIMIT_AS, LIMIT_CPU,
     LIMIT_FSIZE, LIMIT_DATA, LIMIT_STACK, LIMIT_MEMLOCK, LIMIT_COUNT };
@@ -74,6 +93,7 @@ struct node_spec {
 	int			 nice_set;	/* 0: keep arbord's nice value */
 	int			 nice;		/* -20..19, not relative */
 	struct limit_spec	 limits[LIMIT_COUNT];
+	struct stream_spec	 streams[STREAM_COUNT];	/* stdout, stderr */
 
 	/* supervisors */
 	enum strategy		 strategy;	/* default one_for_one */
@@ -112,6 +132,9 @@ struct config {
 	gid_t			 socket_gid;
 	enum event_format	 event_format;
 	int			 log_syslog;	/* log = syslog */
+	char			*log_dir;	/* absolute, NULL if not set */
+	uint64_t		 log_max_size;	/* bytes, default 10M */
+	int			 log_keep;	/* rotated files, default 5 */
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;
@@ -132,6 +155,8 @@ const char	*strategy_name(enum strategy);
 const char	*restart_name(enum restart);
 const char	*limit_name(enum limit);	/* "nofile" */
 int		 limit_resource(enum limit);	/* RLIMIT_NOFILE */
+const char	*stream_key(enum stream);	/* "stdout", "stderr" */
+const char	*stream_name(enum stream);	/* "out", "err" */
 
 /* duration.c: "250ms", "5s", "2m", "1h", "1.5s"; a bare number is seconds. */
 int		 duration_parse(const char *, int64_t *ms);

@@ -48,7 +48,7 @@ event_copy(struct event *dst, const struct event *src)
 }
 
 /* Append the ISO 8601 UTC timestamp with milliseconds. */
-static void
+void
 buf_ts(struct buf *b, int64_t ms)
 {
 	time_t secs = (time_t)(ms / 1000);

@@ -37,6 +37,8 @@ void		 event_copy(struct event *dst, const struct event *src);
 
 /* Format one line (with the trailing newline); the caller frees it. */
 char		*event_format(const struct event *, enum event_format);
+/* Append MS (wall clock) as UTC with milliseconds: 2026-11-27T14:40:10.169Z. */
+void		 buf_ts(struct buf *, int64_t ms);
 /* Exit reason of a wait status plus the process's last stderr line. */
 char		*exit_reason(int wstatus, const char *lastline);
 

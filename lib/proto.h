@@ -13,9 +13,12 @@
  *		BACKOFF_MS LAST_ERROR		(status, depth-first pre-order)
  *   event	TS_MS TYPE KIND PATH PID EXIT SIGNAL ERROR
  *		(EXIT is -1 when none, SIGNAL 0 when none; TYPE as in events)
+ *   log	TS_MS STREAM TEXT		(logs: one output line; STREAM
+ *						 "out" or "err", TEXT without
+ *						 its newline)
  *   line	TEXT				(a message for people)
- *   following					(events: the backlog is done,
- *						 live events follow)
+ *   following					(events, logs: the backlog is
+ *						 done, live records follow)
  *   ok		[TEXT]				(last record: success)
  *   error	TEXT				(last record: failure)
  *

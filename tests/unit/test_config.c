@@ -714,7 +714,8 @@ START_TEST(test_unknown_keys)
 	    "command = ./x\n",
 	    "2: unknown key 'sockt' in [arbor] (did you mean 'socket'?)",
 	    "3: unknown key 'colour' in [arbor] (expected socket, "
-	    "socket_group, state_dir, event_format or log)",
+	    "socket_group, state_dir, event_format, log, log_dir, "
+	    "log_max_size or log_keep)",
 	    "5: unknown key 'stratgey' in supervisor 'r' (did you mean "
 	    "'strategy'?)",
 	    "6: 'command' is a worker key; 'r' is a supervisor",
@@ -1728,6 +1729,185 @@ START_TEST(test_worker_process_errors)
 END_TEST
 
 /* spec_dup keeps umask, nice and limits; spec_diff names each change. */
+/* stdout and stderr of workers; log_dir, log_max_size and log_keep. */
+START_TEST(test_streams)
+{
+	struct config *conf = load_ok(
+	    "[arbor]\n"
+	    "log_dir = logs\n"
+	    "log_max_size = 64K\n"
+	    "log_keep = 0\n"
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/a]\n"
+	    "command = a\n"
+	    "stdout = file:out/a.log\n"
+	    "stderr = file: /var/log/a.err\n"
+	    "[worker:r/b]\n"
+	    "command = b\n"
+	    "directory = /opt/b\n"
+	    "stdout = inherit\n"
+	    "stderr = null\n"
+	    "[worker:r/c]\n"
+	    "command = c\n"
+	    "stdout = log\n"
+	    "stderr = file:../c.err\n");
+	struct node_spec *a = must_find(conf, "r/a"), *b = must_find(conf,
+	    "r/b"), *c = must_find(conf, "r/c"), *r = must_find(conf, "r");
+	char *want = xasprintf("%s/logs", cfg_dir);
+
+	ck_assert_str_eq(conf->log_dir, want);
+	free(want);
+	ck_assert_uint_eq(conf->log_max_size, 64 << 10);
+	ck_assert_int_eq(conf->log_keep, 0);
+	ck_assert_int_eq(a->streams[STREAM_OUT].mode, STREAM_FILE);
+	ck_assert_str_eq(a->streams[STREAM_OUT].file, "/srv/out/a.log");
+	ck_assert_int_eq(a->streams[STREAM_ERR].mode, STREAM_FILE);
+	ck_assert_str_eq(a->streams[STREAM_ERR].file, "/var/log/a.err");
+	ck_assert_int_eq(b->streams[STREAM_OUT].mode, STREAM_INHERIT);
+	ck_assert_ptr_null(b->streams[STREAM_OUT].file);
+	ck_assert_int_eq(b->streams[STREAM_ERR].mode, STREAM_NULL);
+	ck_assert_int_eq(c->streams[STREAM_OUT].mode, STREAM_LOG);
+	/* ".." is kept: resolving it needs the file system. */
+	ck_assert_str_eq(c->streams[STREAM_ERR].file, "/srv/../c.err");
+	ck_assert_int_eq(r->streams[STREAM_OUT].mode, STREAM_LOG);
+	ck_assert_int_eq(r->streams[STREAM_ERR].mode, STREAM_LOG);
+	ck_assert_str_eq(stream_key(STREAM_OUT), "stdout");
+	ck_assert_str_eq(stream_key(STREAM_ERR), "stderr");
+	ck_assert_str_eq(stream_name(STREAM_OUT), "out");
+	ck_assert_str_eq(stream_name(STREAM_ERR), "err");
+	config_free(conf);
+
+	/* Defaults. */
+	conf = load_ok(
+	    "[arbor]\n"
+	    "log_max_size = 2G\n"
+	    "log_keep = 1000\n"
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = w\n");
+	ck_assert_ptr_null(conf->log_dir);
+	ck_assert_uint_eq(conf->log_max_size, (uint64_t)2 << 30);
+	ck_assert_int_eq(conf->log_keep, 1000);
+	a = must_find(conf, "r/w");
+	ck_assert_int_eq(a->streams[STREAM_OUT].mode, STREAM_LOG);
+	ck_assert_ptr_null(a->streams[STREAM_OUT].file);
+	ck_assert_int_eq(a->streams[STREAM_ERR].mode, STREAM_LOG);
+	config_free(conf);
+	conf = load_ok("[supervisor:r]\n");
+	ck_assert_uint_eq(conf->log_max_size, 10 << 20);
+	ck_assert_int_eq(conf->log_keep, 5);
+	config_free(conf);
+}
+END_TEST
+
+/* Bad stdout, stderr and log values, each at its line. */
+START_TEST(test_streams_errors)
+{
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "log_dir =\n"
+	    "log_max_size = 1K\n"
+	    "log_keep = -1\n"
+	    "log_dirs = /x\n"					/* 5 */
+	    "[supervisor:r]\n"
+	    "stdout = null\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "stdout = file:\n"					/* 10 */
+	    "stderr = syslog\n"
+	    "stdout = null\n"
+	    "[worker:r/x]\n"
+	    "command = x\n"
+	    "stdout = File:/x\n"				/* 15 */
+	    "stderr = file:   \n"
+	    "stdot = log\n"
+	    "[worker:r/y]\n"
+	    "command = y\n"
+	    "stdout =\n"					/* 20 */
+	    "stderr = LOG\n",
+	    "2: empty value for 'log_dir'",
+	    "3: invalid log_max_size '1K' (expected a size such as 10M, at "
+	    "least 4K)",
+	    "4: invalid log_keep '-1' (expected an integer from 0 to 1000)",
+	    "5: unknown key 'log_dirs' in [arbor] (did you mean 'log_dir'?)",
+	    "7: 'stdout' is a worker key; 'r' is a supervisor",
+	    "10: invalid stdout 'file:' (file: needs a path)",
+	    "11: invalid stderr 'syslog' (expected log, inherit, null or "
+	    "file:PATH)",
+	    "12: duplicate key 'stdout' in worker 'r/w' (first set at line "
+	    "10)",
+	    "15: invalid stdout 'File:/x' (expected log, inherit, null or "
+	    "file:PATH)",
+	    "16: invalid stderr 'file:' (file: needs a path)",
+	    "17: unknown key 'stdot' in worker 'r/x' (did you mean 'stdout'?)",
+	    "20: invalid stdout '' (expected log, inherit, null or file:PATH)",
+	    "21: invalid stderr 'LOG' (expected log, inherit, null or "
+	    "file:PATH)");
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "log_max_size = infinity\n"
+	    "log_keep = 1001\n"
+	    "[supervisor:r]\n",
+	    "2: invalid log_max_size 'infinity' (expected a size such as 10M, "
+	    "at least 4K)",
+	    "3: invalid log_keep '1001' (expected an integer from 0 to 1000)");
+	EXPECT_ERRORS(
+	    "[arbor]\n"
+	    "log_max_size = 10X\n"
+	    "log_keep = 2.5\n"
+	    "[supervisor:r]\n",
+	    "2: invalid log_max_size '10X' (expected a size such as 10M, at "
+	    "least 4K)",
+	    "3: invalid log_keep '2.5' (expected an integer from 0 to 1000)");
+}
+END_TEST
+
+/* spec_dup copies stream files; spec_diff names stdout and stderr. */
+START_TEST(test_spec_diff_streams)
+{
+	struct config *a = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "stdout = file:w.log\n"
+	    "[worker:r/v]\n"
+	    "command = v\n"
+	    "stdout = file:v.log\n"
+	    "stderr = null\n");
+	struct config *b = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "stdout = file:other.log\n"
+	    "stderr = inherit\n"
+	    "[worker:r/v]\n"
+	    "command = v\n"
+	    "stdout = file:/srv/v.log\n"
+	    "stderr = null\n");
+	struct node_spec *wa = must_find(a, "r/w"), *wb = must_find(b, "r/w");
+	struct node_spec *dup = spec_dup(wa);
+	struct strv changed = { NULL, 0, 0 };
+
+	ck_assert_int_eq(spec_diff(wa, dup, NULL), 0);
+	ck_assert_ptr_ne(dup->streams[STREAM_OUT].file,
+	    wa->streams[STREAM_OUT].file);
+	ck_assert_str_eq(dup->streams[STREAM_OUT].file, "/srv/w.log");
+	ck_assert_int_eq(spec_diff(wa, wb, &changed), 2);
+	ck_assert_str_eq(changed.v[0], "stdout");
+	ck_assert_str_eq(changed.v[1], "stderr");
+	strv_free(&changed);
+	/* The same file, written two ways. */
+	ck_assert_int_eq(spec_diff(must_find(a, "r/v"), must_find(b, "r/v"),
+	    NULL), 0);
+	spec_free(dup);
+	config_free(a);
+	config_free(b);
+}
+END_TEST
+
 START_TEST(test_spec_diff_process)
 {
 	struct config *a = load_ok(
@@ -1840,6 +2020,8 @@ config_suite(void)
 	tcase_add_test(tc, test_include_relative);
 	tcase_add_test(tc, test_worker_process);
 	tcase_add_test(tc, test_spec_diff_process);
+	tcase_add_test(tc, test_streams);
+	tcase_add_test(tc, test_spec_diff_streams);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(te, test_missing_file);
@@ -1861,6 +2043,7 @@ config_suite(void)
 	tcase_add_test(te, test_include_cycle);
 	tcase_add_test(te, test_include_unreadable);
 	tcase_add_test(te, test_worker_process_errors);
+	tcase_add_test(te, test_streams_errors);
 	suite_add_tcase(s, te);
 
 	tcase_add_test(tn, test_names);
