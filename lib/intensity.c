@@ -8,15 +8,42 @@
 #include "tree.h"
 #include "util.h"
 
+/* The ring starts this small and doubles up to max+1 as restarts come. */
+#define INTENSITY_CAP0	8
+
 /* Prepare an empty window allowing MAX restarts within PERIOD_MS. */
 void
 intensity_init(struct intensity *w, int max, int64_t period_ms)
 {
 	w->max = max < 0 ? 0 : max;
 	w->period_ms = period_ms;
-	w->stamps = xcalloc((size_t)w->max + 1, sizeof *w->stamps);
+	w->cap = w->max + 1 < INTENSITY_CAP0 ? w->max + 1 : INTENSITY_CAP0;
+	w->stamps = xcalloc((size_t)w->cap, sizeof *w->stamps);
 	w->n = 0;
 	w->head = 0;
+}
+
+/* Append NOW, the oldest falling out once max+1 are kept. */
+static void
+push(struct intensity *w, int64_t now)
+{
+	int64_t *r;
+	int cap;
+
+	if (w->n == w->cap && w->cap < w->max + 1) {
+		cap = w->cap > (w->max + 1) / 2 ? w->max + 1 : w->cap * 2;
+		r = xcalloc((size_t)cap, sizeof *r);
+		for (int i = 0; i < w->n; i++)		/* oldest first */
+			r[i] = w->stamps[(w->head + i) % w->cap];
+		free(w->stamps);
+		w->stamps = r;
+		w->cap = cap;
+		w->head = w->n;
+	}
+	w->stamps[w->head] = now;
+	w->head = (w->head + 1) % w->cap;
+	if (w->n < w->cap)
+		w->n++;
 }
 
 /* Release the ring. */
@@ -32,7 +59,7 @@ intensity_free(struct intensity *w)
 int
 intensity_count(const struct intensity *w, int64_t now)
 {
-	int size = w->max + 1, count = 0;
+	int size = w->cap, count = 0;
 
 	for (int i = 0; i < w->n; i++) {
 		int64_t t = w->stamps[(w->head + size - 1 - i) % size];
@@ -46,12 +73,7 @@ intensity_count(const struct intensity *w, int64_t now)
 bool
 intensity_add(struct intensity *w, int64_t now)
 {
-	int size = w->max + 1;
-
-	w->stamps[w->head] = now;
-	w->head = (w->head + 1) % size;
-	if (w->n < size)
-		w->n++;
+	push(w, now);
 	return intensity_count(w, now) > w->max;
 }
 
@@ -60,15 +82,11 @@ void
 intensity_resize(struct intensity *w, int max, int64_t period_ms)
 {
 	struct intensity nw;
-	int size = w->max + 1;
+	int size = w->cap;
 
 	intensity_init(&nw, max, period_ms);
-	for (int i = w->n; i-- > 0;) {		/* oldest first */
-		nw.stamps[nw.head] = w->stamps[(w->head + size - 1 - i) % size];
-		nw.head = (nw.head + 1) % (nw.max + 1);
-		if (nw.n < nw.max + 1)
-			nw.n++;
-	}
+	for (int i = w->n; i-- > 0;)		/* oldest first */
+		push(&nw, w->stamps[(w->head + size - 1 - i) % size]);
 	intensity_free(w);
 	*w = nw;
 }

@@ -45,11 +45,12 @@ assert_match() {
 }
 
 # Start arbord on CONF in the background (extra arguments are passed on).
+# $ARBORD_WRAP, if set, is a command that runs it (tests/integration/valgrind).
 start_arbord() {
 	local conf=$1; shift
 	: >"$T/events"
 	: >"$T/out"
-	"$ARBORD" -c "$conf" -S "$T/state" -s "$T/arbor.sock" --event-format json "$@" \
+	${ARBORD_WRAP:-} "$ARBORD" -c "$conf" -S "$T/state" -s "$T/arbor.sock" --event-format json "$@" \
 	    >"$T/out" 2>"$T/events" &
 	ARBORD_PID=$!
 }

@@ -28,6 +28,7 @@ ProcessStarted root/web/3
 ProcessStarted root/web
 ProcessStarted root" "$(event_seq)" "a pool of three"
 wait_for "$T/out" '^root/web/3 \| instance=3 '
+wait_for "$T/out" '^root/web/2 \| instance=2 '	# output comes in any order
 grep -q "^root/web/2 | instance=2 state=$T/state/root\$" "$T/out" ||
     fail "instance env or shared state: $(cat "$T/out")"
 p1=$(pid_of root/web/1)

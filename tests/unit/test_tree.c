@@ -574,6 +574,29 @@ START_TEST(test_intensity_window)
 	intensity_init(&w, 0, 5000);
 	ck_assert(intensity_add(&w, 0));
 	intensity_free(&w);
+
+	/* A large intensity: the ring grows as restarts come, counts stay. */
+	intensity_init(&w, 2000, 1000000);
+	ck_assert_int_le(w.cap, 8);
+	for (int i = 0; i < 2000; i++)
+		ck_assert(!intensity_add(&w, i));
+	ck_assert_int_eq(w.cap, 2001);
+	ck_assert_int_eq(intensity_count(&w, 1999), 2000);
+	ck_assert(intensity_add(&w, 2000));
+	ck_assert_int_eq(intensity_count(&w, 1000000), 2001);
+	ck_assert_int_eq(intensity_count(&w, 1000010), 2001 - 10);
+	ck_assert(intensity_add(&w, 2001));	/* the oldest falls out */
+	ck_assert_int_eq(intensity_count(&w, 1000001), 2001);
+	/* Shrunk, the newest stay; grown again, nothing is lost. */
+	intensity_resize(&w, 4, 1000000);
+	ck_assert_int_eq(intensity_count(&w, 1000000), 5);
+	ck_assert_int_eq(intensity_count(&w, 1001999), 3);
+	intensity_resize(&w, 1000, 1000000);
+	ck_assert_int_eq(intensity_count(&w, 1000000), 5);
+	for (int i = 0; i < 20; i++)
+		ck_assert(!intensity_add(&w, 2002 + i));
+	ck_assert_int_eq(intensity_count(&w, 1000000), 25);
+	intensity_free(&w);
 }
 END_TEST
 
