@@ -4,8 +4,10 @@
  * reload hands arbord. The input, up to its first NUL byte, is written to
  * main.ini in a private directory (under $TMPDIR) and loaded; what follows
  * the NUL, if anything, becomes part.ini beside it, for an [include] to
- * find. The loaded configuration and the errors are freed each time, so
- * the leak checker sees every allocation the loader forgets.
+ * find. Each node of a loaded configuration must be found by its path,
+ * and a copy of it (as reload takes) must not differ from it. The
+ * configuration and the errors are freed each time, so the leak checker
+ * sees every allocation the loader forgets.
  *
  * [include] patterns are globbed, and a glob or a literal path could reach
  * anywhere (/dev/zero, /proc/self/fd/0); this file replaces glob() with
@@ -118,6 +120,31 @@ fuzz_write(const char *path, const uint8_t *data, size_t len)
 	close(fd);
 }
 
+/* Every node is found by its path, and its copy equals it. */
+static void
+fuzz_nodes(const struct config *conf)
+{
+	struct strv changed = { NULL, 0, 0 };
+	struct node_spec *n, *copy;
+
+	for (size_t i = 0; i < conf->nnodes; i++) {
+		n = conf->nodes[i];
+		if (config_find(conf, n->path) != n) {
+			fprintf(stderr, "fuzz_config: %s not found\n",
+			    n->path);
+			abort();
+		}
+		copy = spec_dup(n);
+		if (spec_diff(n, copy, &changed) != 0) {
+			fprintf(stderr, "fuzz_config: copy of %s differs "
+			    "in %s\n", n->path, changed.v[0]);
+			abort();
+		}
+		spec_free(copy);
+	}
+	strv_free(&changed);
+}
+
 /* libFuzzer's entry point: one input. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -141,6 +168,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		fprintf(stderr, "fuzz_config: loaded with errors\n");
 		abort();
 	}
+	if (conf != NULL)
+		fuzz_nodes(conf);
 	if (getenv("ARBOR_FUZZ_VERBOSE") != NULL)
 		for (size_t i = 0; i < errs.msgs.n; i++)
 			fprintf(stderr, "%s\n", errs.msgs.v[i]);
