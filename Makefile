@@ -108,6 +108,17 @@ tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard lib/*.h) config.mk
 fuzz: $(FUZZ_BIN)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_BIN)
 
+# Benchmarks against bare fork+exec and runit, s6, supervisord (see
+# BENCHMARKS.md); the results are printed and kept in bench/results.md.
+bench/worker: bench/worker.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/worker.c
+
+bench/benchtool: bench/benchtool.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/benchtool.c
+
+bench: arbord arborctl bench/worker bench/benchtool
+	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
+
 demo: arbord
 	conf/demo/run $(CURDIR)/arbord
 
@@ -153,13 +164,14 @@ clean:
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
 		tests/integration/sdnotify \
 		tests/integration/notifylisten tests/integration/*.d
+	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
 		tests/fuzz/artifacts
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
 
-.PHONY: all check fuzz demo install uninstall clean distclean
+.PHONY: all bench check fuzz demo install uninstall clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_OBJ:.o=.d)

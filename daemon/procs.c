@@ -38,6 +38,7 @@ struct rec {
 
 static char		*rec_file;
 static struct rec	*recs;
+static int		 rec_dirty;	/* written by procs_flush */
 
 /* Read /proc/PID/stat: its state letter, parent and start time. */
 static int
@@ -175,7 +176,7 @@ procs_add(pid_t pgid, const char *path)
 		r->start = 0;
 	r->next = recs;
 	recs = r;
-	rec_save();
+	rec_dirty = 1;
 }
 
 /* Forget process group PGID. */
@@ -188,9 +189,22 @@ procs_remove(pid_t pgid)
 			*rp = r->next;
 			free(r->path);
 			free(r);
-			rec_save();
+			rec_dirty = 1;
 			return;
 		}
+	}
+}
+
+/*
+ * Write the record if it changed: once per pass of the event loop, not
+ * once per start or exit, so a storm of N exits costs one write.
+ */
+void
+procs_flush(void)
+{
+	if (rec_dirty) {
+		rec_save();
+		rec_dirty = 0;
 	}
 }
 

@@ -71,6 +71,9 @@ struct nodectx {
 	ev_io		 readyio;
 	ev_timer	 readytimer;
 	char		*notify_name;	/* "@arbor/PID/N" */
+	/* a spawn that failed, reported on the next loop pass */
+	ev_timer	 failtimer;
+	char		*spawn_err;
 	struct nodelog	*log;		/* its output: ring, file, followers */
 };
 
@@ -86,6 +89,7 @@ static char		*service_status;	/* the last STATUS= sent */
 static void	timer_cb(struct ev_loop *, ev_timer *, int);
 static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
 static void	readytimer_cb(struct ev_loop *, ev_timer *, int);
+static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 
 /* Monotonic milliseconds, the tree's clock. */
@@ -477,6 +481,22 @@ pidfile_path(const struct node *n)
 	    xasprintf("%s/%s", n->spec->directory, pf);
 }
 
+/* libev: report a start that failed in do_spawn. */
+static void
+failtimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct node *n = w->data;
+	char *err = ctx(n)->spawn_err;
+
+	(void)loop;
+	(void)revents;
+	ctx(n)->spawn_err = NULL;
+	tree_worker_start_failed(tree, n, err ? err : "start failed",
+	    now_ms());
+	free(err);
+	run_actions();
+}
+
 /* Carry out ACT_SPAWN: start worker N. */
 static void
 do_spawn(struct node *n)
@@ -495,9 +515,16 @@ do_spawn(struct node *n)
 	ready_prepare(n);
 	p = start_process(n, role, n->spec->argv.v, n->spec->path, &err);
 	if (p == NULL) {
+		/*
+		 * Reported from the next loop pass, not now: a start that fails
+		 * at once and is restarted at once must not keep the loop from
+		 * signals and clients.
+		 */
 		ready_end(n);
-		tree_worker_start_failed(tree, n, err, now_ms());
-		free(err);
+		free(ctx(n)->spawn_err);
+		ctx(n)->spawn_err = err;
+		ev_timer_set(&ctx(n)->failtimer, 0., 0.);
+		ev_timer_start(EV_DEFAULT, &ctx(n)->failtimer);
 		return;
 	}
 	ctx(n)->proc = p;
@@ -714,6 +741,8 @@ attach_nodes(void)
 		nc->pidwait.data = tree->nodes[i];
 		ev_timer_init(&nc->readytimer, readytimer_cb, 0., 0.);
 		nc->readytimer.data = tree->nodes[i];
+		ev_timer_init(&nc->failtimer, failtimer_cb, 0., 0.);
+		nc->failtimer.data = tree->nodes[i];
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
 		nc->readyio.data = tree->nodes[i];
 		nc->ready_rfd = nc->ready_wfd = -1;
@@ -731,6 +760,8 @@ nodectx_free(struct nodectx *nc)
 	ev_timer_stop(EV_DEFAULT, &nc->timer);
 	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
 	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	ev_timer_stop(EV_DEFAULT, &nc->failtimer);
+	free(nc->spawn_err);
 	ev_io_stop(EV_DEFAULT, &nc->readyio);
 	if (nc->ready_rfd != -1)
 		close(nc->ready_rfd);
@@ -994,6 +1025,16 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	run_actions();
 }
 
+/* libev: before the loop waits: write what changed in the record. */
+static void
+prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	procs_flush();
+}
+
 /* libev: a node's timer expired. */
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -1044,6 +1085,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	struct ev_loop *loop = EV_DEFAULT;
 	ev_signal sigterm_w, sigint_w, sighup_w, sigpwr_w;
 	ev_child child_w;
+	ev_prepare prepare_w;
 
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
@@ -1068,6 +1110,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 
 	ev_child_init(&child_w, child_cb, 0, 0);
 	ev_child_start(loop, &child_w);
+	ev_prepare_init(&prepare_w, prepare_cb);
+	ev_prepare_start(loop, &prepare_w);
 	/*
 	 * As PID 1 every orphan in the namespace is ours to reap; otherwise
 	 * become a subreaper, so what a worker double-forks is still ours.
@@ -1106,6 +1150,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	control_close(exit_status);
 	procs_close();
 	ev_child_stop(loop, &child_w);
+	ev_prepare_stop(loop, &prepare_w);
 	ev_signal_stop(loop, &sigterm_w);
 	ev_signal_stop(loop, &sigpwr_w);
 	ev_signal_stop(loop, &sigint_w);

@@ -40,3 +40,21 @@ assert_eq 3 "$RC" "exit status"
 assert_match "\"error\":\"exec $T/noexec: Permission denied\"" \
     "$(event_line ProcessStartFailed root/w)"
 assert_no_procs
+
+# A start that fails at once, restarted at once under a huge intensity,
+# must still leave the loop free for signals and clients.
+cat >"$T/c.ini" <<INI
+[supervisor:root]
+intensity = 1000000
+period = 1s
+
+[worker:root/ghost]
+command = ./does-not-exist
+INI
+start_arbord "$T/c.ini"
+wait_event ProcessStartFailed root/ghost 50
+ctl_expect 0 status root/ghost
+kill -TERM "$ARBORD_PID"
+wait_arbord 15
+assert_eq 0 "$RC" "exit status after SIGTERM during a start-failure loop"
+assert_no_procs
