@@ -49,11 +49,14 @@ output_flush(struct output *o, int final)
 	size_t start = 0;
 	char *nl;
 
+	if (o->buf == NULL)
+		return;		/* nothing read since the last line */
 	while ((nl = memchr(o->buf + start, '\n', o->len - start)) != NULL) {
 		output_line(o, o->buf + start, (size_t)(nl - (o->buf + start)));
 		start = (size_t)(nl - o->buf) + 1;
 	}
-	if (start == 0 && (o->len == sizeof o->buf || (final && o->len > 0))) {
+	if (start == 0 && (o->len == OUTPUT_LINE_MAX ||
+	    (final && o->len > 0))) {
 		output_line(o, o->buf, o->len);
 		start = o->len;
 	} else if (final && start < o->len) {
@@ -62,6 +65,11 @@ output_flush(struct output *o, int final)
 	}
 	memmove(o->buf, o->buf + start, o->len - start);
 	o->len -= start;
+	if (o->len == 0) {
+		/* Most workers are quiet: hold no buffer between lines. */
+		free(o->buf);
+		o->buf = NULL;
+	}
 }
 
 /* Read once; returns bytes read, 0 at EOF, -1 if nothing now. */
@@ -70,9 +78,15 @@ output_read(struct output *o)
 {
 	ssize_t n;
 
+	if (o->buf == NULL)
+		o->buf = xmalloc(OUTPUT_LINE_MAX);
 	do
-		n = read(o->io.fd, o->buf + o->len, sizeof o->buf - o->len);
+		n = read(o->io.fd, o->buf + o->len, OUTPUT_LINE_MAX - o->len);
 	while (n == -1 && errno == EINTR);
+	if (n <= 0 && o->len == 0) {
+		free(o->buf);
+		o->buf = NULL;
+	}
 	if (n > 0) {
 		o->len += (size_t)n;
 		output_flush(o, 0);
@@ -142,5 +156,6 @@ output_close(struct output *o)
 	logs_release(o->log);
 	free(o->prefix);
 	free(o->lastline);
+	free(o->buf);
 	free(o);
 }

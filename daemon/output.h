@@ -20,7 +20,7 @@ struct nodelog;
 struct output {
 	ev_io		 io;
 	char		*prefix;
-	char		 buf[OUTPUT_LINE_MAX];
+	char		*buf;		/* a partial line; NULL when none */
 	size_t		 len;
 	char		*lastline;	/* last non-empty line read */
 	struct strv	*capture;	/* collect KEY=VALUE lines here */
