@@ -324,10 +324,10 @@ request_reload(struct client *c)
 	for (size_t i = 0; i < report.n; i++)
 		client_line(c, report.v[i]);
 	if (rc == -1)
-		client_final(c, "error", report.n > 0 &&
-		    strchr(report.v[0], ':') != NULL ?
-		    "the configuration has errors; nothing changed" :
-		    "reload refused");
+		client_final(c, "error",
+		    "the configuration has errors; nothing changed");
+	else if (rc == -2)
+		client_final(c, "error", "reload refused");
 	else
 		client_final(c, "ok", report.n == 0 ? "nothing changed" : NULL);
 	strv_free(&report);

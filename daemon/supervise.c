@@ -913,9 +913,9 @@ supervise_tree(void)
 }
 
 /*
- * Re-read the configuration file and bring the tree to it. Returns 0, or
- * -1 if the file has errors (then nothing changed). REPORT gets what was
- * done, or the errors.
+ * Re-read the configuration file and bring the tree to it. Returns 0, -1
+ * if the file has errors, -2 if arbord is shutting down (then nothing
+ * changed). REPORT gets what was done, the errors, or why not.
  */
 int
 supervise_reload(struct strv *report)
@@ -925,7 +925,7 @@ supervise_reload(struct strv *report)
 
 	if (tree->shutting_down || tree->finished) {
 		strv_push(report, xstrdup("arbord is shutting down"));
-		return -1;
+		return -2;
 	}
 	if ((conf = config_load(opts->file, &errs)) == NULL) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
@@ -1070,9 +1070,12 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	rc = supervise_reload(&report);
 	if (rc == -1)
 		log_warnx("SIGHUP: %s has errors; nothing changed", opts->file);
-	for (size_t i = 0; i < report.n; i++)
-		(rc == -1 ? log_warnx : log_info)("%s%s", rc == -1 ? "" :
-		    "reload: ", report.v[i]);
+	for (size_t i = 0; i < report.n; i++) {
+		if (rc == 0)
+			log_info("reload: %s", report.v[i]);
+		else
+			log_warnx("%s", report.v[i]);
+	}
 	if (rc == 0 && report.n == 0)
 		log_info("reload: nothing changed");
 	strv_free(&report);

@@ -134,6 +134,21 @@ state_of() {
 	ctl status "$1" --json | sed -n 's/^{"path":"[^"]*","node":"[a-z]*","state":"\([a-z]*\)".*/\1/p'
 }
 
+# poll SECONDS COMMAND...: wait until COMMAND succeeds, at most SECONDS.
+# For states no event announces (a process gone, a descriptor freed).
+poll() {
+	local end=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.05
+	done
+}
+
+# Milliseconds since the epoch of an event's "ts" (a JSON event line).
+event_ms() {
+	date -d "$(sed -n 's/.*"ts":"\([^"]*\)".*/\1/p' <<<"$1")" +%s%3N
+}
+
 # Is process PID alive (a zombie is not)?
 alive() {
 	local st

@@ -20,10 +20,9 @@ INI
 start_arbord "$T/a.ini"
 wait_event ProcessStarted root/crash 6 30
 ctl_expect 0 stop root/crash
-ms() { date -d "$(sed -n 's/.*"ts":"\([^"]*\)".*/\1/p' <<<"$1")" +%s%3N; }
 for k in 1 2 3 4 5; do
-	failed=$(ms "$(event_line ProcessFailed root/crash "$k")")
-	next=$(ms "$(event_line ProcessStarted root/crash $((k + 1)))")
+	failed=$(event_ms "$(event_line ProcessFailed root/crash "$k")")
+	next=$(event_ms "$(event_line ProcessStarted root/crash $((k + 1)))")
 	gap=$((next - failed))
 	want=$((200 << (k - 1)))
 	[ "$want" -gt 800 ] && want=800

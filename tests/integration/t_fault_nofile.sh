@@ -29,14 +29,6 @@ ARBORD_PID=$!
 wait_event ProcessStarted root
 
 nfds() { ls /proc/"$ARBORD_PID"/fd 2>/dev/null | wc -l; }
-# poll SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS.
-poll() {
-	local end=$((SECONDS + $1)); shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.05
-	done
-}
 ctl_expect 0 status
 base=$(nfds)
 

@@ -4,14 +4,6 @@
 # between restarts. arbord reports each, keeps its rules and stays up.
 . "$(dirname "$0")/lib.sh"
 
-# poll SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS.
-poll() {
-	local end=$((SECONDS + $1)); shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.05
-	done
-}
 
 mkdir "$T/marks"
 # A cleanup that hangs is killed at cleanup_timeout; the state directory is

@@ -33,11 +33,8 @@ orphan=$(pgrep -f "$T/sleep 1000")
 assert_eq "$init" "$(ps -o ppid= -p "$orphan" | tr -d ' ')" "the orphan's parent is arbord (PID 1)"
 kill "$orphan"
 # Reaped: the orphan disappears completely instead of staying a zombie.
-for i in $(seq 1 100); do
-	[ -z "$(ps -o stat= -p "$orphan")" ] && break
-	[ "$i" = 100 ] && fail "orphan $orphan not reaped: $(ps -o stat= -p "$orphan")"
-	sleep 0.05
-done
+gone() { [ -z "$(ps -o stat= -p "$1")" ]; }
+poll 5 gone "$orphan" || fail "orphan $orphan not reaped: $(ps -o stat= -p "$orphan")"
 kill -TERM "$init"
 wait_arbord
 assert_eq 0 "$RC" "exit status of the namespace's init"

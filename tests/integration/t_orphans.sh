@@ -28,10 +28,6 @@ assert_eq "root/forker | fds: 0 1 2 3 " "$(grep '^root/forker | fds:' "$T/out")"
 daemon=$(sed -n 's/^root\/forker | daemon //p' "$T/out")
 assert_eq "$ARBORD_PID" "$(ps -o ppid= -p "$daemon" | tr -d ' ')" "reparented to arbord"
 ctl_expect 0 stop root/forker
-for i in $(seq 1 100); do
-	alive "$daemon" || break
-	[ "$i" = 100 ] && fail "the double-forked daemon survived the stop"
-	sleep 0.05
-done
+poll 5 eval '! alive "$daemon"' || fail "the double-forked daemon survived the stop"
 stop_arbord
 assert_no_procs

@@ -82,9 +82,8 @@ ProcessStarted root/last
 ProcessStarted root" "$(event_seq)" "start order with readiness"
 # delay:300ms: ready no earlier than 300 ms after the start (less 10 ms:
 # the loop's cached time may run a little behind the events' clock).
-ms() { date -d "$(sed -n 's/.*"ts":"\([^"]*\)".*/\1/p' <<<"$1")" +%s%3N; }
-started=$(ms "$(event_line ProcessStarted root/s/delay)")
-ready=$(ms "$(event_line ProcessReady root/s/delay)")
+started=$(event_ms "$(event_line ProcessStarted root/s/delay)")
+ready=$(event_ms "$(event_line ProcessReady root/s/delay)")
 [ $((ready - started)) -ge 290 ] || fail "delay:300ms ready after $((ready - started)) ms"
 ctl status >/dev/null
 stop_arbord
