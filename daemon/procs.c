@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +34,36 @@ struct rec {
 	pid_t			 pgid;
 	unsigned long long	 start;		/* /proc start time */
 	char			*path;
-	struct rec		*next;
+	struct rec		*next;		/* in its hash bucket */
 };
 
+#define REC_BUCKETS	4096
+
+/*
+ * The record lives in memory as a hash of process groups, and on disk as
+ * a log: "+PGID START PATH" when a group starts, "-PGID" when it goes.
+ * Changes are appended once per pass of the event loop; the file is
+ * rewritten with only the live groups when it has grown to twice their
+ * number, so N starts and N exits cost O(N) writing in all.
+ */
 static char		*rec_file;
-static struct rec	*recs;
-static int		 rec_dirty;	/* written by procs_flush */
+static struct rec	*recs[REC_BUCKETS];
+static size_t		 nrecs;		/* live groups */
+static size_t		 file_lines;	/* lines in rec_file */
+static struct {
+	char	*s;
+	size_t	 len, cap;
+	size_t	 lines;
+}			 pending;	/* lines not yet appended */
+
+/* Orphan signals asked for in this pass; sent by procs_flush. */
+struct orphan_req {
+	char	*path;
+	int	 sig;
+};
+static struct orphan_req *oreqs;
+static size_t		 noreqs, oreqs_cap;
+static int		(*known_pid)(pid_t);
 
 /* Read /proc/PID/stat: its state letter, parent and start time. */
 static int
@@ -86,7 +111,36 @@ proc_alive(pid_t pid, unsigned long long start)
 	    (start == 0 || st == start);
 }
 
-/* Rewrite the record file (atomically). */
+/* Append a formatted line to the pending changes. */
+static void __attribute__((format(printf, 1, 2)))
+pending_add(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(pending.s == NULL ? NULL : pending.s + pending.len,
+		    pending.cap - pending.len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (pending.len + (size_t)n < pending.cap)
+			break;
+		pending.cap = (pending.cap + (size_t)n + 1) * 2;
+		pending.s = xrealloc(pending.s, pending.cap);
+	}
+	pending.len += (size_t)n;
+	pending.lines++;
+}
+
+static struct rec **
+rec_bucket(pid_t pgid)
+{
+	return &recs[(size_t)pgid % REC_BUCKETS];
+}
+
+/* Rewrite the record file (atomically) with the live groups only. */
 static void
 rec_save(void)
 {
@@ -101,47 +155,106 @@ rec_save(void)
 		free(tmp);
 		return;
 	}
-	for (struct rec *r = recs; r != NULL; r = r->next)
-		fprintf(f, "%ld %llu %s\n", (long)r->pgid, r->start, r->path);
+	for (size_t b = 0; b < REC_BUCKETS; b++)
+		for (struct rec *r = recs[b]; r != NULL; r = r->next)
+			fprintf(f, "+%ld %llu %s\n", (long)r->pgid, r->start,
+			    r->path);
 	if (fclose(f) == EOF || rename(tmp, rec_file) == -1)
 		log_warn("%s", rec_file);
+	file_lines = nrecs;
 	free(tmp);
+}
+
+/* Append the pending changes to the record file. */
+static void
+rec_append(void)
+{
+	int fd;
+
+	if (rec_file == NULL)
+		return;
+	if ((fd = open(rec_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("%s", rec_file);
+		return;
+	}
+	write_all(fd, pending.s, pending.len);
+	close(fd);
+	file_lines += pending.lines;
+}
+
+/*
+ * Read the record a previous arbord left: the groups it started and did
+ * not see go. Also reads the older format, "PGID START PATH" per line.
+ */
+static struct rec *
+rec_load(FILE *f)
+{
+	struct rec *live = NULL, **rp, *r;
+	char line[4096], path[4096];
+	unsigned long long start;
+	long pgid;
+
+	while (fgets(line, sizeof line, f) != NULL) {
+		const char *l = line + (line[0] == '+' || line[0] == '-');
+
+		if (line[0] == '-') {
+			if (sscanf(l, "%ld", &pgid) != 1)
+				continue;
+			for (rp = &live; *rp != NULL; rp = &(*rp)->next)
+				if ((*rp)->pgid == (pid_t)pgid) {
+					r = *rp;
+					*rp = r->next;
+					free(r->path);
+					free(r);
+					break;
+				}
+			continue;
+		}
+		if (sscanf(l, "%ld %llu %4095s", &pgid, &start, path) != 3 ||
+		    pgid <= 1)
+			continue;
+		r = xcalloc(1, sizeof *r);
+		r->pgid = (pid_t)pgid;
+		r->start = start;
+		r->path = xstrdup(path);
+		r->next = live;
+		live = r;
+	}
+	return live;
 }
 
 /*
  * Start recording next to SOCKET; first terminate what a previous arbord
- * on the same socket recorded and left running.
+ * on the same socket recorded and left running. KNOWN tells arbord's own
+ * processes from orphans.
  */
 void
-procs_init(const char *socket)
+procs_init(const char *socket, int (*known)(pid_t))
 {
-	struct rec *stale = NULL, *r;
-	char line[4096], path[4096];
-	unsigned long long start;
+	struct rec *stale = NULL, *r, **rp;
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	long pgid;
 	FILE *f;
 	int left;
 
+	known_pid = known;
 	rec_file = xasprintf("%s.procs", socket);
 	if ((f = fopen(rec_file, "re")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL) {
-			if (sscanf(line, "%ld %llu %4095s", &pgid, &start,
-			    path) != 3 || pgid <= 1 ||
-			    !proc_alive((pid_t)pgid, start))
-				continue;
-			r = xcalloc(1, sizeof *r);
-			r->pgid = (pid_t)pgid;
-			r->start = start;
-			r->path = xstrdup(path);
-			r->next = stale;
-			stale = r;
-			log_warnx("terminating process group %ld of %s, left "
-			    "running by a previous arbord", pgid, path);
-			(void)kill(-r->pgid, SIGTERM);
-			(void)kill(-r->pgid, SIGCONT);
-		}
+		stale = rec_load(f);
 		fclose(f);
+	}
+	for (rp = &stale; (r = *rp) != NULL;) {
+		if (!proc_alive(r->pgid, r->start)) {
+			*rp = r->next;
+			free(r->path);
+			free(r);
+			continue;
+		}
+		log_warnx("terminating process group %ld of %s, left "
+		    "running by a previous arbord", (long)r->pgid, r->path);
+		(void)kill(-r->pgid, SIGTERM);
+		(void)kill(-r->pgid, SIGCONT);
+		rp = &r->next;
 	}
 	/* Give them 5 seconds to go, then SIGKILL. */
 	for (int i = 0; i < 100 && stale != NULL; i++) {
@@ -166,7 +279,7 @@ procs_init(const char *socket)
 void
 procs_add(pid_t pgid, const char *path)
 {
-	struct rec *r = xcalloc(1, sizeof *r);
+	struct rec *r = xcalloc(1, sizeof *r), **b = rec_bucket(pgid);
 	pid_t ppid;
 	char state;
 
@@ -174,38 +287,50 @@ procs_add(pid_t pgid, const char *path)
 	r->path = xstrdup(path);
 	if (proc_stat(pgid, &state, &ppid, &r->start) == -1)
 		r->start = 0;
-	r->next = recs;
-	recs = r;
-	rec_dirty = 1;
+	r->next = *b;
+	*b = r;
+	nrecs++;
+	pending_add("+%ld %llu %s\n", (long)pgid, r->start, path);
 }
 
 /* Forget process group PGID. */
 void
 procs_remove(pid_t pgid)
 {
-	for (struct rec **rp = &recs; *rp != NULL; rp = &(*rp)->next) {
+	for (struct rec **rp = rec_bucket(pgid); *rp != NULL;
+	    rp = &(*rp)->next) {
 		struct rec *r = *rp;
 		if (r->pgid == pgid) {
 			*rp = r->next;
 			free(r->path);
 			free(r);
-			rec_dirty = 1;
+			nrecs--;
+			pending_add("-%ld\n", (long)pgid);
 			return;
 		}
 	}
 }
 
+static void	orphans_signal(void);
+
 /*
- * Write the record if it changed: once per pass of the event loop, not
- * once per start or exit, so a storm of N exits costs one write.
+ * Once per pass of the event loop, not once per start or exit, so a
+ * storm of N exits costs one scan and one write: send the orphan signals
+ * asked for, and write what changed in the record (appended, or the
+ * whole record rewritten when the file has grown to twice its size).
  */
 void
 procs_flush(void)
 {
-	if (rec_dirty) {
+	if (noreqs > 0)
+		orphans_signal();
+	if (pending.lines == 0)
+		return;
+	if (file_lines + pending.lines > 2 * nrecs + 64)
 		rec_save();
-		rec_dirty = 0;
-	}
+	else
+		rec_append();
+	pending.len = pending.lines = 0;
 }
 
 /* Clean exit: nothing is left running; remove the record. */
@@ -214,76 +339,86 @@ procs_close(void)
 {
 	struct rec *r;
 
-	while ((r = recs) != NULL) {
-		recs = r->next;
-		free(r->path);
-		free(r);
-	}
+	if (noreqs > 0)		/* the last pass's orphans */
+		orphans_signal();
+	for (size_t b = 0; b < REC_BUCKETS; b++)
+		while ((r = recs[b]) != NULL) {
+			recs[b] = r->next;
+			free(r->path);
+			free(r);
+		}
+	nrecs = file_lines = 0;
+	free(pending.s);
+	memset(&pending, 0, sizeof pending);
+	free(oreqs);
+	oreqs = NULL;
+	noreqs = oreqs_cap = 0;
 	if (rec_file != NULL)
 		(void)unlink(rec_file);
 	free(rec_file);
 	rec_file = NULL;
 }
 
-/* Does process PID's environment hold ARBOR_PATH=PATH? */
-static int
-proc_has_path(pid_t pid, const char *path)
+/*
+ * The ARBOR_PATH in process PID's environment, copied to BUF (of SIZE),
+ * or NULL if it has none or cannot be read.
+ */
+static const char *
+proc_path(pid_t pid, char *buf, size_t size)
 {
-	char file[64], *want, buf[65536];
-	size_t wlen;
+	static const char key[] = "ARBOR_PATH=";
+	char file[64];
 	ssize_t n;
-	int fd, found = 0;
+	int fd;
 
 	snprintf(file, sizeof file, "/proc/%ld/environ", (long)pid);
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof buf - 1);
+		return NULL;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return NULL;
 	buf[n] = '\0';
-	want = xasprintf("ARBOR_PATH=%s", path);
-	wlen = strlen(want) + 1;	/* with its NUL */
 	for (char *p = buf; p < buf + n; p += strlen(p) + 1)
-		if ((size_t)(buf + n - p) >= wlen &&
-		    memcmp(p, want, wlen) == 0) {
-			found = 1;
-			break;
-		}
-	free(want);
-	return found;
+		if (strncmp(p, key, sizeof key - 1) == 0)
+			return p + sizeof key - 1;
+	return NULL;
 }
 
-/* Signal PID (and its group) if it is an orphan of worker PATH. */
-static int
-orphan_signal(pid_t pid, const char *path, int sig, int (*known)(pid_t))
+/* Signal PID (and its group) for every request naming its worker. */
+static void
+orphan_signal(pid_t pid)
 {
+	static char env[65536];
 	unsigned long long start;
+	const char *path;
 	pid_t ppid;
 	char state;
 
-	if (known(pid) || proc_stat(pid, &state, &ppid, &start) == -1 ||
-	    ppid != getpid() || state == 'Z' || !proc_has_path(pid, path))
-		return 0;
-	if (kill(-pid, sig) == -1)
-		(void)kill(pid, sig);
-	return 1;
+	if ((known_pid != NULL && known_pid(pid)) ||
+	    proc_stat(pid, &state, &ppid, &start) == -1 ||
+	    ppid != getpid() || state == 'Z' ||
+	    (path = proc_path(pid, env, sizeof env)) == NULL)
+		return;
+	for (size_t i = 0; i < noreqs; i++)
+		if (strcmp(oreqs[i].path, path) == 0 &&
+		    kill(-pid, oreqs[i].sig) == -1)
+			(void)kill(pid, oreqs[i].sig);
 }
 
 /*
- * Send SIG to the orphans of worker PATH: processes reparented to arbord
- * that are not its own children (KNOWN says which are) and carry the
- * worker's ARBOR_PATH. Returns how many were signalled. Linux lists a
- * process's children in /proc/PID/task/PID/children; without it every
- * process in /proc is looked at.
+ * Send the requested signals to the orphans of those workers: processes
+ * reparented to arbord that are not its own children and carry the
+ * worker's ARBOR_PATH. Linux lists a process's children in
+ * /proc/PID/task/PID/children; without it every process in /proc is
+ * looked at. One scan serves every request of the pass.
  */
-int
-procs_signal_orphans(const char *path, int sig, int (*known)(pid_t))
+static void
+orphans_signal(void)
 {
 	char file[64], *buf = NULL, *p, *end;
 	struct dirent *de;
 	size_t cap = 0;
-	int count = 0;
 	FILE *f;
 	DIR *d;
 
@@ -295,21 +430,36 @@ procs_signal_orphans(const char *path, int sig, int (*known)(pid_t))
 				long pid = strtol(p, &end, 10);
 				if (end == p)
 					break;
-				count += orphan_signal((pid_t)pid, path, sig,
-				    known);
+				orphan_signal((pid_t)pid);
 			}
 		free(buf);
 		fclose(f);
-		return count;
+	} else if ((d = opendir("/proc")) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (isdigit((unsigned char)de->d_name[0]))
+				orphan_signal((pid_t)strtol(de->d_name, NULL,
+				    10));
+		closedir(d);
 	}
-	if ((d = opendir("/proc")) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (isdigit((unsigned char)de->d_name[0]))
-			count += orphan_signal((pid_t)strtol(de->d_name, NULL,
-			    10), path, sig, known);
-	closedir(d);
-	return count;
+	for (size_t i = 0; i < noreqs; i++)
+		free(oreqs[i].path);
+	noreqs = 0;
+}
+
+/*
+ * Ask to send SIG to the orphans of worker PATH. They are signalled by
+ * the next procs_flush(), at the end of this pass of the event loop.
+ */
+void
+procs_signal_orphans(const char *path, int sig)
+{
+	if (noreqs == oreqs_cap) {
+		oreqs_cap = oreqs_cap ? oreqs_cap * 2 : 16;
+		oreqs = xreallocarray(oreqs, oreqs_cap, sizeof *oreqs);
+	}
+	oreqs[noreqs].path = xstrdup(path);
+	oreqs[noreqs].sig = sig;
+	noreqs++;
 }
 
 /* The parent of live process PID, or -1 if it is gone or a zombie. */

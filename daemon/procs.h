@@ -7,12 +7,12 @@
 
 #include <sys/types.h>
 
-void	procs_init(const char *socket);
+void	procs_init(const char *socket, int (*known)(pid_t));
 void	procs_add(pid_t pgid, const char *path);
 void	procs_remove(pid_t pgid);
 void	procs_flush(void);
 void	procs_close(void);
-int	procs_signal_orphans(const char *path, int sig, int (*known)(pid_t));
+void	procs_signal_orphans(const char *path, int sig);
 pid_t	procs_parent(pid_t pid);
 
 #endif

@@ -547,7 +547,7 @@ pidfile_failed(struct node *n, const char *why)
 	output_close(nc->keep_err);
 	nc->keep_out = nc->keep_err = NULL;
 	ready_end(n);
-	(void)procs_signal_orphans(n->spec->path, SIGKILL, proc_known);
+	procs_signal_orphans(n->spec->path, SIGKILL);
 	tree_worker_start_failed(tree, n, why, now_ms());
 }
 
@@ -800,8 +800,7 @@ do_action(struct action *a)
 		if (nc->proc != NULL)
 			signal_group(nc->proc->pid, a->sig);
 		/* What the worker double-forked hears the same. */
-		(void)procs_signal_orphans(a->node->spec->path, a->sig,
-		    proc_known);
+		procs_signal_orphans(a->node->spec->path, a->sig);
 		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
@@ -1007,8 +1006,7 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	case PROC_WORKER:
 		ready_end(p->node);
 		procs_remove(p->pid);
-		(void)procs_signal_orphans(p->node->spec->path, SIGKILL,
-		    proc_known);
+		procs_signal_orphans(p->node->spec->path, SIGKILL);
 		tree_worker_exited(tree, p->node, status, last, now_ms());
 		break;
 	case PROC_SETUP:
@@ -1025,7 +1023,10 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	run_actions();
 }
 
-/* libev: before the loop waits: write what changed in the record. */
+/*
+ * libev: before the loop waits: signal the orphans of this pass, write
+ * what changed in the record.
+ */
 static void
 prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
@@ -1033,6 +1034,15 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)w;
 	(void)revents;
 	procs_flush();
+}
+
+/* libev: the far-future periodic below; it never fires in practice. */
+static void
+jump_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
 }
 
 /* libev: a node's timer expired. */
@@ -1089,6 +1099,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal sigterm_w, sigint_w, sighup_w, sigpwr_w;
 	ev_child child_w;
 	ev_prepare prepare_w;
+	ev_periodic jump_w;
 
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
@@ -1104,7 +1115,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	}
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
-	procs_init(o->socket);
+	procs_init(o->socket, proc_known);
 
 	logs_configure(conf);
 	tree = tree_new(conf, o->state_root);
@@ -1115,6 +1126,16 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_child_start(loop, &child_w);
 	ev_prepare_init(&prepare_w, prepare_cb);
 	ev_prepare_start(loop, &prepare_w);
+	/*
+	 * No periodic wakeups when idle. With no timer pending, libev still
+	 * caps its wait at 59.743 s to notice wall-clock jumps, unless a
+	 * periodic watcher made it open a timerfd that reports them (Linux);
+	 * then it sleeps up to 1,500,001 s. This periodic is only there for
+	 * that (at the year 33658, unreferenced: it keeps no loop alive).
+	 */
+	ev_periodic_init(&jump_w, jump_cb, 1e12, 0., NULL);
+	ev_periodic_start(loop, &jump_w);
+	ev_unref(loop);
 	/*
 	 * As PID 1 every orphan in the namespace is ours to reap; otherwise
 	 * become a subreaper, so what a worker double-forks is still ours.
@@ -1154,6 +1175,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	procs_close();
 	ev_child_stop(loop, &child_w);
 	ev_prepare_stop(loop, &prepare_w);
+	ev_ref(loop);
+	ev_periodic_stop(loop, &jump_w);
 	ev_signal_stop(loop, &sigterm_w);
 	ev_signal_stop(loop, &sigpwr_w);
 	ev_signal_stop(loop, &sigint_w);
