@@ -1,15 +1,20 @@
 /*
  * tree.c: the supervision state machine. Every rule of supervision lives
  * here: supervisors run setup, start children left to right one at a time,
- * stop them right to left one at a time and run cleanup; a child that goes
- * down by itself is restarted by its restart policy and its parent's
- * strategy, each restart counted against the parent's intensity; a parent
- * whose intensity is exceeded stops its subtree and fails to its own parent.
+ * stop them right to left one at a time (a pool's instances all at once)
+ * and run cleanup; a child that goes down by itself is restarted by its
+ * restart policy and its parent's strategy, each restart counted against
+ * the parent's intensity; a parent whose intensity is exceeded stops its
+ * subtree and fails to its own parent.
  *
  * A supervisor's work is reconciled by sup_advance(): its children carry
  * start_pending / stop_pending marks set by the strategy, and advance issues
  * the next single step (stop the rightmost marked child, else start the
  * leftmost marked one), so strategies only decide what, never how or when.
+ * A pool stops its marked instances in one step, as OTP terminates the
+ * children of a simple_one_for_one supervisor: every one gets its stop
+ * signal at once, each keeps its own shutdown timer, and the stop is over
+ * when the last one is down.
  * Inputs come from the daemon with the current monotonic time; outputs are
  * queued actions. Semantics follow OTP's supervisor.erl; differences are
  * noted where they occur.
@@ -407,8 +412,35 @@ sup_begin_stop(struct tree *t, struct node *s, char *reason, int64_t now)
 }
 
 /*
+ * Stop every active child of pool P at once (with ALL) or every one marked
+ * stop_pending, right to left in one step; each worker's shutdown timer
+ * runs on its own. True while one of them is still going down.
+ */
+static bool
+pool_stop(struct tree *t, struct node *p, bool all, int64_t now)
+{
+	bool waiting = false;
+
+	for (size_t i = p->nchildren; i-- > 0;) {
+		struct node *c = p->children[i];
+
+		if (!all && !c->stop_pending)
+			continue;
+		if (node_active(c) && c->state != NS_STOPPING &&
+		    !c->stop_deferred)
+			stop_node(t, c, now);
+		if (node_active(c))
+			waiting = true;
+		else
+			c->stop_pending = false;
+	}
+	return waiting;
+}
+
+/*
  * Take supervisor S one step towards what its children's marks and its
- * own state ask for. Only one child is ever starting or stopping at once.
+ * own state ask for. Only one child is ever starting or stopping at once,
+ * except in a pool, whose instances stop together (pool_stop).
  */
 static void
 sup_advance(struct tree *t, struct node *s, int64_t now)
@@ -418,6 +450,8 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 	if (s->phase != PHASE_CHILDREN)
 		return;
 	if (s->state == NS_STOPPING) {
+		if (node_is_pool(s) && pool_stop(t, s, true, now))
+			return;
 		for (size_t i = s->nchildren; i-- > 0;) {
 			c = s->children[i];
 			if (!node_active(c))
@@ -432,7 +466,9 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 		return;
 	}
 
-	/* Pending stops first, right to left ... */
+	/* Pending stops first, right to left (in a pool, all at once) ... */
+	if (node_is_pool(s) && pool_stop(t, s, false, now))
+		return;
 	for (size_t i = s->nchildren; i-- > 0;) {
 		c = s->children[i];
 		if (!c->stop_pending)
