@@ -2,7 +2,7 @@
  * check_arbor.c: runs every unit test suite (the pure core: config loading,
  * durations, argv splitting, events, the supervision state machine and
  * the control protocol, admin requests and reload, readiness and restart
- * backoff).
+ * backoff, pools).
  * Exits non-zero if any test fails.
  */
 #include <stdlib.h>
@@ -22,6 +22,7 @@ main(void)
 	srunner_add_suite(sr, proto_suite());
 	srunner_add_suite(sr, admin_suite());
 	srunner_add_suite(sr, lifecycle_suite());
+	srunner_add_suite(sr, pool_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

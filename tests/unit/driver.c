@@ -111,6 +111,28 @@ conf_worker(struct config *c, const char *path, enum restart restart)
 	return s;
 }
 
+/*
+ * Add a pool at PATH as the loader expands "instances = N": a one_for_one
+ * supervisor with its parent's intensity and period, and N permanent
+ * workers PATH/1 .. PATH/N.
+ */
+struct node_spec *
+conf_pool(struct config *c, const char *path, int n)
+{
+	struct node_spec *s = conf_sup(c, path, STRATEGY_ONE_FOR_ONE);
+
+	s->instances = n;
+	s->intensity = s->parent->intensity;
+	s->period_ms = s->parent->period_ms;
+	for (int i = 1; i <= n; i++) {
+		char *w = xasprintf("%s/%d", path, i);
+
+		conf_worker(c, w, RESTART_PERMANENT);
+		free(w);
+	}
+	return s;
+}
+
 /* Replace the command of worker S by the words of LINE. */
 void
 conf_command(struct node_spec *s, const char *line)

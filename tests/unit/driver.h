@@ -105,6 +105,7 @@ struct node_spec *conf_lookup(const struct config *, const char *);
 struct node_spec *conf_add(struct config *, enum node_kind, const char *);
 struct node_spec *conf_sup(struct config *, const char *, enum strategy);
 struct node_spec *conf_worker(struct config *, const char *, enum restart);
+struct node_spec *conf_pool(struct config *, const char *, int);
 void		 conf_command(struct node_spec *, const char *);
 void		 conf_ready(struct node_spec *, enum ready, int64_t);
 void		 conf_backoff(struct node_spec *, int64_t, int64_t);

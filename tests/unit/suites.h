@@ -12,5 +12,6 @@ Suite	*tree_suite(void);
 Suite	*proto_suite(void);
 Suite	*admin_suite(void);
 Suite	*lifecycle_suite(void);
+Suite	*pool_suite(void);
 
 #endif

@@ -1,0 +1,506 @@
+/*
+ * test_pool.c: unit tests of how a pool (instances = N) stops its
+ * instances, driven by the fake world of driver.c. Like OTP's
+ * simple_one_for_one, a pool does not stop its children one after the
+ * other: every instance gets its stop signal in the same step, each keeps
+ * its own shutdown timer (then SIGKILL), and the pool is down when the last
+ * instance is. This holds on every path that stops a pool's instances: a
+ * shutdown, an admin stop of the pool, a parent's one_for_all restart, an
+ * escalation, a reload. Ordinary supervisors keep the ordered stop, right
+ * to left, each child after the previous one is gone.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "suites.h"
+#include "tree.h"
+#include "util.h"
+
+/* root (STRATEGY, intensity 3): worker a, pool p of N instances, worker z. */
+static struct config *
+conf_with_pool(enum strategy strategy, int n)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", strategy)->intensity = 3;
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_pool(c, "root/p", n);
+	conf_worker(c, "root/z", RESTART_PERMANENT);
+	return c;
+}
+
+/* A started tree of conf_with_pool, its log cleared. */
+static struct drv *
+started(enum strategy strategy, int n)
+{
+	struct drv *d = drv_new(conf_with_pool(strategy, n));
+
+	drv_start(d);
+	STATE(d, "root", NS_RUNNING);
+	STATE(d, "root/p", NS_RUNNING);
+	strv_free(&d->log);
+	return d;
+}
+
+typedef int (*admin_fn)(struct tree *, struct node *, int64_t, char **);
+
+/* Make an admin request that must be accepted, and let the tree settle. */
+static void
+admin(struct drv *d, admin_fn fn, const char *path)
+{
+	char *err = NULL;
+	int rc = fn(d->t, drv_node(d, path), d->now, &err);
+
+	ck_assert_msg(rc == 0, "request on %s refused: %s", path,
+	    err != NULL ? err : "(no error)");
+	ck_assert_ptr_null(err);
+	drv_settle(d);
+}
+
+/*
+ * Shutdown: z, then every instance of p in one step (each with its own
+ * shutdown timer) before any of them is down, then p's cleanup, then a.
+ */
+START_TEST(test_pool_shutdown_together)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 4);
+
+	drv_shutdown(d);
+	EXPECT(d, "signal timer event cleanup exit",
+	    "signal root/z 15", "signal root/z 18", "timer root/z 5000",
+	    "event ProcessTerminated root/z",
+	    "signal root/p/4 15", "signal root/p/4 18", "timer root/p/4 5000",
+	    "signal root/p/3 15", "signal root/p/3 18", "timer root/p/3 5000",
+	    "signal root/p/2 15", "signal root/p/2 18", "timer root/p/2 5000",
+	    "signal root/p/1 15", "signal root/p/1 18", "timer root/p/1 5000",
+	    "event ProcessTerminated root/p/4",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/2",
+	    "event ProcessTerminated root/p/1",
+	    "cleanup root/p", "timer root/p 30000",
+	    "event ProcessTerminated root/p",
+	    "signal root/a 15", "signal root/a 18", "timer root/a 5000",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "timer root 30000",
+	    "event ProcessTerminated root", "exit 0");
+	for (int i = 1; i <= 4; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		STATE(d, path, NS_STOPPED);
+		ck_assert(!drv_fake_at(d, path)->timer);
+		free(path);
+	}
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 0);
+	drv_free(d);
+}
+END_TEST
+
+/* The instances go down in any order; the pool waits for the last. */
+START_TEST(test_pool_exits_any_order)
+{
+	static const int order[] = { 2, 4, 1, 3 };
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 4);
+
+	for (int i = 1; i <= 4; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		drv_fake_at(d, path)->ignore_term = true;
+		free(path);
+	}
+	drv_shutdown(d);
+	EXPECT(d, "signal event",
+	    "signal root/z 15", "signal root/z 18",
+	    "event ProcessTerminated root/z",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "signal root/p/1 15", "signal root/p/1 18");
+	STATE(d, "root/p", NS_STOPPING);
+	for (int k = 0; k < 4; k++) {
+		char *path = xasprintf("root/p/%d", order[k]);
+		char *line = xasprintf("event ProcessTerminated %s", path);
+
+		STATE(d, path, NS_STOPPING);
+		drv_exit(d, path, KILLED(SIGTERM), NULL);
+		STATE(d, path, NS_STOPPED);
+		if (k < 3) {
+			EXPECT(d, "signal event cleanup", line);
+			STATE(d, "root/p", NS_STOPPING);
+			STATE(d, "root/a", NS_RUNNING);
+		}
+		free(line);
+		free(path);
+	}
+	EXPECT(d, "signal event cleanup exit",
+	    "event ProcessTerminated root/p/3",
+	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * An instance that ignores its stop signal is killed by its own shutdown
+ * timer, while the others are long gone; nothing else waited on it.
+ */
+START_TEST(test_pool_stubborn_instance)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	const struct event *ev;
+
+	drv_fake_at(d, "root/p/2")->ignore_term = true;
+	drv_node(d, "root/z")->spec->shutdown = SHUTDOWN_BRUTAL_KILL;
+	drv_shutdown(d);
+	EXPECT(d, "signal timer cancel event",
+	    "signal root/z 9", "cancel root/z",
+	    "event ProcessTerminated root/z",
+	    "signal root/p/3 15", "signal root/p/3 18", "timer root/p/3 5000",
+	    "signal root/p/2 15", "signal root/p/2 18", "timer root/p/2 5000",
+	    "signal root/p/1 15", "signal root/p/1 18", "timer root/p/1 5000",
+	    "cancel root/p/3", "event ProcessTerminated root/p/3",
+	    "cancel root/p/1", "event ProcessTerminated root/p/1");
+	STATE(d, "root/p/1", NS_STOPPED);
+	STATE(d, "root/p/3", NS_STOPPED);
+	STATE(d, "root/p/2", NS_STOPPING);
+	STATE(d, "root/p", NS_STOPPING);
+	STATE(d, "root/a", NS_RUNNING);
+	ck_assert(drv_fake_at(d, "root/p/2")->timer);
+	ck_assert(!drv_fake_at(d, "root/p/1")->timer);
+	drv_at(d, 5000);
+	drv_fire(d, "root/p/2");
+	EXPECT(d, "signal event cleanup exit",
+	    "signal root/p/2 9", "event ProcessTerminated root/p/2",
+	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	ev = drv_last_event(d, EV_PROCESS_TERMINATED, "root/p/2");
+	ck_assert_int_eq(ev->signal, SIGKILL);
+	ev = drv_last_event(d, EV_PROCESS_TERMINATED, "root/p/1");
+	ck_assert_int_eq(ev->signal, SIGTERM);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * An instance that exits by itself (status 3) while the pool stops is
+ * stopped like the others, as today: not restarted, not counted; the pool
+ * still waits for the rest.
+ */
+START_TEST(test_pool_instance_exits_while_stopping)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+
+	for (int i = 1; i <= 3; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		drv_fake_at(d, path)->ignore_term = true;
+		free(path);
+	}
+	drv_shutdown(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/p/1", EXITED(3), NULL);
+	EXPECT(d, "spawn signal event", "event ProcessTerminated root/p/1");
+	ck_assert_int_eq(drv_last_event(d, EV_PROCESS_TERMINATED,
+	    "root/p/1")->exit, 3);
+	STATE(d, "root/p", NS_STOPPING);
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 0);
+	drv_exit(d, "root/p/3", KILLED(SIGTERM), NULL);
+	drv_exit(d, "root/p/2", KILLED(SIGTERM), NULL);
+	EXPECT(d, "spawn event cleanup",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/2",
+	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root");
+	ck_assert_uint_eq(drv_node(d, "root/p/1")->restarts, 0);
+	drv_free(d);
+}
+END_TEST
+
+/* Shutdown while an instance's exec is unanswered: it stops once it is. */
+START_TEST(test_pool_shutdown_while_starting)
+{
+	struct drv *d = drv_new(conf_with_pool(STRATEGY_ONE_FOR_ONE, 3));
+
+	drv_fake_at(d, "root/p/3")->hold_spawn = true;
+	drv_start(d);
+	STATE(d, "root/p", NS_STARTING);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "spawn signal event",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/2",
+	    "event ProcessTerminated root/p/1");
+	STATE(d, "root/p", NS_STOPPING);
+	STATE(d, "root/p/3", NS_STARTING);
+	drv_started(d, "root/p/3");
+	EXPECT(d, "spawn signal event cleanup exit",
+	    "event ProcessStarted root/p/3",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "event ProcessTerminated root/p/3",
+	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "cleanup root", "event ProcessTerminated root", "exit 0");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * arborctl stop of the pool stops its instances together and leaves its
+ * siblings alone; start brings them back one after the other. Stopping
+ * one instance stops only that one.
+ */
+START_TEST(test_pool_admin_stop)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+
+	admin(d, tree_stop_node, "root/p/2");
+	EXPECT(d, "spawn signal event",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "event ProcessTerminated root/p/2");
+	STATE(d, "root/p", NS_RUNNING);
+	STATE(d, "root/p/1", NS_RUNNING);
+	STATE(d, "root/p/3", NS_RUNNING);
+
+	admin(d, tree_stop_node, "root/p");
+	EXPECT(d, "spawn signal event cleanup",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/1",
+	    "cleanup root/p", "event ProcessTerminated root/p");
+	STATE(d, "root/p", NS_STOPPED);
+	STATE(d, "root/a", NS_RUNNING);
+	STATE(d, "root/z", NS_RUNNING);
+	ck_assert_int_eq(drv_window_count(d, "root"), 0);
+
+	admin(d, tree_start_node, "root/p");
+	EXPECT(d, "spawn signal event",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "event ProcessStarted root/p");
+	STATE(d, "root/p/2", NS_STOPPED);	/* still stopped by an admin */
+
+	admin(d, tree_restart_node, "root/p");
+	EXPECT(d, "spawn signal event",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/1",
+	    "event ProcessTerminated root/p",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "event ProcessStarted root/p");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * The parent's one_for_all: z fails, the pool's instances stop together
+ * (after z, before a, as the order says), then all start again in order.
+ * Only z's failure is counted.
+ */
+START_TEST(test_pool_parent_one_for_all)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ALL, 3);
+
+	drv_fake_at(d, "root/p/3")->ignore_term = true;
+	drv_at(d, 1000);
+	drv_exit(d, "root/z", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/z",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/2",
+	    "event ProcessTerminated root/p/1");
+	STATE(d, "root/p", NS_STOPPING);
+	STATE(d, "root/a", NS_RUNNING);
+	drv_fire(d, "root/p/3");
+	EXPECT(d, "spawn signal event setup cleanup",
+	    "signal root/p/3 9", "event ProcessTerminated root/p/3",
+	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "setup root/p",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "event ProcessStarted root/p",
+	    "spawn root/z", "event ProcessStarted root/z");
+	STATE(d, "root", NS_RUNNING);
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
+	ck_assert_uint_eq(drv_node(d, "root/z")->restarts, 1);
+	ck_assert_uint_eq(drv_node(d, "root/p")->restarts, 0);
+	ck_assert_uint_eq(drv_node(d, "root/p/1")->restarts, 0);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * An instance's restart is unchanged (one_for_one, counted in the pool's
+ * window); past the intensity the pool stops its other instances together
+ * and fails to its parent, which restarts it.
+ */
+START_TEST(test_pool_escalation)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 4);
+
+	drv_at(d, 1000);
+	drv_exit(d, "root/p/2", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2");
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 1);
+	drv_exit(d, "root/p/2", EXITED(1), NULL);
+	drv_exit(d, "root/p/2", EXITED(1), NULL);
+	drv_exit(d, "root/p/2", EXITED(1), NULL);
+	EXPECT(d, "spawn signal event",
+	    "event ProcessFailed root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessFailed root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessFailed root/p/2",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/4",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/1",
+	    "event ProcessFailed root/p",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "spawn root/p/4", "event ProcessStarted root/p/4",
+	    "event ProcessStarted root/p");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/p",
+	    "restart intensity exceeded");
+	ck_assert_int_eq(drv_window_count(d, "root"), 1);
+	STATE(d, "root/a", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * A reload that changes the instances' command restarts them: they stop
+ * together, then start one after the other with the new command.
+ */
+START_TEST(test_pool_reload_restart)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct config *c = conf_with_pool(STRATEGY_ONE_FOR_ONE, 3);
+	struct strv report = { 0 };
+
+	for (int i = 1; i <= 3; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		conf_command(conf_lookup(c, path), "sleep 1");
+		free(path);
+	}
+	drv_reload(d, c, &report);
+	EXPECT_LINES(&report,
+	    "restarted root/p/1 (command)",
+	    "restarted root/p/2 (command)",
+	    "restarted root/p/3 (command)",
+	    "4 nodes unchanged");
+	EXPECT(d, "spawn signal event",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/2",
+	    "event ProcessTerminated root/p/1",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3");
+	ck_assert_str_eq(drv_node(d, "root/p/2")->spec->argv.v[0], "sleep");
+	STATE(d, "root/p", NS_RUNNING);
+	strv_free(&report);
+	drv_free(d);
+}
+END_TEST
+
+/* A reload removing the pool stops its instances together, then frees it. */
+START_TEST(test_pool_reload_removed)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct config *c = conf_new();
+	struct strv report = { 0 };
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 3;
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/z", RESTART_PERMANENT);
+	drv_reload(d, c, &report);
+	EXPECT_LINES(&report, "removed root/p", "3 nodes unchanged");
+	EXPECT(d, "spawn signal event cleanup free",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/3",
+	    "event ProcessTerminated root/p/2",
+	    "event ProcessTerminated root/p/1",
+	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "free root/p");
+	STATE(d, "root/a", NS_RUNNING);
+	STATE(d, "root/z", NS_RUNNING);
+	strv_free(&report);
+	drv_free(d);
+}
+END_TEST
+
+/* An ordinary supervisor still stops its children one after the other. */
+START_TEST(test_ordinary_supervisor_in_order)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+
+	drv_fake_at(d, "root/c")->ignore_term = true;
+	drv_start(d);
+	strv_free(&d->log);
+	drv_shutdown(d);
+	EXPECT(d, "signal event", "signal root/c 15", "signal root/c 18");
+	drv_fire(d, "root/c");
+	EXPECT(d, "signal event",
+	    "signal root/c 9", "event ProcessTerminated root/c",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "event ProcessTerminated root");
+	drv_free(d);
+}
+END_TEST
+
+Suite *
+pool_suite(void)
+{
+	Suite *s = suite_create("pool");
+	TCase *tc;
+
+	tc = tcase_create("stop");
+	tcase_add_test(tc, test_pool_shutdown_together);
+	tcase_add_test(tc, test_pool_exits_any_order);
+	tcase_add_test(tc, test_pool_stubborn_instance);
+	tcase_add_test(tc, test_pool_instance_exits_while_stopping);
+	tcase_add_test(tc, test_pool_shutdown_while_starting);
+	tcase_add_test(tc, test_pool_admin_stop);
+	tcase_add_test(tc, test_pool_parent_one_for_all);
+	tcase_add_test(tc, test_pool_escalation);
+	tcase_add_test(tc, test_pool_reload_restart);
+	tcase_add_test(tc, test_pool_reload_removed);
+	tcase_add_test(tc, test_ordinary_supervisor_in_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
