@@ -431,7 +431,7 @@ pool_stop(struct tree *t, struct node *p, bool all, int64_t now)
 			stop_node(t, c, now);
 		if (node_active(c))
 			waiting = true;
-		else
+		else if (!all)
 			c->stop_pending = false;
 	}
 	return waiting;
