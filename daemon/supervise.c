@@ -398,11 +398,11 @@ readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ready_now(n);
 		return;
 	}
-	prefix = xasprintf("%s:check", n->spec->path);
+	prefix = xasprintf("%s:check", n->path);
 	if (start_process(n, PROC_CHECK, n->spec->ready_check.v, prefix,
 	    &err) == NULL) {
 		/* Not runnable: try again later; start_timeout decides. */
-		log_warnx("%s: readiness check: %s", n->spec->path, err);
+		log_warnx("%s: readiness check: %s", n->path, err);
 		ev_timer_set(w, (double)n->spec->check_interval_ms / 1000., 0.);
 		ev_timer_start(EV_DEFAULT, w);
 	}
@@ -435,7 +435,7 @@ ready_prepare(struct node *n)
 		if (fd == -1 || bind(fd, (struct sockaddr *)&sun,
 		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 		    len)) == -1) {
-			log_warn("%s: notify socket", n->spec->path);
+			log_warn("%s: notify socket", n->path);
 			if (fd != -1)
 				close(fd);
 			free(nc->notify_name);
@@ -513,7 +513,7 @@ do_spawn(struct node *n)
 		role = PROC_LAUNCHER;
 	}
 	ready_prepare(n);
-	p = start_process(n, role, n->spec->argv.v, n->spec->path, &err);
+	p = start_process(n, role, n->spec->argv.v, n->path, &err);
 	if (p == NULL) {
 		/*
 		 * Reported from the next loop pass, not now: a start that fails
@@ -528,7 +528,7 @@ do_spawn(struct node *n)
 		return;
 	}
 	ctx(n)->proc = p;
-	procs_add(p->pid, n->spec->path);
+	procs_add(p->pid, n->path);
 	/* A pidfile worker has started once the pidfile names its daemon. */
 	if (role == PROC_WORKER) {
 		tree_worker_started(tree, n, p->pid, now_ms());
@@ -547,7 +547,7 @@ pidfile_failed(struct node *n, const char *why)
 	output_close(nc->keep_err);
 	nc->keep_out = nc->keep_err = NULL;
 	ready_end(n);
-	procs_signal_orphans(n->spec->path, SIGKILL);
+	procs_signal_orphans(n->path, SIGKILL);
 	tree_worker_start_failed(tree, n, why, now_ms());
 }
 
@@ -587,7 +587,7 @@ pidfile_adopt(struct node *n)
 		p->err = nc->keep_err;
 		nc->keep_out = nc->keep_err = NULL;
 		nc->proc = p;
-		procs_add(p->pid, n->spec->path);
+		procs_add(p->pid, n->path);
 		free(pf);
 		tree_worker_started(tree, n, p->pid, now_ms());
 		ready_begin(n);
@@ -640,7 +640,7 @@ launcher_done(struct node *n, struct proc *launcher)
 static char *
 run_script(struct node *n, enum proc_role role, const struct strv *argv)
 {
-	char *prefix = xasprintf("%s:%s", n->spec->path,
+	char *prefix = xasprintf("%s:%s", n->path,
 	    role == PROC_SETUP ? "setup" : "cleanup");
 	struct proc *p;
 	char *err;
@@ -746,7 +746,7 @@ attach_nodes(void)
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
 		nc->readyio.data = tree->nodes[i];
 		nc->ready_rfd = nc->ready_wfd = -1;
-		nc->log = logs_node_new(tree->nodes[i]->spec->path);
+		nc->log = logs_node_new(tree->nodes[i]->path);
 		tree->nodes[i]->udata = nc;
 	}
 }
@@ -800,7 +800,7 @@ do_action(struct action *a)
 		if (nc->proc != NULL)
 			signal_group(nc->proc->pid, a->sig);
 		/* What the worker double-forked hears the same. */
-		procs_signal_orphans(a->node->spec->path, a->sig);
+		procs_signal_orphans(a->node->path, a->sig);
 		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
@@ -1006,7 +1006,7 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	case PROC_WORKER:
 		ready_end(p->node);
 		procs_remove(p->pid);
-		procs_signal_orphans(p->node->spec->path, SIGKILL);
+		procs_signal_orphans(p->node->path, SIGKILL);
 		tree_worker_exited(tree, p->node, status, last, now_ms());
 		break;
 	case PROC_SETUP:

@@ -58,8 +58,9 @@ void	intensity_resize(struct intensity *, int max, int64_t period_ms);
 int	intensity_count(const struct intensity *, int64_t now);
 
 struct node {
-	struct node_spec	*spec;		/* owned copy */
+	struct node_spec	*spec;		/* a reference (tree_spec_for) */
 	struct node_spec	*next_spec;	/* reloaded, for the next start */
+	char			*path;		/* "root/w/1"; the spec's is NULL */
 	struct node		*parent;
 	struct node		**children;
 	size_t			 nchildren;
