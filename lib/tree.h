@@ -42,7 +42,8 @@ enum sup_phase {
 struct intensity {
 	int		 max;		/* restarts allowed within period */
 	int64_t		 period_ms;
-	int64_t		*stamps;	/* ring of the last max+1 restarts */
+	int64_t		*stamps;	/* ring of the last max+1 restarts,
+					   NULL until the first */
 	int		 cap;		/* allocated, grows up to max+1 */
 	int		 n;
 	int		 head;
