@@ -56,15 +56,19 @@ struct proc {
 	struct proc	*next;		/* hash chain */
 };
 
+/* A pidfile worker between its launcher's exit and the adoption. */
+struct pidwait {
+	ev_timer	 w;		/* look at the pidfile again */
+	int		 tries;
+	struct output	*keep_out;	/* the launcher's, which the daemon */
+	struct output	*keep_err;	/* inherited */
+};
+
 /* The daemon's data for one node. */
 struct nodectx {
 	ev_timer	 timer;
 	struct proc	*proc;		/* the worker, or a running script */
-	/* pidfile workers, between the launcher's exit and the adoption */
-	ev_timer	 pidwait;
-	int		 pidtries;
-	struct output	*keep_out;
-	struct output	*keep_err;
+	struct pidwait	*pidwait;	/* NULL unless waiting for a pidfile */
 	/* readiness other than exec: a pipe, a notify socket, a timer */
 	int		 ready_rfd;
 	int		 ready_wfd;
@@ -536,16 +540,26 @@ do_spawn(struct node *n)
 	}
 }
 
+/* Stop waiting for a pidfile: close what was kept and free. */
+static void
+pidwait_end(struct nodectx *nc)
+{
+	struct pidwait *pw = nc->pidwait;
+
+	if (pw == NULL)
+		return;
+	ev_timer_stop(EV_DEFAULT, &pw->w);
+	output_close(pw->keep_out);
+	output_close(pw->keep_err);
+	free(pw);
+	nc->pidwait = NULL;
+}
+
 /* A pidfile worker could not be adopted: its start failed. */
 static void
 pidfile_failed(struct node *n, const char *why)
 {
-	struct nodectx *nc = ctx(n);
-
-	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
-	output_close(nc->keep_out);
-	output_close(nc->keep_err);
-	nc->keep_out = nc->keep_err = NULL;
+	pidwait_end(ctx(n));
 	ready_end(n);
 	procs_signal_orphans(n->path, SIGKILL);
 	tree_worker_start_failed(tree, n, why, now_ms());
@@ -581,11 +595,11 @@ pidfile_adopt(struct node *n)
 		why = xasprintf("pidfile %s names pid %ld, which is not a "
 		    "running descendant of the worker", pf, pid);
 	} else {
-		ev_timer_stop(EV_DEFAULT, &nc->pidwait);
 		p = proc_add((pid_t)pid, PROC_WORKER, n);
-		p->out = nc->keep_out;
-		p->err = nc->keep_err;
-		nc->keep_out = nc->keep_err = NULL;
+		p->out = nc->pidwait->keep_out;
+		p->err = nc->pidwait->keep_err;
+		nc->pidwait->keep_out = nc->pidwait->keep_err = NULL;
+		pidwait_end(nc);
 		nc->proc = p;
 		procs_add(p->pid, n->path);
 		free(pf);
@@ -608,7 +622,8 @@ pidwait_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (pidfile_adopt(n) == 0 && ++ctx(n)->pidtries >= PIDFILE_WAIT_TRIES) {
+	if (pidfile_adopt(n) == 0 &&
+	    ++ctx(n)->pidwait->tries >= PIDFILE_WAIT_TRIES) {
 		pf = pidfile_path(n);
 		why = xasprintf("pidfile %s not written within %ds", pf,
 		    PIDFILE_WAIT_TRIES / 10);
@@ -624,16 +639,19 @@ static void
 launcher_done(struct node *n, struct proc *launcher)
 {
 	struct nodectx *nc = ctx(n);
+	struct pidwait *pw;
 
+	pidwait_end(nc);
+	pw = nc->pidwait = xcalloc(1, sizeof *pw);
+	ev_timer_init(&pw->w, pidwait_cb, 0.1, 0.1);
+	pw->w.data = n;
 	/* The daemon inherited the launcher's output: keep reading it. */
-	nc->keep_out = launcher->out;
-	nc->keep_err = launcher->err;
+	pw->keep_out = launcher->out;
+	pw->keep_err = launcher->err;
 	launcher->out = launcher->err = NULL;
 	if (pidfile_adopt(n) != 0)
 		return;
-	nc->pidtries = 0;
-	ev_timer_set(&nc->pidwait, 0.1, 0.1);
-	ev_timer_start(EV_DEFAULT, &nc->pidwait);
+	ev_timer_start(EV_DEFAULT, &pw->w);
 }
 
 /* Start supervisor N's setup or cleanup script. */
@@ -737,8 +755,6 @@ attach_nodes(void)
 		nc = xcalloc(1, sizeof *nc);
 		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
 		nc->timer.data = tree->nodes[i];
-		ev_timer_init(&nc->pidwait, pidwait_cb, 0., 0.);
-		nc->pidwait.data = tree->nodes[i];
 		ev_timer_init(&nc->readytimer, readytimer_cb, 0., 0.);
 		nc->readytimer.data = tree->nodes[i];
 		ev_timer_init(&nc->failtimer, failtimer_cb, 0., 0.);
@@ -758,7 +774,7 @@ nodectx_free(struct nodectx *nc)
 	if (nc == NULL)
 		return;
 	ev_timer_stop(EV_DEFAULT, &nc->timer);
-	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
+	pidwait_end(nc);
 	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
 	ev_timer_stop(EV_DEFAULT, &nc->failtimer);
 	free(nc->spawn_err);
@@ -768,8 +784,6 @@ nodectx_free(struct nodectx *nc)
 	if (nc->ready_wfd != -1)
 		close(nc->ready_wfd);
 	free(nc->notify_name);
-	output_close(nc->keep_out);
-	output_close(nc->keep_err);
 	logs_node_gone(nc->log);
 	free(nc);
 }
