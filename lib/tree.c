@@ -214,7 +214,8 @@ node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
 	struct node *n = node_new_one(t, spec, parent, index);
 
 	n->nchildren = spec->nchildren;
-	n->children = xcalloc(spec->nchildren, sizeof *n->children);
+	n->children = spec->nchildren == 0 ? NULL :	/* no children, no array */
+	    xcalloc(spec->nchildren, sizeof *n->children);
 	for (size_t i = 0; i < spec->nchildren; i++)
 		n->children[i] = node_new(t, spec->children[i], n, i);
 	return n;
@@ -1251,7 +1252,8 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 	n->parent = parent;
 	n->index = index;
 	n->nchildren = spec->nchildren;
-	n->children = xcalloc(spec->nchildren, sizeof *n->children);
+	n->children = spec->nchildren == 0 ? NULL :	/* no children, no array */
+	    xcalloc(spec->nchildren, sizeof *n->children);
 	for (size_t i = 0; i < spec->nchildren; i++) {
 		n->children[i] = reload_node(t, r, spec->children[i], n, i);
 		/* Its own restarts, counted as the parent now counts. */
