@@ -203,7 +203,7 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	snprintf(rp, sizeof rp, "%d", node_restarts_in_period(n, now));
 	snprintf(rt, sizeof rt, "%u", n->restarts);
 	f[0] = "node";
-	f[1] = n->spec->path;
+	f[1] = n->path;
 	f[2] = n->spec->kind == NODE_WORKER ? "worker" : "supervisor";
 	f[3] = node_state_name(n->state);
 	f[4] = pid;
@@ -309,7 +309,7 @@ request_action(struct client *c, const struct proto_request *r)
 		free(err);
 		return;
 	}
-	c->wait_path = xstrdup(n->spec->path);
+	c->wait_path = xstrdup(n->path);
 	c->wait_starts = starts;
 	run_actions();
 }
@@ -469,7 +469,7 @@ request(struct client *c, const struct proto_request *r)
 			client_final(c, "error", msg);
 		} else if ((count = signal_subtree(n, sig)) == 0) {
 			msg = xasprintf("no running worker under %s",
-			    n->spec->path);
+			    n->path);
 			client_final(c, "error", msg);
 		} else {
 			msg = xasprintf("sent %s to %d worker%s",
@@ -527,7 +527,7 @@ client_check_wait(struct client *c)
 		client_final(c, "ok", NULL);
 	else if (!node_active(n) && !n->start_pending &&
 	    !(n->parent != NULL && n->parent->phase == PHASE_SETUP)) {
-		msg = xasprintf("%s is %s%s%s", n->spec->path,
+		msg = xasprintf("%s is %s%s%s", n->path,
 		    node_state_name(n->state), n->last_error ? ": " : "",
 		    n->last_error ? n->last_error : "");
 		client_final(c, "error", msg);

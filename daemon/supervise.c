@@ -56,15 +56,19 @@ struct proc {
 	struct proc	*next;		/* hash chain */
 };
 
+/* A pidfile worker between its launcher's exit and the adoption. */
+struct pidwait {
+	ev_timer	 w;		/* look at the pidfile again */
+	int		 tries;
+	struct output	*keep_out;	/* the launcher's, which the daemon */
+	struct output	*keep_err;	/* inherited */
+};
+
 /* The daemon's data for one node. */
 struct nodectx {
 	ev_timer	 timer;
 	struct proc	*proc;		/* the worker, or a running script */
-	/* pidfile workers, between the launcher's exit and the adoption */
-	ev_timer	 pidwait;
-	int		 pidtries;
-	struct output	*keep_out;
-	struct output	*keep_err;
+	struct pidwait	*pidwait;	/* NULL unless waiting for a pidfile */
 	/* readiness other than exec: a pipe, a notify socket, a timer */
 	int		 ready_rfd;
 	int		 ready_wfd;
@@ -398,11 +402,11 @@ readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ready_now(n);
 		return;
 	}
-	prefix = xasprintf("%s:check", n->spec->path);
+	prefix = xasprintf("%s:check", n->path);
 	if (start_process(n, PROC_CHECK, n->spec->ready_check.v, prefix,
 	    &err) == NULL) {
 		/* Not runnable: try again later; start_timeout decides. */
-		log_warnx("%s: readiness check: %s", n->spec->path, err);
+		log_warnx("%s: readiness check: %s", n->path, err);
 		ev_timer_set(w, (double)n->spec->check_interval_ms / 1000., 0.);
 		ev_timer_start(EV_DEFAULT, w);
 	}
@@ -435,7 +439,7 @@ ready_prepare(struct node *n)
 		if (fd == -1 || bind(fd, (struct sockaddr *)&sun,
 		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 		    len)) == -1) {
-			log_warn("%s: notify socket", n->spec->path);
+			log_warn("%s: notify socket", n->path);
 			if (fd != -1)
 				close(fd);
 			free(nc->notify_name);
@@ -513,7 +517,7 @@ do_spawn(struct node *n)
 		role = PROC_LAUNCHER;
 	}
 	ready_prepare(n);
-	p = start_process(n, role, n->spec->argv.v, n->spec->path, &err);
+	p = start_process(n, role, n->spec->argv.v, n->path, &err);
 	if (p == NULL) {
 		/*
 		 * Reported from the next loop pass, not now: a start that fails
@@ -528,7 +532,7 @@ do_spawn(struct node *n)
 		return;
 	}
 	ctx(n)->proc = p;
-	procs_add(p->pid, n->spec->path);
+	procs_add(p->pid, n->path);
 	/* A pidfile worker has started once the pidfile names its daemon. */
 	if (role == PROC_WORKER) {
 		tree_worker_started(tree, n, p->pid, now_ms());
@@ -536,18 +540,28 @@ do_spawn(struct node *n)
 	}
 }
 
+/* Stop waiting for a pidfile: close what was kept and free. */
+static void
+pidwait_end(struct nodectx *nc)
+{
+	struct pidwait *pw = nc->pidwait;
+
+	if (pw == NULL)
+		return;
+	ev_timer_stop(EV_DEFAULT, &pw->w);
+	output_close(pw->keep_out);
+	output_close(pw->keep_err);
+	free(pw);
+	nc->pidwait = NULL;
+}
+
 /* A pidfile worker could not be adopted: its start failed. */
 static void
 pidfile_failed(struct node *n, const char *why)
 {
-	struct nodectx *nc = ctx(n);
-
-	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
-	output_close(nc->keep_out);
-	output_close(nc->keep_err);
-	nc->keep_out = nc->keep_err = NULL;
+	pidwait_end(ctx(n));
 	ready_end(n);
-	procs_signal_orphans(n->spec->path, SIGKILL);
+	procs_signal_orphans(n->path, SIGKILL);
 	tree_worker_start_failed(tree, n, why, now_ms());
 }
 
@@ -581,13 +595,13 @@ pidfile_adopt(struct node *n)
 		why = xasprintf("pidfile %s names pid %ld, which is not a "
 		    "running descendant of the worker", pf, pid);
 	} else {
-		ev_timer_stop(EV_DEFAULT, &nc->pidwait);
 		p = proc_add((pid_t)pid, PROC_WORKER, n);
-		p->out = nc->keep_out;
-		p->err = nc->keep_err;
-		nc->keep_out = nc->keep_err = NULL;
+		p->out = nc->pidwait->keep_out;
+		p->err = nc->pidwait->keep_err;
+		nc->pidwait->keep_out = nc->pidwait->keep_err = NULL;
+		pidwait_end(nc);
 		nc->proc = p;
-		procs_add(p->pid, n->spec->path);
+		procs_add(p->pid, n->path);
 		free(pf);
 		tree_worker_started(tree, n, p->pid, now_ms());
 		ready_begin(n);
@@ -608,7 +622,8 @@ pidwait_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (pidfile_adopt(n) == 0 && ++ctx(n)->pidtries >= PIDFILE_WAIT_TRIES) {
+	if (pidfile_adopt(n) == 0 &&
+	    ++ctx(n)->pidwait->tries >= PIDFILE_WAIT_TRIES) {
 		pf = pidfile_path(n);
 		why = xasprintf("pidfile %s not written within %ds", pf,
 		    PIDFILE_WAIT_TRIES / 10);
@@ -624,23 +639,26 @@ static void
 launcher_done(struct node *n, struct proc *launcher)
 {
 	struct nodectx *nc = ctx(n);
+	struct pidwait *pw;
 
+	pidwait_end(nc);
+	pw = nc->pidwait = xcalloc(1, sizeof *pw);
+	ev_timer_init(&pw->w, pidwait_cb, 0.1, 0.1);
+	pw->w.data = n;
 	/* The daemon inherited the launcher's output: keep reading it. */
-	nc->keep_out = launcher->out;
-	nc->keep_err = launcher->err;
+	pw->keep_out = launcher->out;
+	pw->keep_err = launcher->err;
 	launcher->out = launcher->err = NULL;
 	if (pidfile_adopt(n) != 0)
 		return;
-	nc->pidtries = 0;
-	ev_timer_set(&nc->pidwait, 0.1, 0.1);
-	ev_timer_start(EV_DEFAULT, &nc->pidwait);
+	ev_timer_start(EV_DEFAULT, &pw->w);
 }
 
 /* Start supervisor N's setup or cleanup script. */
 static char *
 run_script(struct node *n, enum proc_role role, const struct strv *argv)
 {
-	char *prefix = xasprintf("%s:%s", n->spec->path,
+	char *prefix = xasprintf("%s:%s", n->path,
 	    role == PROC_SETUP ? "setup" : "cleanup");
 	struct proc *p;
 	char *err;
@@ -737,8 +755,6 @@ attach_nodes(void)
 		nc = xcalloc(1, sizeof *nc);
 		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
 		nc->timer.data = tree->nodes[i];
-		ev_timer_init(&nc->pidwait, pidwait_cb, 0., 0.);
-		nc->pidwait.data = tree->nodes[i];
 		ev_timer_init(&nc->readytimer, readytimer_cb, 0., 0.);
 		nc->readytimer.data = tree->nodes[i];
 		ev_timer_init(&nc->failtimer, failtimer_cb, 0., 0.);
@@ -746,7 +762,7 @@ attach_nodes(void)
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
 		nc->readyio.data = tree->nodes[i];
 		nc->ready_rfd = nc->ready_wfd = -1;
-		nc->log = logs_node_new(tree->nodes[i]->spec->path);
+		nc->log = logs_node_new(tree->nodes[i]->path);
 		tree->nodes[i]->udata = nc;
 	}
 }
@@ -758,7 +774,7 @@ nodectx_free(struct nodectx *nc)
 	if (nc == NULL)
 		return;
 	ev_timer_stop(EV_DEFAULT, &nc->timer);
-	ev_timer_stop(EV_DEFAULT, &nc->pidwait);
+	pidwait_end(nc);
 	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
 	ev_timer_stop(EV_DEFAULT, &nc->failtimer);
 	free(nc->spawn_err);
@@ -768,8 +784,6 @@ nodectx_free(struct nodectx *nc)
 	if (nc->ready_wfd != -1)
 		close(nc->ready_wfd);
 	free(nc->notify_name);
-	output_close(nc->keep_out);
-	output_close(nc->keep_err);
 	logs_node_gone(nc->log);
 	free(nc);
 }
@@ -800,7 +814,7 @@ do_action(struct action *a)
 		if (nc->proc != NULL)
 			signal_group(nc->proc->pid, a->sig);
 		/* What the worker double-forked hears the same. */
-		procs_signal_orphans(a->node->spec->path, a->sig);
+		procs_signal_orphans(a->node->path, a->sig);
 		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
@@ -1006,7 +1020,7 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	case PROC_WORKER:
 		ready_end(p->node);
 		procs_remove(p->pid);
-		procs_signal_orphans(p->node->spec->path, SIGKILL);
+		procs_signal_orphans(p->node->path, SIGKILL);
 		tree_worker_exited(tree, p->node, status, last, now_ms());
 		break;
 	case PROC_SETUP:

@@ -590,12 +590,17 @@ spec_new(struct loader *ld, enum node_kind kind, const char *path)
 	return n;
 }
 
-/* Free one node and everything it owns (not its children). */
+/* Drop a reference to N; the last frees everything it owns (not its
+   children). Specs of a config have no count and are freed at once. */
 void
 spec_free(struct node_spec *n)
 {
 	if (n == NULL)
 		return;
+	if (n->refs > 1) {
+		n->refs--;
+		return;
+	}
 	free(n->path);
 	free(n->children);
 	free(n->directory);
@@ -1772,7 +1777,8 @@ static void	node_adopt(struct node_spec *, struct node_spec *);
 /*
  * Turn worker N with instances = K into a pool: N becomes a one_for_one
  * supervisor with N's parent's intensity and period, and K workers
- * N/1 .. N/K (each with ARBOR_INSTANCE) take its command and settings.
+ * N/1 .. N/K take its command and settings (the tree gives each its
+ * ARBOR_INSTANCE, so that their settings stay equal and are shared).
  */
 static void
 expand_pool(struct config *conf, struct node_spec *n)
@@ -1787,7 +1793,6 @@ expand_pool(struct config *conf, struct node_spec *n)
 		w->file = n->file;
 		w->line = n->line;
 		w->instances = 0;
-		env_set(&w->env, "ARBOR_INSTANCE", strrchr(w->path, '/') + 1);
 		node_adopt(n, w);
 		conf->nodes = xreallocarray(conf->nodes, conf->nnodes + 1,
 		    sizeof *conf->nodes);
@@ -2267,6 +2272,7 @@ spec_dup(const struct node_spec *n)
 	const char *slash;
 
 	*c = *n;	/* every scalar, umask, nice and limits too */
+	c->refs = 1;
 	c->path = xstrdup(n->path);
 	slash = strrchr(c->path, '/');
 	c->name = slash != NULL ? slash + 1 : c->path;
@@ -2293,6 +2299,14 @@ spec_dup(const struct node_spec *n)
 	strv_copy(&c->setup, n->setup.v);
 	strv_copy(&c->cleanup, n->cleanup.v);
 	return c;
+}
+
+/* Another reference to copy N (from spec_dup). */
+struct node_spec *
+spec_ref(struct node_spec *n)
+{
+	n->refs++;
+	return n;
 }
 
 /* Do two string vectors hold the same strings in the same order? */

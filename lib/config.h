@@ -64,6 +64,7 @@ struct limit_spec {
 
 struct node_spec {
 	enum node_kind		 kind;
+	unsigned		 refs;		/* spec_dup/spec_ref copies */
 	char			*path;		/* "root/producer-consumer" */
 	const char		*name;		/* last component of path */
 	const char		*file;		/* file and line of the section */
@@ -145,8 +146,13 @@ struct config	*config_load(const char *file, struct errlist *errs);
 void		 config_free(struct config *);
 struct node_spec *config_find(const struct config *, const char *path);
 
-/* Node specs outside a config: copies owned by the run-time tree. */
+/*
+ * Node specs outside a config: copies owned by the run-time tree. A copy
+ * is immutable and may be shared: spec_ref takes another reference,
+ * spec_free drops one and frees with the last.
+ */
 struct node_spec *spec_dup(const struct node_spec *);
+struct node_spec *spec_ref(struct node_spec *);
 void		 spec_free(struct node_spec *);
 int		 spec_diff(const struct node_spec *, const struct node_spec *,
 		    struct strv *changed);

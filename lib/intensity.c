@@ -8,7 +8,10 @@
 #include "tree.h"
 #include "util.h"
 
-/* The ring starts this small and doubles up to max+1 as restarts come. */
+/*
+ * The ring is allocated at the first restart (most nodes never restart),
+ * this small, and doubles up to max+1 as restarts come.
+ */
 #define INTENSITY_CAP0	8
 
 /* Prepare an empty window allowing MAX restarts within PERIOD_MS. */
@@ -17,8 +20,8 @@ intensity_init(struct intensity *w, int max, int64_t period_ms)
 {
 	w->max = max < 0 ? 0 : max;
 	w->period_ms = period_ms;
-	w->cap = w->max + 1 < INTENSITY_CAP0 ? w->max + 1 : INTENSITY_CAP0;
-	w->stamps = xcalloc((size_t)w->cap, sizeof *w->stamps);
+	w->cap = 0;
+	w->stamps = NULL;
 	w->n = 0;
 	w->head = 0;
 }
@@ -31,7 +34,12 @@ push(struct intensity *w, int64_t now)
 	int cap;
 
 	if (w->n == w->cap && w->cap < w->max + 1) {
-		cap = w->cap > (w->max + 1) / 2 ? w->max + 1 : w->cap * 2;
+		if (w->cap == 0)
+			cap = w->max + 1 < INTENSITY_CAP0 ? w->max + 1 :
+			    INTENSITY_CAP0;
+		else
+			cap = w->cap > (w->max + 1) / 2 ? w->max + 1 :
+			    w->cap * 2;
 		r = xcalloc((size_t)cap, sizeof *r);
 		for (int i = 0; i < w->n; i++)		/* oldest first */
 			r[i] = w->stamps[(w->head + i) % w->cap];
@@ -52,7 +60,9 @@ intensity_free(struct intensity *w)
 {
 	free(w->stamps);
 	w->stamps = NULL;
+	w->cap = 0;
 	w->n = 0;
+	w->head = 0;
 }
 
 /* Restarts recorded within [now - period, now], as OTP counts them. */

@@ -77,7 +77,7 @@ emit(struct tree *t, struct node *n, enum event_type type, pid_t pid,
 
 	a.ev.type = type;
 	a.ev.kind = n->spec->kind;
-	a.ev.path = xstrdup(n->spec->path);
+	a.ev.path = xstrdup(n->path);
 	a.ev.pid = pid;
 	if (wstatus >= 0) {
 		if (WIFSIGNALED(wstatus))
@@ -153,6 +153,40 @@ node_active(const struct node *n)
 	    n->state == NS_STOPPING;
 }
 
+/* Are A and B the same settings (paths aside), so one copy serves both? */
+static bool
+spec_same(const struct node_spec *a, const struct node_spec *b)
+{
+	return a != NULL && b != NULL && a->kind == b->kind &&
+	    a->instances == b->instances && spec_diff(a, b, NULL) == 0;
+}
+
+/*
+ * The tree's copy of SPEC for the child INDEX of PARENT. Siblings with
+ * the same settings (a pool's instances) share one immutable copy: the
+ * previous sibling's is taken when it matches. Tree copies carry no path
+ * (the node has its own).
+ */
+static struct node_spec *
+spec_for(const struct node *parent, size_t index, const struct node_spec *spec)
+{
+	struct node_spec *c;
+
+	if (parent != NULL && index > 0 && index <= parent->nchildren &&
+	    parent->children[index - 1] != NULL) {
+		const struct node *prev = parent->children[index - 1];
+		if (spec_same(prev->next_spec, spec))
+			return spec_ref(prev->next_spec);
+		if (spec_same(prev->spec, spec))
+			return spec_ref(prev->spec);
+	}
+	c = spec_dup(spec);
+	free(c->path);
+	c->path = NULL;
+	c->name = NULL;
+	return c;
+}
+
 /* A stopped node for SPEC (copied) under PARENT, without children. */
 static struct node *
 node_new_one(struct tree *t, const struct node_spec *spec,
@@ -160,7 +194,8 @@ node_new_one(struct tree *t, const struct node_spec *spec,
 {
 	struct node *n = xcalloc(1, sizeof *n);
 
-	n->spec = spec_dup(spec);
+	n->spec = spec_for(parent, index, spec);
+	n->path = xstrdup(spec->path);
 	n->parent = parent;
 	n->index = index;
 	n->state = NS_STOPPED;
@@ -184,7 +219,8 @@ node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
 	struct node *n = node_new_one(t, spec, parent, index);
 
 	n->nchildren = spec->nchildren;
-	n->children = xcalloc(spec->nchildren, sizeof *n->children);
+	n->children = spec->nchildren == 0 ? NULL :	/* no children, no array */
+	    xcalloc(spec->nchildren, sizeof *n->children);
 	for (size_t i = 0; i < spec->nchildren; i++)
 		n->children[i] = node_new(t, spec->children[i], n, i);
 	return n;
@@ -248,6 +284,7 @@ node_free(struct node *n)
 	intensity_free(&n->history);
 	spec_free(n->spec);
 	spec_free(n->next_spec);
+	free(n->path);
 	free(n);
 }
 
@@ -274,7 +311,7 @@ struct node *
 tree_find(const struct tree *t, const char *path)
 {
 	for (size_t i = 0; i < t->nnodes; i++)
-		if (strcmp(t->nodes[i]->spec->path, path) == 0)
+		if (strcmp(t->nodes[i]->path, path) == 0)
 			return t->nodes[i];
 	return NULL;
 }
@@ -732,7 +769,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 		sup_begin_stop(t, p, xasprintf("restart intensity exceeded "
 		    "(%d restarts within %s, intensity %d); last failure: "
 		    "%s: %s", intensity_count(&p->window, now), period,
-		    p->window.max, c->spec->path,
+		    p->window.max, c->path,
 		    reason ? reason : "exited"), now);
 		return;
 	}
@@ -1022,7 +1059,10 @@ tree_env(const struct tree *t, const struct node *n, char *const *base,
 		env_chain(out, n->parent);
 		env_apply(out, &n->spec->env);
 	}
-	env_set(out, "ARBOR_PATH", n->spec->path);
+	if (n->parent != NULL && node_is_pool(n->parent))
+		env_set(out, "ARBOR_INSTANCE", n->path +
+		    strlen(n->parent->path) + 1);
+	env_set(out, "ARBOR_PATH", n->path);
 	env_set(out, "ARBOR_STATE_DIR", tree_state_dir_of(n));
 }
 
@@ -1042,7 +1082,7 @@ parent_manages(const struct node *n, char **err)
 	if (p->state == NS_RUNNING || p->state == NS_STARTING)
 		return true;
 	*err = xasprintf("cannot start %s: its supervisor %s is %s",
-	    n->spec->path, p->spec->path, node_state_name(p->state));
+	    n->path, p->path, node_state_name(p->state));
 	return false;
 }
 
@@ -1144,7 +1184,7 @@ node_path_cmp(const void *a, const void *b)
 	const struct node *x = *(struct node *const *)a;
 	const struct node *y = *(struct node *const *)b;
 
-	return strcmp(x->spec->path, y->spec->path);
+	return strcmp(x->path, y->path);
 }
 
 /* Can every changed key take effect without a restart? */
@@ -1191,7 +1231,7 @@ struct reload {
 static struct node *
 reload_find(struct reload *r, const struct node_spec *spec)
 {
-	struct node key_node = { .spec = (struct node_spec *)spec };
+	struct node key_node = { .path = spec->path };
 	struct node *key = &key_node, **found;
 
 	found = bsearch(&key, r->old, r->nold, sizeof *r->old, node_path_cmp);
@@ -1228,7 +1268,7 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			spec_free(n->next_spec);
 			n->next_spec = NULL;
 			spec_free(n->spec);
-			n->spec = spec_dup(spec);
+			n->spec = spec_for(parent, index, spec);
 			if (spec->kind == NODE_SUPERVISOR)
 				intensity_resize(&n->window, spec->intensity,
 				    spec->period_ms);
@@ -1238,7 +1278,7 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			    spec->path, what);
 			free(what);
 			spec_free(n->next_spec);
-			n->next_spec = spec_dup(spec);
+			n->next_spec = spec_for(parent, index, spec);
 			n->stop_pending = true;
 			n->start_pending = !n->admin_stopped;
 		}
@@ -1248,7 +1288,8 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 	n->parent = parent;
 	n->index = index;
 	n->nchildren = spec->nchildren;
-	n->children = xcalloc(spec->nchildren, sizeof *n->children);
+	n->children = spec->nchildren == 0 ? NULL :	/* no children, no array */
+	    xcalloc(spec->nchildren, sizeof *n->children);
 	for (size_t i = 0; i < spec->nchildren; i++) {
 		n->children[i] = reload_node(t, r, spec->children[i], n, i);
 		/* Its own restarts, counted as the parent now counts. */
@@ -1332,7 +1373,7 @@ tree_reload(struct tree *t, const struct config *conf, int64_t now,
 		if (n->reload_mark ||
 		    (n->parent != NULL && !n->parent->reload_mark))
 			continue;
-		strv_pushf(report, "removed %s", n->spec->path);
+		strv_pushf(report, "removed %s", n->path);
 		reload_detach(t, n, now);
 	}
 	t->root = root;

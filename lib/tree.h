@@ -41,11 +41,12 @@ enum sup_phase {
 /* The sliding restart window (intensity.c). */
 struct intensity {
 	int		 max;		/* restarts allowed within period */
-	int64_t		 period_ms;
-	int64_t		*stamps;	/* ring of the last max+1 restarts */
 	int		 cap;		/* allocated, grows up to max+1 */
 	int		 n;
 	int		 head;
+	int64_t		 period_ms;
+	int64_t		*stamps;	/* ring of the last max+1 restarts,
+					   NULL until the first */
 };
 
 void	intensity_init(struct intensity *, int max, int64_t period_ms);
@@ -58,8 +59,9 @@ void	intensity_resize(struct intensity *, int max, int64_t period_ms);
 int	intensity_count(const struct intensity *, int64_t now);
 
 struct node {
-	struct node_spec	*spec;		/* owned copy */
+	struct node_spec	*spec;		/* a reference (tree_spec_for) */
 	struct node_spec	*next_spec;	/* reloaded, for the next start */
+	char			*path;		/* "root/w/1"; the spec's is NULL */
 	struct node		*parent;
 	struct node		**children;
 	size_t			 nchildren;
@@ -68,6 +70,7 @@ struct node {
 	enum node_state		 state;
 	enum sup_phase		 phase;
 	pid_t			 pid;		/* workers: while running */
+	int			 exit_code;	/* last exit: status, or 128+sig */
 	int64_t			 since;		/* monotonic ms of last change */
 	unsigned		 restarts;	/* automatic restarts, in total */
 	unsigned		 starts;	/* how many times started */
@@ -75,7 +78,6 @@ struct node {
 	unsigned		 consecutive;	/* restarts since up for period */
 	int64_t			 backoff_until;	/* NS_BACKOFF: restart then */
 	bool			 start_timed_out; /* not ready in start_timeout */
-	int			 exit_code;	/* last exit: status, or 128+sig */
 	bool			 completing;	/* auto_shutdown: stopping as done */
 	struct intensity	 history;	/* its own restarts, parent's window */
 	char			*last_error;	/* why it went down last */

@@ -288,11 +288,11 @@ drv_fake(struct drv *d, const struct node *n)
 	/* A record the test made for a node still to come. */
 	for (i = 0; i < d->nfake; i++)
 		if (d->fake[i]->node == NULL &&
-		    strcmp(d->fake[i]->path, n->spec->path) == 0) {
+		    strcmp(d->fake[i]->path, n->path) == 0) {
 			d->fake[i]->node = n;
 			return d->fake[i];
 		}
-	return fake_new(d, n->spec->path, n);
+	return fake_new(d, n->path, n);
 }
 
 /* The fake world's record of the node at PATH; the test fails if none. */
@@ -334,7 +334,7 @@ drv_queue(struct drv *d, enum input_kind kind, struct node *n, int status,
 static void
 drv_forget(struct drv *d, const struct node *n)
 {
-	const char *path = n->spec->path;
+	const char *path = n->path;
 
 	for (size_t i = 0; i < n->nchildren; i++)
 		drv_forget(d, n->children[i]);
@@ -361,7 +361,7 @@ drv_forget(struct drv *d, const struct node *n)
 static void
 drv_release(struct drv *d, struct node *n)
 {
-	const char *path = n->spec->path;
+	const char *path = n->path;
 
 	strv_pushf(&d->log, "free %s", path);
 	d->frees++;
@@ -377,7 +377,7 @@ drv_release(struct drv *d, struct node *n)
 static void
 drv_act(struct drv *d, const struct action *a)
 {
-	const char *path = a->node->spec->path;
+	const char *path = a->node->path;
 	struct fake *f;
 
 	ck_assert_msg(d->exits == 0, "action %d on %s after ACT_EXIT",
@@ -616,7 +616,7 @@ drv_ready_node(struct drv *d, struct node *n)
 	struct fake *f = drv_fake(d, n);
 
 	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running",
-	    n->spec->path);
+	    n->path);
 	tree_worker_ready(d->t, n, d->now);
 	drv_settle(d);
 }
@@ -645,7 +645,7 @@ drv_exit_node(struct drv *d, struct node *n, int wstatus,
 	struct fake *f = drv_fake(d, n);
 
 	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running",
-	    n->spec->path);
+	    n->path);
 	f->pid = 0;
 	tree_worker_exited(d->t, n, wstatus, lastline, d->now);
 	drv_settle(d);
@@ -680,7 +680,7 @@ drv_fire_node(struct drv *d, struct node *n)
 {
 	struct fake *f = drv_fake(d, n);
 
-	ck_assert_msg(f->timer, "no timer armed for %s", n->spec->path);
+	ck_assert_msg(f->timer, "no timer armed for %s", n->path);
 	f->timer = false;
 	tree_timer_fired(d->t, n, d->now);
 	drv_settle(d);

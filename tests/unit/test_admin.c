@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <stdio.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -958,6 +959,76 @@ START_TEST(test_reload_command_changed)
 }
 END_TEST
 
+/* root: pool p (instances = 3, command true), worker w. */
+static struct config *
+conf_pool(const char *command)
+{
+	struct config *c = conf_new();
+	char path[16];
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_sup(c, "root/p", STRATEGY_ONE_FOR_ONE)->instances = 3;
+	for (int i = 1; i <= 3; i++) {
+		snprintf(path, sizeof path, "root/p/%d", i);
+		conf_command(conf_worker(c, path, RESTART_PERMANENT), command);
+	}
+	conf_worker(c, "root/w", RESTART_PERMANENT);
+	return c;
+}
+
+/*
+ * A pool's instances share one copy of their settings, also after a reload
+ * that changes them; each still has its own path and ARBOR_INSTANCE.
+ */
+START_TEST(test_pool_instances_share_spec)
+{
+	struct drv *d = drv_new(conf_pool("sleep 1"));
+	struct node *p1, *p2, *p3;
+	struct strv report = { 0 }, env = { 0 };
+	char *base[] = { "ARBOR_INSTANCE=stale", NULL };
+
+	drv_start(d);
+	p1 = drv_node(d, "root/p/1");
+	p2 = drv_node(d, "root/p/2");
+	p3 = drv_node(d, "root/p/3");
+	ck_assert_ptr_eq(p1->spec, p2->spec);
+	ck_assert_ptr_eq(p1->spec, p3->spec);
+	ck_assert_ptr_ne(p1->spec, drv_node(d, "root/w")->spec);
+	ck_assert_uint_eq(p1->spec->refs, 3);
+	ck_assert_ptr_null(p1->spec->path);
+	ck_assert_str_eq(p2->path, "root/p/2");
+	ck_assert_ptr_eq(tree_find(d->t, "root/p/2"), p2);
+	tree_env(d->t, p2, base, &env);
+	ck_assert_str_eq(env_get(&env, "ARBOR_INSTANCE"), "2");
+	ck_assert_str_eq(env_get(&env, "ARBOR_PATH"), "root/p/2");
+	strv_free(&env);
+	tree_env(d->t, drv_node(d, "root/w"), base, &env);
+	ck_assert_str_eq(env_get(&env, "ARBOR_INSTANCE"), "stale");
+	strv_free(&env);
+
+	/* Unchanged: still the one copy. */
+	drv_reload(d, conf_pool("sleep 1"), &report);
+	ck_assert_ptr_eq(p1->spec, p3->spec);
+	ck_assert_uint_eq(p1->spec->refs, 3);
+	strv_free(&report);
+
+	/* A new command: one pending copy, then one running copy. */
+	drv_reload(d, conf_pool("sleep 2"), &report);
+	EXPECT_LINES(&report, "restarted root/p/1 (command)",
+	    "restarted root/p/2 (command)", "restarted root/p/3 (command)",
+	    "3 nodes unchanged");
+	ck_assert_ptr_eq(drv_node(d, "root/p/1"), p1);
+	ck_assert_ptr_eq(p1->spec, p2->spec);
+	ck_assert_ptr_eq(p1->spec, p3->spec);
+	ck_assert_str_eq(p1->spec->argv.v[1], "2");
+	ck_assert_ptr_null(p1->next_spec);
+	ck_assert_uint_eq(p1->spec->refs, 3);
+	STATE(d, "root/p/3", NS_RUNNING);
+	strv_free(&report);
+	drv_free(d);
+}
+END_TEST
+
 /* Changes that need no restart update the node in place. */
 START_TEST(test_reload_live_change)
 {
@@ -1421,6 +1492,7 @@ admin_suite(void)
 	tcase_add_test(tc, test_reload_remove_stopped);
 	tcase_add_test(tc, test_reload_remove_supervisor);
 	tcase_add_test(tc, test_reload_command_changed);
+	tcase_add_test(tc, test_pool_instances_share_spec);
 	tcase_add_test(tc, test_reload_live_change);
 	tcase_add_test(tc, test_reload_unchanged);
 	tcase_add_test(tc, test_reload_kind_changed);

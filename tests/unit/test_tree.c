@@ -1437,7 +1437,7 @@ START_TEST(test_names_and_lookup)
 	/* Nodes own copies of their specs, in config order. */
 	for (size_t i = 0; i < d->t->nnodes; i++) {
 		ck_assert_ptr_ne(d->t->nodes[i]->spec, d->conf->nodes[i]);
-		ck_assert_str_eq(d->t->nodes[i]->spec->path,
+		ck_assert_str_eq(d->t->nodes[i]->path,
 		    d->conf->nodes[i]->path);
 	}
 	drv_free(d);
