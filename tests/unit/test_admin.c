@@ -961,7 +961,7 @@ END_TEST
 
 /* root: pool p (instances = 3, command true), worker w. */
 static struct config *
-conf_pool(const char *command)
+conf_pool_cmd(const char *command)
 {
 	struct config *c = conf_new();
 	char path[16];
@@ -982,7 +982,7 @@ conf_pool(const char *command)
  */
 START_TEST(test_pool_instances_share_spec)
 {
-	struct drv *d = drv_new(conf_pool("sleep 1"));
+	struct drv *d = drv_new(conf_pool_cmd("sleep 1"));
 	struct node *p1, *p2, *p3;
 	struct strv report = { 0 }, env = { 0 };
 	char *base[] = { "ARBOR_INSTANCE=stale", NULL };
@@ -1007,13 +1007,13 @@ START_TEST(test_pool_instances_share_spec)
 	strv_free(&env);
 
 	/* Unchanged: still the one copy. */
-	drv_reload(d, conf_pool("sleep 1"), &report);
+	drv_reload(d, conf_pool_cmd("sleep 1"), &report);
 	ck_assert_ptr_eq(p1->spec, p3->spec);
 	ck_assert_uint_eq(p1->spec->refs, 3);
 	strv_free(&report);
 
 	/* A new command: one pending copy, then one running copy. */
-	drv_reload(d, conf_pool("sleep 2"), &report);
+	drv_reload(d, conf_pool_cmd("sleep 2"), &report);
 	EXPECT_LINES(&report, "restarted root/p/1 (command)",
 	    "restarted root/p/2 (command)", "restarted root/p/3 (command)",
 	    "3 nodes unchanged");
