@@ -221,6 +221,9 @@ stream_fds(const struct node *n, enum proc_role role, int child[],
 			break;
 		case STREAM_NULL:
 			break;
+		case STREAM_STDOUT:	/* one pipe (or file) for both */
+			child[i] = child[STREAM_OUT];
+			break;
 		case STREAM_FILE:
 			/* Non-blocking open: a FIFO without reader fails. */
 			fd = open(ss->file, O_WRONLY | O_APPEND | O_CREAT |
@@ -987,7 +990,10 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		signal_group(p->pid, SIGKILL);
 	output_drain(p->out);
 	output_drain(p->err);
-	last = output_lastline(p->err);
+	/* The reason of a failure: stderr's last line, wherever it went. */
+	last = output_lastline(p->err != NULL ? p->err :
+	    p->node->spec->streams[STREAM_ERR].mode == STREAM_STDOUT ?
+	    p->out : NULL);
 	if (p->role != PROC_DISCARD && p->role != PROC_CHECK)
 		ctx(p->node)->proc = NULL;
 	if (p->role != PROC_WORKER && p->role != PROC_DISCARD &&

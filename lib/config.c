@@ -1378,7 +1378,7 @@ set_log(struct loader *ld, struct section *sec, const char *key,
 	return 0;
 }
 
-/* stdout, stderr = log | inherit | null | file:PATH. */
+/* stdout, stderr = log | inherit | null | file:PATH; stderr = stdout. */
 static int
 set_stream(struct loader *ld, struct section *sec, const char *key,
     const char *value)
@@ -1395,6 +1395,8 @@ set_stream(struct loader *ld, struct section *sec, const char *key,
 		ss->mode = STREAM_INHERIT;
 	else if (strcmp(value, "null") == 0)
 		ss->mode = STREAM_NULL;
+	else if (strcmp(value, "stdout") == 0 && strcmp(key, "stderr") == 0)
+		ss->mode = STREAM_STDOUT;
 	else if (strncmp(value, "file:", 5) == 0) {
 		for (path = value + 5; isspace((unsigned char)*path); path++)
 			;
@@ -1408,7 +1410,8 @@ set_stream(struct loader *ld, struct section *sec, const char *key,
 		ss->file = xstrdup(path);
 	} else {
 		loader_error(ld, ld->lineno, "invalid %s '%s' (expected log, "
-		    "inherit, null or file:PATH)", key, value);
+		    "inherit, null%s or file:PATH)", key, value,
+		    strcmp(key, "stderr") == 0 ? ", stdout" : "");
 		return -1;
 	}
 	return 0;

@@ -39,6 +39,7 @@ enum stream_mode {
 	STREAM_INHERIT,		/* arbord's own stdout or stderr */
 	STREAM_NULL,		/* /dev/null */
 	STREAM_FILE,		/* appended to file */
+	STREAM_STDOUT,		/* stderr only: the same as stdout */
 };
 
 struct stream_spec {

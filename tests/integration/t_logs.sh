@@ -1,7 +1,9 @@
 # t_logs: worker output beyond arbord's stdout. arborctl logs shows the last
 # lines of a worker (and a supervisor's setup output), with -t their time
 # and stream, and with -f new lines as they come until the node is removed
-# by a reload; stdout/stderr = null, file:PATH and inherit; a file that
+# by a reload; stdout/stderr = null, file:PATH and inherit; stderr = stdout
+# (one pipe: stderr's lines in the stdout stream, its last line still the
+# reason of a failure); a file that
 # cannot be opened fails the start; [arbor] log_dir files with timestamps,
 # rotated by size under a worker that writes fast.
 . "$(dirname "$0")/lib.sh"
@@ -51,6 +53,15 @@ stderr = file:quiet.err
 [worker:root/err]
 command = sh -c 'echo to-stderr >&2; exec $T/sleep 1000'
 
+[worker:root/merged]
+command = sh -c 'echo merged-out; echo merged-err >&2; exec $T/sleep 1000'
+stderr = stdout
+
+[worker:root/mfail]
+command = sh -c 'echo why-it-died >&2; exit 3'
+stderr = stdout
+restart = temporary
+
 [worker:root/inh]
 command = sh -c 'echo inherited-out; echo inherited-err >&2; exec $T/sleep 1000'
 stdout = inherit
@@ -61,6 +72,14 @@ wait_event ProcessStarted root
 wait_for "$T/out" '^root/lines \| line 10$'
 wait_for "$T/out" '^root/hup \| ready$'
 wait_for "$T/out" '^root/err \| to-stderr$'
+wait_for "$T/out" '^root/merged \| merged-err$'
+ctl_expect 0 logs root/merged -t
+assert_match "^$ts out merged-out
+$ts out merged-err\$" "$(cat "$T/ctl.out")" "stderr = stdout: one stream"
+mpid=$(pid_of root/merged)
+assert_eq "$(readlink /proc/"$mpid"/fd/1)" "$(readlink /proc/"$mpid"/fd/2)" "stderr = stdout: one pipe"
+wait_event ProcessFailed root/mfail
+assert_match '"exit":3,"error":"exit status 3: why-it-died"' "$(event_line ProcessFailed root/mfail)"
 
 # The last lines, plain and with -t; the default is 20, -n all is all.
 ctl_expect 0 logs root/lines -n 3

@@ -1825,7 +1825,10 @@ START_TEST(test_streams_errors)
 	    "[worker:r/y]\n"
 	    "command = y\n"
 	    "stdout =\n"					/* 20 */
-	    "stderr = LOG\n",
+	    "stderr = LOG\n"
+	    "[worker:r/z]\n"
+	    "command = z\n"
+	    "stdout = stdout\n",
 	    "2: empty value for 'log_dir'",
 	    "3: invalid log_max_size '1K' (expected a size such as 10M, at "
 	    "least 4K)",
@@ -1833,8 +1836,8 @@ START_TEST(test_streams_errors)
 	    "5: unknown key 'log_dirs' in [arbor] (did you mean 'log_dir'?)",
 	    "7: 'stdout' is a worker key; 'r' is a supervisor",
 	    "10: invalid stdout 'file:' (file: needs a path)",
-	    "11: invalid stderr 'syslog' (expected log, inherit, null or "
-	    "file:PATH)",
+	    "11: invalid stderr 'syslog' (expected log, inherit, null, stdout "
+	    "or file:PATH)",
 	    "12: duplicate key 'stdout' in worker 'r/w' (first set at line "
 	    "10)",
 	    "15: invalid stdout 'File:/x' (expected log, inherit, null or "
@@ -1842,7 +1845,9 @@ START_TEST(test_streams_errors)
 	    "16: invalid stderr 'file:' (file: needs a path)",
 	    "17: unknown key 'stdot' in worker 'r/x' (did you mean 'stdout'?)",
 	    "20: invalid stdout '' (expected log, inherit, null or file:PATH)",
-	    "21: invalid stderr 'LOG' (expected log, inherit, null or "
+	    "21: invalid stderr 'LOG' (expected log, inherit, null, stdout or "
+	    "file:PATH)",
+	    "24: invalid stdout 'stdout' (expected log, inherit, null or "
 	    "file:PATH)");
 	EXPECT_ERRORS(
 	    "[arbor]\n"
