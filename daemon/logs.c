@@ -75,6 +75,7 @@ struct nodelog {
 	int			 failing;	/* the failure was reported */
 
 	struct nodelog		*next;		/* every log */
+	struct nodelog		**pprev;	/* what points to this one */
 };
 
 static struct nodelog	*all;
@@ -348,14 +349,11 @@ logs_configure(const struct config *conf)
 static void
 nodelog_free(struct nodelog *nl)
 {
-	struct nodelog **pp;
 	struct logfollower *f;
 
-	for (pp = &all; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == nl) {
-			*pp = nl->next;
-			break;
-		}
+	*nl->pprev = nl->next;
+	if (nl->next != NULL)
+		nl->next->pprev = nl->pprev;
 	/* One last attempt: nothing will come back for it. */
 	logfile_flush(nl);
 	logfile_close(nl);
@@ -399,6 +397,9 @@ logs_node_new(const char *path)
 	nl->fd = -1;
 	nl->file = logfile_name(path);
 	nl->next = all;
+	if (all != NULL)
+		all->pprev = &nl->next;
+	nl->pprev = &all;
 	all = nl;
 	return nl;
 }
