@@ -16,6 +16,7 @@
 #include "detach.h"
 #include "log.h"
 #include "proto.h"
+#include "spawner.h"
 
 #ifndef ARBOR_VERSION
 #define ARBOR_VERSION "0.1.0"
@@ -118,6 +119,9 @@ main(int argc, char **argv)
 	char *state_root, *socket;
 	int ch, check = 0, status, daemonize = 0, use_syslog = 0;
 
+	/* arbord exec'd as its own spawner (spawner.c). */
+	if (argc == 1 && strcmp(argv[0], SPAWNER_TITLE) == 0)
+		spawner_main(3);
 	while ((ch = getopt_long(argc, argv, "c:dnp:s:S:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {

@@ -20,6 +20,7 @@
  * forked.
  */
 #include <sys/resource.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -38,17 +39,8 @@
 
 #include "log.h"
 #include "spawn.h"
+#include "spawner.h"
 #include "util.h"
-
-/* What the child reports when it cannot exec. */
-struct spawn_failure {
-	int	stage;
-	int	errnum;
-	int	which;		/* STAGE_RLIMIT: the index of the limit */
-};
-
-enum { STAGE_SETUP, STAGE_CHDIR, STAGE_RLIMIT, STAGE_NICE, STAGE_GROUPS,
-    STAGE_SETGID, STAGE_SETUID, STAGE_EXEC };
 
 /* A pipe whose read end is non-blocking; both ends close-on-exec. */
 int
@@ -164,13 +156,20 @@ child(const struct spawn_opts *o, int report)
 	child_fail(report, STAGE_EXEC);
 }
 
-/* Describe a failure the child reported. */
-static char *
-failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
+/* Describe a failure the child reported; see spawn.h. */
+char *
+spawn_failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
 {
 	const char *e = strerror(f->errnum);
 
 	switch (f->stage) {
+	case STAGE_PIPE:
+		return xasprintf("pipe: %s", e);
+	case STAGE_FORK:
+		return xasprintf("fork: %s", e);
+	case STAGE_LOST:
+		return xasprintf("exec %s: lost track of the child",
+		    o->argv[0]);
 	case STAGE_CHDIR:
 		return xasprintf("chdir %s: %s", o->dir, e);
 	case STAGE_RLIMIT:
@@ -193,13 +192,19 @@ failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
 	}
 }
 
-/* Start the child: vfork unless it must allocate (see the top). */
+/*
+ * Start the child: vfork unless it must allocate (see the top). In the
+ * spawner (AS_SIBLING), a copy of the spawner whose parent is arbord.
+ */
 static pid_t
-start_child(const struct spawn_opts *o, int report[2])
+start_child(const struct spawn_opts *o, int report[2], bool as_sibling)
 {
 	pid_t pid;
 
-	if (o->user != NULL)
+	if (as_sibling)
+		pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | CLONE_VFORK |
+		    SIGCHLD, NULL, NULL, NULL, 0);
+	else if (o->user != NULL)
 		pid = fork();
 	else
 		pid = vfork();
@@ -210,42 +215,62 @@ start_child(const struct spawn_opts *o, int report[2])
 	return pid;
 }
 
-/* vfork and exec as O says; see spawn.h. */
+/* Start the process O describes, here; see spawn.h. */
 pid_t
-spawn(const struct spawn_opts *o, char **err)
+spawn_here(const struct spawn_opts *o, bool as_sibling,
+    struct spawn_failure *f)
 {
-	struct spawn_failure f;
 	sigset_t all, old;
 	int report[2], saved;
 	ssize_t n;
 	pid_t pid;
 
-	*err = NULL;
+	memset(f, 0, sizeof *f);
 	if (pipe2(report, O_CLOEXEC) == -1) {
-		*err = xasprintf("pipe: %s", strerror(errno));
+		f->stage = STAGE_PIPE;
+		f->errnum = errno;
 		return -1;
 	}
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = start_child(o, report);
+	pid = start_child(o, report, as_sibling);
 	saved = errno;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid == -1) {
-		*err = xasprintf("fork: %s", strerror(saved));
+		f->stage = STAGE_FORK;
+		f->errnum = saved;
 		close(report[0]);
 		close(report[1]);
 		return -1;
 	}
 	close(report[1]);
 	/* Also set the group from here, so a signal can't race the child. */
-	(void)setpgid(pid, pid);
+	if (!as_sibling)
+		(void)setpgid(pid, pid);
 	do
-		n = read(report[0], &f, sizeof f);
+		n = read(report[0], f, sizeof *f);
 	while (n == -1 && errno == EINTR);
 	close(report[0]);
-	if (n == (ssize_t)sizeof f)
-		*err = failure_message(o, &f);
-	else if (n != 0)
-		*err = xasprintf("exec %s: lost track of the child", o->argv[0]);
+	if (n == 0)
+		f->stage = STAGE_NONE;
+	else if (n != (ssize_t)sizeof *f) {
+		f->stage = STAGE_LOST;
+		f->errnum = 0;
+	}
+	return pid;
+}
+
+/* Start a process as O says, through the spawner if there is one. */
+pid_t
+spawn(const struct spawn_opts *o, char **err)
+{
+	struct spawn_failure f;
+	pid_t pid;
+
+	*err = NULL;
+	if ((pid = spawner_spawn(o, &f)) == -2)
+		pid = spawn_here(o, false, &f);
+	if (f.stage != STAGE_NONE)
+		*err = spawn_failure_message(o, &f);
 	return pid;
 }

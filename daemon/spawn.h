@@ -36,6 +36,18 @@ struct spawn_opts {
 	int		 extra_target;	/* 0: none */
 };
 
+/* How far a child got: STAGE_NONE, it exec'd. */
+enum spawn_stage { STAGE_NONE, STAGE_SETUP, STAGE_CHDIR, STAGE_RLIMIT,
+    STAGE_NICE, STAGE_GROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC,
+    STAGE_PIPE, STAGE_FORK, STAGE_LOST };
+
+/* What the child reports when it cannot exec. */
+struct spawn_failure {
+	int	stage;		/* enum spawn_stage */
+	int	errnum;
+	int	which;		/* STAGE_RLIMIT: the index of the limit */
+};
+
 /*
  * Start a process. Returns its pid, or -1 if fork failed. If the child
  * could not get as far as exec (chdir, setrlimit, setpriority, setuid,
@@ -44,6 +56,16 @@ struct spawn_opts {
  * returned: that child exits at once and must be reaped like any other.
  */
 pid_t	spawn(const struct spawn_opts *, char **err);
+
+/*
+ * Start it in this process: its pid (-1 and F set if fork failed), F
+ * saying how far it got. AS_SIBLING (the spawner): the child's parent is
+ * this process's parent, arbord.
+ */
+pid_t	spawn_here(const struct spawn_opts *, bool as_sibling,
+	    struct spawn_failure *f);
+char	*spawn_failure_message(const struct spawn_opts *,
+	    const struct spawn_failure *);
 
 /* A pipe whose read end is non-blocking; both ends close-on-exec. */
 int	spawn_pipe(int fds[2]);

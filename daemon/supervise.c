@@ -32,6 +32,7 @@
 #include "output.h"
 #include "procs.h"
 #include "spawn.h"
+#include "spawner.h"
 #include "statedir.h"
 #include "tree.h"
 
@@ -979,8 +980,10 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (p == NULL)
-		return;		/* not ours: an orphan we inherited */
+	if (p == NULL) {	/* the spawner, or an orphan we inherited */
+		spawner_reaped(w->rpid, status);
+		return;
+	}
 	/*
 	 * Whatever the process left behind in its group goes with it; but
 	 * a launcher's daemon may still be in the launcher's group.
@@ -1174,10 +1177,12 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal_init(&sighup_w, hup_cb, SIGHUP);
 	ev_signal_start(loop, &sighup_w);
 
+	spawner_start();
 	tree_start(tree, now_ms());
 	run_actions();
 	if (!tree->finished)
 		ev_run(loop, 0);
+	spawner_stop();
 
 	if (tree->exit_status == 2)
 		log_info("the root supervisor completed (auto_shutdown): "

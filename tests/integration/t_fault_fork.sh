@@ -1,6 +1,6 @@
 # t_fault_fork: fork fails (RLIMIT_NPROC reached). arbord runs as an unused
-# uid under prlimit --nproc=2 (root ignores RLIMIT_NPROC): itself and one
-# worker. The second worker's start fails with the reason, is retried by the
+# uid under prlimit --nproc=3 (root ignores RLIMIT_NPROC): itself, its
+# spawner and one worker. The second worker's start fails with the reason, is retried by the
 # normal rules (here its restart_delay) and succeeds once a process slot is
 # free; arbord answers arborctl throughout and stops cleanly.
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +32,7 @@ restart_delay_max = 100ms
 INI
 : >"$T/events"
 setpriv --reuid=$uid --regid=$uid --clear-groups \
-    prlimit --nproc=2 -- "$ARBORD" -c "$T/a.ini" -S "$T/state" -s "$T/arbor.sock" \
+    prlimit --nproc=3 -- "$ARBORD" -c "$T/a.ini" -S "$T/state" -s "$T/arbor.sock" \
     --event-format json >"$T/out" 2>"$T/events" &
 ARBORD_PID=$!
 wait_event ProcessStarted root/a
