@@ -63,6 +63,19 @@ struct wire_limit {
 	uint64_t	soft, hard;
 };
 
+/* The spawner's first message: whether it speaks this arbord's language. */
+struct wire_hello {
+	uint32_t	magic;
+	uint32_t	req_size, rep_size;
+	char		version[32];
+};
+
+#define SPAWNER_MAGIC	0x61726273u	/* "arbs" */
+
+#ifndef ARBOR_VERSION
+#define ARBOR_VERSION "0.1.0"
+#endif
+
 struct wire_rep {
 	int32_t		pid;
 	int32_t		stage, errnum, which;
@@ -71,16 +84,38 @@ struct wire_rep {
 static int	sock = -1;		/* arbord's end */
 static pid_t	spawner_pid = -1;
 
-/* Start the spawner; on any failure arbord simply spawns by itself. */
+static void	spawner_lost(const char *);
+
+/* This build's hello. */
+static void
+hello_fill(struct wire_hello *h)
+{
+	memset(h, 0, sizeof *h);
+	h->magic = SPAWNER_MAGIC;
+	h->req_size = sizeof(struct wire_req);
+	h->rep_size = sizeof(struct wire_rep);
+	snprintf(h->version, sizeof h->version, "%s", ARBOR_VERSION);
+}
+
+/*
+ * Start the spawner; on any failure arbord simply spawns by itself. The
+ * binary is found by the name /proc/self/exe links to (under Valgrind
+ * that is arbord, not the tool); if that file is no longer this arbord
+ * (replaced by an upgrade), the hello tells.
+ */
 void
 spawner_start(void)
 {
 	struct timeval tv = { 30, 0 };
+	struct wire_hello want, got;
+	char exe[4096];
+	ssize_t n;
 	int sv[2];
 	pid_t pid;
 
-	if (access("/proc/self/exe", X_OK) == -1)
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
 		return;
+	exe[n] = '\0';
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
 		log_warn("spawner: socketpair");
 		return;
@@ -101,7 +136,7 @@ spawner_start(void)
 		(void)syscall(SYS_close_range, SPAWNER_FD + 1, ~0U, 0);
 		sigemptyset(&none);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
-		execve("/proc/self/exe", argv, environ);
+		execve(exe, argv, environ);
 		_exit(127);
 	}
 	close(sv[1]);
@@ -109,6 +144,12 @@ spawner_start(void)
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	sock = sv[0];
 	spawner_pid = pid;
+	hello_fill(&want);
+	while ((n = recv(sock, &got, sizeof got, 0)) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof got || memcmp(&got, &want, sizeof got) != 0)
+		spawner_lost(n == -1 ? strerror(errno) : n == 0 ?
+		    "could not start" : "is another version of arbord");
 }
 
 /* Stop the spawner: it exits on EOF. */
@@ -356,6 +397,7 @@ spawner_main(int fd)
 	} cm;
 	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
 	    SIGPWR, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2 };
+	struct wire_hello hello;
 	struct wire_rep rep;
 	struct cmsghdr *c;
 	struct msghdr msg;
@@ -371,6 +413,9 @@ spawner_main(int fd)
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		(void)signal(quiet[i], SIG_IGN);
 	(void)signal(SIGPIPE, SIG_IGN);
+	hello_fill(&hello);
+	if (send(fd, &hello, sizeof hello, MSG_NOSIGNAL) == -1)
+		_exit(0);
 	/* 0, 1 and 2 exist, so no received descriptor lands there. */
 	while ((null = open("/dev/null", O_RDWR)) != -1 && null <= 2)
 		;
