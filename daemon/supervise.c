@@ -7,6 +7,7 @@
  * supervision: every rule is in lib/tree.c.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/types.h>
@@ -90,6 +91,14 @@ static struct proc	*procs[PROC_BUCKETS];
 static int		 service_ready;		/* the root has started */
 static int		 service_stopping;	/* STOPPING=1 was sent */
 static char		*service_status;	/* the last STATUS= sent */
+/*
+ * arbord holds a pipe or two per worker: its soft descriptor limit goes
+ * up to the hard one at start (as systemd does for itself). Processes it
+ * starts get the limit arbord was given back, unless limit.nofile says
+ * otherwise: programs using select() need descriptors below 1024.
+ */
+static struct rlimit	 nofile_orig;
+static int		 nofile_raised;
 
 static void	timer_cb(struct ev_loop *, ev_timer *, int);
 static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
@@ -265,7 +274,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	const struct node_spec *s = n->spec;
 	struct spawn_opts o = { .argv = argv, .dir = s->directory,
 	    .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	struct spawn_limit limits[LIMIT_COUNT];
+	struct spawn_limit limits[LIMIT_COUNT + 1];
 	struct strv env = { 0 };
 	int cfd[STREAM_COUNT], own[STREAM_COUNT], rfd[STREAM_COUNT];
 	struct proc *p;
@@ -279,6 +288,15 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		o.uid = s->user != NULL ? s->uid : (uid_t)-1;
 		o.gid = s->gid;
 	}
+	o.limits = limits;
+	/* arbord's own raised descriptor limit is not passed on. */
+	if (nofile_raised && !(worker && s->limits[LIMIT_NOFILE].set)) {
+		limits[o.nlimits].resource = RLIMIT_NOFILE;
+		limits[o.nlimits].name = limit_name(LIMIT_NOFILE);
+		limits[o.nlimits].soft = nofile_orig.rlim_cur;
+		limits[o.nlimits].hard = nofile_orig.rlim_max;
+		o.nlimits++;
+	}
 	if (worker) {
 		for (int l = 0; l < LIMIT_COUNT; l++) {
 			if (!s->limits[l].set)
@@ -289,7 +307,6 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 			limits[o.nlimits].hard = s->limits[l].hard;
 			o.nlimits++;
 		}
-		o.limits = limits;
 		o.set_nice = s->nice_set;
 		o.nice = s->nice;
 		o.set_umask = s->umask_set;
@@ -1059,6 +1076,21 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	procs_flush();
 }
 
+/* Raise arbord's soft descriptor limit (see nofile_orig). */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile_orig) == -1 ||
+	    nofile_orig.rlim_cur >= nofile_orig.rlim_max)
+		return;
+	rl = nofile_orig;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		nofile_raised = 1;
+}
+
 /* libev: the far-future periodic below; it never fires in practice. */
 static void
 jump_cb(struct ev_loop *loop, ev_periodic *w, int revents)
@@ -1129,6 +1161,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	opts = o;
 	event_fmt = o->event_format;
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	notify_init();
 	if (mkdir_p(o->state_root, 0755) == -1)
 		fatal("state directory %s", o->state_root);

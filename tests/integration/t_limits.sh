@@ -2,7 +2,8 @@
 # value and SOFT:HARD, counts and sizes) are in place when it runs; a
 # worker without them, and a supervisor's setup, keep arbord's own; a
 # change is a restart on reload; a limit that cannot be set is a start
-# failure that names it.
+# failure that names it. arbord raises its own soft descriptor limit but
+# passes on the one it was given.
 . "$(dirname "$0")/lib.sh"
 
 hard=$(ulimit -Hn)
@@ -72,4 +73,24 @@ wait_arbord
 assert_eq 3 "$RC" "exit status"
 assert_match '"error":"setrlimit nofile: Operation not permitted"' \
     "$(event_line ProcessStartFailed root/greedy)" "start failure"
+assert_no_procs
+
+# arbord raises its own soft descriptor limit to the hard one (it holds a
+# pipe or two per worker); what it starts gets the limit it was given.
+command -v prlimit >/dev/null || { echo "(prlimit missing: raised limit not checked)"; exit 0; }
+[ "$hard" = unlimited ] && exit 0
+conf 5
+ARBORD_WRAP="prlimit --nofile=256:$hard --" start_arbord "$T/a.ini"
+wait_event ProcessStarted root
+wait_for "$T/out" '^root/w \| w '
+wait_for "$T/out" '^root/plain \| plain '
+assert_match "^Max open files +$hard +$hard " "$(grep '^Max open files' /proc/"$ARBORD_PID"/limits)" \
+    "arbord's own limit"
+assert_match "^root/plain \| plain nofile=256:$hard " "$(grep '^root/plain | ' "$T/out")" \
+    "worker without limit.nofile"
+assert_match "^root:setup \| setup nofile=256:$hard " "$(grep '^root:setup | ' "$T/out")" \
+    "setup script"
+assert_match "^root/w \| w nofile=256:512 " "$(grep '^root/w | ' "$T/out")" \
+    "worker with limit.nofile"
+stop_arbord
 assert_no_procs
