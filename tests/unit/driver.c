@@ -794,3 +794,16 @@ drv_last_event(struct drv *d, enum event_type type, const char *path)
 			return &d->ev[i];
 	return NULL;
 }
+
+/* Make an admin request that must be accepted, and let the tree settle. */
+void
+drv_admin(struct drv *d, admin_fn fn, const char *path)
+{
+	char *err = NULL;
+	int rc = fn(d->t, drv_node(d, path), d->now, &err);
+
+	ck_assert_msg(rc == 0, "request on %s refused: %s", path,
+	    err != NULL ? err : "(no error)");
+	ck_assert_ptr_null(err);
+	drv_settle(d);
+}

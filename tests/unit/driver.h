@@ -105,6 +105,9 @@ struct node_spec *conf_lookup(const struct config *, const char *);
 struct node_spec *conf_add(struct config *, enum node_kind, const char *);
 struct node_spec *conf_sup(struct config *, const char *, enum strategy);
 struct node_spec *conf_worker(struct config *, const char *, enum restart);
+/* An admin request (tree_stop_node, ...) that must be accepted; settles. */
+typedef int (*admin_fn)(struct tree *, struct node *, int64_t, char **);
+void		 drv_admin(struct drv *, admin_fn, const char *path);
 struct node_spec *conf_pool(struct config *, const char *, int);
 void		 conf_command(struct node_spec *, const char *);
 void		 conf_ready(struct node_spec *, enum ready, int64_t);

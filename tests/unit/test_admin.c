@@ -25,40 +25,25 @@
 #include "tree.h"
 #include "util.h"
 
-typedef int (*admin_fn)(struct tree *, struct node *, int64_t, char **);
-
-/* Make an admin request that must be accepted, and let the tree settle. */
-static void
-admin(struct drv *d, admin_fn fn, const char *path)
-{
-	char *err = NULL;
-	int rc = fn(d->t, drv_node(d, path), d->now, &err);
-
-	ck_assert_msg(rc == 0, "request on %s refused: %s", path,
-	    err != NULL ? err : "(no error)");
-	ck_assert_ptr_null(err);
-	drv_settle(d);
-}
-
 /* arborctl stop PATH. */
 static void
 admin_stop(struct drv *d, const char *path)
 {
-	admin(d, tree_stop_node, path);
+	drv_admin(d, tree_stop_node, path);
 }
 
 /* arborctl start PATH. */
 static void
 admin_start(struct drv *d, const char *path)
 {
-	admin(d, tree_start_node, path);
+	drv_admin(d, tree_start_node, path);
 }
 
 /* arborctl restart PATH. */
 static void
 admin_restart(struct drv *d, const char *path)
 {
-	admin(d, tree_restart_node, path);
+	drv_admin(d, tree_restart_node, path);
 }
 
 /* The pid of the worker at PATH. */

@@ -28,21 +28,6 @@
 #include "tree.h"
 #include "util.h"
 
-typedef int (*admin_fn)(struct tree *, struct node *, int64_t, char **);
-
-/* Make an admin request that must be accepted, and let the tree settle. */
-static void
-admin(struct drv *d, admin_fn fn, const char *path)
-{
-	char *err = NULL;
-	int rc = fn(d->t, drv_node(d, path), d->now, &err);
-
-	ck_assert_msg(rc == 0, "request on %s refused: %s", path,
-	    err != NULL ? err : "(no error)");
-	ck_assert_ptr_null(err);
-	drv_settle(d);
-}
-
 /* The pid of the worker at PATH. */
 static pid_t
 pid_of(struct drv *d, const char *path)
@@ -242,7 +227,7 @@ START_TEST(test_ready_only_when_starting)
 	tree_worker_ready(d->t, c, d->now);
 	drv_settle(d);
 	EXPECT(d, "*", NULL);
-	admin(d, tree_stop_node, "root/a");
+	drv_admin(d, tree_stop_node, "root/a");
 	strv_free(&d->log);
 	tree_worker_ready(d->t, a, d->now);
 	drv_settle(d);
@@ -444,7 +429,7 @@ START_TEST(test_admin_stop_while_starting)
 	a = drv_node(d, "root/a");
 	strv_free(&d->log);
 
-	admin(d, tree_stop_node, "root/a");
+	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
 	    "cancel root/a", "signal root/a 15", "signal root/a 18",
 	    "timer root/a 5000",
@@ -459,7 +444,7 @@ START_TEST(test_admin_stop_while_starting)
 	ck_assert_int_eq(drv_window_count(d, "root"), 0);
 
 	/* Started again, it is starting again: readiness is awaited anew. */
-	admin(d, tree_start_node, "root/a");
+	drv_admin(d, tree_start_node, "root/a");
 	EXPECT(d, "*",
 	    "spawn root/a", "event ProcessStarted root/a",
 	    "timer root/a 30000");
@@ -478,7 +463,7 @@ START_TEST(test_stop_before_exec_answered)
 	drv_fake_at(d, "root/a")->hold_spawn = true;
 	drv_start(d);
 	strv_free(&d->log);
-	admin(d, tree_stop_node, "root/a");
+	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", NULL);
 
 	drv_started(d, "root/a");
@@ -732,7 +717,7 @@ START_TEST(test_backoff_start_skips_wait)
 
 	strv_free(&d->log);
 	drv_at(d, 1150);
-	admin(d, start_fns[_i], "root/a");
+	drv_admin(d, start_fns[_i], "root/a");
 	EXPECT(d, "*",
 	    "cancel root/a", "spawn root/a", "event ProcessStarted root/a");
 	STATE(d, "root/a", NS_RUNNING);
@@ -766,7 +751,7 @@ START_TEST(test_backoff_stop)
 
 	strv_free(&d->log);
 	drv_at(d, 1200);
-	admin(d, tree_stop_node, "root/a");
+	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", "cancel root/a");
 	STATE(d, "root/a", NS_STOPPED);
 	ck_assert(a->admin_stopped);
@@ -779,7 +764,7 @@ START_TEST(test_backoff_stop)
 	ck_assert_uint_eq(a->starts, 1);
 
 	/* It is started only when asked. */
-	admin(d, tree_start_node, "root/a");
+	drv_admin(d, tree_start_node, "root/a");
 	EXPECT(d, "*", "spawn root/a", "event ProcessStarted root/a");
 	STATE(d, "root/a", NS_RUNNING);
 	drv_free(d);
@@ -1096,7 +1081,7 @@ START_TEST(test_backoff_stop_releases_waiting)
 	strv_free(&d->log);
 
 	drv_at(d, 1200);
-	admin(d, tree_stop_node, "root/a");
+	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
 	    "cancel root/a", "spawn root/c", "event ProcessStarted root/c");
 	STATE(d, "root/c", NS_RUNNING);
@@ -1120,7 +1105,7 @@ START_TEST(test_backoff_stop_lets_parent_start)
 	STATE(d, "root", NS_STARTING);
 	strv_free(&d->log);
 
-	admin(d, tree_stop_node, "root/a");
+	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
 	    "cancel root/a", "spawn root/c", "event ProcessStarted root/c",
 	    "event ProcessStarted root");

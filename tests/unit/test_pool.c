@@ -48,21 +48,6 @@ started(enum strategy strategy, int n)
 	return d;
 }
 
-typedef int (*admin_fn)(struct tree *, struct node *, int64_t, char **);
-
-/* Make an admin request that must be accepted, and let the tree settle. */
-static void
-admin(struct drv *d, admin_fn fn, const char *path)
-{
-	char *err = NULL;
-	int rc = fn(d->t, drv_node(d, path), d->now, &err);
-
-	ck_assert_msg(rc == 0, "request on %s refused: %s", path,
-	    err != NULL ? err : "(no error)");
-	ck_assert_ptr_null(err);
-	drv_settle(d);
-}
-
 /*
  * Shutdown: z, then every instance of p in one step (each with its own
  * shutdown timer) before any of them is down, then p's cleanup, then a.
@@ -266,7 +251,7 @@ START_TEST(test_pool_admin_stop)
 {
 	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
 
-	admin(d, tree_stop_node, "root/p/2");
+	drv_admin(d, tree_stop_node, "root/p/2");
 	EXPECT(d, "spawn signal event",
 	    "signal root/p/2 15", "signal root/p/2 18",
 	    "event ProcessTerminated root/p/2");
@@ -274,7 +259,7 @@ START_TEST(test_pool_admin_stop)
 	STATE(d, "root/p/1", NS_RUNNING);
 	STATE(d, "root/p/3", NS_RUNNING);
 
-	admin(d, tree_stop_node, "root/p");
+	drv_admin(d, tree_stop_node, "root/p");
 	EXPECT(d, "spawn signal event cleanup",
 	    "signal root/p/3 15", "signal root/p/3 18",
 	    "signal root/p/1 15", "signal root/p/1 18",
@@ -286,14 +271,14 @@ START_TEST(test_pool_admin_stop)
 	STATE(d, "root/z", NS_RUNNING);
 	ck_assert_int_eq(drv_window_count(d, "root"), 0);
 
-	admin(d, tree_start_node, "root/p");
+	drv_admin(d, tree_start_node, "root/p");
 	EXPECT(d, "spawn signal event",
 	    "spawn root/p/1", "event ProcessStarted root/p/1",
 	    "spawn root/p/3", "event ProcessStarted root/p/3",
 	    "event ProcessStarted root/p");
 	STATE(d, "root/p/2", NS_STOPPED);	/* still stopped by an admin */
 
-	admin(d, tree_restart_node, "root/p");
+	drv_admin(d, tree_restart_node, "root/p");
 	EXPECT(d, "spawn signal event",
 	    "signal root/p/3 15", "signal root/p/3 18",
 	    "signal root/p/1 15", "signal root/p/1 18",
