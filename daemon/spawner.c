@@ -131,7 +131,8 @@ spawner_start(void)
 		sigset_t none;
 		extern char **environ;
 
-		if (dup2(sv[1], SPAWNER_FD) == -1)
+		if (sv[1] == SPAWNER_FD ? fcntl(sv[1], F_SETFD, 0) == -1 :
+		    dup2(sv[1], SPAWNER_FD) == -1)
 			_exit(127);
 		(void)syscall(SYS_close_range, SPAWNER_FD + 1, ~0U, 0);
 		sigemptyset(&none);
@@ -371,10 +372,9 @@ serve(const char *buf, size_t len, int *fds, int nfds, struct wire_rep *rep)
 		o.err_fd = fds[k++];
 	if (rq->fds & ERR_IS_OUT)
 		o.err_fd = o.out_fd;
-	if (rq->fds & FD_EXTRA) {
+	if (rq->fds & FD_EXTRA)
 		o.extra_fd = fds[k++];
-		o.extra_target = rq->extra_target;
-	}
+	o.extra_target = rq->extra_target;
 	rep->pid = spawn_here(&o, true, &f);
 	rep->stage = f.stage;
 	rep->errnum = f.errnum;
