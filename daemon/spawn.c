@@ -18,9 +18,12 @@
  * environment goes to execvpe, not to environ). Only a worker with a
  * `user`, whose initgroups may read files and allocate through NSS, is
  * forked.
+ *
+ * Normally this runs in the spawner (spawner.c), a small process that
+ * clones itself with CLONE_PARENT so the child is arbord's; arbord runs
+ * it itself only when there is no spawner.
  */
 #include <sys/resource.h>
-#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -29,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
