@@ -35,6 +35,18 @@ conf_with_pool(enum strategy strategy, int n)
 	return c;
 }
 
+/* Instances root/p/1 .. root/p/N ignore SIGTERM. */
+static void
+ignore_term(struct drv *d, int n)
+{
+	for (int i = 1; i <= n; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		drv_fake_at(d, path)->ignore_term = true;
+		free(path);
+	}
+}
+
 /* A started tree of conf_with_pool, its log cleared. */
 static struct drv *
 started(enum strategy strategy, int n)
@@ -93,12 +105,7 @@ START_TEST(test_pool_exits_any_order)
 	static const int order[] = { 2, 4, 1, 3 };
 	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 4);
 
-	for (int i = 1; i <= 4; i++) {
-		char *path = xasprintf("root/p/%d", i);
-
-		drv_fake_at(d, path)->ignore_term = true;
-		free(path);
-	}
+	ignore_term(d, 4);
 	drv_shutdown(d);
 	EXPECT(d, "signal event",
 	    "signal root/z 15", "signal root/z 18",
@@ -185,12 +192,7 @@ START_TEST(test_pool_instance_exits_while_stopping)
 {
 	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
 
-	for (int i = 1; i <= 3; i++) {
-		char *path = xasprintf("root/p/%d", i);
-
-		drv_fake_at(d, path)->ignore_term = true;
-		free(path);
-	}
+	ignore_term(d, 3);
 	drv_shutdown(d);
 	strv_free(&d->log);
 	drv_exit(d, "root/p/1", EXITED(3), NULL);
