@@ -183,14 +183,48 @@ rec_append(void)
 	file_lines += pending.lines;
 }
 
+/* Add group PGID to the in-memory record. */
+static struct rec *
+rec_insert(pid_t pgid, unsigned long long start, const char *path)
+{
+	struct rec *r = xcalloc(1, sizeof *r), **b = rec_bucket(pgid);
+
+	r->pgid = pgid;
+	r->start = start;
+	r->path = xstrdup(path);
+	r->next = *b;
+	*b = r;
+	nrecs++;
+	return r;
+}
+
+/* Remove group PGID from the in-memory record: 1 if it was there. */
+static int
+rec_delete(pid_t pgid)
+{
+	for (struct rec **rp = rec_bucket(pgid); *rp != NULL;
+	    rp = &(*rp)->next) {
+		struct rec *r = *rp;
+		if (r->pgid == pgid) {
+			*rp = r->next;
+			free(r->path);
+			free(r);
+			nrecs--;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
- * Read the record a previous arbord left: the groups it started and did
- * not see go. Also reads the older format, "PGID START PATH" per line.
+ * Read the record a previous arbord left into the (empty) in-memory one:
+ * the groups it started and did not see go, then hand them over as a
+ * list. Also reads the older format, "PGID START PATH" per line.
  */
 static struct rec *
 rec_load(FILE *f)
 {
-	struct rec *live = NULL, **rp, *r;
+	struct rec *live = NULL, *r;
 	char line[4096], path[4096];
 	unsigned long long start;
 	long pgid;
@@ -199,28 +233,21 @@ rec_load(FILE *f)
 		const char *l = line + (line[0] == '+' || line[0] == '-');
 
 		if (line[0] == '-') {
-			if (sscanf(l, "%ld", &pgid) != 1)
-				continue;
-			for (rp = &live; *rp != NULL; rp = &(*rp)->next)
-				if ((*rp)->pgid == (pid_t)pgid) {
-					r = *rp;
-					*rp = r->next;
-					free(r->path);
-					free(r);
-					break;
-				}
-			continue;
+			if (sscanf(l, "%ld", &pgid) == 1)
+				(void)rec_delete((pid_t)pgid);
+		} else if (sscanf(l, "%ld %llu %4095s", &pgid, &start,
+		    path) == 3 && pgid > 1) {
+			(void)rec_delete((pid_t)pgid);	/* reused: the last */
+			(void)rec_insert((pid_t)pgid, start, path);
 		}
-		if (sscanf(l, "%ld %llu %4095s", &pgid, &start, path) != 3 ||
-		    pgid <= 1)
-			continue;
-		r = xcalloc(1, sizeof *r);
-		r->pgid = (pid_t)pgid;
-		r->start = start;
-		r->path = xstrdup(path);
-		r->next = live;
-		live = r;
 	}
+	for (size_t i = 0; i < REC_BUCKETS; i++)
+		while ((r = recs[i]) != NULL) {
+			recs[i] = r->next;
+			r->next = live;
+			live = r;
+		}
+	nrecs = 0;
 	return live;
 }
 
@@ -279,36 +306,22 @@ procs_init(const char *socket, int (*known)(pid_t))
 void
 procs_add(pid_t pgid, const char *path)
 {
-	struct rec *r = xcalloc(1, sizeof *r), **b = rec_bucket(pgid);
+	unsigned long long start;
 	pid_t ppid;
 	char state;
 
-	r->pgid = pgid;
-	r->path = xstrdup(path);
-	if (proc_stat(pgid, &state, &ppid, &r->start) == -1)
-		r->start = 0;
-	r->next = *b;
-	*b = r;
-	nrecs++;
-	pending_add("+%ld %llu %s\n", (long)pgid, r->start, path);
+	if (proc_stat(pgid, &state, &ppid, &start) == -1)
+		start = 0;
+	(void)rec_insert(pgid, start, path);
+	pending_add("+%ld %llu %s\n", (long)pgid, start, path);
 }
 
 /* Forget process group PGID. */
 void
 procs_remove(pid_t pgid)
 {
-	for (struct rec **rp = rec_bucket(pgid); *rp != NULL;
-	    rp = &(*rp)->next) {
-		struct rec *r = *rp;
-		if (r->pgid == pgid) {
-			*rp = r->next;
-			free(r->path);
-			free(r);
-			nrecs--;
-			pending_add("-%ld\n", (long)pgid);
-			return;
-		}
-	}
+	if (rec_delete(pgid))
+		pending_add("-%ld\n", (long)pgid);
 }
 
 static void	orphans_signal(void);

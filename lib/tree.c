@@ -211,6 +211,14 @@ node_new_one(struct tree *t, const struct node_spec *spec,
 	return n;
 }
 
+/* Room for N children of N (no children, no array). */
+static void
+children_alloc(struct node *n, size_t count)
+{
+	n->nchildren = count;
+	n->children = count == 0 ? NULL : xcalloc(count, sizeof *n->children);
+}
+
 /* Build the runtime node for SPEC and, recursively, its children. */
 static struct node *
 node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
@@ -218,9 +226,7 @@ node_new(struct tree *t, const struct node_spec *spec, struct node *parent,
 {
 	struct node *n = node_new_one(t, spec, parent, index);
 
-	n->nchildren = spec->nchildren;
-	n->children = spec->nchildren == 0 ? NULL :	/* no children, no array */
-	    xcalloc(spec->nchildren, sizeof *n->children);
+	children_alloc(n, spec->nchildren);
 	for (size_t i = 0; i < spec->nchildren; i++)
 		n->children[i] = node_new(t, spec->children[i], n, i);
 	return n;
@@ -1287,9 +1293,7 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 	}
 	n->parent = parent;
 	n->index = index;
-	n->nchildren = spec->nchildren;
-	n->children = spec->nchildren == 0 ? NULL :	/* no children, no array */
-	    xcalloc(spec->nchildren, sizeof *n->children);
+	children_alloc(n, spec->nchildren);
 	for (size_t i = 0; i < spec->nchildren; i++) {
 		n->children[i] = reload_node(t, r, spec->children[i], n, i);
 		/* Its own restarts, counted as the parent now counts. */
