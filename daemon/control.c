@@ -60,7 +60,7 @@ struct client {
 	struct logfollower *logf;	/* logs PATH follow */
 	enum wait_kind	 wait;
 	char		*wait_path;
-	unsigned	 wait_starts;	/* node->starts when asked */
+	struct admin_wait wait_for;	/* stop, start: what the tree says */
 	struct client	*next;
 };
 
@@ -194,46 +194,30 @@ status_records(struct client *c, const struct node *n, int64_t now,
     int64_t wall)
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24];
+	struct node_info ni;
 	const char *f[10];
 
-	snprintf(pid, sizeof pid, "%ld", (long)(n->pid > 0 ? n->pid : 0));
+	tree_node_info(n, now, &ni);
+	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
 	/* 0: never changed state (never started). */
-	snprintf(since, sizeof since, "%lld", n->since == 0 ? 0LL :
-	    (long long)(wall - (now - n->since)));
-	snprintf(rp, sizeof rp, "%d", node_restarts_in_period(n, now));
-	snprintf(rt, sizeof rt, "%u", n->restarts);
+	snprintf(since, sizeof since, "%lld", ni.since == 0 ? 0LL :
+	    (long long)(wall - (now - ni.since)));
+	snprintf(rp, sizeof rp, "%d", ni.restarts_period);
+	snprintf(rt, sizeof rt, "%u", ni.restarts);
+	snprintf(backoff, sizeof backoff, "%lld", (long long)ni.backoff_left);
 	f[0] = "node";
-	f[1] = n->path;
-	f[2] = n->spec->kind == NODE_WORKER ? "worker" : "supervisor";
-	f[3] = node_state_name(n->state);
+	f[1] = ni.path;
+	f[2] = ni.kind == NODE_WORKER ? "worker" : "supervisor";
+	f[3] = node_state_name(ni.status);
 	f[4] = pid;
 	f[5] = since;
 	f[6] = rp;
 	f[7] = rt;
-	snprintf(backoff, sizeof backoff, "%lld", n->state == NS_BACKOFF &&
-	    n->backoff_until > now ? (long long)(n->backoff_until - now) : 0LL);
 	f[8] = backoff;
-	f[9] = n->last_error ? n->last_error : "";
+	f[9] = ni.last_error ? ni.last_error : "";
 	client_record(c, f, 10);
 	for (size_t i = 0; i < n->nchildren; i++)
 		status_records(c, n->children[i], now, wall);
-}
-
-/* Send SIG to every running worker of N's subtree; returns how many. */
-static int
-signal_subtree(const struct node *n, int sig)
-{
-	int count = 0;
-
-	if (n->spec->kind == NODE_WORKER) {
-		if (n->pid > 0 && (kill(-n->pid, sig) == 0 ||
-		    kill(n->pid, sig) == 0))
-			count++;
-		return count;
-	}
-	for (size_t i = 0; i < n->nchildren; i++)
-		count += signal_subtree(n->children[i], sig);
-	return count;
 }
 
 /* The node named by a request argument, or NULL after an error reply. */
@@ -275,42 +259,24 @@ request_args(struct client *c, const struct proto_request *r, int min,
 static void
 request_action(struct client *c, const struct proto_request *r)
 {
-	struct tree *t = supervise_tree();
 	struct node *n;
-	char *err = NULL;
-	unsigned starts;
+	enum admin_op op;
+	char *msg = NULL;
 	int rc;
 
 	if (request_args(c, r, 1, 1) == -1 ||
 	    (n = request_node(c, r->words[1])) == NULL)
 		return;
-	if (t->shutting_down) {
-		client_final(c, "error", "arbord is shutting down");
+	op = strcmp(r->words[0], "stop") == 0 ? ADMIN_STOP :
+	    strcmp(r->words[0], "start") == 0 ? ADMIN_START : ADMIN_RESTART;
+	rc = tree_admin(supervise_tree(), n, op, &c->wait_for, now_ms(), &msg);
+	if (rc != 0) {
+		client_final(c, rc == 1 ? "ok" : "error", msg);
+		free(msg);
 		return;
 	}
-	starts = n->starts;
-	if (strcmp(r->words[0], "stop") == 0) {
-		rc = tree_stop_node(t, n, now_ms(), &err);
-		c->wait = WAIT_STOP;
-	} else if (strcmp(r->words[0], "start") == 0) {
-		if (node_active(n) && n->state != NS_STOPPING &&
-		    !n->admin_stopped) {
-			client_final(c, "ok", "already running");
-			return;
-		}
-		rc = tree_start_node(t, n, now_ms(), &err);
-		c->wait = WAIT_START;
-	} else {
-		rc = tree_restart_node(t, n, now_ms(), &err);
-		c->wait = WAIT_START;
-	}
-	if (rc == -1) {
-		client_final(c, "error", err);
-		free(err);
-		return;
-	}
+	c->wait = op == ADMIN_STOP ? WAIT_STOP : WAIT_START;
 	c->wait_path = xstrdup(n->path);
-	c->wait_starts = starts;
 	run_actions();
 }
 
@@ -467,7 +433,7 @@ request(struct client *c, const struct proto_request *r)
 		if ((sig = signal_parse(r->words[2])) == -1) {
 			msg = xasprintf("unknown signal '%s'", r->words[2]);
 			client_final(c, "error", msg);
-		} else if ((count = signal_subtree(n, sig)) == 0) {
+		} else if ((count = tree_signal(t, n, sig)) == 0) {
 			msg = xasprintf("no running worker under %s",
 			    n->path);
 			client_final(c, "error", msg);
@@ -475,6 +441,7 @@ request(struct client *c, const struct proto_request *r)
 			msg = xasprintf("sent %s to %d worker%s",
 			    signal_name(sig), count, count == 1 ? "" : "s");
 			client_final(c, "ok", msg);
+			run_actions();
 		}
 		free(msg);
 	} else if (strcmp(cmd, "reload") == 0) {
@@ -503,36 +470,20 @@ request(struct client *c, const struct proto_request *r)
 	}
 }
 
-/* Has a waiting client's request completed? Answer it if so. */
+/* Has a waiting client's request completed? The tree says. */
 static void
 client_check_wait(struct client *c)
 {
-	struct node *n;
+	enum admin_outcome o;
 	char *msg;
 
 	if (c->wait != WAIT_STOP && c->wait != WAIT_START)
 		return;
-	n = tree_find(supervise_tree(), c->wait_path);
-	if (n == NULL) {
-		client_final(c, c->wait == WAIT_STOP ? "ok" : "error",
-		    "removed by a reload");
-		return;
-	}
-	if (c->wait == WAIT_STOP) {
-		if (!node_active(n))
-			client_final(c, "ok", NULL);
-		return;
-	}
-	if (n->state == NS_RUNNING && n->starts > c->wait_starts)
-		client_final(c, "ok", NULL);
-	else if (!node_active(n) && !n->start_pending &&
-	    !(n->parent != NULL && n->parent->phase == PHASE_SETUP)) {
-		msg = xasprintf("%s is %s%s%s", n->path,
-		    node_state_name(n->state), n->last_error ? ": " : "",
-		    n->last_error ? n->last_error : "");
-		client_final(c, "error", msg);
-		free(msg);
-	}
+	o = tree_admin_outcome(supervise_tree(), c->wait_path, &c->wait_for,
+	    &msg);
+	if (o != ADMIN_PENDING)
+		client_final(c, o == ADMIN_DONE ? "ok" : "error", msg);
+	free(msg);
 }
 
 /* After the tree carried out its actions: answer finished waits. */
@@ -552,7 +503,7 @@ control_settled(void)
 	}
 }
 
-/* An event happened: keep it, stream it, fail waits it concerns. */
+/* An event happened: keep it and stream it to followers. */
 void
 control_event(const struct event *ev)
 {
@@ -569,18 +520,9 @@ control_event(const struct event *ev)
 	event_copy(slot, ev);
 	backlog_len++;
 
-	for (c = clients; c != NULL; c = c->next) {
+	for (c = clients; c != NULL; c = c->next)
 		if (c->follow)
 			proto_event_record(&c->out, ev);
-		if (c->wait == WAIT_START && strcmp(c->wait_path, ev->path) == 0 &&
-		    (ev->type == EV_PROCESS_START_FAILED ||
-		    ev->type == EV_PROCESS_FAILED)) {
-			struct node *n = tree_find(supervise_tree(), ev->path);
-			if (n != NULL && n->starts > c->wait_starts)
-				client_final(c, "error", ev->error ?
-				    ev->error : "failed");
-		}
-	}
 	/* Sent from control_settled(), once the actions are carried out. */
 }
 

@@ -45,8 +45,6 @@ extern char **environ;
 enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
     PROC_CHECK, PROC_DISCARD };
 
-#define PIDFILE_WAIT_TRIES	100	/* of 100 ms each */
-
 /* A child process of arbord, found by pid when it is reaped. */
 struct proc {
 	pid_t		 pid;
@@ -58,10 +56,12 @@ struct proc {
 	struct proc	*next;		/* hash chain */
 };
 
-/* A pidfile worker between its launcher's exit and the adoption. */
+/*
+ * A pidfile worker between its launcher's exit and the adoption; the
+ * tree decides how long that may take (start_timeout: ACT_SPAWN_CANCEL).
+ */
 struct pidwait {
 	ev_timer	 w;		/* look at the pidfile again */
-	int		 tries;
 	struct output	*keep_out;	/* the launcher's, which the daemon */
 	struct output	*keep_err;	/* inherited */
 };
@@ -638,20 +638,9 @@ pidfile_adopt(struct node *n)
 static void
 pidwait_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct node *n = w->data;
-	char *pf, *why;
-
 	(void)loop;
 	(void)revents;
-	if (pidfile_adopt(n) == 0 &&
-	    ++ctx(n)->pidwait->tries >= PIDFILE_WAIT_TRIES) {
-		pf = pidfile_path(n);
-		why = xasprintf("pidfile %s not written within %ds", pf,
-		    PIDFILE_WAIT_TRIES / 10);
-		pidfile_failed(n, why);
-		free(why);
-		free(pf);
-	}
+	(void)pidfile_adopt(w->data);
 	run_actions();
 }
 
@@ -697,11 +686,6 @@ do_setup(struct node *n)
 {
 	char *err = NULL;
 
-	if (node_is_pool(n)) {
-		/* A pool has no state of its own and no scripts. */
-		tree_setup_done(tree, n, NULL, NULL, now_ms());
-		return;
-	}
 	if (statedir_fresh(n->state_dir, &err) == 0 && n->spec->setup.n > 0)
 		err = run_script(n, PROC_SETUP, &n->spec->setup);
 	else if (err == NULL) {
@@ -719,7 +703,7 @@ cleanup_finished(struct node *n, const char *error)
 {
 	char *rmerr = NULL, *msg = NULL;
 
-	if (!node_is_pool(n) && statedir_remove(n->state_dir, &rmerr) == -1)
+	if (statedir_remove(n->state_dir, &rmerr) == -1)
 		msg = error ? xasprintf("%s; %s", error, rmerr) :
 		    xstrdup(rmerr);
 	tree_cleanup_done(tree, n, msg ? msg : error, now_ms());
@@ -821,6 +805,46 @@ detach_nodes(struct node *n)
 	n->udata = NULL;
 }
 
+/*
+ * Carry out ACT_SPAWN_CANCEL: the tree gave up on a spawn in flight (a
+ * pidfile worker's launcher, or its wait). Kill what runs of it; nothing
+ * of it is reported any more.
+ */
+static void
+spawn_cancel(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (nc->proc != NULL && nc->proc->role == PROC_LAUNCHER) {
+		signal_group(nc->proc->pid, SIGKILL);
+		procs_remove(nc->proc->pid);
+		nc->proc->role = PROC_DISCARD;
+		nc->proc = NULL;
+	}
+	pidwait_end(nc);
+	ready_end(n);
+	procs_signal_orphans(n->path, SIGKILL);
+}
+
+/*
+ * arbord's exit status for how the tree ended: a job's status passes
+ * through (auto_shutdown); one that failed without a status of its own
+ * (it could not start, its subtree gave up) is a failure.
+ */
+static int
+supervise_exit_status(enum tree_exit how, int code)
+{
+	switch (how) {
+	case TREE_EXIT_STOPPED:
+		return ARBORD_EXIT_OK;
+	case TREE_EXIT_FAILED:
+		return ARBORD_EXIT_FAILED;
+	case TREE_EXIT_COMPLETED:
+		return code == NODE_NO_EXIT ? ARBORD_EXIT_FAILED : code;
+	}
+	return ARBORD_EXIT_FAILED;
+}
+
 /* Carry out one action. */
 static void
 do_action(struct action *a)
@@ -836,6 +860,9 @@ do_action(struct action *a)
 			signal_group(nc->proc->pid, a->sig);
 		/* What the worker double-forked hears the same. */
 		procs_signal_orphans(a->node->path, a->sig);
+		break;
+	case ACT_SPAWN_CANCEL:
+		spawn_cancel(a->node);
 		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
@@ -859,9 +886,7 @@ do_action(struct action *a)
 		do_event(&a->ev);
 		break;
 	case ACT_EXIT:
-		/* Stopped, failed, or done: the significant child's status. */
-		exit_status = a->status == 2 ? a->code : a->status ?
-		    ARBORD_EXIT_FAILED : ARBORD_EXIT_OK;
+		exit_status = supervise_exit_status(a->status, a->code);
 		ev_break(EV_DEFAULT, EVBREAK_ALL);
 		break;
 	case ACT_FREE:
@@ -881,7 +906,7 @@ service_running(void)
 		if (tree->nodes[i]->spec->kind != NODE_WORKER)
 			continue;
 		all++;
-		if (tree->nodes[i]->state == NS_RUNNING)
+		if (node_status(tree->nodes[i]) == NS_RUNNING)
 			up++;
 	}
 	if (up == all)
@@ -897,21 +922,21 @@ service_running(void)
 static void
 service_report(void)
 {
-	struct node *root = tree->root;
+	const char *failing = tree_failing(tree);
 	char *status;
 
 	if (service_stopping)
 		return;
-	if (tree->shutting_down || tree->finished || root->failing) {
+	if (tree->shutting_down || tree->finished || failing != NULL) {
 		service_stopping = 1;
-		if (root->failing && root->fail_reason != NULL)
+		if (failing != NULL)
 			notify_send("STOPPING=1\nSTATUS=root failed: %s",
-			    root->fail_reason);
+			    failing);
 		else
 			notify_send("STOPPING=1\nSTATUS=stopping");
 		return;
 	}
-	if (!service_ready && root->state != NS_RUNNING)
+	if (!service_ready && node_status(tree->root) != NS_RUNNING)
 		return;
 	status = service_running();
 	if (!service_ready) {
@@ -1031,7 +1056,7 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		break;
 	case PROC_CHECK:
 		/* Ready when the check passes; else check again later. */
-		if (p->node->state == NS_STARTING && p->node->pid > 0) {
+		if (tree_wants_ready(p->node)) {
 			if (err == NULL)
 				ready_now(p->node);
 			else {
@@ -1217,7 +1242,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 		ev_run(loop, 0);
 	spawner_stop();
 
-	if (tree->exit_status == 2)
+	if (tree->exit_status == TREE_EXIT_COMPLETED)
 		log_info("the root supervisor completed (auto_shutdown): "
 		    "exiting with status %d", exit_status);
 	else if (exit_status != ARBORD_EXIT_OK)

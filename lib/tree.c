@@ -7,6 +7,16 @@
  * the parent's intensity; a parent whose intensity is exceeded stops its
  * subtree and fails to its own parent.
  *
+ * A node's life is an explicit state machine, as in s6-supervise: a state
+ * (tree.h) and two tables below, one per kind, that name for every state
+ * the inputs it accepts (start, stop, spawned, spawn failed, ready, exit,
+ * timer, setup done, cleanup done) and the handler that takes each; an
+ * input a state does not list is stale and ignored. Each node has one
+ * deadline, whose meaning follows from its state (start_timeout while
+ * awaiting readiness, the shutdown time while stopping, the restart while
+ * in backoff, the script's timeout while setup or cleanup runs). A new
+ * feature adds a state, or an input, and its row.
+ *
  * A supervisor's work is reconciled by sup_advance(): its children carry
  * start_pending / stop_pending marks set by the strategy, and advance issues
  * the next single step (stop the rightmost marked child, else start the
@@ -14,10 +24,11 @@
  * A pool stops its marked instances in one step, as OTP terminates the
  * children of a simple_one_for_one supervisor: every one gets its stop
  * signal at once, each keeps its own shutdown timer, and the stop is over
- * when the last one is down.
+ * when the last one is down. A pool has no state of its own: no setup, no
+ * cleanup, no state directory.
  * Inputs come from the daemon with the current monotonic time; outputs are
  * queued actions. Semantics follow OTP's supervisor.erl; differences are
- * noted where they occur.
+ * noted where they occur (and in arbor.ini(5)).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -27,18 +38,57 @@
 #include "tree.h"
 #include "util.h"
 
-static void	start_node(struct tree *, struct node *, int64_t);
+/* What can happen to a node: the columns of the state tables. */
+enum input_kind {
+	I_START,		/* its parent (or arbord) starts it */
+	I_STOP,			/* its parent, an admin or a reload stops it */
+	I_SPAWNED,		/* the worker's exec succeeded */
+	I_SPAWN_FAILED,		/* ... or failed */
+	I_READY,		/* the worker reported ready */
+	I_EXIT,			/* the worker's process exited */
+	I_TIMER,		/* the deadline passed */
+	I_SETUP_DONE,		/* the setup script ended */
+	I_CLEANUP_DONE,		/* the cleanup script ended */
+	I_COUNT
+};
+
+/* One input and what comes with it. */
+struct input {
+	enum input_kind	 kind;
+	int64_t		 now;
+	pid_t		 pid;		/* I_SPAWNED */
+	int		 wstatus;	/* I_EXIT */
+	const char	*text;		/* I_EXIT: last line; errors */
+	struct strv	*env;		/* I_SETUP_DONE */
+	char		*reason;	/* I_STOP: failing (owned) */
+};
+
+typedef void	input_fn(struct tree *, struct node *, struct input *);
+
+static void	dispatch(struct tree *, struct node *, struct input *);
 static void	stop_node(struct tree *, struct node *, int64_t);
+static void	start_node(struct tree *, struct node *, int64_t);
+static void	sup_stop(struct tree *, struct node *, char *, int64_t);
 static void	sup_advance(struct tree *, struct node *, int64_t);
-static void	sup_begin_stop(struct tree *, struct node *, char *, int64_t);
+static void	sup_finished(struct tree *, struct node *, int64_t);
 static void	child_stopped(struct tree *, struct node *, int64_t);
-static void	backoff(struct tree *, struct node *, int64_t);
-static void	backoff_cancel(struct tree *, struct node *, enum node_state,
-		    int64_t);
-static bool	significant_done(const struct node *);
-static void	sup_complete(struct tree *, struct node *, int, int64_t);
 static void	child_down(struct tree *, struct node *, bool, const char *,
-		    int64_t);
+		    bool, int64_t);
+static void	detached_done(struct tree *, struct node *);
+static bool	pool_stop(struct tree *, struct node *, bool, int64_t);
+
+/* What users see of each state. */
+static const enum node_status status_of[ST_COUNT] = {
+	[ST_DOWN] = NS_STOPPED,		[ST_BACKOFF] = NS_BACKOFF,
+	[ST_RUNNING] = NS_RUNNING,	[ST_COMPLETED] = NS_COMPLETED,
+	[ST_FAILED] = NS_FAILED,	[ST_SPAWNING] = NS_STARTING,
+	[ST_SPAWN_STOP] = NS_STARTING,	[ST_AWAITING] = NS_STARTING,
+	[ST_STOPPING] = NS_STOPPING,	[ST_KILLING] = NS_STOPPING,
+	[ST_TIMED_OUT] = NS_STOPPING,	[ST_SETUP] = NS_STARTING,
+	[ST_SETUP_KILLED] = NS_STARTING, [ST_SETUP_CUT] = NS_STOPPING,
+	[ST_STARTING] = NS_STARTING,	[ST_CLEANUP] = NS_STOPPING,
+	[ST_CLEANUP_KILLED] = NS_STOPPING,
+};
 
 /* Queue an action. */
 static void
@@ -58,13 +108,23 @@ push(struct tree *t, const struct action *a)
 	t->qlen++;
 }
 
-/* Queue an action that concerns only a node, with an optional number. */
+/* Queue an action that concerns only a node, with an optional signal. */
 static void
-push_simple(struct tree *t, enum action_kind kind, struct node *n, int sig,
-    int64_t ms)
+push_simple(struct tree *t, enum action_kind kind, struct node *n, int sig)
 {
-	struct action a = { .kind = kind, .node = n, .sig = sig, .ms = ms };
+	struct action a = { .kind = kind, .node = n, .sig = sig };
 
+	push(t, &a);
+}
+
+/* Set N's deadline MS from NOW and arm its timer for it. */
+static void
+arm(struct tree *t, struct node *n, int64_t ms, int64_t now)
+{
+	struct action a = { .kind = ACT_TIMER, .node = n, .ms = ms,
+	    .deadline = now + ms };
+
+	n->deadline = now + ms;
 	push(t, &a);
 }
 
@@ -111,14 +171,69 @@ action_release(struct action *a)
 		event_free(&a->ev);
 }
 
-/* Change state and remember when. */
+/* The status users see of N. */
+enum node_status
+node_status(const struct node *n)
+{
+	return status_of[n->state];
+}
+
+/* Does the node have anything alive (a process, a script, children)? */
+bool
+node_active(const struct node *n)
+{
+	enum node_status st = node_status(n);
+
+	return st == NS_STARTING || st == NS_RUNNING || st == NS_STOPPING;
+}
+
+/* Is N on its way down already (stopping, or told to once spawned)? */
+static bool
+node_going_down(const struct node *n)
+{
+	return node_status(n) == NS_STOPPING || n->state == ST_SPAWN_STOP;
+}
+
+/* Up and staying up: a start asks nothing of it. */
+bool
+node_up(const struct node *n)
+{
+	return node_active(n) && !node_going_down(n) && !n->stop_pending &&
+	    !n->admin_stopped;
+}
+
+/* Is supervisor S running its setup (its children wait for its end)? */
+static bool
+sup_in_setup(const struct node *s)
+{
+	return s->state == ST_SETUP || s->state == ST_SETUP_KILLED;
+}
+
+/* Does supervisor S start and stop its children now? */
+static bool
+sup_managing(const struct node *s)
+{
+	return s->state == ST_STARTING || s->state == ST_RUNNING ||
+	    s->state == ST_STOPPING;
+}
+
+/*
+ * Change state. SINCE follows what users see: it changes when the status
+ * does. The parent counts its active children.
+ */
 static void
 set_state(struct node *n, enum node_state st, int64_t now)
 {
+	enum node_status old = node_status(n);
+	bool was_active = node_active(n);
+
 	n->state = st;
-	n->since = now;
-	if (st == NS_RUNNING)
+	if (node_status(n) != old)
+		n->since = now;
+	if (st == ST_RUNNING)
 		n->up_since = now;
+	if (n->parent != NULL && was_active != node_active(n))
+		n->parent->nactive += node_active(n) ? 1 : -1;
 }
 
 /* Replace a node's last error. */
@@ -129,9 +244,18 @@ set_error(struct node *n, const char *error)
 	n->last_error = error ? xstrdup(error) : NULL;
 }
 
-/* The printable name of a state (status output, tests). */
+/* N failed for REASON: remember why, and that this start failed. */
+static void
+set_failed(struct node *n, const char *reason, int64_t now)
+{
+	set_state(n, ST_FAILED, now);
+	set_error(n, reason);
+	n->failed_start = n->starts;
+}
+
+/* The printable name of a status (status output, tests). */
 const char *
-node_state_name(enum node_state st)
+node_state_name(enum node_status st)
 {
 	switch (st) {
 	case NS_STOPPED:	return "stopped";
@@ -143,14 +267,6 @@ node_state_name(enum node_state st)
 	case NS_BACKOFF:	return "backoff";
 	}
 	return "unknown";
-}
-
-/* Does the node have anything alive (a process, a script, children)? */
-bool
-node_active(const struct node *n)
-{
-	return n->state == NS_STARTING || n->state == NS_RUNNING ||
-	    n->state == NS_STOPPING;
 }
 
 /* Are A and B the same settings (paths aside), so one copy serves both? */
@@ -198,7 +314,8 @@ node_new_one(struct tree *t, const struct node_spec *spec,
 	n->path = xstrdup(spec->path);
 	n->parent = parent;
 	n->index = index;
-	n->state = NS_STOPPED;
+	n->state = ST_DOWN;
+	n->exit_code = NODE_NO_EXIT;
 	if (spec->kind == NODE_SUPERVISOR) {
 		intensity_init(&n->window, spec->intensity, spec->period_ms);
 		n->state_dir = xasprintf("%s/%s", t->state_root, spec->path);
@@ -211,12 +328,23 @@ node_new_one(struct tree *t, const struct node_spec *spec,
 	return n;
 }
 
-/* Room for N children of N (no children, no array). */
+/* Room for COUNT children of N (no children, no array). */
 static void
 children_alloc(struct node *n, size_t count)
 {
 	n->nchildren = count;
+	n->nactive = 0;
 	n->children = count == 0 ? NULL : xcalloc(count, sizeof *n->children);
+}
+
+/* Count the active children of N, once they are in place. */
+static void
+children_count(struct node *n)
+{
+	n->nactive = 0;
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (node_active(n->children[i]))
+			n->nactive++;
 }
 
 /* Build the runtime node for SPEC and, recursively, its children. */
@@ -334,93 +462,484 @@ should_restart(enum restart p, bool normal)
 	return false;
 }
 
-/* Start N: spawn a worker, or begin a supervisor with its setup. */
+/* Feed input KIND, with nothing attached, to N. */
+static void
+input(struct tree *t, struct node *n, enum input_kind kind, int64_t now)
+{
+	struct input in = { .kind = kind, .now = now };
+
+	dispatch(t, n, &in);
+}
+
+/* Start N (an I_START). */
 static void
 start_node(struct tree *t, struct node *n, int64_t now)
 {
-	n->start_pending = false;
-	n->stop_pending = false;
-	n->stop_deferred = false;
-	n->starts++;
-	n->up_since = 0;
-	n->completing = false;
-	if (n->next_spec != NULL) {
-		/* Settings changed by a reload take effect now. */
-		spec_free(n->spec);
-		n->spec = n->next_spec;
-		n->next_spec = NULL;
-	}
-	set_state(n, NS_STARTING, now);
-	if (n->spec->kind == NODE_WORKER) {
-		push_simple(t, ACT_SPAWN, n, 0, 0);
-		return;
-	}
-	/* A (re)started supervisor is a new one: fresh state, fresh window. */
-	n->failing = n->start_failed = n->script_timed_out = false;
-	free(n->fail_reason);
-	free(n->cleanup_error);
-	n->fail_reason = n->cleanup_error = NULL;
-	strv_free(&n->setup_env);
-	intensity_free(&n->window);
-	intensity_init(&n->window, n->spec->intensity, n->spec->period_ms);
-	for (size_t i = 0; i < n->nchildren; i++) {
-		intensity_free(&n->children[i]->history);
-		intensity_init(&n->children[i]->history, n->spec->intensity,
-		    n->spec->period_ms);
-	}
-	n->phase = PHASE_SETUP;
-	push_simple(t, ACT_SETUP, n, 0, 0);
-	push_simple(t, ACT_TIMER, n, 0, n->spec->setup_timeout_ms);
-}
-
-/* Ask a running worker to stop as its shutdown setting says. */
-static void
-worker_signal_stop(struct tree *t, struct node *w)
-{
-	const struct node_spec *s = w->spec;
-
-	if (s->shutdown == SHUTDOWN_BRUTAL_KILL) {
-		push_simple(t, ACT_SIGNAL, w, SIGKILL, 0);
-		return;
-	}
-	push_simple(t, ACT_SIGNAL, w, s->stop_signal, 0);
-	/* Like s6 and systemd: a stopped process must see the signal. */
-	if (s->stop_signal != SIGKILL && s->stop_signal != SIGCONT)
-		push_simple(t, ACT_SIGNAL, w, SIGCONT, 0);
-	if (s->shutdown == SHUTDOWN_TIMEOUT)
-		push_simple(t, ACT_TIMER, w, 0, s->shutdown_ms);
+	input(t, n, I_START, now);
 }
 
 /* The parent wants N down; it reports through child_stopped/child_down. */
 static void
 stop_node(struct tree *t, struct node *n, int64_t now)
 {
-	if (n->spec->kind == NODE_SUPERVISOR) {
-		sup_begin_stop(t, n, NULL, now);
+	input(t, n, I_STOP, now);
+}
+
+/* What every start does: clear the marks, count it, take new settings. */
+static void
+start_common(struct node *n)
+{
+	n->start_pending = false;
+	n->stop_pending = false;
+	n->starts++;
+	n->up_since = 0;
+	n->exit_code = NODE_NO_EXIT;
+	if (n->next_spec != NULL) {
+		/* Settings changed by a reload take effect now. */
+		spec_free(n->spec);
+		n->spec = n->next_spec;
+		n->next_spec = NULL;
+	}
+}
+
+/* If N waits in backoff, stop waiting and go to state ST. */
+static void
+backoff_cancel(struct tree *t, struct node *n, enum node_state st,
+    int64_t now)
+{
+	if (n->state != ST_BACKOFF)
+		return;
+	push_simple(t, ACT_TIMER_CANCEL, n, 0);
+	set_state(n, st, now);
+}
+
+/*
+ * Handlers of both kinds.
+ */
+
+/* BACKOFF + stop: the restart is off. */
+static void
+backoff_stop(struct tree *t, struct node *n, struct input *in)
+{
+	backoff_cancel(t, n, ST_DOWN, in->now);
+}
+
+/* BACKOFF + timer: the delay is over, the restart goes ahead. */
+static void
+backoff_over(struct tree *t, struct node *n, struct input *in)
+{
+	set_state(n, ST_FAILED, in->now);
+	n->start_pending = true;
+	if (n->parent != NULL)
+		sup_advance(t, n->parent, in->now);
+}
+
+/*
+ * Workers.
+ */
+
+/* The pidfile of worker N, absolute (allocated). */
+static char *
+worker_pidfile(const struct node *n)
+{
+	const char *pf = n->spec->pidfile;
+
+	return pf[0] == '/' ? xstrdup(pf) :
+	    xasprintf("%s/%s", n->spec->directory, pf);
+}
+
+/* DOWN, FAILED, COMPLETED + start: spawn. */
+static void
+w_start(struct tree *t, struct node *n, struct input *in)
+{
+	start_common(n);
+	set_state(n, ST_SPAWNING, in->now);
+	push_simple(t, ACT_SPAWN, n, 0);
+	/* A daemonizing worker has started once its pidfile names it. */
+	if (n->spec->pidfile != NULL)
+		arm(t, n, n->spec->start_timeout_ms, in->now);
+}
+
+/* SPAWNING + stop: stop once the exec has answered. */
+static void
+w_stop_later(struct tree *t, struct node *n, struct input *in)
+{
+	(void)t;
+	set_state(n, ST_SPAWN_STOP, in->now);
+}
+
+/* Ask a worker with a process to stop as its shutdown setting says. */
+static void
+w_stop(struct tree *t, struct node *w, struct input *in)
+{
+	const struct node_spec *s = w->spec;
+
+	if (w->state == ST_AWAITING)
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	if (s->shutdown == SHUTDOWN_BRUTAL_KILL) {
+		set_state(w, ST_KILLING, in->now);
+		push_simple(t, ACT_SIGNAL, w, SIGKILL);
 		return;
 	}
-	switch (n->state) {
-	case NS_STARTING:
-		if (n->pid == 0) {
-			/* Exec not answered yet: stop once it is. */
-			n->stop_deferred = true;
-			break;
-		}
-		/* Started, waiting for readiness: stop it now. */
-		push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
-		set_state(n, NS_STOPPING, now);
-		worker_signal_stop(t, n);
-		break;
-	case NS_RUNNING:
-		set_state(n, NS_STOPPING, now);
-		worker_signal_stop(t, n);
-		break;
-	case NS_BACKOFF:
-		backoff_cancel(t, n, NS_STOPPED, now);
-		break;
-	default:
-		break;
+	set_state(w, ST_STOPPING, in->now);
+	push_simple(t, ACT_SIGNAL, w, s->stop_signal);
+	/* Like s6 and systemd: a stopped process must see the signal. */
+	if (s->stop_signal != SIGKILL && s->stop_signal != SIGCONT)
+		push_simple(t, ACT_SIGNAL, w, SIGCONT);
+	if (s->shutdown == SHUTDOWN_TIMEOUT)
+		arm(t, w, s->shutdown_ms, in->now);
+}
+
+/* SPAWNING, SPAWN_STOP + spawned: running, or awaiting readiness. */
+static void
+w_spawned(struct tree *t, struct node *w, struct input *in)
+{
+	bool stop = w->state == ST_SPAWN_STOP;
+	bool pidfile = w->spec->pidfile != NULL;
+
+	w->pid = in->pid;
+	emit(t, w, EV_PROCESS_STARTED, w->pid, -1, NULL);
+	if (w->spec->ready == READY_EXEC) {
+		if (pidfile)
+			push_simple(t, ACT_TIMER_CANCEL, w, 0);
+		set_state(w, ST_RUNNING, in->now);
+	} else {
+		/* start_timeout: a pidfile worker's began with its spawn. */
+		set_state(w, ST_AWAITING, in->now);
+		if (!pidfile)
+			arm(t, w, w->spec->start_timeout_ms, in->now);
 	}
+	if (stop)
+		stop_node(t, w, in->now);
+	if (w->parent != NULL)		/* NULL: removed by a reload */
+		sup_advance(t, w->parent, in->now);
+}
+
+/* A start of W failed for REASON (with WSTATUS, or -1): counted. */
+static void
+w_start_failed(struct tree *t, struct node *w, pid_t pid, const char *reason,
+    int wstatus, bool asked, int64_t now)
+{
+	w->pid = 0;
+	set_failed(w, reason, now);
+	emit(t, w, EV_PROCESS_START_FAILED, pid, wstatus, reason);
+	child_down(t, w, false, reason, asked, now);
+}
+
+/* SPAWNING, SPAWN_STOP + spawn failed (fork, exec, chdir, user...). */
+static void
+w_spawn_failed(struct tree *t, struct node *w, struct input *in)
+{
+	if (w->spec->pidfile != NULL)
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	w_start_failed(t, w, 0, in->text, -1, w->state == ST_SPAWN_STOP,
+	    in->now);
+}
+
+/* SPAWNING, SPAWN_STOP + timer: a pidfile never named the daemon. */
+static void
+w_pidfile_late(struct tree *t, struct node *w, struct input *in)
+{
+	char d[32], *pf = worker_pidfile(w);
+	char *reason = xasprintf("pidfile %s not written within %s", pf,
+	    duration_format(w->spec->start_timeout_ms, d, sizeof d));
+
+	push_simple(t, ACT_SPAWN_CANCEL, w, 0);
+	w_start_failed(t, w, 0, reason, -1, w->state == ST_SPAWN_STOP,
+	    in->now);
+	free(reason);
+	free(pf);
+}
+
+/* AWAITING + ready. */
+static void
+w_ready(struct tree *t, struct node *w, struct input *in)
+{
+	push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	set_state(w, ST_RUNNING, in->now);
+	emit(t, w, EV_PROCESS_READY, w->pid, -1, NULL);
+	if (w->parent != NULL)
+		sup_advance(t, w->parent, in->now);
+}
+
+/* AWAITING + timer: not ready in time, a failed start; kill it. */
+static void
+w_not_ready(struct tree *t, struct node *w, struct input *in)
+{
+	set_state(w, ST_TIMED_OUT, in->now);
+	push_simple(t, ACT_SIGNAL, w, SIGKILL);
+}
+
+/* Record the status of W's exit. */
+static void
+w_exited(struct node *w, int wstatus)
+{
+	w->pid = 0;
+	w->exit_code = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) :
+	    WEXITSTATUS(wstatus);
+}
+
+/* AWAITING, TIMED_OUT + exit: it went before it was ready. */
+static void
+w_exit_starting(struct tree *t, struct node *w, struct input *in)
+{
+	pid_t pid = w->pid;
+	char d[32], *reason;
+
+	push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	reason = w->state == ST_TIMED_OUT ?
+	    xasprintf("not ready within %s", duration_format(
+	    w->spec->start_timeout_ms, d, sizeof d)) :
+	    exit_reason(in->wstatus, in->text);
+	w_exited(w, in->wstatus);
+	w_start_failed(t, w, pid, reason, in->wstatus, false, in->now);
+	free(reason);
+}
+
+/* STOPPING, KILLING + exit: down as asked. */
+static void
+w_exit_stopped(struct tree *t, struct node *w, struct input *in)
+{
+	pid_t pid = w->pid;
+
+	w_exited(w, in->wstatus);
+	push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	set_state(w, ST_DOWN, in->now);
+	emit(t, w, EV_PROCESS_TERMINATED, pid, in->wstatus, NULL);
+	child_stopped(t, w, in->now);
+}
+
+/* RUNNING + exit: completed (exit 0) or failed, by itself. */
+static void
+w_exit_running(struct tree *t, struct node *w, struct input *in)
+{
+	pid_t pid = w->pid;
+	char *reason;
+
+	w_exited(w, in->wstatus);
+	if (WIFEXITED(in->wstatus) && WEXITSTATUS(in->wstatus) == 0) {
+		set_state(w, ST_COMPLETED, in->now);
+		emit(t, w, EV_PROCESS_COMPLETED, pid, in->wstatus, NULL);
+		child_down(t, w, true, NULL, false, in->now);
+		return;
+	}
+	reason = exit_reason(in->wstatus, in->text);
+	set_failed(w, reason, in->now);
+	emit(t, w, EV_PROCESS_FAILED, pid, in->wstatus, reason);
+	child_down(t, w, false, reason, false, in->now);
+	free(reason);
+}
+
+/* STOPPING + timer: the shutdown time is over. */
+static void
+w_kill(struct tree *t, struct node *w, struct input *in)
+{
+	set_state(w, ST_KILLING, in->now);
+	push_simple(t, ACT_SIGNAL, w, SIGKILL);
+}
+
+/* A worker's states and the inputs each accepts. */
+static input_fn *const worker_table[ST_COUNT][I_COUNT] = {
+	[ST_DOWN] =	  { [I_START] = w_start },
+	[ST_FAILED] =	  { [I_START] = w_start },
+	[ST_COMPLETED] =  { [I_START] = w_start },
+	[ST_BACKOFF] =	  { [I_START] = w_start, [I_STOP] = backoff_stop,
+			    [I_TIMER] = backoff_over },
+	[ST_SPAWNING] =	  { [I_STOP] = w_stop_later, [I_SPAWNED] = w_spawned,
+			    [I_SPAWN_FAILED] = w_spawn_failed,
+			    [I_TIMER] = w_pidfile_late },
+	[ST_SPAWN_STOP] = { [I_SPAWNED] = w_spawned,
+			    [I_SPAWN_FAILED] = w_spawn_failed,
+			    [I_TIMER] = w_pidfile_late },
+	[ST_AWAITING] =	  { [I_STOP] = w_stop, [I_READY] = w_ready,
+			    [I_EXIT] = w_exit_starting, [I_TIMER] = w_not_ready },
+	[ST_RUNNING] =	  { [I_STOP] = w_stop, [I_EXIT] = w_exit_running },
+	[ST_STOPPING] =	  { [I_EXIT] = w_exit_stopped, [I_TIMER] = w_kill },
+	[ST_KILLING] =	  { [I_EXIT] = w_exit_stopped },
+	[ST_TIMED_OUT] =  { [I_EXIT] = w_exit_starting },
+};
+
+/*
+ * Supervisors.
+ */
+
+/* DOWN, FAILED, COMPLETED + start: fresh state, then setup. */
+static void
+s_start(struct tree *t, struct node *s, struct input *in)
+{
+	start_common(s);
+	/* A (re)started supervisor is a new one: fresh state, fresh window. */
+	s->cause = CAUSE_STOP;
+	free(s->fail_reason);
+	free(s->cleanup_error);
+	s->fail_reason = s->cleanup_error = NULL;
+	strv_free(&s->setup_env);
+	intensity_free(&s->window);
+	intensity_init(&s->window, s->spec->intensity, s->spec->period_ms);
+	for (size_t i = 0; i < s->nchildren; i++) {
+		intensity_free(&s->children[i]->history);
+		intensity_init(&s->children[i]->history, s->spec->intensity,
+		    s->spec->period_ms);
+	}
+	if (node_is_pool(s)) {
+		/* No state of its own: its instances start at once. */
+		set_state(s, ST_STARTING, in->now);
+		for (size_t i = 0; i < s->nchildren; i++)
+			s->children[i]->start_pending =
+			    !s->children[i]->admin_stopped;
+		sup_advance(t, s, in->now);
+		return;
+	}
+	set_state(s, ST_SETUP, in->now);
+	push_simple(t, ACT_SETUP, s, 0);
+	arm(t, s, s->spec->setup_timeout_ms, in->now);
+}
+
+/* Mark S stopping (failing with REASON, owned, if not NULL). */
+static void
+s_stopping(struct tree *t, struct node *s, enum node_state st,
+    struct input *in)
+{
+	if (in->reason != NULL) {
+		s->cause = node_status(s) == NS_STARTING ? CAUSE_START_FAIL :
+		    CAUSE_FAIL;
+		free(s->fail_reason);
+		s->fail_reason = in->reason;
+		in->reason = NULL;
+	}
+	set_state(s, st, in->now);
+	for (size_t i = 0; i < s->nchildren; i++) {
+		struct node *c = s->children[i];
+		c->start_pending = false;
+		backoff_cancel(t, c, ST_DOWN, in->now);
+	}
+}
+
+/* SETUP, SETUP_KILLED + stop: cut the setup short, then clean up. */
+static void
+s_stop_setup(struct tree *t, struct node *s, struct input *in)
+{
+	s_stopping(t, s, ST_SETUP_CUT, in);
+	push_simple(t, ACT_TIMER_CANCEL, s, 0);
+	push_simple(t, ACT_KILL_SCRIPT, s, 0);
+}
+
+/* STARTING, RUNNING + stop: stop the children right to left. */
+static void
+s_stop(struct tree *t, struct node *s, struct input *in)
+{
+	s_stopping(t, s, ST_STOPPING, in);
+	if (node_is_pool(s))
+		(void)pool_stop(t, s, true, in->now);
+	sup_advance(t, s, in->now);
+}
+
+/* SETUP + setup done: start the children, or fail. */
+static void
+s_setup_done(struct tree *t, struct node *s, struct input *in)
+{
+	push_simple(t, ACT_TIMER_CANCEL, s, 0);
+	set_state(s, ST_STARTING, in->now);
+	if (in->text != NULL) {
+		sup_stop(t, s, xasprintf("setup failed: %s", in->text),
+		    in->now);
+		return;
+	}
+	if (in->env != NULL) {
+		strv_free(&s->setup_env);
+		s->setup_env = *in->env;
+		memset(in->env, 0, sizeof *in->env);
+	}
+	for (size_t i = 0; i < s->nchildren; i++)
+		s->children[i]->start_pending = !s->children[i]->admin_stopped;
+	sup_advance(t, s, in->now);
+}
+
+/* SETUP_KILLED + setup done: it timed out; fail. */
+static void
+s_setup_timed_out(struct tree *t, struct node *s, struct input *in)
+{
+	char d[32];
+
+	push_simple(t, ACT_TIMER_CANCEL, s, 0);
+	set_state(s, ST_STARTING, in->now);
+	sup_stop(t, s, xasprintf("setup timed out after %s",
+	    duration_format(s->spec->setup_timeout_ms, d, sizeof d)), in->now);
+}
+
+/* SETUP_CUT + setup done: go straight on to cleanup. */
+static void
+s_setup_cut_done(struct tree *t, struct node *s, struct input *in)
+{
+	push_simple(t, ACT_TIMER_CANCEL, s, 0);
+	set_state(s, ST_STOPPING, in->now);
+	sup_advance(t, s, in->now);
+}
+
+/* SETUP + timer: the setup overran; kill it. */
+static void
+s_setup_late(struct tree *t, struct node *s, struct input *in)
+{
+	set_state(s, ST_SETUP_KILLED, in->now);
+	push_simple(t, ACT_KILL_SCRIPT, s, 0);
+}
+
+/* CLEANUP + timer: the cleanup overran; kill it. */
+static void
+s_cleanup_late(struct tree *t, struct node *s, struct input *in)
+{
+	set_state(s, ST_CLEANUP_KILLED, in->now);
+	push_simple(t, ACT_KILL_SCRIPT, s, 0);
+}
+
+/* CLEANUP, CLEANUP_KILLED + cleanup done (its state dir is gone). */
+static void
+s_cleanup_done(struct tree *t, struct node *s, struct input *in)
+{
+	char d[32];
+
+	push_simple(t, ACT_TIMER_CANCEL, s, 0);
+	free(s->cleanup_error);
+	s->cleanup_error = NULL;
+	if (s->state == ST_CLEANUP_KILLED)
+		s->cleanup_error = xasprintf("cleanup timed out after %s",
+		    duration_format(s->spec->cleanup_timeout_ms, d, sizeof d));
+	else if (in->text != NULL)
+		s->cleanup_error = xasprintf("cleanup failed: %s", in->text);
+	sup_finished(t, s, in->now);
+}
+
+/* A supervisor's states and the inputs each accepts. */
+static input_fn *const sup_table[ST_COUNT][I_COUNT] = {
+	[ST_DOWN] =	      { [I_START] = s_start },
+	[ST_FAILED] =	      { [I_START] = s_start },
+	[ST_COMPLETED] =      { [I_START] = s_start },
+	[ST_BACKOFF] =	      { [I_START] = s_start, [I_STOP] = backoff_stop,
+				[I_TIMER] = backoff_over },
+	[ST_SETUP] =	      { [I_STOP] = s_stop_setup,
+				[I_SETUP_DONE] = s_setup_done,
+				[I_TIMER] = s_setup_late },
+	[ST_SETUP_KILLED] =   { [I_STOP] = s_stop_setup,
+				[I_SETUP_DONE] = s_setup_timed_out },
+	[ST_SETUP_CUT] =      { [I_SETUP_DONE] = s_setup_cut_done },
+	[ST_STARTING] =	      { [I_STOP] = s_stop },
+	[ST_RUNNING] =	      { [I_STOP] = s_stop },
+	[ST_CLEANUP] =	      { [I_CLEANUP_DONE] = s_cleanup_done,
+				[I_TIMER] = s_cleanup_late },
+	[ST_CLEANUP_KILLED] = { [I_CLEANUP_DONE] = s_cleanup_done },
+};
+
+/* Feed IN to N: its state's handler takes it, or it is stale. */
+static void
+dispatch(struct tree *t, struct node *n, struct input *in)
+{
+	input_fn *fn = n->spec->kind == NODE_WORKER ?
+	    worker_table[n->state][in->kind] : sup_table[n->state][in->kind];
+
+	if (fn != NULL)
+		fn(t, n, in);
+	free(in->reason);
+	in->reason = NULL;
 }
 
 /*
@@ -428,30 +947,11 @@ stop_node(struct tree *t, struct node *n, int64_t now)
  * supervisor is failing and will report to its parent as failed.
  */
 static void
-sup_begin_stop(struct tree *t, struct node *s, char *reason, int64_t now)
+sup_stop(struct tree *t, struct node *s, char *reason, int64_t now)
 {
-	if (!node_active(s) || s->state == NS_STOPPING) {
-		free(reason);
-		return;
-	}
-	if (reason != NULL) {
-		s->failing = true;
-		s->start_failed = s->state == NS_STARTING;
-		s->fail_reason = reason;
-	}
-	set_state(s, NS_STOPPING, now);
-	for (size_t i = 0; i < s->nchildren; i++) {
-		struct node *c = s->children[i];
-		c->start_pending = false;
-		backoff_cancel(t, c, NS_STOPPED, now);
-	}
-	if (s->phase == PHASE_SETUP) {
-		/* Setup is cut short; tree_setup_done continues the stop. */
-		push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
-		push_simple(t, ACT_KILL_SCRIPT, s, 0, 0);
-		return;
-	}
-	sup_advance(t, s, now);
+	struct input in = { .kind = I_STOP, .now = now, .reason = reason };
+
+	dispatch(t, s, &in);
 }
 
 /*
@@ -469,8 +969,7 @@ pool_stop(struct tree *t, struct node *p, bool all, int64_t now)
 
 		if (!all && !c->stop_pending)
 			continue;
-		if (node_active(c) && c->state != NS_STOPPING &&
-		    !c->stop_deferred)
+		if (node_active(c) && !node_going_down(c))
 			stop_node(t, c, now);
 		if (node_active(c))
 			waiting = true;
@@ -490,22 +989,29 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 {
 	struct node *c;
 
-	if (s->phase != PHASE_CHILDREN)
+	if (!sup_managing(s))
 		return;
-	if (s->state == NS_STOPPING) {
-		if (node_is_pool(s) && pool_stop(t, s, true, now))
+	if (s->state == ST_STOPPING) {
+		/*
+		 * A pool told every instance at the stop's start (s_stop):
+		 * each one down is one less to wait for, in O(1).
+		 */
+		if (node_is_pool(s)) {
+			if (s->nactive == 0)
+				sup_finished(t, s, now);	/* no cleanup */
 			return;
+		}
 		for (size_t i = s->nchildren; i-- > 0;) {
 			c = s->children[i];
 			if (!node_active(c))
 				continue;
-			if (c->state != NS_STOPPING && !c->stop_deferred)
+			if (!node_going_down(c))
 				stop_node(t, c, now);
 			return;
 		}
-		s->phase = PHASE_CLEANUP;
-		push_simple(t, ACT_CLEANUP, s, 0, 0);
-		push_simple(t, ACT_TIMER, s, 0, s->spec->cleanup_timeout_ms);
+		set_state(s, ST_CLEANUP, now);
+		push_simple(t, ACT_CLEANUP, s, 0);
+		arm(t, s, s->spec->cleanup_timeout_ms, now);
 		return;
 	}
 
@@ -517,7 +1023,7 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 		if (!c->stop_pending)
 			continue;
 		if (node_active(c)) {
-			if (c->state != NS_STOPPING && !c->stop_deferred)
+			if (!node_going_down(c))
 				stop_node(t, c, now);
 			return;
 		}
@@ -525,20 +1031,20 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 	}
 	/* ... then pending starts, left to right, each after the last. */
 	for (size_t i = 0; i < s->nchildren; i++)
-		if (s->children[i]->state == NS_STARTING)
+		if (node_status(s->children[i]) == NS_STARTING)
 			return;
 	for (size_t i = 0; i < s->nchildren; i++) {
 		c = s->children[i];
 		/* Order holds: what comes after a waiting child waits too. */
-		if (c->state == NS_BACKOFF)
+		if (c->state == ST_BACKOFF)
 			return;
 		if (c->start_pending) {
 			start_node(t, c, now);
 			return;
 		}
 	}
-	if (s->state == NS_STARTING) {
-		set_state(s, NS_RUNNING, now);
+	if (s->state == ST_STARTING) {
+		set_state(s, ST_RUNNING, now);
 		emit(t, s, EV_PROCESS_STARTED, 0, -1, NULL);
 		if (s->parent != NULL)
 			sup_advance(t, s->parent, now);
@@ -560,7 +1066,7 @@ push_exit(struct tree *t)
  * nodes a reload removed are down too.
  */
 static void
-tree_finish(struct tree *t, int status, const char *reason)
+tree_finish(struct tree *t, enum tree_exit status, const char *reason)
 {
 	if (t->finished)
 		return;
@@ -576,7 +1082,7 @@ static void
 root_stopped(struct tree *t, int64_t now)
 {
 	if (t->shutting_down)
-		tree_finish(t, 0, NULL);
+		tree_finish(t, TREE_EXIT_STOPPED, NULL);
 	else if (t->restart_root) {
 		t->restart_root = false;
 		start_node(t, t->root, now);
@@ -588,35 +1094,34 @@ root_stopped(struct tree *t, int64_t now)
 static void
 detached_done(struct tree *t, struct node *n)
 {
-	push_simple(t, ACT_FREE, n, 0, 0);
+	push_simple(t, ACT_FREE, n, 0);
 	if (--t->ndetached == 0 && t->finished)
 		push_exit(t);
 }
 
-/* Supervisor S finished cleanup: it is down, stopped or failed. */
+/* Supervisor S's children and cleanup are done: it is down. */
 static void
 sup_finished(struct tree *t, struct node *s, int64_t now)
 {
 	char *msg;
 
-	s->phase = PHASE_NONE;
 	strv_free(&s->setup_env);
-	if (!s->failing && s->completing) {
+	if (s->cause == CAUSE_COMPLETE) {
 		/* auto_shutdown: done, as its significant children are. */
-		s->completing = false;
-		set_state(s, NS_COMPLETED, now);
-		emit(t, s, EV_PROCESS_COMPLETED, 0, (s->exit_code & 0xff) << 8,
-		    s->cleanup_error);
+		set_state(s, ST_COMPLETED, now);
+		emit(t, s, EV_PROCESS_COMPLETED, 0, s->exit_code >= 0 ?
+		    (s->exit_code & 0xff) << 8 : -1, s->cleanup_error ?
+		    s->cleanup_error : s->fail_reason);
 		if (s->parent != NULL || s->detached)
-			child_down(t, s, true, NULL, now);
+			child_down(t, s, true, NULL, false, now);
 		else if (!t->finished) {
 			t->exit_code = s->exit_code;
-			tree_finish(t, 2, NULL);
+			tree_finish(t, TREE_EXIT_COMPLETED, s->fail_reason);
 		}
 		return;
 	}
-	if (!s->failing) {
-		set_state(s, NS_STOPPED, now);
+	if (s->cause == CAUSE_STOP) {
+		set_state(s, ST_DOWN, now);
 		emit(t, s, EV_PROCESS_TERMINATED, 0, -1, s->cleanup_error);
 		if (s->cleanup_error != NULL)
 			set_error(s, s->cleanup_error);
@@ -630,14 +1135,13 @@ sup_finished(struct tree *t, struct node *s, int64_t now)
 		msg = xasprintf("%s; %s", s->fail_reason, s->cleanup_error);
 	else
 		msg = xstrdup(s->fail_reason);
-	set_state(s, NS_FAILED, now);
-	set_error(s, msg);
-	emit(t, s, s->start_failed ? EV_PROCESS_START_FAILED :
+	set_failed(s, msg, now);
+	emit(t, s, s->cause == CAUSE_START_FAIL ? EV_PROCESS_START_FAILED :
 	    EV_PROCESS_FAILED, 0, -1, msg);
 	if (s->parent != NULL || s->detached)
-		child_down(t, s, false, msg, now);
+		child_down(t, s, false, msg, false, now);
 	else
-		tree_finish(t, 1, msg);
+		tree_finish(t, TREE_EXIT_FAILED, msg);
 	free(msg);
 }
 
@@ -679,9 +1183,8 @@ backoff(struct tree *t, struct node *c, int64_t now)
 	if (s->restart_delay_max_ms > 0 && delay > s->restart_delay_max_ms)
 		delay = s->restart_delay_max_ms;
 	c->start_pending = false;
-	c->backoff_until = now + delay;
-	set_state(c, NS_BACKOFF, now);
-	push_simple(t, ACT_TIMER, c, 0, delay);
+	set_state(c, ST_BACKOFF, now);
+	arm(t, c, delay, now);
 }
 
 /*
@@ -698,30 +1201,27 @@ significant_done(const struct node *s)
 	for (size_t i = 0; i < s->nchildren; i++) {
 		const struct node *x = s->children[i];
 		if (x->spec->significant && (node_active(x) ||
-		    x->start_pending || x->state == NS_BACKOFF))
+		    x->start_pending || x->state == ST_BACKOFF))
 			return false;
 	}
 	return true;
 }
 
-/* S stops as completed, its exit code CODE (see significant_done). */
+/*
+ * S stops as completed because significant child C ended (NORMAL, or
+ * failed for REASON): its status is C's, which is NODE_NO_EXIT when C
+ * failed without one (it could not start, its subtree gave up).
+ */
 static void
-sup_complete(struct tree *t, struct node *s, int code, int64_t now)
+sup_complete(struct tree *t, struct node *s, const struct node *c,
+    bool normal, const char *reason, int64_t now)
 {
-	s->exit_code = code;
-	s->completing = true;
-	sup_begin_stop(t, s, NULL, now);
-}
-
-/* If N waits in backoff, stop waiting and go to state ST. */
-static void
-backoff_cancel(struct tree *t, struct node *n, enum node_state st,
-    int64_t now)
-{
-	if (n->state != NS_BACKOFF)
-		return;
-	push_simple(t, ACT_TIMER_CANCEL, n, 0, 0);
-	set_state(n, st, now);
+	s->exit_code = c->exit_code;
+	free(s->fail_reason);
+	s->fail_reason = normal ? NULL : xasprintf("significant child %s "
+	    "failed: %s", c->path, reason ? reason : "exited");
+	s->cause = CAUSE_COMPLETE;
+	sup_stop(t, s, NULL, now);
 }
 
 /* Mark sibling X for restart as part of a one_for_all/rest_for_one. */
@@ -742,41 +1242,44 @@ mark_restart(struct node *x)
 
 /*
  * Child C went down by itself (exit, failed start, failed subtree).
- * NORMAL is a clean exit; REASON says why it failed. The parent applies
- * the restart policy, its intensity, then its strategy.
+ * NORMAL is a clean exit; REASON says why it failed; ASKED that a stop
+ * was waiting for it anyway. The parent applies the restart policy, its
+ * intensity, then its strategy.
  */
 static void
 child_down(struct tree *t, struct node *c, bool normal, const char *reason,
-    int64_t now)
+    bool asked, int64_t now)
 {
 	struct node *p = c->parent;
 	char period[32];
+	int done;
 
 	if (c->detached) {
 		detached_done(t, c);
 		return;
 	}
-	if (p->state == NS_STOPPING || c->stop_pending || c->stop_deferred ||
+	if (node_status(p) == NS_STOPPING || c->stop_pending || asked ||
 	    c->admin_stopped) {
 		/* It was going down anyway: no restart, nothing counted. */
-		c->stop_pending = c->stop_deferred = false;
+		c->stop_pending = false;
 		sup_advance(t, p, now);
 		return;
 	}
 	if (!should_restart(c->spec->restart, normal)) {
 		if (c->spec->significant && significant_done(p))
-			sup_complete(t, p, c->exit_code, now);
+			sup_complete(t, p, c, normal, reason, now);
 		else
 			sup_advance(t, p, now);
 		return;
 	}
 	if (intensity_add(&p->window, now)) {
+		/* The refused restart is not one that happened. */
+		done = intensity_count(&p->window, now) - 1;
 		duration_format(p->window.period_ms, period, sizeof period);
-		sup_begin_stop(t, p, xasprintf("restart intensity exceeded "
-		    "(%d restarts within %s, intensity %d); last failure: "
-		    "%s: %s", intensity_count(&p->window, now), period,
-		    p->window.max, c->path,
-		    reason ? reason : "exited"), now);
+		sup_stop(t, p, xasprintf("restart intensity exceeded "
+		    "(%d restart%s within %s already, intensity %d); last "
+		    "failure: %s: %s", done, done == 1 ? "" : "s", period,
+		    p->window.max, c->path, reason ? reason : "exited"), now);
 		return;
 	}
 	c->restarts++;
@@ -795,11 +1298,15 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 	sup_advance(t, p, now);
 }
 
+/*
+ * Inputs from the daemon.
+ */
+
 /* Start the whole tree. */
 void
 tree_start(struct tree *t, int64_t now)
 {
-	if (t->root->state == NS_STOPPED)
+	if (t->root->state == ST_DOWN)
 		start_node(t, t->root, now);
 }
 
@@ -809,46 +1316,26 @@ tree_shutdown(struct tree *t, int64_t now)
 {
 	t->shutting_down = true;
 	if (node_active(t->root))
-		sup_begin_stop(t, t->root, NULL, now);
+		sup_stop(t, t->root, NULL, now);
 	else
-		tree_finish(t, t->root->state == NS_FAILED ? 1 : 0,
-		    t->root->last_error);
+		tree_finish(t, t->root->state == ST_FAILED ?
+		    TREE_EXIT_FAILED : TREE_EXIT_STOPPED, t->root->last_error);
 }
 
 /* Worker W's exec succeeded as PID. */
 void
 tree_worker_started(struct tree *t, struct node *w, pid_t pid, int64_t now)
 {
-	if (w->state != NS_STARTING)
-		return;
-	w->pid = pid;
-	emit(t, w, EV_PROCESS_STARTED, pid, -1, NULL);
-	if (w->spec->ready == READY_EXEC)
-		set_state(w, NS_RUNNING, now);
-	else {
-		/* Running, not ready: starting until it says so, or fails. */
-		w->start_timed_out = false;
-		push_simple(t, ACT_TIMER, w, 0, w->spec->start_timeout_ms);
-	}
-	if (w->stop_deferred) {
-		w->stop_deferred = false;
-		stop_node(t, w, now);
-	}
-	if (w->parent != NULL)		/* NULL: removed by a reload */
-		sup_advance(t, w->parent, now);
+	struct input in = { .kind = I_SPAWNED, .now = now, .pid = pid };
+
+	dispatch(t, w, &in);
 }
 
 /* Worker W, started, reported that it is ready. */
 void
 tree_worker_ready(struct tree *t, struct node *w, int64_t now)
 {
-	if (w->state != NS_STARTING || w->pid == 0)
-		return;
-	push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
-	set_state(w, NS_RUNNING, now);
-	emit(t, w, EV_PROCESS_READY, w->pid, -1, NULL);
-	if (w->parent != NULL)
-		sup_advance(t, w->parent, now);
+	input(t, w, I_READY, now);
 }
 
 /* Worker W could not be started (fork, exec, chdir, user...). */
@@ -856,12 +1343,10 @@ void
 tree_worker_start_failed(struct tree *t, struct node *w, const char *error,
     int64_t now)
 {
-	if (w->state != NS_STARTING)
-		return;
-	set_state(w, NS_FAILED, now);
-	set_error(w, error);
-	emit(t, w, EV_PROCESS_START_FAILED, 0, -1, error);
-	child_down(t, w, false, error, now);
+	struct input in = { .kind = I_SPAWN_FAILED, .now = now,
+	    .text = error };
+
+	dispatch(t, w, &in);
 }
 
 /* Worker W's process exited with WSTATUS; LASTLINE is its last stderr. */
@@ -869,51 +1354,10 @@ void
 tree_worker_exited(struct tree *t, struct node *w, int wstatus,
     const char *lastline, int64_t now)
 {
-	pid_t pid = w->pid;
-	bool normal = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
-	char *reason;
+	struct input in = { .kind = I_EXIT, .now = now, .wstatus = wstatus,
+	    .text = lastline };
 
-	if (w->state != NS_RUNNING && w->state != NS_STOPPING &&
-	    !(w->state == NS_STARTING && w->pid > 0))
-		return;
-	w->pid = 0;
-	w->exit_code = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) :
-	    WEXITSTATUS(wstatus);
-	if (w->state == NS_STARTING || w->start_timed_out) {
-		/* It went before it was ready: a failed start, counted. */
-		char d[32];
-		push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
-		reason = w->start_timed_out ?
-		    xasprintf("not ready within %s", duration_format(
-		    w->spec->start_timeout_ms, d, sizeof d)) :
-		    exit_reason(wstatus, lastline);
-		w->start_timed_out = false;
-		set_state(w, NS_FAILED, now);
-		set_error(w, reason);
-		emit(t, w, EV_PROCESS_START_FAILED, pid, wstatus, reason);
-		child_down(t, w, false, reason, now);
-		free(reason);
-		return;
-	}
-	if (w->state == NS_STOPPING) {
-		push_simple(t, ACT_TIMER_CANCEL, w, 0, 0);
-		set_state(w, NS_STOPPED, now);
-		emit(t, w, EV_PROCESS_TERMINATED, pid, wstatus, NULL);
-		child_stopped(t, w, now);
-		return;
-	}
-	if (normal) {
-		set_state(w, NS_COMPLETED, now);
-		emit(t, w, EV_PROCESS_COMPLETED, pid, wstatus, NULL);
-		child_down(t, w, true, NULL, now);
-		return;
-	}
-	reason = exit_reason(wstatus, lastline);
-	set_state(w, NS_FAILED, now);
-	set_error(w, reason);
-	emit(t, w, EV_PROCESS_FAILED, pid, wstatus, reason);
-	child_down(t, w, false, reason, now);
-	free(reason);
+	dispatch(t, w, &in);
 }
 
 /* Supervisor S's setup finished; ERROR is NULL if it succeeded. */
@@ -921,35 +1365,10 @@ void
 tree_setup_done(struct tree *t, struct node *s, const char *error,
     struct strv *env, int64_t now)
 {
-	char d[32];
+	struct input in = { .kind = I_SETUP_DONE, .now = now, .text = error,
+	    .env = env };
 
-	if (s->phase != PHASE_SETUP)
-		return;
-	push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
-	s->phase = PHASE_CHILDREN;
-	if (s->state == NS_STOPPING) {
-		/* Stopped during setup: go straight on to cleanup. */
-		s->script_timed_out = false;
-		sup_advance(t, s, now);
-		return;
-	}
-	if (s->script_timed_out || error != NULL) {
-		char *reason = s->script_timed_out ?
-		    xasprintf("setup timed out after %s",
-		    duration_format(s->spec->setup_timeout_ms, d, sizeof d)) :
-		    xasprintf("setup failed: %s", error);
-		s->script_timed_out = false;
-		sup_begin_stop(t, s, reason, now);
-		return;
-	}
-	if (env != NULL) {
-		strv_free(&s->setup_env);
-		s->setup_env = *env;
-		memset(env, 0, sizeof *env);
-	}
-	for (size_t i = 0; i < s->nchildren; i++)
-		s->children[i]->start_pending = !s->children[i]->admin_stopped;
-	sup_advance(t, s, now);
+	dispatch(t, s, &in);
 }
 
 /* Supervisor S's cleanup finished (and its state dir is gone). */
@@ -957,49 +1376,38 @@ void
 tree_cleanup_done(struct tree *t, struct node *s, const char *error,
     int64_t now)
 {
-	char d[32];
+	struct input in = { .kind = I_CLEANUP_DONE, .now = now,
+	    .text = error };
 
-	if (s->phase != PHASE_CLEANUP)
-		return;
-	push_simple(t, ACT_TIMER_CANCEL, s, 0, 0);
-	free(s->cleanup_error);
-	s->cleanup_error = NULL;
-	if (s->script_timed_out)
-		s->cleanup_error = xasprintf("cleanup timed out after %s",
-		    duration_format(s->spec->cleanup_timeout_ms, d, sizeof d));
-	else if (error != NULL)
-		s->cleanup_error = xasprintf("cleanup failed: %s", error);
-	s->script_timed_out = false;
-	sup_finished(t, s, now);
+	dispatch(t, s, &in);
 }
 
-/* N's timer expired: a stop took too long, or a script did. */
+/* N's timer expired: its deadline, whatever its state makes of it. */
 void
 tree_timer_fired(struct tree *t, struct node *n, int64_t now)
 {
-	if (n->state == NS_BACKOFF) {
-		/* The delay is over: the restart goes ahead. */
-		set_state(n, NS_FAILED, now);
-		n->start_pending = true;
-		if (n->parent != NULL)
-			sup_advance(t, n->parent, now);
-		return;
-	}
-	if (n->spec->kind == NODE_WORKER) {
-		if (n->state == NS_STOPPING)
-			push_simple(t, ACT_SIGNAL, n, SIGKILL, 0);
-		else if (n->state == NS_STARTING && n->pid > 0) {
-			/* Not ready in time: a failed start. */
-			n->start_timed_out = true;
-			set_state(n, NS_STOPPING, now);
-			push_simple(t, ACT_SIGNAL, n, SIGKILL, 0);
-		}
-		return;
-	}
-	if (n->phase == PHASE_SETUP || n->phase == PHASE_CLEANUP) {
-		n->script_timed_out = true;
-		push_simple(t, ACT_KILL_SCRIPT, n, 0, 0);
-	}
+	input(t, n, I_TIMER, now);
+}
+
+/* Why the root is stopping as failed, or NULL if it is not. */
+const char *
+tree_failing(const struct tree *t)
+{
+	const struct node *r = t->root;
+
+	if (r->state == ST_FAILED)
+		return r->last_error;
+	if (node_status(r) == NS_STOPPING &&
+	    (r->cause == CAUSE_FAIL || r->cause == CAUSE_START_FAIL))
+		return r->fail_reason;
+	return NULL;
+}
+
+/* Is worker N waiting for a readiness that a check or a delay shows? */
+bool
+tree_wants_ready(const struct node *n)
+{
+	return n->state == ST_AWAITING;
 }
 
 /* The state directory N's processes see: its own, or its supervisor's. */
@@ -1084,11 +1492,12 @@ static bool
 parent_manages(const struct node *n, char **err)
 {
 	const struct node *p = n->parent;
+	enum node_status st = node_status(p);
 
-	if (p->state == NS_RUNNING || p->state == NS_STARTING)
+	if (st == NS_RUNNING || st == NS_STARTING)
 		return true;
 	*err = xasprintf("cannot start %s: its supervisor %s is %s",
-	    n->path, p->path, node_state_name(p->state));
+	    n->path, p->path, node_state_name(st));
 	return false;
 }
 
@@ -1100,8 +1509,8 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 	n->admin_stopped = true;
 	n->start_pending = false;
 	set_error(n, "stopped by an admin");
-	if (n->state == NS_BACKOFF) {
-		backoff_cancel(t, n, NS_STOPPED, now);
+	if (n->state == ST_BACKOFF) {
+		stop_node(t, n, now);
 		/* The siblings after it no longer wait for it. */
 		if (n->parent != NULL)
 			sup_advance(t, n->parent, now);
@@ -1111,7 +1520,7 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 		return 0;
 	if (n->parent == NULL) {
 		t->restart_root = false;
-		sup_begin_stop(t, n, NULL, now);
+		stop_node(t, n, now);
 		return 0;
 	}
 	n->stop_pending = true;
@@ -1126,7 +1535,7 @@ tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
 	*err = NULL;
 	if (n->parent == NULL) {
 		n->admin_stopped = false;
-		if (n->state == NS_STOPPING)
+		if (node_status(n) == NS_STOPPING)
 			t->restart_root = true;
 		else if (!node_active(n))
 			start_node(t, n, now);
@@ -1135,12 +1544,11 @@ tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
-	backoff_cancel(t, n, NS_FAILED, now);	/* skip the rest of the wait */
+	backoff_cancel(t, n, ST_FAILED, now);	/* skip the rest of the wait */
 	/* Up and staying up; a stop still to come is followed by a start. */
-	if (node_active(n) && n->state != NS_STOPPING && !n->stop_pending &&
-	    !n->stop_deferred)
+	if (node_up(n))
 		return 0;
-	if (n->parent->phase == PHASE_SETUP)
+	if (sup_in_setup(n->parent))
 		return 0;	/* the setup's end starts it */
 	n->start_pending = true;
 	sup_advance(t, n->parent, now);
@@ -1158,21 +1566,112 @@ tree_restart_node(struct tree *t, struct node *n, int64_t now, char **err)
 			start_node(t, n, now);
 		else {
 			t->restart_root = true;
-			sup_begin_stop(t, n, NULL, now);
+			stop_node(t, n, now);
 		}
 		return 0;
 	}
 	if (!parent_manages(n, err))
 		return -1;
 	n->admin_stopped = false;
-	backoff_cancel(t, n, NS_FAILED, now);
-	if (n->parent->phase == PHASE_SETUP)
+	backoff_cancel(t, n, ST_FAILED, now);
+	if (sup_in_setup(n->parent))
 		return 0;
 	if (node_active(n))
 		n->stop_pending = true;
 	n->start_pending = true;
 	sup_advance(t, n->parent, now);
 	return 0;
+}
+
+/* Carry out admin request OP on N; see tree.h. */
+int
+tree_admin(struct tree *t, struct node *n, enum admin_op op,
+    struct admin_wait *w, int64_t now, char **msg)
+{
+	*msg = NULL;
+	if (t->shutting_down) {
+		*msg = xstrdup("arbord is shutting down");
+		return -1;
+	}
+	w->op = op;
+	w->starts = n->starts;
+	switch (op) {
+	case ADMIN_STOP:
+		return tree_stop_node(t, n, now, msg);
+	case ADMIN_START:
+		if (node_up(n)) {
+			*msg = xstrdup("already running");
+			return 1;
+		}
+		return tree_start_node(t, n, now, msg);
+	case ADMIN_RESTART:
+		return tree_restart_node(t, n, now, msg);
+	}
+	return 0;
+}
+
+/* Has the request W on the node at PATH finished? See tree.h. */
+enum admin_outcome
+tree_admin_outcome(const struct tree *t, const char *path,
+    const struct admin_wait *w, char **msg)
+{
+	const struct node *n = tree_find(t, path);
+
+	*msg = NULL;
+	if (n == NULL) {
+		*msg = xstrdup("removed by a reload");
+		return w->op == ADMIN_STOP ? ADMIN_DONE : ADMIN_FAILED;
+	}
+	if (w->op == ADMIN_STOP)
+		return node_active(n) ? ADMIN_PENDING : ADMIN_DONE;
+	/* A start since the request failed: the request did. */
+	if (n->failed_start > w->starts) {
+		*msg = xstrdup(n->last_error ? n->last_error : "failed");
+		return ADMIN_FAILED;
+	}
+	if (n->state == ST_RUNNING && n->starts > w->starts)
+		return ADMIN_DONE;
+	if (!node_active(n) && !n->start_pending &&
+	    !(n->parent != NULL && sup_in_setup(n->parent))) {
+		*msg = xasprintf("%s is %s%s%s", n->path,
+		    node_state_name(node_status(n)), n->last_error ? ": " : "",
+		    n->last_error ? n->last_error : "");
+		return ADMIN_FAILED;
+	}
+	return ADMIN_PENDING;
+}
+
+/* Send SIG to the workers of N's subtree that have a process. */
+int
+tree_signal(struct tree *t, struct node *n, int sig)
+{
+	int count = 0;
+
+	if (n->spec->kind == NODE_WORKER) {
+		if (n->pid <= 0)
+			return 0;
+		push_simple(t, ACT_SIGNAL, n, sig);
+		return 1;
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		count += tree_signal(t, n->children[i], sig);
+	return count;
+}
+
+/* The snapshot of N at NOW. */
+void
+tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
+{
+	ni->path = n->path;
+	ni->kind = n->spec->kind;
+	ni->status = node_status(n);
+	ni->pid = n->pid > 0 ? n->pid : 0;
+	ni->since = n->since;
+	ni->restarts_period = intensity_count(&n->history, now);
+	ni->restarts = n->restarts;
+	ni->backoff_left = n->state == ST_BACKOFF && n->deadline > now ?
+	    n->deadline - now : 0;
+	ni->last_error = n->last_error;
 }
 
 /* Free a node that ACT_FREE announced, with its subtree. */
@@ -1300,6 +1799,7 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 		intensity_resize(&n->children[i]->history, n->spec->intensity,
 		    n->spec->period_ms);
 	}
+	children_count(n);
 	return n;
 }
 
@@ -1315,10 +1815,7 @@ reload_detach(struct tree *t, struct node *n, int64_t now)
 		detached_done(t, n);
 		return;
 	}
-	if (n->spec->kind == NODE_SUPERVISOR)
-		sup_begin_stop(t, n, NULL, now);
-	else
-		stop_node(t, n, now);
+	stop_node(t, n, now);
 }
 
 /* Apply the marks left by reload_node, top down. */
@@ -1327,8 +1824,8 @@ reload_apply(struct tree *t, struct node *n, int64_t now)
 {
 	for (size_t i = 0; i < n->nchildren; i++)
 		reload_apply(t, n->children[i], now);
-	if (n->spec->kind == NODE_SUPERVISOR && n->phase == PHASE_CHILDREN &&
-	    (n->state == NS_RUNNING || n->state == NS_STARTING))
+	if (n->spec->kind == NODE_SUPERVISOR &&
+	    (n->state == ST_RUNNING || n->state == ST_STARTING))
 		sup_advance(t, n, now);
 }
 
@@ -1346,8 +1843,8 @@ reload_settle(struct node *n)
 	 * Only a supervisor managing its children starts them, and not one
 	 * about to restart: its new setup comes first.
 	 */
-	if (p != NULL && (p->stop_pending || !(p->phase == PHASE_CHILDREN &&
-	    (p->state == NS_RUNNING || p->state == NS_STARTING))))
+	if (p != NULL && (p->stop_pending || !(p->state == ST_RUNNING ||
+	    p->state == ST_STARTING)))
 		n->start_pending = false;
 	if (n->admin_stopped)
 		n->start_pending = false;
@@ -1392,7 +1889,7 @@ tree_reload(struct tree *t, const struct config *conf, int64_t now,
 		start_node(t, root, now);
 	else if (root->next_spec != NULL && node_active(root)) {
 		t->restart_root = true;
-		sup_begin_stop(t, root, NULL, now);
+		sup_stop(t, root, NULL, now);
 	}
 	root->start_pending = root->stop_pending = false;
 	reload_settle(root);

@@ -20,23 +20,67 @@
 #include "config.h"
 #include "event.h"
 
-enum node_state {
+/*
+ * What users see of a node's state (status, events, tests): a view of the
+ * finer state below.
+ */
+enum node_status {
 	NS_STOPPED,	/* never started, or stopped by arbor */
 	NS_STARTING,
 	NS_RUNNING,
 	NS_STOPPING,
 	NS_FAILED,	/* down after a failure, not restarting */
-	NS_COMPLETED,	/* a worker that exited 0 and is not restarted */
+	NS_COMPLETED,	/* done (exit 0, auto_shutdown), not restarted */
 	NS_BACKOFF,	/* waiting for restart_delay before a restart */
 };
 
-/* What a supervisor is busy with while STARTING or STOPPING. */
-enum sup_phase {
-	PHASE_NONE,
-	PHASE_SETUP,	/* the setup script runs */
-	PHASE_CHILDREN,	/* children start or stop */
-	PHASE_CLEANUP,	/* the cleanup script runs */
+/*
+ * A node's state. Both kinds share the ends; the others belong to one
+ * kind. The state alone says what the node's one deadline means (in
+ * brackets); tree.c's tables say which inputs each state accepts.
+ */
+enum node_state {
+	ST_DOWN,		/* never started, or stopped */
+	ST_BACKOFF,		/* [the restart] */
+	ST_RUNNING,
+	ST_COMPLETED,
+	ST_FAILED,
+	/* workers */
+	ST_SPAWNING,		/* spawn asked, exec not answered [pidfile
+				   workers: start_timeout] */
+	ST_SPAWN_STOP,		/* ... and asked to stop once it answers */
+	ST_AWAITING,		/* started, not ready [start_timeout] */
+	ST_STOPPING,		/* stop signal sent [shutdown]; supervisors:
+				   children stop right to left */
+	ST_KILLING,		/* SIGKILL sent after the shutdown time */
+	ST_TIMED_OUT,		/* SIGKILL sent: not ready in start_timeout */
+	/* supervisors */
+	ST_SETUP,		/* the setup script runs [setup_timeout] */
+	ST_SETUP_KILLED,	/* setup overran and was killed */
+	ST_SETUP_CUT,		/* stopped during setup, which was killed */
+	ST_STARTING,		/* children start left to right */
+	ST_CLEANUP,		/* the cleanup script runs [cleanup_timeout] */
+	ST_CLEANUP_KILLED,	/* cleanup overran and was killed */
+	ST_COUNT
 };
+
+/* Why a supervisor is stopping: what it is once down. */
+enum stop_cause {
+	CAUSE_STOP,		/* asked: stopped */
+	CAUSE_FAIL,		/* gave up while running: failed */
+	CAUSE_START_FAIL,	/* gave up while starting: failed to start */
+	CAUSE_COMPLETE,		/* auto_shutdown: completed */
+};
+
+/* How the tree ended (ACT_EXIT); arbord maps it to its exit status. */
+enum tree_exit {
+	TREE_EXIT_STOPPED,	/* shut down as asked */
+	TREE_EXIT_FAILED,	/* the root gave up */
+	TREE_EXIT_COMPLETED,	/* auto_shutdown: code is the job's status */
+};
+
+/* A significant child that failed without an exit status of its own. */
+#define NODE_NO_EXIT	(-1)
 
 /* The sliding restart window (intensity.c). */
 struct intensity {
@@ -65,36 +109,33 @@ struct node {
 	struct node		*parent;
 	struct node		**children;
 	size_t			 nchildren;
+	size_t			 nactive;	/* children with something alive */
 	size_t			 index;		/* position in parent */
 
 	enum node_state		 state;
-	enum sup_phase		 phase;
+	int64_t			 deadline;	/* monotonic ms; see the state */
 	pid_t			 pid;		/* workers: while running */
-	int			 exit_code;	/* last exit: status, or 128+sig */
-	int64_t			 since;		/* monotonic ms of last change */
+	int			 exit_code;	/* last exit: status, 128+sig, or
+						   NODE_NO_EXIT */
+	int64_t			 since;		/* monotonic ms: status changed */
 	unsigned		 restarts;	/* automatic restarts, in total */
 	unsigned		 starts;	/* how many times started */
+	unsigned		 failed_start;	/* starts when it last failed */
 	int64_t			 up_since;	/* when it last became running */
 	unsigned		 consecutive;	/* restarts since up for period */
-	int64_t			 backoff_until;	/* NS_BACKOFF: restart then */
-	bool			 start_timed_out; /* not ready in start_timeout */
-	bool			 completing;	/* auto_shutdown: stopping as done */
 	struct intensity	 history;	/* its own restarts, parent's window */
 	char			*last_error;	/* why it went down last */
 
 	/* Decided by the parent's strategy, carried out in order. */
 	bool			 start_pending;
 	bool			 stop_pending;
-	bool			 stop_deferred;	/* stop asked while starting */
 	bool			 admin_stopped;	/* stopped by an admin: stays down */
 	bool			 detached;	/* removed by a reload, stopping */
 	bool			 reload_mark;	/* scratch for tree_reload */
 
 	/* Supervisors. */
+	enum stop_cause		 cause;		/* while stopping */
 	struct intensity	 window;
-	bool			 failing;	/* stopping because it failed */
-	bool			 start_failed;	/* ... while starting */
-	bool			 script_timed_out;
 	char			*fail_reason;
 	char			*cleanup_error;
 	struct strv		 setup_env;	/* KEY=VALUE printed by setup */
@@ -105,8 +146,12 @@ struct node {
 
 enum action_kind {
 	ACT_SPAWN,		/* fork and exec a worker */
+	ACT_SPAWN_CANCEL,	/* give up a spawn in flight (a pidfile
+				   worker's launcher, its wait): kill what
+				   runs of it, report nothing */
 	ACT_SIGNAL,		/* send sig to a worker's process group */
-	ACT_TIMER,		/* arm the node's timer for ms (replaces) */
+	ACT_TIMER,		/* arm the node's timer for ms, until
+				   deadline (replaces) */
 	ACT_TIMER_CANCEL,
 	ACT_SETUP,		/* fresh state dir, then run setup if any */
 	ACT_CLEANUP,		/* run cleanup if any, then remove state dir */
@@ -122,9 +167,10 @@ struct action {
 	struct node		*node;
 	int			 sig;
 	int64_t			 ms;
-	int			 status;	/* ACT_EXIT: 0 stopped, 1 failed,
-						   2 completed with code */
-	int			 code;		/* ACT_EXIT: the exit code */
+	int64_t			 deadline;	/* ACT_TIMER: now + ms */
+	enum tree_exit		 status;	/* ACT_EXIT */
+	int			 code;		/* ACT_EXIT: the job's status,
+						   or NODE_NO_EXIT */
 	struct event		 ev;		/* ACT_EVENT, owned */
 };
 
@@ -141,10 +187,36 @@ struct tree {
 	bool			 restart_root;	/* start the root once stopped */
 	bool			 finished;
 	size_t			 ndetached;	/* removed, not yet ACT_FREE */
-	int			 exit_status;	/* 0 stopped, 1 root failed,
-						   2 root completed */
-	int			 exit_code;	/* 2: its significant child's */
+	enum tree_exit		 exit_status;
+	int			 exit_code;	/* completed: the job's status */
 	char			*exit_reason;
+};
+
+/*
+ * What daemon/ and cli/ see of a node: a snapshot, so that they need not
+ * read struct node. Strings belong to the node (valid until its next
+ * input).
+ */
+struct node_info {
+	const char		*path;
+	enum node_kind		 kind;
+	enum node_status	 status;
+	pid_t			 pid;		/* 0: none */
+	int64_t			 since;		/* monotonic ms; 0: never */
+	int			 restarts_period;
+	unsigned		 restarts;
+	int64_t			 backoff_left;	/* ms until a restart */
+	const char		*last_error;	/* NULL: none */
+};
+
+/* Admin requests, and how one is doing (tree_admin_outcome). */
+enum admin_op { ADMIN_STOP, ADMIN_START, ADMIN_RESTART };
+enum admin_outcome { ADMIN_PENDING, ADMIN_DONE, ADMIN_FAILED };
+
+/* What a client waits for after an admin request. */
+struct admin_wait {
+	enum admin_op		 op;
+	unsigned		 starts;	/* the node's starts when asked */
 };
 
 struct tree	*tree_new(const struct config *, const char *state_root);
@@ -179,6 +251,24 @@ int	tree_start_node(struct tree *, struct node *, int64_t now, char **err);
 int	tree_restart_node(struct tree *, struct node *, int64_t now,
 	    char **err);
 /*
+ * Carry out admin request OP on N and fill W for tree_admin_outcome.
+ * Returns 0 (*msg may say "already running": nothing to wait for), or
+ * -1 with *msg saying why not.
+ */
+int	tree_admin(struct tree *, struct node *, enum admin_op,
+	    struct admin_wait *, int64_t now, char **msg);
+/*
+ * Has the request W on the node at PATH finished? DONE or FAILED set
+ * *msg (allocated; may be NULL for a plain success).
+ */
+enum admin_outcome tree_admin_outcome(const struct tree *, const char *path,
+	    const struct admin_wait *, char **msg);
+/*
+ * Send SIG to every worker of N's subtree that has a process (and what
+ * it double-forked); returns how many workers.
+ */
+int	tree_signal(struct tree *, struct node *, int sig);
+/*
  * Bring the tree to CONF with the least disruption: added nodes start,
  * removed ones stop (and are released through ACT_FREE), nodes whose own
  * settings changed restart (or are updated in place where the change
@@ -202,7 +292,17 @@ void	tree_env(const struct tree *, const struct node *, char *const *base,
 /* The state directory a node's processes see (its own or its parent's). */
 const char *tree_state_dir_of(const struct node *);
 
-const char *node_state_name(enum node_state);
+/* The snapshot of N at NOW. */
+void	tree_node_info(const struct node *, int64_t now, struct node_info *);
+/* The status users see of N's state. */
+enum node_status node_status(const struct node *);
+const char *node_state_name(enum node_status);
+/* Up and staying up: a start asks nothing of it. */
+bool	node_up(const struct node *);
+/* Why the root gives up (stopping as failed, or failed), or NULL. */
+const char *tree_failing(const struct tree *);
+/* Is worker N awaiting a readiness the daemon watches for? */
+bool	tree_wants_ready(const struct node *);
 /* A pool (instances = N): a supervisor without state of its own. */
 bool	node_is_pool(const struct node *);
 bool	node_active(const struct node *);

@@ -36,7 +36,8 @@ ctl_expect 0 stop root/d
 alive "$pid2" && fail "stop left the daemon running"
 assert_match "\"pid\":$pid2,\"signal\":\"SIGTERM\"" "$(event_line ProcessTerminated root/d)" "stopped"
 
-# A launcher that never writes its pidfile is a start failure.
+# A launcher that never writes its pidfile is a start failure, once its
+# start_timeout is over.
 cat >"$T/b.ini" <<INI
 [supervisor:root]
 intensity = 0
@@ -44,11 +45,28 @@ intensity = 0
 [worker:root/d]
 command = true
 pidfile = $T/never.pid
+start_timeout = 1500ms
 INI
 stop_arbord
 start_arbord "$T/b.ini"
 wait_arbord 30
 assert_eq 3 "$RC" "exit status"
-assert_match "pidfile $T/never.pid not written within 10s" \
+assert_match "pidfile $T/never.pid not written within 1500ms" \
+    "$(event_line ProcessStartFailed root/d)" "start failure"
+
+# A launcher that never exits is given up on the same way: killed.
+cat >"$T/c.ini" <<INI
+[supervisor:root]
+intensity = 0
+
+[worker:root/d]
+command = $T/sleep 1000
+pidfile = $T/never.pid
+start_timeout = 500ms
+INI
+start_arbord "$T/c.ini"
+wait_arbord 30
+assert_eq 3 "$RC" "exit status (launcher never exits)"
+assert_match "pidfile $T/never.pid not written within 500ms" \
     "$(event_line ProcessStartFailed root/d)" "start failure"
 assert_no_procs

@@ -339,7 +339,7 @@ drv_forget(struct drv *d, const struct node *n)
 	for (size_t i = 0; i < n->nchildren; i++)
 		drv_forget(d, n->children[i]);
 	ck_assert_msg(!node_active(n), "free of %s while %s", path,
-	    node_state_name(n->state));
+	    node_state_name(node_status(n)));
 	for (size_t i = 0; i < d->nin; i++)
 		ck_assert_msg(d->in[i].node != n,
 		    "free of %s with an answer on its way", path);
@@ -418,6 +418,10 @@ drv_act(struct drv *d, const struct action *a)
 		strv_pushf(&d->log, "timer %s %lld", path, (long long)a->ms);
 		f->timer = true;
 		f->timer_ms = a->ms;
+		break;
+	case ACT_SPAWN_CANCEL:
+		strv_pushf(&d->log, "spawn-cancel %s", path);
+		f->pid = 0;
 		break;
 	case ACT_TIMER_CANCEL:
 		strv_pushf(&d->log, "cancel %s", path);

@@ -161,7 +161,7 @@ const struct event *drv_last_event(struct drv *, enum event_type,
 	    (const char *const []){ __VA_ARGS__, NULL })
 /* Assert the state of the node at PATH. */
 #define STATE(d, path, st)						\
-	ck_assert_str_eq(node_state_name(drv_node((d), (path))->state),	\
+	ck_assert_str_eq(node_state_name(node_status(drv_node((d), (path)))), \
 	    node_state_name(st))
 
 /* Assert that the last event of TYPE about PATH has an error with NEEDLE. */

@@ -282,7 +282,7 @@ START_TEST(test_stop_supervisor)
 	STATE(d, "root/s/y", NS_STOPPED);
 	STATE(d, "root", NS_RUNNING);
 	ck_assert(s->admin_stopped);
-	ck_assert_int_eq(s->phase, PHASE_NONE);
+	ck_assert_int_eq(s->state, ST_DOWN);
 	ck_assert_uint_eq(s->restarts, 0);
 	ck_assert_int_eq(drv_window_count(d, "root"), 0);
 	ck_assert_int_eq(pid_of(d, "root/w"), pw);
@@ -1086,7 +1086,7 @@ START_TEST(test_reload_unchanged)
 	for (size_t i = 0; i < 5; i++) {
 		ck_assert_ptr_eq(d->t->nodes[i], nodes[i]);
 		ck_assert_int_eq(nodes[i]->pid, pids[i]);
-		ck_assert_int_eq(nodes[i]->state, NS_RUNNING);
+		ck_assert_int_eq(node_status(nodes[i]), NS_RUNNING);
 		ck_assert_uint_eq(nodes[i]->starts, 1);
 	}
 	strv_free(&report);

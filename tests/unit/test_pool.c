@@ -80,7 +80,6 @@ START_TEST(test_pool_shutdown_together)
 	    "event ProcessTerminated root/p/3",
 	    "event ProcessTerminated root/p/2",
 	    "event ProcessTerminated root/p/1",
-	    "cleanup root/p", "timer root/p 30000",
 	    "event ProcessTerminated root/p",
 	    "signal root/a 15", "signal root/a 18", "timer root/a 5000",
 	    "event ProcessTerminated root/a",
@@ -132,7 +131,7 @@ START_TEST(test_pool_exits_any_order)
 	}
 	EXPECT(d, "signal event cleanup exit",
 	    "event ProcessTerminated root/p/3",
-	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/p",
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
@@ -171,7 +170,7 @@ START_TEST(test_pool_stubborn_instance)
 	drv_fire(d, "root/p/2");
 	EXPECT(d, "signal event cleanup exit",
 	    "signal root/p/2 9", "event ProcessTerminated root/p/2",
-	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/p",
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
@@ -206,7 +205,7 @@ START_TEST(test_pool_instance_exits_while_stopping)
 	EXPECT(d, "spawn event cleanup",
 	    "event ProcessTerminated root/p/3",
 	    "event ProcessTerminated root/p/2",
-	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/p",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root");
 	ck_assert_uint_eq(drv_node(d, "root/p/1")->restarts, 0);
@@ -236,7 +235,7 @@ START_TEST(test_pool_shutdown_while_starting)
 	    "event ProcessStarted root/p/3",
 	    "signal root/p/3 15", "signal root/p/3 18",
 	    "event ProcessTerminated root/p/3",
-	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/p",
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "cleanup root", "event ProcessTerminated root", "exit 0");
@@ -267,7 +266,7 @@ START_TEST(test_pool_admin_stop)
 	    "signal root/p/1 15", "signal root/p/1 18",
 	    "event ProcessTerminated root/p/3",
 	    "event ProcessTerminated root/p/1",
-	    "cleanup root/p", "event ProcessTerminated root/p");
+	    "event ProcessTerminated root/p");
 	STATE(d, "root/p", NS_STOPPED);
 	STATE(d, "root/a", NS_RUNNING);
 	STATE(d, "root/z", NS_RUNNING);
@@ -318,11 +317,10 @@ START_TEST(test_pool_parent_one_for_all)
 	drv_fire(d, "root/p/3");
 	EXPECT(d, "spawn signal event setup cleanup",
 	    "signal root/p/3 9", "event ProcessTerminated root/p/3",
-	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/p",
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "spawn root/a", "event ProcessStarted root/a",
-	    "setup root/p",
 	    "spawn root/p/1", "event ProcessStarted root/p/1",
 	    "spawn root/p/2", "event ProcessStarted root/p/2",
 	    "spawn root/p/3", "event ProcessStarted root/p/3",
@@ -439,7 +437,7 @@ START_TEST(test_pool_reload_removed)
 	    "event ProcessTerminated root/p/3",
 	    "event ProcessTerminated root/p/2",
 	    "event ProcessTerminated root/p/1",
-	    "cleanup root/p", "event ProcessTerminated root/p",
+	    "event ProcessTerminated root/p",
 	    "free root/p");
 	STATE(d, "root/a", NS_RUNNING);
 	STATE(d, "root/z", NS_RUNNING);

@@ -103,7 +103,7 @@ START_TEST(test_start_nested)
 	drv_start(d);
 	EXPECT(d, "setup spawn event", "setup root", "setup root/s");
 	STATE(d, "root/s", NS_STARTING);
-	ck_assert_int_eq(drv_node(d, "root/s")->phase, PHASE_SETUP);
+	ck_assert_int_eq(drv_node(d, "root/s")->state, ST_SETUP);
 	ck_assert(drv_fake_at(d, "root/s")->timer);
 	ck_assert_int_eq(drv_fake_at(d, "root/s")->timer_ms, 30000);
 	drv_setup_done(d, "root/s", NULL);
@@ -449,7 +449,7 @@ static const struct policy_case {
 	const char	*lastline;
 	bool		 restarted;
 	enum event_type	 type;
-	enum node_state	 after;		/* when not restarted */
+	enum node_status after;		/* when not restarted */
 	const char	*error;		/* of the event, NULL if none */
 } policy_cases[] = {
 	{ RESTART_PERMANENT, EXITED(0), NULL, true,
@@ -1382,7 +1382,7 @@ START_TEST(test_env_setup_output_replaced)
 	drv_exit(d, "root/s/g", EXITED(1), NULL);
 	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 1);
 	/* The new setup script itself sees nothing of the old one's. */
-	ck_assert_int_eq(drv_node(d, "root/s")->phase, PHASE_SETUP);
+	ck_assert_int_eq(drv_node(d, "root/s")->state, ST_SETUP);
 	tree_env(d->t, drv_node(d, "root/s"), base, &out);
 	ck_assert_ptr_null(env_get(&out, "OLD"));
 	ck_assert_ptr_null(env_get(&out, "NEW"));
@@ -1414,17 +1414,17 @@ START_TEST(test_names_and_lookup)
 	ck_assert_str_eq(node_state_name(NS_STOPPING), "stopping");
 	ck_assert_str_eq(node_state_name(NS_FAILED), "failed");
 	ck_assert_str_eq(node_state_name(NS_COMPLETED), "completed");
-	n.state = NS_STOPPED;
+	n.state = ST_DOWN;
 	ck_assert(!node_active(&n));
-	n.state = NS_STARTING;
+	n.state = ST_SPAWNING;
 	ck_assert(node_active(&n));
-	n.state = NS_RUNNING;
+	n.state = ST_RUNNING;
 	ck_assert(node_active(&n));
-	n.state = NS_STOPPING;
+	n.state = ST_STOPPING;
 	ck_assert(node_active(&n));
-	n.state = NS_FAILED;
+	n.state = ST_FAILED;
 	ck_assert(!node_active(&n));
-	n.state = NS_COMPLETED;
+	n.state = ST_COMPLETED;
 	ck_assert(!node_active(&n));
 
 	ck_assert_ptr_eq(d->t->root, drv_node(d, "root"));
