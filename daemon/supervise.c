@@ -1244,7 +1244,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 
 	if (tree->exit_status == TREE_EXIT_COMPLETED)
 		log_info("the root supervisor completed (auto_shutdown): "
-		    "exiting with status %d", exit_status);
+		    "exiting with status %d%s%s%s", exit_status,
+		    tree->exit_reason ? " (" : "",
+		    tree->exit_reason ? tree->exit_reason : "",
+		    tree->exit_reason ? ")" : "");
 	else if (exit_status != ARBORD_EXIT_OK)
 		log_warnx("the root supervisor gave up: %s",
 		    tree->exit_reason ? tree->exit_reason : "unknown reason");

@@ -60,3 +60,45 @@ assert_match '"event":"ProcessCompleted","node":"supervisor","path":"root","exit
     "$(tail -n 2 "$T/events")" "root completed"
 grep -q 'ProcessTerminated","node":"worker","path":"root/db"' "$T/events" || fail "db not stopped"
 assert_no_procs
+
+# A significant job that cannot start, or whose subtree fails, is a job
+# that failed: arbord exits 3 (no status of its own to pass on), never 0.
+cat >"$T/b.ini" <<INI
+[supervisor:root]
+auto_shutdown = any_significant
+
+[worker:root/db]
+command = $T/sleep 1000
+
+[worker:root/job]
+command = $T/does-not-exist
+restart = temporary
+significant = yes
+INI
+start_arbord "$T/b.ini"
+wait_arbord 20
+assert_eq 3 "$RC" "arbord's status when the job cannot start"
+assert_match '"event":"ProcessCompleted","node":"supervisor","path":"root".*significant child root/job failed: exec' \
+    "$(event_line ProcessCompleted root)" "root completed, saying why"
+grep -q 'exiting with status 3 (significant child root/job failed' "$T/events" ||
+    fail "arbord does not say why it exits 3"
+assert_no_procs
+
+cat >"$T/c.ini" <<INI
+[supervisor:root]
+auto_shutdown = any_significant
+
+[supervisor:root/job]
+restart = temporary
+significant = yes
+setup = sh -c 'exit 4'
+
+[worker:root/job/w]
+command = $T/sleep 1000
+INI
+start_arbord "$T/c.ini"
+wait_arbord 20
+assert_eq 3 "$RC" "arbord's status when the job's setup fails"
+assert_match 'significant child root/job failed: setup failed' \
+    "$(event_line ProcessCompleted root)" "root completed, saying why"
+assert_no_procs

@@ -178,6 +178,7 @@ conf_destroy(struct config *c)
 		free(s->directory);
 		free(s->user);
 		free(s->group);
+		free(s->pidfile);
 		strv_free(&s->env);
 		strv_free(&s->argv);
 		strv_free(&s->setup);

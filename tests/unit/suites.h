@@ -13,5 +13,6 @@ Suite	*proto_suite(void);
 Suite	*admin_suite(void);
 Suite	*lifecycle_suite(void);
 Suite	*pool_suite(void);
+Suite	*machine_suite(void);
 
 #endif

@@ -1,0 +1,314 @@
+/*
+ * test_machine.c: the node state machine's own rules, beyond the traces
+ * of test_tree.c and test_lifecycle.c: how a significant job's end sets
+ * the tree's exit, the deadline of a daemonizing (pidfile) worker, stale
+ * inputs a state does not accept, and the decisions the daemon asks the
+ * tree for (admin requests and their outcome, which workers a signal
+ * reaches, the status snapshot).
+ */
+#include <sys/types.h>
+
+#include <check.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "suites.h"
+#include "tree.h"
+
+/* How a significant job ends, and the exit the tree then decides. */
+static const struct job_case {
+	const char	*name;
+	enum restart	 restart;
+	int		 exec_fail;	/* the job cannot start */
+	int		 wstatus;	/* else it ends with this */
+	int		 code;		/* the tree's exit code */
+} job_cases[] = {
+	{ "temporary, exit 0", RESTART_TEMPORARY, 0, EXITED(0), 0 },
+	{ "temporary, exit 5", RESTART_TEMPORARY, 0, EXITED(5), 5 },
+	{ "temporary, SIGKILL", RESTART_TEMPORARY, 0, KILLED(SIGKILL), 137 },
+	{ "temporary, cannot start", RESTART_TEMPORARY, 1, 0, NODE_NO_EXIT },
+	{ "transient, exit 0", RESTART_TRANSIENT, 0, EXITED(0), 0 },
+};
+
+/*
+ * root (any_significant) runs db and a significant job: the job's end
+ * ends the tree as completed, with the job's status; a job that failed
+ * without one (it could not start) leaves NODE_NO_EXIT, never 0.
+ */
+START_TEST(test_significant_job_exit)
+{
+	const struct job_case *jc = &job_cases[_i];
+	struct config *c = conf_new();
+	struct node_spec *job;
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->auto_shutdown =
+	    AUTO_SHUTDOWN_ANY;
+	conf_worker(c, "root/db", RESTART_PERMANENT);
+	job = conf_worker(c, "root/job", jc->restart);
+	job->significant = 1;
+	d = drv_new(c);
+	drv_fake_at(d, "root/job")->exec_fail = jc->exec_fail;
+	drv_start(d);
+	if (!jc->exec_fail)
+		drv_exit(d, "root/job", jc->wstatus, NULL);
+	ck_assert_msg(d->exits == 1, "%s: the tree did not end", jc->name);
+	ck_assert_int_eq(d->t->exit_status, TREE_EXIT_COMPLETED);
+	ck_assert_int_eq(d->t->exit_code, jc->code);
+	STATE(d, "root", NS_COMPLETED);
+	STATE(d, "root/db", NS_STOPPED);
+	drv_free(d);
+}
+END_TEST
+
+/* A significant subtree whose setup fails is a job that failed. */
+START_TEST(test_significant_setup_fails)
+{
+	struct config *c = conf_new();
+	struct node_spec *s;
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->auto_shutdown =
+	    AUTO_SHUTDOWN_ANY;
+	s = conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	s->restart = RESTART_TEMPORARY;
+	s->significant = 1;
+	conf_worker(c, "root/s/w", RESTART_PERMANENT);
+	d = drv_new(c);
+	drv_fake_at(d, "root/s")->setup_fail = 1;
+	drv_start(d);
+	ck_assert_int_eq(d->exits, 1);
+	ck_assert_int_eq(d->t->exit_status, TREE_EXIT_COMPLETED);
+	ck_assert_int_eq(d->t->exit_code, NODE_NO_EXIT);
+	ck_assert_ptr_nonnull(d->t->exit_reason);
+	ck_assert_msg(strstr(d->t->exit_reason, "root/s failed: setup failed")
+	    != NULL, "reason: %s", d->t->exit_reason);
+	drv_free(d);
+}
+END_TEST
+
+/* root with one daemonizing worker d (pidfile, start_timeout 2s). */
+static struct drv *
+pidfile_tree(void)
+{
+	struct config *c = conf_new();
+	struct node_spec *w;
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	w = conf_worker(c, "root/d", RESTART_PERMANENT);
+	w->pidfile = xstrdup("/run/d.pid");
+	w->start_timeout_ms = 2000;
+	d = drv_new(c);
+	drv_fake_at(d, "root/d")->hold_spawn = true;
+	return d;
+}
+
+/*
+ * A pidfile worker has started once its pidfile names its daemon; until
+ * then its start_timeout runs from the spawn. Adopted in time, the timer
+ * is cancelled.
+ */
+START_TEST(test_pidfile_adopted)
+{
+	struct drv *d = pidfile_tree();
+
+	drv_start(d);
+	EXPECT(d, "*", "setup root", "timer root 30000", "cancel root",
+	    "spawn root/d", "timer root/d 2000");
+	STATE(d, "root/d", NS_STARTING);
+	drv_at(d, 1999);
+	drv_started(d, "root/d");
+	EXPECT(d, "*", "event ProcessStarted root/d", "cancel root/d",
+	    "event ProcessStarted root");
+	STATE(d, "root/d", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Not adopted in start_timeout: the spawn is given up (ACT_SPAWN_CANCEL)
+ * and it is a failed start, counted as any other.
+ */
+START_TEST(test_pidfile_late)
+{
+	struct drv *d = pidfile_tree();
+
+	drv_start(d);
+	strv_free(&d->log);
+	drv_at(d, 2000);
+	drv_fire(d, "root/d");
+	EXPECT(d, "spawn-cancel event spawn",
+	    "spawn-cancel root/d", "event ProcessStartFailed root/d",
+	    "spawn root/d");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/d",
+	    "pidfile /run/d.pid not written within 2s");
+	ck_assert_uint_eq(drv_node(d, "root/d")->restarts, 1);
+	drv_free(d);
+}
+END_TEST
+
+/* Inputs a state does not accept are stale: nothing happens. */
+START_TEST(test_stale_inputs)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct node *a;
+
+	drv_start(d);
+	strv_free(&d->log);
+	a = drv_node(d, "root/a");
+	tree_worker_ready(d->t, a, d->now);		/* exec readiness */
+	tree_timer_fired(d->t, a, d->now);		/* no deadline */
+	tree_worker_started(d->t, a, 4242, d->now);	/* not spawning */
+	tree_worker_start_failed(d->t, a, "late", d->now);
+	tree_setup_done(d->t, a, NULL, NULL, d->now);	/* a worker */
+	tree_cleanup_done(d->t, drv_node(d, "root"), NULL, d->now);
+	drv_settle(d);
+	ck_assert_uint_eq(d->log.n, 0);
+	STATE(d, "root/a", NS_RUNNING);
+	ck_assert_int_eq(a->pid, PID0);
+	drv_free(d);
+}
+END_TEST
+
+/* A signal reaches the workers of the subtree that have a process. */
+START_TEST(test_signal_subtree)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/s/x", RESTART_PERMANENT);
+	conf_worker(c, "root/s/y", RESTART_PERMANENT);
+	d = drv_new(c);
+	drv_start(d);
+	drv_admin(d, tree_stop_node, "root/s/y");
+	/* Workers that live through the signals. */
+	drv_fake_at(d, "root/a")->ignore_term = true;
+	drv_fake_at(d, "root/s/x")->ignore_term = true;
+	strv_free(&d->log);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s"), SIGHUP), 1);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root"), SIGUSR1), 2);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s/y"), SIGHUP),
+	    0);
+	drv_settle(d);
+	EXPECT(d, "*", "signal root/s/x 1", "signal root/a 10",
+	    "signal root/s/x 10");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Admin requests through tree_admin and their outcome: a start of a node
+ * that is up asks nothing; a stop is done once the node is down; a start
+ * is done once it runs again, and failed when that start failed.
+ */
+START_TEST(test_admin_outcome)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 5));
+	struct admin_wait w;
+	char *msg;
+
+	drv_start(d);
+	ck_assert_int_eq(tree_admin(d->t, drv_node(d, "root/a"),
+	    ADMIN_START, &w, d->now, &msg), 1);
+	ck_assert_str_eq(msg, "already running");
+	free(msg);
+
+	drv_fake_at(d, "root/b")->ignore_term = true;
+	ck_assert_int_eq(tree_admin(d->t, drv_node(d, "root/b"), ADMIN_STOP,
+	    &w, d->now, &msg), 0);
+	ck_assert_ptr_null(msg);
+	drv_settle(d);
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/b", &w, &msg),
+	    ADMIN_PENDING);
+	drv_fire(d, "root/b");
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/b", &w, &msg),
+	    ADMIN_DONE);
+	ck_assert_ptr_null(msg);
+
+	drv_fake_at(d, "root/b")->exec_fail = 1;
+	ck_assert_int_eq(tree_admin(d->t, drv_node(d, "root/b"), ADMIN_START,
+	    &w, d->now, &msg), 0);
+	drv_settle(d);
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/b", &w, &msg),
+	    ADMIN_FAILED);
+	ck_assert_str_eq(msg, "exec: No such file or directory");
+	free(msg);
+
+	ck_assert_int_eq(tree_admin(d->t, drv_node(d, "root/c"),
+	    ADMIN_RESTART, &w, d->now, &msg), 0);
+	drv_settle(d);
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/c", &w, &msg),
+	    ADMIN_DONE);
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/nope", &w, &msg),
+	    ADMIN_FAILED);
+	ck_assert_str_eq(msg, "removed by a reload");
+	free(msg);
+	drv_free(d);
+}
+END_TEST
+
+/* The snapshot the daemon and arborctl read. */
+START_TEST(test_node_info)
+{
+	struct config *c = conf_flat(STRATEGY_ONE_FOR_ONE, 5);
+	struct node_info ni;
+	struct drv *d;
+
+	conf_backoff(conf_lookup(c, "root/a"), 500, 0);
+	d = drv_new(c);
+	drv_at(d, 100);
+	drv_start(d);
+	drv_at(d, 200);
+	drv_exit(d, "root/a", EXITED(3), "oops");
+	drv_at(d, 300);
+	tree_node_info(drv_node(d, "root/a"), d->now, &ni);
+	ck_assert_str_eq(ni.path, "root/a");
+	ck_assert_int_eq(ni.kind, NODE_WORKER);
+	ck_assert_int_eq(ni.status, NS_BACKOFF);
+	ck_assert_int_eq(ni.pid, 0);
+	ck_assert_int_eq(ni.since, 200);
+	ck_assert_int_eq(ni.restarts, 1);
+	ck_assert_int_eq(ni.restarts_period, 1);
+	ck_assert_int_eq(ni.backoff_left, 400);
+	ck_assert_str_eq(ni.last_error, "exit status 3: oops");
+	tree_node_info(drv_node(d, "root/b"), d->now, &ni);
+	ck_assert_int_eq(ni.status, NS_RUNNING);
+	ck_assert_int_eq(ni.pid, PID0 + 1);
+	ck_assert_int_eq(ni.since, 100);
+	ck_assert_ptr_null(ni.last_error);
+	drv_free(d);
+}
+END_TEST
+
+/* The state machine's suite. */
+Suite *
+machine_suite(void)
+{
+	Suite *s = suite_create("machine");
+	TCase *tc;
+
+	tc = tcase_create("significant");
+	tcase_add_loop_test(tc, test_significant_job_exit, 0,
+	    (int)(sizeof job_cases / sizeof job_cases[0]));
+	tcase_add_test(tc, test_significant_setup_fails);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pidfile");
+	tcase_add_test(tc, test_pidfile_adopted);
+	tcase_add_test(tc, test_pidfile_late);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("decisions");
+	tcase_add_test(tc, test_stale_inputs);
+	tcase_add_test(tc, test_signal_subtree);
+	tcase_add_test(tc, test_admin_outcome);
+	tcase_add_test(tc, test_node_info);
+	suite_add_tcase(s, tc);
+	return s;
+}
