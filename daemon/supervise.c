@@ -71,6 +71,7 @@ struct nodectx {
 	ev_timer	 timer;
 	struct proc	*proc;		/* the worker, or a running script */
 	struct pidwait	*pidwait;	/* NULL unless waiting for a pidfile */
+	struct proc	*check;		/* a readiness check that runs */
 	/* readiness other than exec: a pipe, a notify socket, a timer */
 	int		 ready_rfd;
 	int		 ready_wfd;
@@ -105,6 +106,7 @@ static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
 static void	readytimer_cb(struct ev_loop *, ev_timer *, int);
 static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
+static void	signal_group(pid_t, int);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -361,6 +363,12 @@ ready_end(struct node *n)
 	nc->ready_rfd = nc->ready_wfd = -1;
 	free(nc->notify_name);
 	nc->notify_name = NULL;
+	if (nc->check != NULL) {
+		/* Its answer would be about a start that is over. */
+		signal_group(nc->check->pid, SIGKILL);
+		nc->check->role = PROC_DISCARD;
+		nc->check = NULL;
+	}
 }
 
 /* Worker N said (or showed) it is ready. */
@@ -424,12 +432,13 @@ readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	prefix = xasprintf("%s:check", n->path);
-	if (start_process(n, PROC_CHECK, n->spec->ready_check.v, prefix,
-	    &err) == NULL) {
-		/* Not runnable: try again later; start_timeout decides. */
+	ctx(n)->check = start_process(n, PROC_CHECK, n->spec->ready_check.v,
+	    prefix, &err);
+	if (ctx(n)->check == NULL) {
+		/* Not runnable: a failed check; the tree says what next. */
 		log_warnx("%s: readiness check: %s", n->path, err);
-		ev_timer_set(w, (double)n->spec->check_interval_ms / 1000., 0.);
-		ev_timer_start(EV_DEFAULT, w);
+		tree_check_done(tree, n, false, now_ms());
+		run_actions();
 	}
 	free(err);
 	free(prefix);
@@ -489,11 +498,8 @@ ready_begin(struct node *n)
 		ev_timer_set(&nc->readytimer,
 		    (double)n->spec->ready_delay_ms / 1000., 0.);
 		ev_timer_start(EV_DEFAULT, &nc->readytimer);
-	} else if (n->spec->ready == READY_CHECK) {
-		ev_timer_set(&nc->readytimer,
-		    (double)n->spec->check_interval_ms / 1000., 0.);
-		ev_timer_start(EV_DEFAULT, &nc->readytimer);
 	}
+	/* ready = check: the tree asks for each check (ACT_CHECK). */
 }
 
 /* The pidfile of worker N, absolute. */
@@ -864,6 +870,11 @@ do_action(struct action *a)
 	case ACT_SPAWN_CANCEL:
 		spawn_cancel(a->node);
 		break;
+	case ACT_CHECK:
+		ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+		ev_timer_set(&nc->readytimer, (double)a->ms / 1000.0, 0.);
+		ev_timer_start(EV_DEFAULT, &nc->readytimer);
+		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
 			signal_group(nc->proc->pid, SIGKILL);
@@ -1055,18 +1066,8 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 			launcher_done(p->node, p);
 		break;
 	case PROC_CHECK:
-		/* Ready when the check passes; else check again later. */
-		if (tree_wants_ready(p->node)) {
-			if (err == NULL)
-				ready_now(p->node);
-			else {
-				ev_timer *rt = &ctx(p->node)->readytimer;
-				ev_timer_set(rt, (double)
-				    p->node->spec->check_interval_ms / 1000.,
-				    0.);
-				ev_timer_start(EV_DEFAULT, rt);
-			}
-		}
+		ctx(p->node)->check = NULL;
+		tree_check_done(tree, p->node, err == NULL, now_ms());
 		break;
 	case PROC_WORKER:
 		ready_end(p->node);

@@ -49,6 +49,7 @@ enum input_kind {
 	I_TIMER,		/* the deadline passed */
 	I_SETUP_DONE,		/* the setup script ended */
 	I_CLEANUP_DONE,		/* the cleanup script ended */
+	I_CHECK_DONE,		/* a readiness check ended */
 	I_COUNT
 };
 
@@ -60,10 +61,13 @@ struct input {
 	int		 wstatus;	/* I_EXIT */
 	const char	*text;		/* I_EXIT: last line; errors */
 	struct strv	*env;		/* I_SETUP_DONE */
+	bool		 ok;		/* I_CHECK_DONE: it passed */
 	char		*reason;	/* I_STOP: failing (owned) */
 };
 
 typedef void	input_fn(struct tree *, struct node *, struct input *);
+
+static input_fn	w_ready;
 
 static void	dispatch(struct tree *, struct node *, struct input *);
 static void	stop_node(struct tree *, struct node *, int64_t);
@@ -234,6 +238,30 @@ set_state(struct node *n, enum node_state st, int64_t now)
 		n->up_since = now;
 	if (n->parent != NULL && was_active != node_active(n))
 		n->parent->nactive += node_active(n) ? 1 : -1;
+	if (n->parent != NULL && (old == NS_STARTING) !=
+	    (node_status(n) == NS_STARTING))
+		n->parent->nstarting += old == NS_STARTING ? -1 : 1;
+}
+
+/*
+ * Mark N to be started by its parent, or not. The parent scans for the
+ * next start from start_from, the lowest index a mark may be at.
+ */
+static void
+want_start(struct node *n, bool on)
+{
+	n->start_pending = on;
+	if (on && n->parent != NULL && n->index < n->parent->start_from)
+		n->parent->start_from = n->index;
+}
+
+/* Mark N to be stopped by its parent, or not; the parent counts them. */
+static void
+want_stop(struct node *n, bool on)
+{
+	if (n->stop_pending != on && n->parent != NULL)
+		n->parent->nstop_pending += on ? 1 : -1;
+	n->stop_pending = on;
 }
 
 /* Replace a node's last error. */
@@ -333,18 +361,21 @@ static void
 children_alloc(struct node *n, size_t count)
 {
 	n->nchildren = count;
-	n->nactive = 0;
 	n->children = count == 0 ? NULL : xcalloc(count, sizeof *n->children);
 }
 
-/* Count the active children of N, once they are in place. */
+/* Count what N keeps count of its children, once they are in place. */
 static void
 children_count(struct node *n)
 {
-	n->nactive = 0;
-	for (size_t i = 0; i < n->nchildren; i++)
-		if (node_active(n->children[i]))
-			n->nactive++;
+	n->nactive = n->nstarting = n->nstop_pending = 0;
+	n->start_from = 0;
+	for (size_t i = 0; i < n->nchildren; i++) {
+		const struct node *c = n->children[i];
+		n->nactive += node_active(c);
+		n->nstarting += node_status(c) == NS_STARTING;
+		n->nstop_pending += c->stop_pending;
+	}
 }
 
 /* Build the runtime node for SPEC and, recursively, its children. */
@@ -489,8 +520,8 @@ stop_node(struct tree *t, struct node *n, int64_t now)
 static void
 start_common(struct node *n)
 {
-	n->start_pending = false;
-	n->stop_pending = false;
+	want_start(n, false);
+	want_stop(n, false);
 	n->starts++;
 	n->up_since = 0;
 	n->exit_code = NODE_NO_EXIT;
@@ -529,7 +560,7 @@ static void
 backoff_over(struct tree *t, struct node *n, struct input *in)
 {
 	set_state(n, ST_FAILED, in->now);
-	n->start_pending = true;
+	want_start(n, true);
 	if (n->parent != NULL)
 		sup_advance(t, n->parent, in->now);
 }
@@ -558,6 +589,16 @@ w_start(struct tree *t, struct node *n, struct input *in)
 	/* A daemonizing worker has started once its pidfile names it. */
 	if (n->spec->pidfile != NULL)
 		arm(t, n, n->spec->start_timeout_ms, in->now);
+}
+
+/* Run W's readiness check once its check_interval has passed. */
+static void
+check_later(struct tree *t, struct node *w)
+{
+	struct action a = { .kind = ACT_CHECK, .node = w,
+	    .ms = w->spec->check_interval_ms };
+
+	push(t, &a);
 }
 
 /* SPAWNING + stop: stop once the exec has answered. */
@@ -608,6 +649,8 @@ w_spawned(struct tree *t, struct node *w, struct input *in)
 		set_state(w, ST_AWAITING, in->now);
 		if (!pidfile)
 			arm(t, w, w->spec->start_timeout_ms, in->now);
+		if (w->spec->ready == READY_CHECK)
+			check_later(t, w);
 	}
 	if (stop)
 		stop_node(t, w, in->now);
@@ -649,6 +692,16 @@ w_pidfile_late(struct tree *t, struct node *w, struct input *in)
 	    in->now);
 	free(reason);
 	free(pf);
+}
+
+/* AWAITING + check done: ready if it passed, else check again later. */
+static void
+w_check_done(struct tree *t, struct node *w, struct input *in)
+{
+	if (in->ok)
+		w_ready(t, w, in);
+	else
+		check_later(t, w);
 }
 
 /* AWAITING + ready. */
@@ -752,6 +805,7 @@ static input_fn *const worker_table[ST_COUNT][I_COUNT] = {
 			    [I_SPAWN_FAILED] = w_spawn_failed,
 			    [I_TIMER] = w_pidfile_late },
 	[ST_AWAITING] =	  { [I_STOP] = w_stop, [I_READY] = w_ready,
+			    [I_CHECK_DONE] = w_check_done,
 			    [I_EXIT] = w_exit_starting, [I_TIMER] = w_not_ready },
 	[ST_RUNNING] =	  { [I_STOP] = w_stop, [I_EXIT] = w_exit_running },
 	[ST_STOPPING] =	  { [I_EXIT] = w_exit_stopped, [I_TIMER] = w_kill },
@@ -785,8 +839,7 @@ s_start(struct tree *t, struct node *s, struct input *in)
 		/* No state of its own: its instances start at once. */
 		set_state(s, ST_STARTING, in->now);
 		for (size_t i = 0; i < s->nchildren; i++)
-			s->children[i]->start_pending =
-			    !s->children[i]->admin_stopped;
+			want_start(s->children[i], !s->children[i]->admin_stopped);
 		sup_advance(t, s, in->now);
 		return;
 	}
@@ -810,7 +863,7 @@ s_stopping(struct tree *t, struct node *s, enum node_state st,
 	set_state(s, st, in->now);
 	for (size_t i = 0; i < s->nchildren; i++) {
 		struct node *c = s->children[i];
-		c->start_pending = false;
+		want_start(c, false);
 		backoff_cancel(t, c, ST_DOWN, in->now);
 	}
 }
@@ -851,7 +904,7 @@ s_setup_done(struct tree *t, struct node *s, struct input *in)
 		memset(in->env, 0, sizeof *in->env);
 	}
 	for (size_t i = 0; i < s->nchildren; i++)
-		s->children[i]->start_pending = !s->children[i]->admin_stopped;
+		want_start(s->children[i], !s->children[i]->admin_stopped);
 	sup_advance(t, s, in->now);
 }
 
@@ -974,7 +1027,7 @@ pool_stop(struct tree *t, struct node *p, bool all, int64_t now)
 		if (node_active(c))
 			waiting = true;
 		else if (!all)
-			c->stop_pending = false;
+			want_stop(c, false);
 	}
 	return waiting;
 }
@@ -1016,9 +1069,10 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 	}
 
 	/* Pending stops first, right to left (in a pool, all at once) ... */
-	if (node_is_pool(s) && pool_stop(t, s, false, now))
+	if (s->nstop_pending > 0 && node_is_pool(s) &&
+	    pool_stop(t, s, false, now))
 		return;
-	for (size_t i = s->nchildren; i-- > 0;) {
+	for (size_t i = s->nchildren; s->nstop_pending > 0 && i-- > 0;) {
 		c = s->children[i];
 		if (!c->stop_pending)
 			continue;
@@ -1027,14 +1081,16 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 				stop_node(t, c, now);
 			return;
 		}
-		c->stop_pending = false;
+		want_stop(c, false);
 	}
-	/* ... then pending starts, left to right, each after the last. */
-	for (size_t i = 0; i < s->nchildren; i++)
-		if (node_status(s->children[i]) == NS_STARTING)
-			return;
-	for (size_t i = 0; i < s->nchildren; i++) {
-		c = s->children[i];
+	/*
+	 * ... then pending starts, left to right, each after the last: in
+	 * O(1) per step, from counts and the lowest index a mark may be at.
+	 */
+	if (s->nstarting > 0)
+		return;
+	for (; s->start_from < s->nchildren; s->start_from++) {
+		c = s->children[s->start_from];
 		/* Order holds: what comes after a waiting child waits too. */
 		if (c->state == ST_BACKOFF)
 			return;
@@ -1149,7 +1205,7 @@ sup_finished(struct tree *t, struct node *s, int64_t now)
 static void
 child_stopped(struct tree *t, struct node *c, int64_t now)
 {
-	c->stop_pending = false;
+	want_stop(c, false);
 	if (c->detached)
 		detached_done(t, c);
 	else
@@ -1182,7 +1238,7 @@ backoff(struct tree *t, struct node *c, int64_t now)
 	}
 	if (s->restart_delay_max_ms > 0 && delay > s->restart_delay_max_ms)
 		delay = s->restart_delay_max_ms;
-	c->start_pending = false;
+	want_start(c, false);
 	set_state(c, ST_BACKOFF, now);
 	arm(t, c, delay, now);
 }
@@ -1231,13 +1287,13 @@ mark_restart(struct node *x)
 	if (x->admin_stopped)
 		return;
 	if (node_active(x))
-		x->stop_pending = true;
+		want_stop(x, true);
 	/*
 	 * OTP: temporary children are never restarted, not even here; but a
 	 * first start still pending is no restart, so it is kept.
 	 */
 	if (x->spec->restart != RESTART_TEMPORARY)
-		x->start_pending = true;
+		want_start(x, true);
 }
 
 /*
@@ -1261,7 +1317,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 	if (node_status(p) == NS_STOPPING || c->stop_pending || asked ||
 	    c->admin_stopped) {
 		/* It was going down anyway: no restart, nothing counted. */
-		c->stop_pending = false;
+		want_stop(c, false);
 		sup_advance(t, p, now);
 		return;
 	}
@@ -1284,7 +1340,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 	}
 	c->restarts++;
 	(void)intensity_add(&c->history, now);
-	c->start_pending = true;
+	want_start(c, true);
 	backoff(t, c, now);
 	for (size_t i = 0; i < p->nchildren; i++) {
 		struct node *x = p->children[i];
@@ -1382,6 +1438,15 @@ tree_cleanup_done(struct tree *t, struct node *s, const char *error,
 	dispatch(t, s, &in);
 }
 
+/* Worker N's readiness check ended: OK if it passed. */
+void
+tree_check_done(struct tree *t, struct node *n, bool ok, int64_t now)
+{
+	struct input in = { .kind = I_CHECK_DONE, .now = now, .ok = ok };
+
+	dispatch(t, n, &in);
+}
+
 /* N's timer expired: its deadline, whatever its state makes of it. */
 void
 tree_timer_fired(struct tree *t, struct node *n, int64_t now)
@@ -1400,6 +1465,52 @@ tree_failing(const struct tree *t)
 	if (node_status(r) == NS_STOPPING &&
 	    (r->cause == CAUSE_FAIL || r->cause == CAUSE_START_FAIL))
 		return r->fail_reason;
+	return NULL;
+}
+
+/* Check the counts supervisor N keeps of its children; see tree_check. */
+static char *
+check_counts(const struct node *n)
+{
+	size_t active = 0, starting = 0, stopmarks = 0, first = n->nchildren;
+
+	for (size_t i = 0; i < n->nchildren; i++) {
+		const struct node *c = n->children[i];
+		if (c->parent != n || c->index != i)
+			return xasprintf("%s: bad parent or index", c->path);
+		active += node_active(c);
+		starting += node_status(c) == NS_STARTING;
+		stopmarks += c->stop_pending;
+		if (first == n->nchildren && (c->start_pending ||
+		    c->state == ST_BACKOFF))
+			first = i;
+		if (c->spec->kind == NODE_WORKER && (c->pid > 0) !=
+		    (c->state == ST_AWAITING || c->state == ST_RUNNING ||
+		    c->state == ST_STOPPING || c->state == ST_KILLING ||
+		    c->state == ST_TIMED_OUT))
+			return xasprintf("%s: pid %ld in state %d", c->path,
+			    (long)c->pid, c->state);
+	}
+	if (active != n->nactive || starting != n->nstarting ||
+	    stopmarks != n->nstop_pending)
+		return xasprintf("%s: counts %zu/%zu/%zu, kept %zu/%zu/%zu",
+		    n->path, active, starting, stopmarks, n->nactive,
+		    n->nstarting, n->nstop_pending);
+	if (n->start_from > first)
+		return xasprintf("%s: a start mark at %zu below %zu", n->path,
+		    first, n->start_from);
+	return NULL;
+}
+
+/* The tree's invariants, for tests and fuzzing: NULL, or what is wrong. */
+char *
+tree_check(const struct tree *t)
+{
+	char *err;
+
+	for (size_t i = 0; i < t->nnodes; i++)
+		if ((err = check_counts(t->nodes[i])) != NULL)
+			return err;
 	return NULL;
 }
 
@@ -1507,7 +1618,7 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 {
 	*err = NULL;
 	n->admin_stopped = true;
-	n->start_pending = false;
+	want_start(n, false);
 	set_error(n, "stopped by an admin");
 	if (n->state == ST_BACKOFF) {
 		stop_node(t, n, now);
@@ -1523,7 +1634,7 @@ tree_stop_node(struct tree *t, struct node *n, int64_t now, char **err)
 		stop_node(t, n, now);
 		return 0;
 	}
-	n->stop_pending = true;
+	want_stop(n, true);
 	sup_advance(t, n->parent, now);
 	return 0;
 }
@@ -1550,7 +1661,7 @@ tree_start_node(struct tree *t, struct node *n, int64_t now, char **err)
 		return 0;
 	if (sup_in_setup(n->parent))
 		return 0;	/* the setup's end starts it */
-	n->start_pending = true;
+	want_start(n, true);
 	sup_advance(t, n->parent, now);
 	return 0;
 }
@@ -1577,8 +1688,8 @@ tree_restart_node(struct tree *t, struct node *n, int64_t now, char **err)
 	if (sup_in_setup(n->parent))
 		return 0;
 	if (node_active(n))
-		n->stop_pending = true;
-	n->start_pending = true;
+		want_stop(n, true);
+	want_start(n, true);
 	sup_advance(t, n->parent, now);
 	return 0;
 }
@@ -1756,7 +1867,7 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 	if (n == NULL) {
 		n = node_new_one(t, spec, parent, index);
 		strv_pushf(r->report, "added %s", spec->path);
-		n->start_pending = true;	/* if its parent runs */
+		want_start(n, true);	/* if its parent runs */
 	} else {
 		n->reload_mark = true;
 		if (spec_diff(n->spec, spec, &changed) == 0) {
@@ -1784,8 +1895,8 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			free(what);
 			spec_free(n->next_spec);
 			n->next_spec = spec_for(parent, index, spec);
-			n->stop_pending = true;
-			n->start_pending = !n->admin_stopped;
+			want_stop(n, true);
+			want_start(n, !n->admin_stopped);
 		}
 		strv_free(&changed);
 		free(n->children);
@@ -1810,7 +1921,8 @@ reload_detach(struct tree *t, struct node *n, int64_t now)
 	n->detached = true;
 	n->parent = NULL;
 	t->ndetached++;
-	n->start_pending = n->stop_pending = false;
+	want_start(n, false);
+	want_stop(n, false);
 	if (!node_active(n)) {
 		detached_done(t, n);
 		return;
@@ -1838,16 +1950,16 @@ reload_settle(struct node *n)
 	for (size_t i = 0; i < n->nchildren; i++)
 		reload_settle(n->children[i]);
 	if (!node_active(n))
-		n->stop_pending = false;
+		want_stop(n, false);
 	/*
 	 * Only a supervisor managing its children starts them, and not one
 	 * about to restart: its new setup comes first.
 	 */
 	if (p != NULL && (p->stop_pending || !(p->state == ST_RUNNING ||
 	    p->state == ST_STARTING)))
-		n->start_pending = false;
+		want_start(n, false);
 	if (n->admin_stopped)
-		n->start_pending = false;
+		want_start(n, false);
 }
 
 /* Bring the tree to CONF with the least disruption; see tree.h. */
@@ -1891,7 +2003,8 @@ tree_reload(struct tree *t, const struct config *conf, int64_t now,
 		t->restart_root = true;
 		sup_stop(t, root, NULL, now);
 	}
-	root->start_pending = root->stop_pending = false;
+	want_start(root, false);
+	want_stop(root, false);
 	reload_settle(root);
 	reload_apply(t, root, now);
 }

@@ -110,6 +110,9 @@ struct node {
 	struct node		**children;
 	size_t			 nchildren;
 	size_t			 nactive;	/* children with something alive */
+	size_t			 nstarting;	/* ... that are starting */
+	size_t			 nstop_pending;	/* ... marked to stop */
+	size_t			 start_from;	/* no start mark below this */
 	size_t			 index;		/* position in parent */
 
 	enum node_state		 state;
@@ -150,6 +153,7 @@ enum action_kind {
 				   worker's launcher, its wait): kill what
 				   runs of it, report nothing */
 	ACT_SIGNAL,		/* send sig to a worker's process group */
+	ACT_CHECK,		/* run the worker's readiness check in ms */
 	ACT_TIMER,		/* arm the node's timer for ms, until
 				   deadline (replaces) */
 	ACT_TIMER_CANCEL,
@@ -239,6 +243,8 @@ void	tree_setup_done(struct tree *, struct node *, const char *error,
 void	tree_cleanup_done(struct tree *, struct node *, const char *error,
 	    int64_t now);
 void	tree_timer_fired(struct tree *, struct node *, int64_t now);
+/* A readiness check (ready = check:) ended; OK if it exited 0. */
+void	tree_check_done(struct tree *, struct node *, bool ok, int64_t now);
 
 /*
  * Admin requests (arborctl stop/start/restart). An admin stop is not a
@@ -299,6 +305,8 @@ enum node_status node_status(const struct node *);
 const char *node_state_name(enum node_status);
 /* Up and staying up: a start asks nothing of it. */
 bool	node_up(const struct node *);
+/* The tree's invariants, for tests and fuzzing: NULL, or what is wrong. */
+char	*tree_check(const struct tree *);
 /* Why the root gives up (stopping as failed, or failed), or NULL. */
 const char *tree_failing(const struct tree *);
 /* Is worker N awaiting a readiness the daemon watches for? */

@@ -420,6 +420,11 @@ drv_act(struct drv *d, const struct action *a)
 		f->timer = true;
 		f->timer_ms = a->ms;
 		break;
+	case ACT_CHECK:
+		strv_pushf(&d->log, "check %s %lld", path, (long long)a->ms);
+		ck_assert_int_eq(a->node->spec->ready, READY_CHECK);
+		f->check = true;
+		break;
 	case ACT_SPAWN_CANCEL:
 		strv_pushf(&d->log, "spawn-cancel %s", path);
 		f->pid = 0;
@@ -542,8 +547,12 @@ drv_settle(struct drv *d)
 			action_release(&a);
 		} else if (d->nin > 0)
 			drv_deliver(d);
-		else
+		else {
+			char *err = tree_check(d->t);
+
+			ck_assert_msg(err == NULL, "tree_check: %s", err);
 			return;
+		}
 	}
 	ck_abort_msg("the tree does not settle");
 }
@@ -676,6 +685,18 @@ drv_setup_done(struct drv *d, const char *path, const char *error)
 	strv_copy(&env, f->setup_out.v);
 	tree_setup_done(d->t, drv_node(d, path), error, &env, d->now);
 	strv_free(&env);
+	drv_settle(d);
+}
+
+/* The readiness check of PATH, which the tree asked for, ends. */
+void
+drv_check(struct drv *d, const char *path, bool ok)
+{
+	struct fake *f = drv_fake_at(d, path);
+
+	ck_assert_msg(f->check, "no check asked for %s", path);
+	f->check = false;
+	tree_check_done(d->t, drv_node(d, path), ok, d->now);
 	drv_settle(d);
 }
 

@@ -61,6 +61,7 @@ struct fake {
 	char		 script;	/* 'S'etup, 'C'leanup or 0 */
 	bool		 script_done;	/* its end is on its way */
 	bool		 timer;		/* the node's timer is armed */
+	bool		 check;		/* a readiness check is asked for */
 	int64_t		 timer_ms;
 };
 
@@ -138,6 +139,7 @@ void		 drv_exit(struct drv *, const char *, int, const char *);
 void		 drv_exit_node(struct drv *, struct node *, int, const char *);
 void		 drv_setup_done(struct drv *, const char *, const char *);
 void		 drv_fire(struct drv *, const char *);
+void		 drv_check(struct drv *, const char *, bool);
 void		 drv_fire_node(struct drv *, struct node *);
 void		 drv_expect_log(struct drv *, int, bool, const char *,
 		    const char *const *);

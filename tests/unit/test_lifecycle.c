@@ -114,7 +114,8 @@ START_TEST(test_ready_order)
 
 	drv_at(d, 1000);
 	drv_start(d);
-	EXPECT(d, "*",
+	/* (A check's runs: test_check_loop.) */
+	EXPECT(d, "setup timer cancel spawn event",
 	    "setup root", "timer root 30000", "cancel root",
 	    "spawn root/a", "event ProcessStarted root/a",
 	    "timer root/a 30000");
@@ -367,7 +368,7 @@ START_TEST(test_exit_while_starting)
 	EXPECT(d, "*",
 	    "cancel root/a", "event ProcessStartFailed root/a",
 	    "spawn root/a", "event ProcessStarted root/a",
-	    "timer root/a 30000");
+	    "timer root/a 30000", "check root/a 1000");
 	event_error_is(d, EV_PROCESS_START_FAILED, "root/a",
 	    "exit status 3: last line");
 	ev = drv_last_event(d, EV_PROCESS_START_FAILED, "root/a");

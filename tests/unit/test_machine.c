@@ -150,6 +150,39 @@ START_TEST(test_pidfile_late)
 }
 END_TEST
 
+/*
+ * ready = check: the tree asks for each run, check_interval apart, until
+ * one passes; a result once the start is over is stale.
+ */
+START_TEST(test_check_loop)
+{
+	struct config *c = conf_flat(STRATEGY_ONE_FOR_ONE, 1);
+	struct drv *d;
+
+	conf_ready(conf_lookup(c, "root/a"), READY_CHECK, 30000);
+	conf_lookup(c, "root/a")->check_interval_ms = 250;
+	d = drv_new(c);
+	drv_start(d);
+	EXPECT(d, "spawn timer check", "timer root 30000", "spawn root/a",
+	    "timer root/a 30000", "check root/a 250");
+	drv_check(d, "root/a", false);
+	EXPECT(d, "*", "check root/a 250");
+	STATE(d, "root/a", NS_STARTING);
+	drv_check(d, "root/a", false);
+	EXPECT(d, "*", "check root/a 250");
+	drv_check(d, "root/a", true);
+	EXPECT(d, "*", "cancel root/a", "event ProcessReady root/a",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "spawn root/c", "event ProcessStarted root/c",
+	    "event ProcessStarted root");
+	STATE(d, "root/a", NS_RUNNING);
+	tree_check_done(d->t, drv_node(d, "root/a"), false, d->now);
+	drv_settle(d);
+	ck_assert_uint_eq(d->log.n, 0);
+	drv_free(d);
+}
+END_TEST
+
 /* Inputs a state does not accept are stale: nothing happens. */
 START_TEST(test_stale_inputs)
 {
@@ -305,6 +338,7 @@ machine_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decisions");
+	tcase_add_test(tc, test_check_loop);
 	tcase_add_test(tc, test_stale_inputs);
 	tcase_add_test(tc, test_signal_subtree);
 	tcase_add_test(tc, test_admin_outcome);
