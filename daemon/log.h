@@ -24,5 +24,9 @@ void	log_started(void);
 void	log_event(const char *line, int failure);
 /* A "path | line" line of a child's output, newline included. */
 void	log_output(const char *line, size_t len);
+/* The loop runs (1) or no longer (0): stdout and stderr watch readers. */
+void	log_loop(int running);
+/* Before exiting: let readers take what waits, for up to TIMEOUT_MS. */
+void	log_flush(int timeout_ms);
 
 #endif

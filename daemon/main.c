@@ -229,6 +229,7 @@ main(int argc, char **argv)
 		status = supervise_run(&o, conf);
 	detach_failed(status);
 	detach_pidfile_remove();
+	log_flush(1000);
 	free(pidfile);
 	free(conffile);
 	free(state_root);

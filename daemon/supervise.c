@@ -7,6 +7,7 @@
  * supervision: every rule is in lib/tree.c.
  */
 #include <sys/prctl.h>
+#include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -82,7 +83,21 @@ struct nodectx {
 	ev_timer	 failtimer;
 	char		*spawn_err;
 	struct nodelog	*log;		/* its output: ring, file, followers */
+	struct node	*node;
+	bool		 spawn_queued;
+	TAILQ_ENTRY(nodectx) spawn_entry;
 };
+
+/*
+ * Spawns wait in a queue and at most SPAWN_BATCH start per pass of the
+ * loop (an ev_check, with an ev_idle so that the loop does not sleep
+ * while some wait): however many workers die at once and however fast,
+ * signals, clients and timers are served between batches.
+ */
+#define SPAWN_BATCH	32
+static TAILQ_HEAD(, nodectx) spawnq = TAILQ_HEAD_INITIALIZER(spawnq);
+static ev_check		 spawn_check;
+static ev_idle		 spawn_idle;
 
 static struct tree	*tree;
 static const struct supervise_opts *opts;
@@ -107,6 +122,7 @@ static void	readytimer_cb(struct ev_loop *, ev_timer *, int);
 static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
+static void	spawn_now(struct node *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -528,9 +544,66 @@ failtimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	run_actions();
 }
 
-/* Carry out ACT_SPAWN: start worker N. */
+/* Take N out of the spawn queue, if it waits there. */
+static void
+spawnq_remove(struct nodectx *nc)
+{
+	if (!nc->spawn_queued)
+		return;
+	TAILQ_REMOVE(&spawnq, nc, spawn_entry);
+	nc->spawn_queued = false;
+	if (TAILQ_EMPTY(&spawnq)) {
+		ev_check_stop(EV_DEFAULT, &spawn_check);
+		ev_idle_stop(EV_DEFAULT, &spawn_idle);
+	}
+}
+
+/* Carry out ACT_SPAWN: queue worker N for the next batch. */
 static void
 do_spawn(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (nc->spawn_queued)
+		return;
+	if (TAILQ_EMPTY(&spawnq)) {
+		ev_check_start(EV_DEFAULT, &spawn_check);
+		ev_idle_start(EV_DEFAULT, &spawn_idle);
+	}
+	TAILQ_INSERT_TAIL(&spawnq, nc, spawn_entry);
+	nc->spawn_queued = true;
+}
+
+/* libev, after polling: start the next batch of queued workers. */
+static void
+spawn_check_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	struct nodectx *nc;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	/* What a start leads to (the next sibling's) joins the batch. */
+	for (int i = 0; i < SPAWN_BATCH &&
+	    (nc = TAILQ_FIRST(&spawnq)) != NULL; i++) {
+		spawnq_remove(nc);
+		spawn_now(nc->node);
+		run_actions();
+	}
+}
+
+/* libev: only there so that the loop polls without sleeping. */
+static void
+spawn_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+}
+
+/* Start worker N now. */
+static void
+spawn_now(struct node *n)
 {
 	enum proc_role role = PROC_WORKER;
 	struct proc *p;
@@ -774,6 +847,7 @@ attach_nodes(void)
 		nc->readyio.data = tree->nodes[i];
 		nc->ready_rfd = nc->ready_wfd = -1;
 		nc->log = logs_node_new(tree->nodes[i]->path);
+		nc->node = tree->nodes[i];
 		tree->nodes[i]->udata = nc;
 	}
 }
@@ -785,6 +859,7 @@ nodectx_free(struct nodectx *nc)
 	if (nc == NULL)
 		return;
 	ev_timer_stop(EV_DEFAULT, &nc->timer);
+	spawnq_remove(nc);
 	pidwait_end(nc);
 	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
 	ev_timer_stop(EV_DEFAULT, &nc->failtimer);
@@ -821,6 +896,7 @@ spawn_cancel(struct node *n)
 {
 	struct nodectx *nc = ctx(n);
 
+	spawnq_remove(nc);
 	if (nc->proc != NULL && nc->proc->role == PROC_LAUNCHER) {
 		signal_group(nc->proc->pid, SIGKILL);
 		procs_remove(nc->proc->pid);
@@ -1206,6 +1282,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 
 	ev_child_init(&child_w, child_cb, 0, 0);
 	ev_child_start(loop, &child_w);
+	ev_check_init(&spawn_check, spawn_check_cb);
+	ev_idle_init(&spawn_idle, spawn_idle_cb);
 	ev_prepare_init(&prepare_w, prepare_cb);
 	ev_prepare_start(loop, &prepare_w);
 	/*
@@ -1237,6 +1315,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal_start(loop, &sighup_w);
 
 	spawner_start();
+	log_loop(1);
 	tree_start(tree, now_ms());
 	run_actions();
 	if (!tree->finished)
@@ -1281,6 +1360,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	tree_free(tree);
 	tree = NULL;
 	logs_close();
+	log_loop(0);
+	log_flush(1000);
 	ev_loop_destroy(loop);
 	return exit_status;
 }
