@@ -7,7 +7,8 @@
  * configuration file the way arbord -n does.
  *
  * Exit status: 0 success, 1 the request failed, 2 usage error, 3 no
- * daemon reachable at the socket (see arborctl(1)).
+ * daemon reachable at the socket, 4 access to the daemon denied (see
+ * arborctl(1)).
  */
 #include <err.h>
 #include <getopt.h>
@@ -86,7 +87,7 @@ usage(FILE *f)
 "  -V, --version           print the version\n"
 "\n"
 "exit status: 0 success, 1 the request failed, 2 usage error,\n"
-"3 no daemon reachable at the socket\n");
+"3 no daemon reachable at the socket, 4 access to the daemon denied\n");
 }
 
 /* Report a usage error and exit. */

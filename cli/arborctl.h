@@ -12,6 +12,7 @@
 #define EXIT_REQUEST	1	/* the request failed */
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_NODAEMON	3	/* no daemon reachable at the socket */
+#define EXIT_DENIED	4	/* a daemon is there; access is denied */
 
 /* What the records of a reply are handed to. */
 struct reply {

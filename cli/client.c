@@ -6,7 +6,9 @@
  * come; everything else goes to the command's handler.
  *
  * A connection that cannot be made, or that ends before the reply does,
- * means there is no working daemon at that socket: exit status 3.
+ * means there is no working daemon at that socket: exit status 3. One the
+ * socket's permissions refuse, or that the daemon refuses for who we are,
+ * reached a daemon that denies access: exit status 4.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -57,6 +59,10 @@ client_connect(const char *socket_path)
 		if (r == -1 && errno == EISCONN)
 			r = 0;
 	}
+	if (r == -1 && (errno == EACCES || errno == EPERM))
+		errx(EXIT_DENIED, "access denied to the daemon at %s: %s (its "
+		    "socket's permissions; see [arbor] socket_group)",
+		    socket_path, strerror(errno));
 	if (r == -1)
 		err(EXIT_NODAEMON, "no daemon at %s", socket_path);
 	return fd;
@@ -114,7 +120,9 @@ handle_record(struct reply *r, char *line, int *status)
 		client_flush();
 		warnx("%s", n > 1 && fields[1][0] != '\0' ? fields[1] :
 		    "request failed");
-		*status = EXIT_REQUEST;
+		/* arbord refused us for who we are (arbor-protocol(7)). */
+		*status = n > 1 && strncmp(fields[1], "permission denied",
+		    17) == 0 ? EXIT_DENIED : EXIT_REQUEST;
 		return 1;
 	}
 	if (strcmp(fields[0], "line") == 0)

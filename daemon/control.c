@@ -14,7 +14,14 @@
  * the node fails. The last events are kept in a ring for `events`.
  * `logs` reads a node's ring of output lines (logs.c) and, following,
  * gets each new line as a "log" record until the node is removed.
+ *
+ * Clients must not take what supervision needs: there are at most
+ * max_clients of them, one that has not sent its request within
+ * client_timeout is hung up on, and a connection is refused while arbord
+ * holds so many descriptors that starting workers would be at risk
+ * (control_reserve: the descriptors kept back).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -43,6 +50,8 @@
 #define CONTROL_BACKLOG_EVENTS	1000		/* kept for `events` */
 #define CONTROL_MAX_REPLY	(16u << 20)	/* unsent bytes per client */
 #define CONTROL_MAX_FOLLOW	(1u << 20)	/* ... for followers */
+#define CONTROL_MAX_CLIENTS	256		/* connections at once */
+#define CONTROL_IDLE_MS		10000		/* to send the request */
 
 enum wait_kind { WAIT_NONE, WAIT_STOP, WAIT_START, WAIT_SHUTDOWN };
 
@@ -61,6 +70,7 @@ struct client {
 	enum wait_kind	 wait;
 	char		*wait_path;
 	struct admin_wait wait_for;	/* stop, start: what the tree says */
+	ev_timer	 idle;		/* until the request is in */
 	struct client	*next;
 };
 
@@ -71,6 +81,9 @@ static int		 have_socket_group;
 static ev_io		 accept_io;
 static ev_timer		 accept_pause;
 static struct client	*clients;
+static size_t		 nclients;
+static size_t		 max_clients = CONTROL_MAX_CLIENTS;
+static int64_t		 idle_ms = CONTROL_IDLE_MS;
 static struct event	 backlog[CONTROL_BACKLOG_EVENTS];
 static size_t		 backlog_head, backlog_len;
 
@@ -181,8 +194,10 @@ client_free(struct client *c)
 		}
 	ev_io_stop(EV_DEFAULT, &c->rio);
 	ev_io_stop(EV_DEFAULT, &c->wio);
+	ev_timer_stop(EV_DEFAULT, &c->idle);
 	logs_unfollow(c->logf);
 	close(c->fd);
+	nclients--;
 	free(c->out.s);
 	free(c->wait_path);
 	free(c);
@@ -587,6 +602,14 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	n = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n == 0 && c->inlen > 0) {
+		/* Half-closed after a part of a line: say what is wrong. */
+		c->have_request = 1;
+		ev_timer_stop(EV_DEFAULT, &c->idle);
+		client_final(c, "error", "request without a final newline");
+		client_flush(c);
+		return;
+	}
 	if (n <= 0) {
 		client_free(c);		/* left before asking anything */
 		return;
@@ -595,6 +618,7 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
 		if (c->inlen == sizeof c->in) {
 			c->have_request = 1;
+			ev_timer_stop(EV_DEFAULT, &c->idle);
 			client_final(c, "error", "request too long (at most "
 			    "4096 bytes)");
 			client_flush(c);
@@ -602,6 +626,7 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->have_request = 1;
+	ev_timer_stop(EV_DEFAULT, &c->idle);
 	if (proto_parse_request(c->in, (size_t)(nl - c->in), &r, &err) == -1) {
 		client_final(c, "error", err);
 		free(err);
@@ -620,6 +645,45 @@ client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	client_flush(w->data);
 }
 
+/* libev: a client sent no request in time: hang up. */
+static void
+client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct client *c = w->data;
+	char *msg;
+
+	(void)loop;
+	(void)revents;
+	c->have_request = 1;
+	msg = xasprintf("no request within %lldms", (long long)idle_ms);
+	client_final(c, "error", msg);
+	free(msg);
+	client_flush(c);
+}
+
+/*
+ * Descriptors kept back for supervision: a client is refused rather than
+ * a worker's start failing for want of pipes.
+ */
+static int
+control_reserve(rlim_t limit)
+{
+	return 64 + (int)(limit / 8);
+}
+
+/* Refuse a connection on FD at once, saying WHY; it is not a client. */
+static void
+refuse(int fd, const char *why)
+{
+	struct buf b = { 0 };
+	const char *f[2] = { "error", why };
+
+	proto_record(&b, f, 2);
+	(void)send(fd, b.s, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	free(b.s);
+	close(fd);
+}
+
 /* libev: descriptors are available again; accept once more. */
 static void
 accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -634,7 +698,8 @@ static void
 accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct client *c;
-	char *why = NULL;
+	struct rlimit rl;
+	char *why = NULL, *msg;
 	int fd;
 
 	(void)revents;
@@ -650,15 +715,32 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		return;
 	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)fd + (rlim_t)control_reserve(rl.rlim_cur) >= rl.rlim_cur) {
+		log_warnx("control: refusing a client: %d descriptors open, "
+		    "the rest are kept for supervision", fd);
+		refuse(fd, "arbord is short of descriptors; try again later");
+		return;
+	}
+	if (nclients >= max_clients) {
+		msg = xasprintf("too many clients (at most %zu)", max_clients);
+		refuse(fd, msg);
+		free(msg);
+		return;
+	}
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
 	ev_io_init(&c->rio, client_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, client_write_cb, fd, EV_WRITE);
-	c->rio.data = c->wio.data = c;
+	ev_timer_init(&c->idle, client_idle_cb, (double)idle_ms / 1000., 0.);
+	c->rio.data = c->wio.data = c->idle.data = c;
 	c->next = clients;
 	clients = c;
+	nclients++;
+	ev_timer_start(loop, &c->idle);
 	if (!peer_allowed(fd, &why)) {
 		c->have_request = 1;
+		ev_timer_stop(loop, &c->idle);
 		client_final(c, "error", why);
 		free(why);
 		client_flush(c);

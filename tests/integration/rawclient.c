@@ -4,9 +4,10 @@
  * (no framing, no checks), then prints whatever the daemon answers until
  * EOF. With -c it closes the connection right after sending, without
  * reading: a client that vanishes mid-reply. With -n it never reads and
- * waits to be killed: a client that stops reading.
+ * waits to be killed: a client that stops reading. With -h it shuts down
+ * its side for writing once it has sent (a half-close), then reads.
  *
- *   rawclient [-c | -n] SOCKET < request
+ *   rawclient [-c | -n | -h] SOCKET < request
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -21,19 +22,21 @@ int
 main(int argc, char **argv)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, close_early = 0, never_read = 0;
+	int fd, close_early = 0, never_read = 0, half_close = 0;
 	char buf[65536];
 	ssize_t n;
 
 	if (argc > 1 && (strcmp(argv[1], "-c") == 0 ||
-	    strcmp(argv[1], "-n") == 0)) {
+	    strcmp(argv[1], "-n") == 0 || strcmp(argv[1], "-h") == 0)) {
 		close_early = argv[1][1] == 'c';
 		never_read = argv[1][1] == 'n';
+		half_close = argv[1][1] == 'h';
 		argv++;
 		argc--;
 	}
 	if (argc != 2 || strlen(argv[1]) >= sizeof sun.sun_path) {
-		fprintf(stderr, "usage: rawclient [-c | -n] SOCKET < request\n");
+		fprintf(stderr, "usage: rawclient [-c | -n | -h] SOCKET < "
+		    "request\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -49,6 +52,10 @@ main(int argc, char **argv)
 			break;
 	if (close_early)
 		return close(fd) == 0 ? 0 : 1;
+	if (half_close && shutdown(fd, SHUT_WR) == -1) {
+		perror("rawclient: shutdown");
+		return 1;
+	}
 	if (never_read)
 		for (;;)
 			pause();

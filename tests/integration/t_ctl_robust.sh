@@ -28,6 +28,9 @@ assert_match '^error	request too long' "$(head -c 100000 /dev/zero | tr '\0' a |
 assert_match '^ok	arbord ' "$(printf 'ARBOR/1 ping\n' | raw)" "ping"
 # EOF before a full request, and clients that vanish mid-reply.
 printf 'ARBOR/1 sta' | raw -c
+# A request without its final newline, then a half-close: an error record.
+assert_match '^error	request without a final newline' \
+    "$(printf 'ARBOR/1 status' | raw -h)" "half-closed request"
 for i in $(seq 1 20); do printf 'ARBOR/1 events\n' | raw -c; done
 for i in $(seq 1 20); do printf 'ARBOR/1 status\n' | raw -c; done
 assert_eq "$pid" "$(pid_of root/w)" "tree untouched by bad clients"
@@ -56,11 +59,17 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	}
 	as daemon daemon status >"$T/n.out" 2>&1 ||
 	    fail "a member of socket_group was refused: $(cat "$T/n.out")"
-	# nobody is not in the group: with the file mode opened up, the
-	# daemon itself refuses by the peer's credentials.
+	# nobody is not in the group: the socket's mode refuses it, and
+	# arborctl says a daemon is there but denies access (not "no daemon").
+	as nobody nogroup status >"$T/n.out" 2>&1
+	assert_eq 4 "$?" "exit status of a user the socket's mode refuses"
+	assert_match 'access denied to the daemon at .*Permission denied' \
+	    "$(cat "$T/n.out")" "socket refusal message"
+	# With the file mode opened up, the daemon itself refuses by the
+	# peer's credentials.
 	chmod 666 "$T/arbor.sock"
 	as nobody nogroup stop root/w >"$T/n.out" 2>&1
-	assert_eq 1 "$?" "refused user's exit status"
+	assert_eq 4 "$?" "refused user's exit status"
 	assert_match 'permission denied: uid [0-9]+ may not control this arbord' \
 	    "$(cat "$T/n.out")" "refusal message"
 	assert_eq running "$(state_of root/w)" "refused stop did nothing"
