@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -157,6 +158,14 @@ struct node_spec *spec_ref(struct node_spec *);
 void		 spec_free(struct node_spec *);
 int		 spec_diff(const struct node_spec *, const struct node_spec *,
 		    struct strv *changed);
+/* Can a reload apply the changes spec_diff found without a restart? */
+bool		 spec_changes_live(const struct strv *changed);
+/* Set KIND and every default of the configuration format (spec.c). */
+void		 spec_defaults(struct node_spec *, enum node_kind);
+
+/* keys.c: the name of the Ith configuration key ("env." for env.NAME),
+   NULL past the last; for tests and documentation checks. */
+const char	*config_key_name(size_t);
 
 const char	*strategy_name(enum strategy);
 const char	*restart_name(enum restart);

@@ -52,23 +52,11 @@ conf_add(struct config *c, enum node_kind kind, const char *path)
 	struct node_spec *s = xcalloc(1, sizeof *s), *p;
 	const char *slash = strrchr(path, '/');
 
-	s->kind = kind;
+	spec_defaults(s, kind);
 	s->path = xstrdup(path);
 	s->name = s->path + (slash != NULL ? slash - path + 1 : 0);
 	s->file = "test.ini";
 	s->line = (int)c->nnodes + 1;
-	s->restart = RESTART_PERMANENT;
-	s->shutdown = SHUTDOWN_TIMEOUT;
-	s->shutdown_ms = 5000;
-	s->stop_signal = SIGTERM;
-	s->strategy = STRATEGY_ONE_FOR_ONE;
-	s->intensity = 1;
-	s->period_ms = 5000;
-	s->setup_timeout_ms = 30000;
-	s->cleanup_timeout_ms = 30000;
-	s->ready = READY_EXEC;
-	s->start_timeout_ms = 30000;
-	s->check_interval_ms = 1000;
 	if (kind == NODE_WORKER)
 		strv_push(&s->argv, xstrdup("true"));
 	if (slash == NULL) {
