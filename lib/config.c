@@ -875,12 +875,17 @@ finish_section(struct loader *ld, struct section *sec)
 }
 
 static void	node_adopt(struct node_spec *, struct node_spec *);
+static const struct srcfile *node_file(const struct loader *,
+		    const struct node_spec *);
 
 /*
  * Turn worker N with instances = K into a pool: N becomes a one_for_one
  * supervisor with N's parent's intensity and period, and K workers
  * N/1 .. N/K take its command and settings (the tree gives each its
  * ARBOR_INSTANCE, so that their settings stay equal and are shared).
+ * A significant pool completes when all its instances have: it stays
+ * significant with auto_shutdown = all_significant, and its instances
+ * are significant with N's restart policy.
  */
 static void
 expand_pool(struct config *conf, struct node_spec *n)
@@ -904,7 +909,8 @@ expand_pool(struct config *conf, struct node_spec *n)
 	n->strategy = STRATEGY_ONE_FOR_ONE;
 	n->intensity = n->parent->intensity;
 	n->period_ms = n->parent->period_ms;
-	n->significant = 0;
+	n->auto_shutdown = n->significant ? AUTO_SHUTDOWN_ALL :
+	    AUTO_SHUTDOWN_NEVER;
 	strv_free(&n->argv);
 	strv_free(&n->env);	/* the instances have it */
 	free(n->pidfile);
@@ -977,6 +983,37 @@ finish_tree(struct loader *ld)
 		loader_error_in(ld, ld->files[0], 1, "no root supervisor");
 }
 
+/*
+ * OTP refuses a significant child under a supervisor that never shuts
+ * down automatically: its completion would mean nothing. Checked on the
+ * linked tree, before pools are expanded.
+ */
+static void
+finish_significant(struct loader *ld)
+{
+	struct section *sec;
+	struct node_spec *n;
+	char *where;
+
+	for (size_t i = 0; i < ld->nsections; i++) {
+		sec = ld->sections[i];
+		if (sec->kind != SECTION_NODE || sec->duplicate)
+			continue;
+		n = sec->spec;
+		if (!n->significant || n->parent == NULL ||
+		    n->parent->auto_shutdown != AUTO_SHUTDOWN_NEVER)
+			continue;
+		where = place(sec->file, node_file(ld, n->parent),
+		    n->parent->line);
+		loader_error_in(ld, sec->file, n->line, "'%s' is significant "
+		    "but its supervisor '%s' (%s) has auto_shutdown = never "
+		    "(set auto_shutdown = any_significant or all_significant "
+		    "there, or significant = no here)", n->path,
+		    n->parent->path, where);
+		free(where);
+	}
+}
+
 /* The file that declares N. */
 static const struct srcfile *
 node_file(const struct loader *ld, const struct node_spec *n)
@@ -1038,6 +1075,7 @@ config_finish(struct loader *ld)
 	if (!check)
 		return;
 	finish_tree(ld);
+	finish_significant(ld);
 	if (conf->root != NULL)
 		node_inherit(ld, conf->root);
 	for (size_t i = 0, n = conf->nnodes; i < n && conf->root != NULL; i++)

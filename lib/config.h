@@ -163,10 +163,6 @@ bool		 spec_changes_live(const struct strv *changed);
 /* Set KIND and every default of the configuration format (spec.c). */
 void		 spec_defaults(struct node_spec *, enum node_kind);
 
-/* keys.c: the name of the Ith configuration key ("env." for env.NAME),
-   NULL past the last; for tests and documentation checks. */
-const char	*config_key_name(size_t);
-
 const char	*strategy_name(enum strategy);
 const char	*restart_name(enum restart);
 const char	*limit_name(enum limit);	/* "nofile" */

@@ -1207,10 +1207,3 @@ key_list(int kinds, const struct keytype *type)
 	}
 	return b.s != NULL ? b.s : xstrdup("");
 }
-
-/* The name of the Ith key of the table, or NULL past its end. */
-const char *
-config_key_name(size_t i)
-{
-	return i < nkeydefs ? keydefs[i].name : NULL;
-}

@@ -121,6 +121,27 @@ conf_pool(struct config *c, const char *path, int n)
 	return s;
 }
 
+/*
+ * Add a significant pool as the loader expands "significant = yes" with
+ * "instances = N": conf_pool's, significant with RESTART and auto_shutdown
+ * all_significant, its instances significant with RESTART.
+ */
+struct node_spec *
+conf_pool_significant(struct config *c, const char *path, int n,
+    enum restart restart)
+{
+	struct node_spec *s = conf_pool(c, path, n);
+
+	s->restart = restart;
+	s->significant = 1;
+	s->auto_shutdown = AUTO_SHUTDOWN_ALL;
+	for (size_t i = 0; i < s->nchildren; i++) {
+		s->children[i]->restart = restart;
+		s->children[i]->significant = 1;
+	}
+	return s;
+}
+
 /* Replace the command of worker S by the words of LINE. */
 void
 conf_command(struct node_spec *s, const char *line)
