@@ -16,7 +16,17 @@
  *     inih's rule (any indented non-comment line after a key of the same
  *     section, even one looking like "key = value" or "[section]"), so the
  *     handler can tell a continuation from a duplicate key. Indented lines
- *     after a rejected line are dropped with it.
+ *     after a rejected line are dropped with it;
+ *   - notes whether an inline " ;" comment cut the value, so that the
+ *     value's error can say so ("sh -c 'a ; b'" is an unterminated quote).
+ *
+ * What a key is, which sections take it, how its value is parsed and
+ * where it is stored come from the key table (keys.c); this file finds a
+ * key's row, parses its value with the row's type (keys taking
+ * continuation lines once their section is complete) and reports errors
+ * at their file and line. Rules between keys and nodes live here:
+ * a worker needs a command, a significant child is transient or
+ * temporary under a supervisor whose auto_shutdown is not never, pools.
  *
  * An [include] section's files = PATTERN... names more files to read. Each
  * file is read whole, then the files it includes (each pattern's matches
@@ -37,8 +47,8 @@
  * its parent supervisor's when both are declared in the same file, and
  * otherwise (the root, the top of a subtree dropped in by an included
  * file) to the directory of its own file; a worker's stdout or stderr
- * file:PATH is relative to its directory. A node's env holds only its own env.NAME
- * entries: the subtree inherits them at run time (tree_env), interleaved
+ * file:PATH is relative to its directory. A node's env holds only its own
+ * env.NAME entries: the subtree inherits them at run time (tree_env), interleaved
  * with each supervisor's setup output, so they are not merged here. user
  * and group are looked up here: uid and gid are (uid_t)-1 and (gid_t)-1
  * when not to be changed; with only user, gid is the user's primary group;

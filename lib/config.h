@@ -3,7 +3,9 @@
  * INI file through inih, and the files it includes, validates every section
  * and key, and returns either a complete tree or the full list of
  * "FILE:LINE: message" errors. Loading has no side effects: nothing is
- * created, started or changed.
+ * created, started or changed. Every key is defined once, in the key
+ * table of keys.c (keys.h); config.c reads, spec.c copies, frees and
+ * compares node specs by that table.
  */
 #ifndef ARBOR_CONFIG_H
 #define ARBOR_CONFIG_H

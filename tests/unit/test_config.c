@@ -2158,6 +2158,8 @@ man_keys(const char *file, size_t *n)
 			kind = KIND_SUPER;
 		else if (strcmp(line, ".Ss Workers") == 0)
 			kind = KIND_WORKER;
+		else if (strncmp(line, ".Ss ", 4) == 0)
+			kind = 0;
 		else if (strncmp(line, ".Bl ", 4) == 0)
 			depth++;
 		else if (strcmp(line, ".El") == 0) {
