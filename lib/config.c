@@ -56,17 +56,12 @@
  * parsed; the *_set flags (and limit_spec.set) say whether to apply them.
  */
 #include <sys/types.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
-#include <grp.h>
 #include <libgen.h>
-#include <limits.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -179,21 +179,8 @@ conf_backoff(struct node_spec *s, int64_t base_ms, int64_t max_ms)
 void
 conf_destroy(struct config *c)
 {
-	for (size_t i = 0; i < c->nnodes; i++) {
-		struct node_spec *s = c->nodes[i];
-
-		free(s->path);
-		free(s->children);
-		free(s->directory);
-		free(s->user);
-		free(s->group);
-		strv_free(&s->env);
-		strv_free(&s->argv);
-		strv_free(&s->setup);
-		strv_free(&s->cleanup);
-		strv_free(&s->ready_check);
-		free(s);
-	}
+	for (size_t i = 0; i < c->nnodes; i++)
+		spec_free(c->nodes[i]);
 	free(c->nodes);
 	free(c->file);
 	free(c->dir);
