@@ -16,7 +16,17 @@
  *     inih's rule (any indented non-comment line after a key of the same
  *     section, even one looking like "key = value" or "[section]"), so the
  *     handler can tell a continuation from a duplicate key. Indented lines
- *     after a rejected line are dropped with it.
+ *     after a rejected line are dropped with it;
+ *   - notes whether an inline " ;" comment cut the value, so that the
+ *     value's error can say so ("sh -c 'a ; b'" is an unterminated quote).
+ *
+ * What a key is, which sections take it, how its value is parsed and
+ * where it is stored come from the key table (keys.c); this file finds a
+ * key's row, parses its value with the row's type (keys taking
+ * continuation lines once their section is complete) and reports errors
+ * at their file and line. Rules between keys and nodes live here:
+ * a worker needs a command, a significant child is transient or
+ * temporary under a supervisor whose auto_shutdown is not never, pools.
  *
  * An [include] section's files = PATTERN... names more files to read. Each
  * file is read whole, then the files it includes (each pattern's matches
@@ -37,8 +47,8 @@
  * its parent supervisor's when both are declared in the same file, and
  * otherwise (the root, the top of a subtree dropped in by an included
  * file) to the directory of its own file; a worker's stdout or stderr
- * file:PATH is relative to its directory. A node's env holds only its own env.NAME
- * entries: the subtree inherits them at run time (tree_env), interleaved
+ * file:PATH is relative to its directory. A node's env holds only its own
+ * env.NAME entries: the subtree inherits them at run time (tree_env), interleaved
  * with each supervisor's setup output, so they are not merged here. user
  * and group are looked up here: uid and gid are (uid_t)-1 and (gid_t)-1
  * when not to be changed; with only user, gid is the user's primary group;
@@ -46,17 +56,12 @@
  * parsed; the *_set flags (and limit_spec.set) say whether to apply them.
  */
 #include <sys/types.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
-#include <grp.h>
 #include <libgen.h>
-#include <limits.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,22 +71,21 @@
 #include <ini.h>
 
 #include "config.h"
-
-#define KIND_WORKER	0x1
-#define KIND_SUPER	0x2
-#define KIND_ARBOR	0x4
-#define KIND_INCLUDE	0x8
-#define KIND_NODE	(KIND_WORKER | KIND_SUPER)
+#include "keys.h"
 
 #define SUGGEST_MAX	2	/* edit distance for "did you mean" */
 
 enum section_kind { SECTION_BAD, SECTION_ARBOR, SECTION_INCLUDE,
     SECTION_NODE };
 
-/* A key already set in a section, to find duplicates. */
+/* A key set in a section: to find duplicates, and the text of a key
+   taking continuation lines, parsed once the section is complete. */
 struct keyline {
-	char	*key;
-	int	 line;
+	char			*key;
+	int			 line;
+	const struct keydef	*kd;
+	char			*raw;		/* multiline: joined text */
+	int			 cut;		/* a " ;" comment cut a line */
 };
 
 /* One file read: the main file or an included one. */
@@ -108,11 +112,7 @@ struct section {
 	int			 duplicate;	/* spec is not part of the tree */
 	struct keyline		*keys;
 	size_t			 nkeys;
-	char			*command;	/* raw text, continuations joined */
-	char			*setup;
-	char			*cleanup;
-	char			*files;		/* [include] patterns, raw */
-	char			*dir;		/* raw directory value */
+	struct include_spec	 inc;		/* SECTION_INCLUDE */
 };
 
 /* An error message and its place, sorted before being reported. */
@@ -139,6 +139,7 @@ struct loader {
 	int			  cont;		/* this line continues a key */
 	int			  contable;	/* an indented line continues */
 	int			  accept_cont;	/* the last key takes them */
+	int			  cut;		/* " ;" cut this line's value */
 	char			 *lastkey;
 	struct section		 *lastsec;
 	char			  alias[32];	/* "[#N]" handed to inih */
@@ -150,201 +151,11 @@ struct loader {
 	size_t			  nerrors;
 };
 
-/* A key that may appear in a section, and what to do with its value. */
-struct keydef {
-	const char	*name;		/* "env." matches every env.NAME */
-	int		 kinds;
-	int		 multiline;	/* takes continuation lines */
-	int		(*set)(struct loader *, struct section *, const char *,
-			    const char *);
-};
-
-static int	set_command(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_directory(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_env(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_restart(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_shutdown(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_stop_signal(struct loader *, struct section *,
-		    const char *, const char *);
-static int	set_pidfile(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_ready(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_delay(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_pool(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_owner(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_strategy(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_intensity(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_positive_duration(struct loader *, struct section *,
-		    const char *, const char *);
-static int	set_arbor_path(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_event_format(struct loader *, struct section *,
-		    const char *, const char *);
-static int	set_socket_group(struct loader *, struct section *,
-		    const char *, const char *);
-static int	set_log(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_umask(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_nice(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_limit(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_stream(struct loader *, struct section *, const char *,
-		    const char *);
-static int	set_log_max_size(struct loader *, struct section *,
-		    const char *, const char *);
-static int	set_log_keep(struct loader *, struct section *, const char *,
-		    const char *);
-
-/* In the order "did you mean" prefers them when two are equally close. */
-static const struct keydef keydefs[] = {
-	{ "command",		KIND_WORKER,	1, set_command },
-	{ "directory",		KIND_NODE,	0, set_directory },
-	{ "env.",		KIND_NODE,	0, set_env },
-	{ "restart",		KIND_NODE,	0, set_restart },
-	{ "shutdown",		KIND_WORKER,	0, set_shutdown },
-	{ "stop_signal",	KIND_WORKER,	0, set_stop_signal },
-	{ "user",		KIND_WORKER,	0, set_owner },
-	{ "group",		KIND_WORKER,	0, set_owner },
-	{ "pidfile",		KIND_WORKER,	0, set_pidfile },
-	{ "umask",		KIND_WORKER,	0, set_umask },
-	{ "nice",		KIND_WORKER,	0, set_nice },
-	{ "limit.nofile",	KIND_WORKER,	0, set_limit },
-	{ "limit.nproc",	KIND_WORKER,	0, set_limit },
-	{ "limit.core",		KIND_WORKER,	0, set_limit },
-	{ "limit.as",		KIND_WORKER,	0, set_limit },
-	{ "limit.cpu",		KIND_WORKER,	0, set_limit },
-	{ "limit.fsize",	KIND_WORKER,	0, set_limit },
-	{ "limit.data",		KIND_WORKER,	0, set_limit },
-	{ "limit.stack",	KIND_WORKER,	0, set_limit },
-	{ "limit.memlock",	KIND_WORKER,	0, set_limit },
-	{ "stdout",		KIND_WORKER,	0, set_stream },
-	{ "stderr",		KIND_WORKER,	0, set_stream },
-	{ "strategy",		KIND_SUPER,	0, set_strategy },
-	{ "intensity",		KIND_SUPER,	0, set_intensity },
-	{ "period",		KIND_SUPER,	0, set_positive_duration },
-	{ "setup",		KIND_SUPER,	1, set_command },
-	{ "cleanup",		KIND_SUPER,	1, set_command },
-	{ "setup_timeout",	KIND_SUPER,	0, set_positive_duration },
-	{ "cleanup_timeout",	KIND_SUPER,	0, set_positive_duration },
-	{ "ready",		KIND_WORKER,	0, set_ready },
-	{ "start_timeout",	KIND_WORKER,	0, set_positive_duration },
-	{ "check_interval",	KIND_WORKER,	0, set_positive_duration },
-	{ "restart_delay",	KIND_NODE,	0, set_delay },
-	{ "restart_delay_max",	KIND_NODE,	0, set_delay },
-	{ "instances",		KIND_WORKER,	0, set_pool },
-	{ "significant",	KIND_NODE,	0, set_pool },
-	{ "auto_shutdown",	KIND_SUPER,	0, set_pool },
-	{ "socket",		KIND_ARBOR,	0, set_arbor_path },
-	{ "state_dir",		KIND_ARBOR,	0, set_arbor_path },
-	{ "event_format",	KIND_ARBOR,	0, set_event_format },
-	{ "socket_group",	KIND_ARBOR,	0, set_socket_group },
-	{ "log",		KIND_ARBOR,	0, set_log },
-	{ "log_dir",		KIND_ARBOR,	0, set_arbor_path },
-	{ "log_max_size",	KIND_ARBOR,	0, set_log_max_size },
-	{ "log_keep",		KIND_ARBOR,	0, set_log_keep },
-	{ "files",		KIND_INCLUDE,	1, set_command },
-};
-
-/* How the value of a limit is written. */
-enum limit_unit { UNIT_COUNT, UNIT_BYTES, UNIT_SECONDS };
-
-/* The limit.NAME keys, in the order of enum limit. */
-static const struct {
-	const char	*key;		/* "limit.nofile" */
-	int		 resource;	/* for setrlimit */
-	enum limit_unit	 unit;
-} limitdefs[LIMIT_COUNT] = {
-	[LIMIT_NOFILE] =	{ "limit.nofile",	RLIMIT_NOFILE,	UNIT_COUNT },
-	[LIMIT_NPROC] =		{ "limit.nproc",	RLIMIT_NPROC,	UNIT_COUNT },
-	[LIMIT_CORE] =		{ "limit.core",		RLIMIT_CORE,	UNIT_BYTES },
-	[LIMIT_AS] =		{ "limit.as",		RLIMIT_AS,	UNIT_BYTES },
-	[LIMIT_CPU] =		{ "limit.cpu",		RLIMIT_CPU,	UNIT_SECONDS },
-	[LIMIT_FSIZE] =		{ "limit.fsize",	RLIMIT_FSIZE,	UNIT_BYTES },
-	[LIMIT_DATA] =		{ "limit.data",		RLIMIT_DATA,	UNIT_BYTES },
-	[LIMIT_STACK] =		{ "limit.stack",	RLIMIT_STACK,	UNIT_BYTES },
-	[LIMIT_MEMLOCK] =	{ "limit.memlock",	RLIMIT_MEMLOCK,	UNIT_BYTES },
-};
-
-static const char *strategy_names[] = {
-	[STRATEGY_ONE_FOR_ONE] = "one_for_one",
-	[STRATEGY_ONE_FOR_ALL] = "one_for_all",
-	[STRATEGY_REST_FOR_ONE] = "rest_for_one",
-};
-
-static const char *restart_names[] = {
-	[RESTART_PERMANENT] = "permanent",
-	[RESTART_TRANSIENT] = "transient",
-	[RESTART_TEMPORARY] = "temporary",
-};
-
 static void	loader_error(struct loader *, int, const char *, ...)
 		    ARBOR_PRINTF(3, 4);
 static void	loader_error_in(struct loader *, const struct srcfile *, int,
 		    const char *, ...) ARBOR_PRINTF(4, 5);
 static void	loader_read(struct loader *, struct srcfile *, FILE *);
-
-/* The name of a strategy as written in the configuration. */
-const char *
-strategy_name(enum strategy s)
-{
-	if ((size_t)s >= sizeof strategy_names / sizeof strategy_names[0])
-		return "unknown";
-	return strategy_names[s];
-}
-
-/* The name of a restart policy as written in the configuration. */
-const char *
-restart_name(enum restart r)
-{
-	if ((size_t)r >= sizeof restart_names / sizeof restart_names[0])
-		return "unknown";
-	return restart_names[r];
-}
-
-/* The name of a limit without "limit.": "nofile". */
-const char *
-limit_name(enum limit l)
-{
-	if ((size_t)l >= LIMIT_COUNT)
-		return "unknown";
-	return limitdefs[l].key + 6;
-}
-
-/* The RLIMIT_* resource of a limit, for setrlimit. */
-int
-limit_resource(enum limit l)
-{
-	if ((size_t)l >= LIMIT_COUNT)
-		return -1;
-	return limitdefs[l].resource;
-}
-
-/* The key of a stream: "stdout" or "stderr". */
-const char *
-stream_key(enum stream st)
-{
-	return st == STREAM_ERR ? "stderr" : "stdout";
-}
-
-/* The short name of a stream in logs: "out" or "err". */
-const char *
-stream_name(enum stream st)
-{
-	return st == STREAM_ERR ? "err" : "out";
-}
 
 static void	loader_verror(struct loader *, const struct srcfile *, int,
 		    const char *, va_list) ARBOR_PRINTF(4, 0);
@@ -458,7 +269,7 @@ key_suggest(const char *key, int kinds)
 	char *best = NULL, *prefix;
 	size_t d, bestd = SUGGEST_MAX + 1;
 
-	for (size_t i = 0; i < sizeof keydefs / sizeof keydefs[0]; i++) {
+	for (size_t i = 0; i < nkeydefs; i++) {
 		if ((keydefs[i].kinds & kinds) == 0)
 			continue;
 		if (strcmp(keydefs[i].name, "env.") == 0) {
@@ -483,57 +294,6 @@ key_suggest(const char *key, int kinds)
 		}
 	}
 	return best;
-}
-
-/* The definition of KEY in any kind of section, or NULL. */
-static const struct keydef *
-keydef_find(const char *key)
-{
-	for (size_t i = 0; i < sizeof keydefs / sizeof keydefs[0]; i++) {
-		if (strcmp(keydefs[i].name, "env.") == 0) {
-			if (strncmp(key, "env.", 4) == 0)
-				return &keydefs[i];
-		} else if (strcmp(key, keydefs[i].name) == 0)
-			return &keydefs[i];
-	}
-	return NULL;
-}
-
-/*
- * Join BASE and PATH (an absolute PATH stands alone) and tidy the result
- * lexically: no empty or "." components, no trailing slash. ".." is kept;
- * resolving it would need the file system. BASE is normally absolute.
- */
-static char *
-path_resolve(const char *base, const char *path)
-{
-	char *joined, *out, *o;
-	const char *p, *end;
-	size_t len;
-
-	if (*path == '/')
-		joined = xstrdup(path);
-	else
-		joined = xasprintf("%s/%s", base, path);
-	o = out = xmalloc(strlen(joined) + 2);
-	for (p = joined; *p != '\0'; p = end) {
-		while (*p == '/')
-			p++;
-		if ((end = strchr(p, '/')) == NULL)
-			end = p + strlen(p);
-		len = (size_t)(end - p);
-		if (len == 0 || (len == 1 && *p == '.'))
-			continue;
-		if (o != out || *joined == '/')
-			*o++ = '/';
-		memcpy(o, p, len);
-		o += len;
-	}
-	if (o == out)
-		*o++ = *joined == '/' ? '/' : '.';
-	*o = '\0';
-	free(joined);
-	return out;
 }
 
 /*
@@ -567,54 +327,13 @@ spec_new(struct loader *ld, enum node_kind kind, const char *path)
 	struct node_spec *n = xcalloc(1, sizeof *n);
 	const char *slash;
 
-	n->kind = kind;
+	spec_defaults(n, kind);
 	n->path = xstrdup(path);
 	slash = strrchr(n->path, '/');
 	n->name = slash != NULL ? slash + 1 : n->path;
 	n->file = ld->cur->name;
 	n->line = ld->lineno;
-	n->restart = RESTART_PERMANENT;
-	n->shutdown = SHUTDOWN_TIMEOUT;
-	n->shutdown_ms = 5000;
-	n->stop_signal = SIGTERM;
-	n->uid = (uid_t)-1;
-	n->gid = (gid_t)-1;
-	n->strategy = STRATEGY_ONE_FOR_ONE;
-	n->intensity = 1;
-	n->period_ms = 5000;
-	n->setup_timeout_ms = 30000;
-	n->cleanup_timeout_ms = 30000;
-	n->ready = READY_EXEC;
-	n->start_timeout_ms = 30000;
-	n->check_interval_ms = 1000;
 	return n;
-}
-
-/* Drop a reference to N; the last frees everything it owns (not its
-   children). Specs of a config have no count and are freed at once. */
-void
-spec_free(struct node_spec *n)
-{
-	if (n == NULL)
-		return;
-	if (n->refs > 1) {
-		n->refs--;
-		return;
-	}
-	free(n->path);
-	free(n->children);
-	free(n->directory);
-	strv_free(&n->env);
-	strv_free(&n->argv);
-	free(n->user);
-	free(n->group);
-	free(n->pidfile);
-	for (int i = 0; i < STREAM_COUNT; i++)
-		free(n->streams[i].file);
-	strv_free(&n->ready_check);
-	strv_free(&n->setup);
-	strv_free(&n->cleanup);
-	free(n);
 }
 
 /* Is every component of PATH a valid node name? Reports the first fault. */
@@ -771,14 +490,12 @@ section_open(struct loader *ld, const char *name)
 static void
 section_free(struct section *sec)
 {
-	for (size_t i = 0; i < sec->nkeys; i++)
+	for (size_t i = 0; i < sec->nkeys; i++) {
 		free(sec->keys[i].key);
+		free(sec->keys[i].raw);
+	}
 	free(sec->keys);
-	free(sec->command);
-	free(sec->setup);
-	free(sec->cleanup);
-	free(sec->files);
-	free(sec->dir);
+	strv_free(&sec->inc.files);
 	if (sec->duplicate)
 		spec_free(sec->spec);
 	free(sec);
@@ -794,15 +511,32 @@ section_key_line(const struct section *sec, const char *key)
 	return 0;
 }
 
-/* Remember that KEY was set in SEC at LINE. */
-static void
-section_key_add(struct section *sec, const char *key, int line)
+/* Remember that KEY (of row KD) was set in SEC at LINE. */
+static struct keyline *
+section_key_add(struct section *sec, const char *key,
+    const struct keydef *kd, int line)
 {
+	struct keyline *k;
+
 	sec->keys = xreallocarray(sec->keys, sec->nkeys + 1,
 	    sizeof *sec->keys);
-	sec->keys[sec->nkeys].key = xstrdup(key);
-	sec->keys[sec->nkeys].line = line;
-	sec->nkeys++;
+	k = &sec->keys[sec->nkeys++];
+	memset(k, 0, sizeof *k);
+	k->key = xstrdup(key);
+	k->kd = kd;
+	k->line = line;
+	return k;
+}
+
+/* The object SEC's keys are stored in. */
+static void *
+section_object(struct loader *ld, struct section *sec)
+{
+	if (sec->kind == SECTION_ARBOR)
+		return ld->conf;
+	if (sec->kind == SECTION_INCLUDE)
+		return &sec->inc;
+	return sec->spec;
 }
 
 /* The KIND_* bit of a good section. */
@@ -814,19 +548,6 @@ section_kindbit(const struct section *sec)
 	if (sec->kind == SECTION_INCLUDE)
 		return KIND_INCLUDE;
 	return sec->spec->kind == NODE_WORKER ? KIND_WORKER : KIND_SUPER;
-}
-
-/* Where the raw text of a command-line key is kept. */
-static char **
-section_command(struct section *sec, const char *key)
-{
-	if (strcmp(key, "command") == 0)
-		return &sec->command;
-	if (strcmp(key, "setup") == 0)
-		return &sec->setup;
-	if (strcmp(key, "files") == 0)
-		return &sec->files;
-	return &sec->cleanup;
 }
 
 /* "[arbor]", "[include]" or "worker 'root/w'", allocated. */
@@ -841,626 +562,11 @@ section_label(const struct section *sec)
 	    sec->spec->path);
 }
 
-/*
- * command, setup, cleanup, files: keep the text (continuation lines are
- * joined to it); it is split once complete.
- */
-static int
-set_command(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	char **raw = section_command(sec, key);
-
-	(void)ld;
-	free(*raw);
-	*raw = xstrdup(value);
-	return 0;
-}
-
-/* Reject an empty value; return -1 if it was. */
-static int
-value_empty(struct loader *ld, const char *key, const char *value)
-{
-	if (*value != '\0')
-		return 0;
-	loader_error(ld, ld->lineno, "empty value for '%s'", key);
-	return -1;
-}
-
-/* directory: kept raw, resolved against the config directory later. */
-static int
-set_directory(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	free(sec->dir);
-	sec->dir = xstrdup(value);
-	return 0;
-}
-
-/* pidfile = PATH: the worker daemonizes and writes its pid there. */
-static int
-set_pidfile(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	free(sec->spec->pidfile);
-	sec->spec->pidfile = xstrdup(value);
-	return 0;
-}
-
-/* env.NAME = value. */
-static int
-set_env(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	const char *name = key + 4;
-
-	if (!env_name_valid(name, strlen(name))) {
-		loader_error(ld, ld->lineno, "invalid environment variable "
-		    "name '%s' in '%s'", name, key);
-		return -1;
-	}
-	env_set(&sec->spec->env, name, value);
-	return 0;
-}
-
-/* restart = permanent | transient | temporary. */
-static int
-set_restart(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	for (size_t i = 0; i < sizeof restart_names / sizeof restart_names[0];
-	    i++) {
-		if (strcmp(value, restart_names[i]) == 0) {
-			sec->spec->restart = (enum restart)i;
-			return 0;
-		}
-	}
-	loader_error(ld, ld->lineno, "invalid %s '%s' (expected permanent, "
-	    "transient or temporary)", key, value);
-	return -1;
-}
-
-/* shutdown = duration | infinity | brutal_kill. */
-static int
-set_shutdown(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	struct node_spec *n = sec->spec;
-	int64_t ms;
-
-	if (strcmp(value, "infinity") == 0) {
-		n->shutdown = SHUTDOWN_INFINITY;
-		n->shutdown_ms = 0;
-	} else if (strcmp(value, "brutal_kill") == 0) {
-		n->shutdown = SHUTDOWN_BRUTAL_KILL;
-		n->shutdown_ms = 0;
-	} else if (duration_parse(value, &ms) == 0) {
-		n->shutdown = SHUTDOWN_TIMEOUT;
-		n->shutdown_ms = ms;
-	} else {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
-		    "duration such as 5s, infinity or brutal_kill)", key,
-		    value);
-		return -1;
-	}
-	return 0;
-}
-
-/* stop_signal = TERM | SIGTERM | 15. */
-static int
-set_stop_signal(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	int sig;
-
-	if ((sig = signal_parse(value)) == -1) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
-		    "signal name such as TERM or a number)", key, value);
-		return -1;
-	}
-	sec->spec->stop_signal = sig;
-	return 0;
-}
-
-/* user, group: names, looked up once the whole section is known. */
-static int
-set_owner(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	char **field = strcmp(key, "user") == 0 ? &sec->spec->user :
-	    &sec->spec->group;
-
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	free(*field);
-	*field = xstrdup(value);
-	return 0;
-}
-
-/* strategy = one_for_one | one_for_all | rest_for_one. */
-static int
-set_strategy(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	for (size_t i = 0;
-	    i < sizeof strategy_names / sizeof strategy_names[0]; i++) {
-		if (strcmp(value, strategy_names[i]) == 0) {
-			sec->spec->strategy = (enum strategy)i;
-			return 0;
-		}
-	}
-	loader_error(ld, ld->lineno, "invalid %s '%s' (expected one_for_one, "
-	    "one_for_all or rest_for_one)", key, value);
-	return -1;
-}
-
-/* intensity = an integer >= 0. */
-static int
-set_intensity(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	int64_t v = 0;
-	const char *p;
-
-	for (p = value; *p >= '0' && *p <= '9' && v <= INT_MAX; p++)
-		v = v * 10 + (*p - '0');
-	if (p == value || *p != '\0' || v > INT_MAX) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
-		    "integer >= 0)", key, value);
-		return -1;
-	}
-	sec->spec->intensity = (int)v;
-	return 0;
-}
-
-/* period, setup_timeout, cleanup_timeout: a duration > 0. */
-static int
-set_positive_duration(struct loader *ld, struct section *sec,
-    const char *key, const char *value)
-{
-	struct node_spec *n = sec->spec;
-	int64_t ms;
-
-	if (duration_parse(value, &ms) == -1 || ms == 0) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
-		    "duration > 0 such as 5s, 250ms or 1.5m)", key, value);
-		return -1;
-	}
-	if (strcmp(key, "period") == 0)
-		n->period_ms = ms;
-	else if (strcmp(key, "setup_timeout") == 0)
-		n->setup_timeout_ms = ms;
-	else if (strcmp(key, "start_timeout") == 0)
-		n->start_timeout_ms = ms;
-	else if (strcmp(key, "check_interval") == 0)
-		n->check_interval_ms = ms;
-	else
-		n->cleanup_timeout_ms = ms;
-	return 0;
-}
-
-/* restart_delay, restart_delay_max: durations, 0 allowed. */
-static int
-set_delay(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	int64_t ms;
-
-	if (duration_parse(value, &ms) == -1) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a "
-		    "duration such as 0, 500ms or 2s)", key, value);
-		return -1;
-	}
-	if (strcmp(key, "restart_delay") == 0)
-		sec->spec->restart_delay_ms = ms;
-	else
-		sec->spec->restart_delay_max_ms = ms;
-	return 0;
-}
-
-/* instances = N, significant = yes|no, auto_shutdown = never|any_...|all_... */
-static int
-set_pool(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	struct node_spec *n = sec->spec;
-	char *end;
-	long v;
-
-	if (strcmp(key, "instances") == 0) {
-		v = strtol(value, &end, 10);
-		if (end == value || *end != '\0' || v < 1 || v > 10000) {
-			loader_error(ld, ld->lineno, "invalid instances '%s' "
-			    "(expected a number from 1 to 10000)", value);
-			return -1;
-		}
-		n->instances = (int)v;
-	} else if (strcmp(key, "significant") == 0) {
-		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
-			n->significant = 1;
-		else if (strcmp(value, "no") == 0 ||
-		    strcmp(value, "false") == 0)
-			n->significant = 0;
-		else {
-			loader_error(ld, ld->lineno, "invalid significant "
-			    "'%s' (expected yes or no)", value);
-			return -1;
-		}
-	} else if (strcmp(value, "never") == 0)
-		n->auto_shutdown = AUTO_SHUTDOWN_NEVER;
-	else if (strcmp(value, "any_significant") == 0)
-		n->auto_shutdown = AUTO_SHUTDOWN_ANY;
-	else if (strcmp(value, "all_significant") == 0)
-		n->auto_shutdown = AUTO_SHUTDOWN_ALL;
-	else {
-		loader_error(ld, ld->lineno, "invalid auto_shutdown '%s' "
-		    "(expected never, any_significant or all_significant)",
-		    value);
-		return -1;
-	}
-	return 0;
-}
-
-/* ready = exec | fd:N | notify | check:COMMAND | delay:DURATION. */
-static int
-set_ready(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	struct node_spec *n = sec->spec;
-	char *end, *err = NULL;
-	long fd;
-
-	strv_free(&n->ready_check);
-	if (strcmp(value, "exec") == 0)
-		n->ready = READY_EXEC;
-	else if (strcmp(value, "notify") == 0)
-		n->ready = READY_NOTIFY;
-	else if (strncmp(value, "fd:", 3) == 0) {
-		fd = strtol(value + 3, &end, 10);
-		if (end == value + 3 || *end != '\0' || fd < 3 || fd > 1023) {
-			loader_error(ld, ld->lineno, "invalid %s '%s' (fd:N "
-			    "needs a descriptor from 3 to 1023)", key, value);
-			return -1;
-		}
-		n->ready = READY_FD;
-		n->ready_fd = (int)fd;
-	} else if (strncmp(value, "check:", 6) == 0) {
-		if (argv_split(value + 6, &n->ready_check, &err) == -1) {
-			loader_error(ld, ld->lineno, "invalid %s: %s", key,
-			    err);
-			free(err);
-			return -1;
-		}
-		n->ready = READY_CHECK;
-	} else if (strncmp(value, "delay:", 6) == 0) {
-		if (duration_parse(value + 6, &n->ready_delay_ms) == -1) {
-			loader_error(ld, ld->lineno, "invalid %s '%s' (delay: "
-			    "needs a duration such as 2s)", key, value);
-			return -1;
-		}
-		n->ready = READY_DELAY;
-	} else {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected exec, "
-		    "fd:N, notify, check:COMMAND or delay:DURATION)", key,
-		    value);
-		return -1;
-	}
-	return 0;
-}
-
-/* socket, state_dir, log_dir: paths, relative to the config directory. */
-static int
-set_arbor_path(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	char **field = strcmp(key, "socket") == 0 ? &ld->conf->socket :
-	    strcmp(key, "log_dir") == 0 ? &ld->conf->log_dir :
-	    &ld->conf->state_dir;
-
-	(void)sec;
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	free(*field);
-	*field = path_resolve(ld->conf->dir, value);
-	return 0;
-}
-
-/* socket_group = NAME: members may use the control socket. */
-static int
-set_socket_group(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	struct group *gr;
-
-	(void)sec;
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	if ((gr = getgrnam(value)) == NULL) {
-		loader_error(ld, ld->lineno, "unknown group '%s'", value);
-		return -1;
-	}
-	free(ld->conf->socket_group);
-	ld->conf->socket_group = xstrdup(value);
-	ld->conf->socket_gid = gr->gr_gid;
-	return 0;
-}
-
-/* event_format = text | json. */
-static int
-set_event_format(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	(void)sec;
-	if (strcmp(value, "text") == 0)
-		ld->conf->event_format = EVENT_FORMAT_TEXT;
-	else if (strcmp(value, "json") == 0)
-		ld->conf->event_format = EVENT_FORMAT_JSON;
-	else {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected text "
-		    "or json)", key, value);
-		return -1;
-	}
-	return 0;
-}
-
-/* umask = an octal mode of up to four digits such as 022 or 0027. */
-static int
-set_umask(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	unsigned int v = 0;
-	const char *p;
-
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	for (p = value; *p >= '0' && *p <= '7' && p - value < 4; p++)
-		v = v * 8 + (unsigned int)(*p - '0');
-	if (*p != '\0' || v > 0777) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
-		    "octal mode such as 022 or 0027)", key, value);
-		return -1;
-	}
-	sec->spec->umask = (mode_t)v;
-	sec->spec->umask_set = 1;
-	return 0;
-}
-
-/* nice = an integer from -20 (most favourable) to 19. */
-static int
-set_nice(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	const char *p = value;
-	int v = 0, neg = 0;
-
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9' && v <= 20; p++)
-		v = v * 10 + (*p - '0');
-	if (neg)
-		v = -v;
-	if (p == value || !isdigit((unsigned char)p[-1]) || *p != '\0' ||
-	    v < -20 || v > 19) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
-		    "integer from -20 to 19)", key, value);
-		return -1;
-	}
-	sec->spec->nice = v;
-	sec->spec->nice_set = 1;
-	return 0;
-}
-
-/*
- * One side of a limit, S: infinity or unlimited, or a number: a count, a
- * size in bytes with an optional K, M, G or T (powers of 1024), or whole
- * seconds written as a duration. 0 and *V on success, -1 if invalid.
- */
-static int
-limit_value(enum limit_unit unit, const char *s, rlim_t *v)
-{
-	const uint64_t max = (uint64_t)RLIM_INFINITY - 1;
-	uint64_t n = 0, mult = 1;
-	int64_t ms;
-	const char *p;
-
-	if (strcmp(s, "infinity") == 0 || strcmp(s, "unlimited") == 0) {
-		*v = RLIM_INFINITY;
-		return 0;
-	}
-	if (unit == UNIT_SECONDS) {
-		if (duration_parse(s, &ms) == -1 || ms % 1000 != 0 ||
-		    (uint64_t)(ms / 1000) > max)
-			return -1;
-		*v = (rlim_t)(ms / 1000);
-		return 0;
-	}
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		if (n > (max - (uint64_t)(*p - '0')) / 10)
-			return -1;
-		n = n * 10 + (uint64_t)(*p - '0');
-	}
-	if (p == s)
-		return -1;
-	if (unit == UNIT_BYTES && *p != '\0' && p[1] == '\0') {
-		switch (*p++) {
-		case 'K': case 'k':
-			mult = UINT64_C(1) << 10;
-			break;
-		case 'M': case 'm':
-			mult = UINT64_C(1) << 20;
-			break;
-		case 'G': case 'g':
-			mult = UINT64_C(1) << 30;
-			break;
-		case 'T': case 't':
-			mult = UINT64_C(1) << 40;
-			break;
-		default:
-			return -1;
-		}
-	}
-	if (*p != '\0' || n > max / mult)
-		return -1;
-	*v = (rlim_t)(n * mult);
-	return 0;
-}
-
-/* limit.NAME = VALUE | SOFT:HARD; one VALUE sets both limits. */
-static int
-set_limit(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	static const char *expect[] = {
-		[UNIT_COUNT] = "a number",
-		[UNIT_BYTES] = "a size such as 512M",
-		[UNIT_SECONDS] = "whole seconds such as 60 or 2m",
-	};
-	struct limit_spec *ls;
-	const char *colon;
-	rlim_t softv = 0, hardv = 0;
-	char *soft;
-	size_t l;
-	int bad;
-
-	if (value_empty(ld, key, value) == -1)
-		return -1;
-	for (l = 0; strcmp(limitdefs[l].key, key) != 0; l++)
-		;
-	if ((colon = strchr(value, ':')) == NULL) {
-		bad = limit_value(limitdefs[l].unit, value, &softv) == -1;
-		hardv = softv;
-	} else {
-		soft = xstrndup(value, (size_t)(colon - value));
-		bad = limit_value(limitdefs[l].unit, soft, &softv) == -1 ||
-		    limit_value(limitdefs[l].unit, colon + 1, &hardv) == -1;
-		free(soft);
-	}
-	if (bad) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected %s, "
-		    "infinity or SOFT:HARD)", key, value,
-		    expect[limitdefs[l].unit]);
-		return -1;
-	}
-	if (hardv != RLIM_INFINITY &&
-	    (softv == RLIM_INFINITY || softv > hardv)) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (the soft limit "
-		    "is above the hard limit)", key, value);
-		return -1;
-	}
-	ls = &sec->spec->limits[l];
-	ls->set = 1;
-	ls->soft = softv;
-	ls->hard = hardv;
-	return 0;
-}
-
-/* log = stderr | syslog: where arbord's messages and events go. */
-static int
-set_log(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	(void)sec;
-	if (strcmp(value, "stderr") == 0)
-		ld->conf->log_syslog = 0;
-	else if (strcmp(value, "syslog") == 0)
-		ld->conf->log_syslog = 1;
-	else {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected stderr "
-		    "or syslog)", key, value);
-		return -1;
-	}
-	return 0;
-}
-
-/* stdout, stderr = log | inherit | null | file:PATH; stderr = stdout. */
-static int
-set_stream(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	struct stream_spec *ss = &sec->spec->streams[strcmp(key, "stderr") ==
-	    0 ? STREAM_ERR : STREAM_OUT];
-	const char *path;
-
-	free(ss->file);
-	ss->file = NULL;
-	if (strcmp(value, "log") == 0)
-		ss->mode = STREAM_LOG;
-	else if (strcmp(value, "inherit") == 0)
-		ss->mode = STREAM_INHERIT;
-	else if (strcmp(value, "null") == 0)
-		ss->mode = STREAM_NULL;
-	else if (strcmp(value, "stdout") == 0 && strcmp(key, "stderr") == 0)
-		ss->mode = STREAM_STDOUT;
-	else if (strncmp(value, "file:", 5) == 0) {
-		for (path = value + 5; isspace((unsigned char)*path); path++)
-			;
-		if (*path == '\0') {
-			loader_error(ld, ld->lineno, "invalid %s '%s' (file: "
-			    "needs a path)", key, value);
-			return -1;
-		}
-		/* Resolved against the worker's directory (node_inherit). */
-		ss->mode = STREAM_FILE;
-		ss->file = xstrdup(path);
-	} else {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected log, "
-		    "inherit, null%s or file:PATH)", key, value,
-		    strcmp(key, "stderr") == 0 ? ", stdout" : "");
-		return -1;
-	}
-	return 0;
-}
-
-/* log_max_size = a size in bytes with K, M or G, at least 4K. */
-static int
-set_log_max_size(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	rlim_t v;
-
-	(void)sec;
-	if (strcmp(value, "infinity") == 0 || strcmp(value, "unlimited") ==
-	    0 || limit_value(UNIT_BYTES, value, &v) == -1 ||
-	    v < CONF_LOG_MIN_SIZE) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected a size "
-		    "such as 10M, at least 4K)", key, value);
-		return -1;
-	}
-	ld->conf->log_max_size = (uint64_t)v;
-	return 0;
-}
-
-/* log_keep = how many rotated files to keep, 0 to 1000. */
-static int
-set_log_keep(struct loader *ld, struct section *sec, const char *key,
-    const char *value)
-{
-	const char *p;
-	int v = 0;
-
-	(void)sec;
-	for (p = value; *p >= '0' && *p <= '9' && v <= CONF_LOG_MAX_KEEP; p++)
-		v = v * 10 + (*p - '0');
-	if (p == value || *p != '\0' || v > CONF_LOG_MAX_KEEP) {
-		loader_error(ld, ld->lineno, "invalid %s '%s' (expected an "
-		    "integer from 0 to %d)", key, value, CONF_LOG_MAX_KEEP);
-		return -1;
-	}
-	ld->conf->log_keep = v;
-	return 0;
-}
-
 /* Report KEY, which SEC does not take, as helpfully as possible. */
 static void
 key_unknown(struct loader *ld, struct section *sec, const char *key)
 {
-	const struct keydef *kd = keydef_find(key);
+	const struct keydef *kd = key_find(key);
 	int kinds = section_kindbit(sec);
 	char *where, *hint, *list;
 
@@ -1476,24 +582,11 @@ key_unknown(struct loader *ld, struct section *sec, const char *key)
 	if ((hint = key_suggest(key, kinds)) != NULL)
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s (did "
 		    "you mean '%s'?)", key, where, hint);
-	else if (sec->kind == SECTION_ARBOR)
-		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
-		    "(expected socket, socket_group, state_dir, "
-		    "event_format, log, log_dir, log_max_size or log_keep)",
-		    key, where);
-	else if (sec->kind == SECTION_INCLUDE)
-		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
-		    "(expected files)", key, where);
-	else if ((kinds & KIND_WORKER) && strncmp(key, "limit.", 6) == 0) {
-		list = xstrdup(limitdefs[0].key);
-		for (size_t i = 1; i < LIMIT_COUNT; i++) {
-			hint = xasprintf("%s%s%s", list,
-			    i + 1 < LIMIT_COUNT ? ", " : " or ",
-			    limitdefs[i].key);
-			free(list);
-			list = hint;
-		}
-		hint = NULL;
+	else if (sec->kind == SECTION_ARBOR ||
+	    sec->kind == SECTION_INCLUDE ||
+	    ((kinds & KIND_WORKER) && strncmp(key, "limit.", 6) == 0)) {
+		list = key_list(kinds, sec->kind == SECTION_NODE ?
+		    &key_type_limit : NULL);
 		loader_error(ld, ld->lineno, "unknown key '%s' in %s "
 		    "(expected %s)", key, where, list);
 		free(list);
@@ -1504,23 +597,41 @@ key_unknown(struct loader *ld, struct section *sec, const char *key)
 	free(where);
 }
 
+#define CUT_NOTE	"note: \" ;\" starts a comment; write \";\" without " \
+	"the space before it"
+
+/*
+ * Report ERR (a value's error, freed) at LINE of FILE, with a note when
+ * a " ;" comment cut the value: the error may come from the cut.
+ */
+static void
+key_error(struct loader *ld, const struct srcfile *file, int line,
+    char *err, int cut)
+{
+	loader_error_in(ld, file, line, "%s%s%s", err, cut ? "; " : "",
+	    cut ? CUT_NOTE : "");
+	free(err);
+}
+
 /* An indented line continuing the last key: append it with a space. */
 static void
 key_continue(struct loader *ld, const char *value)
 {
-	const struct keydef *kd = keydef_find(ld->lastkey);
-	char **raw, *s;
+	const struct keydef *kd = key_find(ld->lastkey);
+	struct keyline *k;
+	char *s;
 
-	if (kd == NULL || !kd->multiline) {
+	if (kd == NULL || !kd->type->multiline) {
 		loader_error(ld, ld->lineno, "key '%s' does not take "
 		    "continuation lines", ld->lastkey);
 		ld->accept_cont = 0;
 		return;
 	}
-	raw = section_command(ld->lastsec, ld->lastkey);
-	s = xasprintf("%s%s%s", *raw, **raw != '\0' ? " " : "", value);
-	free(*raw);
-	*raw = s;
+	k = &ld->lastsec->keys[ld->lastsec->nkeys - 1];
+	s = xasprintf("%s%s%s", k->raw, *k->raw != '\0' ? " " : "", value);
+	free(k->raw);
+	k->raw = s;
+	k->cut |= ld->cut;
 }
 
 /* inih's handler: one key = value of section "#N", or a continuation. */
@@ -1531,7 +642,8 @@ config_handler(void *user, const char *section, const char *key,
 	struct loader *ld = user;
 	const struct keydef *kd;
 	struct section *sec;
-	char *where;
+	struct keyline *k;
+	char *where, *err;
 	int first;
 
 	if (key == NULL || value == NULL)
@@ -1553,7 +665,7 @@ config_handler(void *user, const char *section, const char *key,
 	ld->lastsec = sec;
 	if (sec->kind == SECTION_BAD)
 		return 1;
-	kd = keydef_find(key);
+	kd = key_find(key);
 	if (kd == NULL || (kd->kinds & section_kindbit(sec)) == 0) {
 		key_unknown(ld, sec, key);
 		return 1;
@@ -1565,8 +677,16 @@ config_handler(void *user, const char *section, const char *key,
 		free(where);
 		return 1;
 	}
-	section_key_add(sec, key, ld->lineno);
-	if (kd->set(ld, sec, key, value) == 0)
+	k = section_key_add(sec, key, kd, ld->lineno);
+	k->cut = ld->cut;
+	if (kd->type->multiline) {
+		/* Parsed with its continuation lines (finish_section). */
+		k->raw = xstrdup(value);
+		ld->accept_cont = 1;
+	} else if (kd->type->parse(kd, section_object(ld, sec), key, value,
+	    ld->cur->dir, &err) == -1)
+		key_error(ld, ld->cur, ld->lineno, err, ld->cut);
+	else
 		ld->accept_cont = 1;
 	return 1;
 }
@@ -1649,7 +769,9 @@ config_line(struct loader *ld, char *line, size_t len, size_t max)
 		/* inih would call the handler again with the last key. */
 		if (!ld->accept_cont)
 			return "";
-		*find_chars_or_comment(p, NULL) = '\0';
+		sep = find_chars_or_comment(p, NULL);
+		ld->cut = *sep == ';';
+		*sep = '\0';
 		ld->cont = 1;
 		return line;
 	}
@@ -1670,6 +792,8 @@ config_line(struct loader *ld, char *line, size_t len, size_t max)
 		ld->contable = 1;
 		return "";
 	}
+	/* inih cuts the value at " ;" too: remember it for errors. */
+	ld->cut = *find_chars_or_comment(sep + 1, NULL) == ';';
 	ld->contable = 1;
 	return line;
 }
@@ -1685,6 +809,7 @@ config_reader(char *str, int num, void *stream)
 	size_t len;
 
 	ld->cont = 0;
+	ld->cut = 0;
 	if (num < 2)
 		return NULL;
 	errno = 0;
@@ -1710,65 +835,44 @@ config_reader(char *str, int num, void *stream)
 	return str;
 }
 
-/* Split a command-line key's text into V, reporting errors at its line. */
+/*
+ * Complete the keys of SEC, stored in OBJ: parse the keys that take
+ * continuation lines, now whole, and run each type's finishing step (the
+ * user and group lookups), in the order of the key table.
+ */
 static void
-finish_command(struct loader *ld, struct section *sec, const char *key,
-    const char *raw, struct strv *v)
+finish_keys(struct loader *ld, struct section *sec, void *obj)
 {
+	const struct keydef *kd;
+	struct keyline *k;
 	char *err;
+	int kinds = section_kindbit(sec);
 
-	if (raw == NULL)
-		return;
-	if (argv_split(raw, v, &err) == -1) {
-		loader_error_in(ld, sec->file, section_key_line(sec, key),
-		    "invalid %s: %s", key, err);
-		free(err);
+	for (size_t i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		if (k->raw != NULL && k->kd->type->parse(k->kd, obj, k->key,
+		    k->raw, sec->file->dir, &err) == -1)
+			key_error(ld, sec->file, k->line, err, k->cut);
+	}
+	for (size_t i = 0; i < nkeydefs; i++) {
+		kd = &keydefs[i];
+		if ((kd->kinds & kinds) != 0 && kd->type->finish != NULL &&
+		    kd->type->finish(kd, obj, &err) == -1)
+			key_error(ld, sec->file, section_key_line(sec,
+			    kd->name), err, 0);
 	}
 }
 
-/* Look up user and group names; the user's group unless one is given. */
-static void
-finish_owner(struct loader *ld, struct section *sec)
-{
-	struct node_spec *n = sec->spec;
-	struct passwd *pw;
-	struct group *gr;
-
-	if (n->user != NULL) {
-		if ((pw = getpwnam(n->user)) == NULL)
-			loader_error_in(ld, sec->file,
-			    section_key_line(sec, "user"),
-			    "unknown user '%s'", n->user);
-		else {
-			n->uid = pw->pw_uid;
-			n->gid = pw->pw_gid;
-		}
-	}
-	if (n->group != NULL) {
-		if ((gr = getgrnam(n->group)) == NULL)
-			loader_error_in(ld, sec->file,
-			    section_key_line(sec, "group"),
-			    "unknown group '%s'", n->group);
-		else
-			n->gid = gr->gr_gid;
-	}
-}
-
-/* Complete one node section: commands, owner, explicit directory. */
+/* Complete one node section: its keys, and the rules between keys. */
 static void
 finish_section(struct loader *ld, struct section *sec)
 {
 	struct node_spec *n = sec->spec;
 
-	if (n->kind == NODE_WORKER && sec->command == NULL)
+	if (n->kind == NODE_WORKER && section_key_line(sec, "command") == 0)
 		loader_error_in(ld, sec->file, sec->line, "worker '%s' has no "
 		    "command", n->path);
-	finish_command(ld, sec, "command", sec->command, &n->argv);
-	finish_command(ld, sec, "setup", sec->setup, &n->setup);
-	finish_command(ld, sec, "cleanup", sec->cleanup, &n->cleanup);
-	finish_owner(ld, sec);
-	if (sec->dir != NULL)
-		n->directory = path_resolve(sec->file->dir, sec->dir);
+	finish_keys(ld, sec, n);
 	if (n->significant && n->restart == RESTART_PERMANENT)
 		loader_error_in(ld, sec->file, sec->line, "'%s' is significant "
 		    "but permanent (significant children must be transient "
@@ -1776,12 +880,17 @@ finish_section(struct loader *ld, struct section *sec)
 }
 
 static void	node_adopt(struct node_spec *, struct node_spec *);
+static const struct srcfile *node_file(const struct loader *,
+		    const struct node_spec *);
 
 /*
  * Turn worker N with instances = K into a pool: N becomes a one_for_one
  * supervisor with N's parent's intensity and period, and K workers
  * N/1 .. N/K take its command and settings (the tree gives each its
  * ARBOR_INSTANCE, so that their settings stay equal and are shared).
+ * A significant pool completes when all its instances have: it stays
+ * significant with auto_shutdown = all_significant, and its instances
+ * are significant with N's restart policy.
  */
 static void
 expand_pool(struct config *conf, struct node_spec *n)
@@ -1805,7 +914,8 @@ expand_pool(struct config *conf, struct node_spec *n)
 	n->strategy = STRATEGY_ONE_FOR_ONE;
 	n->intensity = n->parent->intensity;
 	n->period_ms = n->parent->period_ms;
-	n->significant = 0;
+	n->auto_shutdown = n->significant ? AUTO_SHUTDOWN_ALL :
+	    AUTO_SHUTDOWN_NEVER;
 	strv_free(&n->argv);
 	strv_free(&n->env);	/* the instances have it */
 	free(n->pidfile);
@@ -1878,6 +988,37 @@ finish_tree(struct loader *ld)
 		loader_error_in(ld, ld->files[0], 1, "no root supervisor");
 }
 
+/*
+ * OTP refuses a significant child under a supervisor that never shuts
+ * down automatically: its completion would mean nothing. Checked on the
+ * linked tree, before pools are expanded.
+ */
+static void
+finish_significant(struct loader *ld)
+{
+	struct section *sec;
+	struct node_spec *n;
+	char *where;
+
+	for (size_t i = 0; i < ld->nsections; i++) {
+		sec = ld->sections[i];
+		if (sec->kind != SECTION_NODE || sec->duplicate)
+			continue;
+		n = sec->spec;
+		if (!n->significant || n->parent == NULL ||
+		    n->parent->auto_shutdown != AUTO_SHUTDOWN_NEVER)
+			continue;
+		where = place(sec->file, node_file(ld, n->parent),
+		    n->parent->line);
+		loader_error_in(ld, sec->file, n->line, "'%s' is significant "
+		    "but its supervisor '%s' (%s) has auto_shutdown = never "
+		    "(set auto_shutdown = any_significant or all_significant "
+		    "there, or significant = no here)", n->path,
+		    n->parent->path, where);
+		free(where);
+	}
+}
+
 /* The file that declares N. */
 static const struct srcfile *
 node_file(const struct loader *ld, const struct node_spec *n)
@@ -1939,6 +1080,7 @@ config_finish(struct loader *ld)
 	if (!check)
 		return;
 	finish_tree(ld);
+	finish_significant(ld);
 	if (conf->root != NULL)
 		node_inherit(ld, conf->root);
 	for (size_t i = 0, n = conf->nnodes; i < n && conf->root != NULL; i++)
@@ -2097,31 +1239,24 @@ static void
 include_patterns(struct loader *ld, struct srcfile *f)
 {
 	struct section *sec = f->include;
-	struct strv pats = { NULL, 0, 0 };
-	char *err, *copy, *pat;
-	const char *base, *p;
+	const struct strv *pats;
+	char *copy, *pat;
+	const char *base;
 	struct stat st;
+	size_t nerrors = ld->nerrors;
 	glob_t gl;
 	int line, rc;
 
-	if (sec == NULL || sec->files == NULL)
+	if (sec == NULL || (line = section_key_line(sec, "files")) == 0)
 		return;
-	line = section_key_line(sec, "files");
-	for (p = sec->files; isspace((unsigned char)*p); p++)
-		;
-	if (*p == '\0') {
-		loader_error_in(ld, f, line, "empty value for 'files'");
+	finish_keys(ld, sec, &sec->inc);
+	if (ld->nerrors != nerrors)
 		return;
-	}
-	if (argv_split(sec->files, &pats, &err) == -1) {
-		loader_error_in(ld, f, line, "invalid files: %s", err);
-		free(err);
-		return;
-	}
+	pats = &sec->inc.files;
 	copy = xstrdup(f->name);
 	base = dirname(copy);
-	for (size_t i = 0; i < pats.n; i++) {
-		pat = path_resolve(base, pats.v[i]);
+	for (size_t i = 0; i < pats->n; i++) {
+		pat = path_resolve(base, pats->v[i]);
 		memset(&gl, 0, sizeof gl);
 		glob_ld = ld;
 		glob_file = f;
@@ -2133,7 +1268,7 @@ include_patterns(struct loader *ld, struct srcfile *f)
 			qsort(gl.gl_pathv, gl.gl_pathc, sizeof *gl.gl_pathv,
 			    name_cmp);
 			for (size_t j = 0; j < gl.gl_pathc; j++) {
-				if (strpbrk(pats.v[i], "*?[") != NULL &&
+				if (strpbrk(pats->v[i], "*?[") != NULL &&
 				    stat(gl.gl_pathv[j], &st) == 0 &&
 				    S_ISDIR(st.st_mode))
 					continue;
@@ -2144,7 +1279,6 @@ include_patterns(struct loader *ld, struct srcfile *f)
 		free(pat);
 	}
 	free(copy);
-	strv_free(&pats);
 }
 
 /* Read F from FP (and close it), then the files it includes. */
@@ -2219,9 +1353,7 @@ config_load(const char *file, struct errlist *errs)
 	}
 	conf = xcalloc(1, sizeof *conf);
 	conf->file = xstrdup(file);
-	conf->event_format = EVENT_FORMAT_TEXT;
-	conf->log_max_size = CONF_LOG_MAX_SIZE;
-	conf->log_keep = CONF_LOG_KEEP;
+	key_defaults(conf, KIND_ARBOR);
 	ld.conf = conf;
 	top = srcfile_new(&ld, file, NULL, 0);
 	conf->dir = xstrdup(top->dir);
@@ -2250,10 +1382,10 @@ config_free(struct config *conf)
 	free(conf->file);
 	free(conf->dir);
 	strv_free(&conf->files);
-	free(conf->socket);
-	free(conf->socket_group);
-	free(conf->state_dir);
-	free(conf->log_dir);
+	for (size_t i = 0; i < nkeydefs; i++)
+		if ((keydefs[i].kinds & KIND_ARBOR) != 0 &&
+		    keydefs[i].type->free != NULL)
+			keydefs[i].type->free(&keydefs[i], conf);
 	free(conf);
 }
 
@@ -2265,140 +1397,4 @@ config_find(const struct config *conf, const char *path)
 		if (strcmp(conf->nodes[i]->path, path) == 0)
 			return conf->nodes[i];
 	return NULL;
-}
-
-/* A copy of N's own settings, without parent, children or source line. */
-struct node_spec *
-spec_dup(const struct node_spec *n)
-{
-	struct node_spec *c = xcalloc(1, sizeof *c);
-	const char *slash;
-
-	*c = *n;	/* every scalar, umask, nice and limits too */
-	c->refs = 1;
-	c->path = xstrdup(n->path);
-	slash = strrchr(c->path, '/');
-	c->name = slash != NULL ? slash + 1 : c->path;
-	c->file = NULL;
-	c->line = 0;
-	c->parent = NULL;
-	c->children = NULL;
-	c->nchildren = 0;
-	c->directory = n->directory ? xstrdup(n->directory) : NULL;
-	c->user = n->user ? xstrdup(n->user) : NULL;
-	c->group = n->group ? xstrdup(n->group) : NULL;
-	c->pidfile = n->pidfile ? xstrdup(n->pidfile) : NULL;
-	for (int i = 0; i < STREAM_COUNT; i++)
-		c->streams[i].file = n->streams[i].file ?
-		    xstrdup(n->streams[i].file) : NULL;
-	memset(&c->ready_check, 0, sizeof c->ready_check);
-	strv_copy(&c->ready_check, n->ready_check.v);
-	memset(&c->env, 0, sizeof c->env);
-	memset(&c->argv, 0, sizeof c->argv);
-	memset(&c->setup, 0, sizeof c->setup);
-	memset(&c->cleanup, 0, sizeof c->cleanup);
-	strv_copy(&c->env, n->env.v);
-	strv_copy(&c->argv, n->argv.v);
-	strv_copy(&c->setup, n->setup.v);
-	strv_copy(&c->cleanup, n->cleanup.v);
-	return c;
-}
-
-/* Another reference to copy N (from spec_dup). */
-struct node_spec *
-spec_ref(struct node_spec *n)
-{
-	n->refs++;
-	return n;
-}
-
-/* Do two string vectors hold the same strings in the same order? */
-static int
-strv_equal(const struct strv *a, const struct strv *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 0;
-	return 1;
-}
-
-/* Are two optional strings equal? */
-static int
-str_equal(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* Are two limit settings the same? */
-static int
-limit_equal(const struct limit_spec *a, const struct limit_spec *b)
-{
-	if (a->set != b->set)
-		return 0;
-	return !a->set || (a->soft == b->soft && a->hard == b->hard);
-}
-
-/*
- * Compare the own settings of A and B (not children, not the source
- * line); push the name of every key that differs to CHANGED (may be NULL).
- * Returns the number of differing keys.
- */
-int
-spec_diff(const struct node_spec *a, const struct node_spec *b,
-    struct strv *changed)
-{
-	int n = 0;
-
-#define DIFF(cond, key) do {					\
-		if (cond) {						\
-			n++;						\
-			if (changed != NULL)				\
-				strv_push(changed, xstrdup(key));	\
-		}							\
-	} while (0)
-	DIFF(a->kind != b->kind, "kind");
-	DIFF(!strv_equal(&a->argv, &b->argv), "command");
-	DIFF(!str_equal(a->directory, b->directory), "directory");
-	DIFF(!strv_equal(&a->env, &b->env), "env");
-	DIFF(a->restart != b->restart, "restart");
-	DIFF(a->shutdown != b->shutdown || a->shutdown_ms != b->shutdown_ms,
-	    "shutdown");
-	DIFF(a->stop_signal != b->stop_signal, "stop_signal");
-	DIFF(!str_equal(a->user, b->user) || a->uid != b->uid, "user");
-	DIFF(!str_equal(a->group, b->group) || a->gid != b->gid, "group");
-	DIFF(a->umask_set != b->umask_set ||
-	    (a->umask_set && a->umask != b->umask), "umask");
-	DIFF(a->nice_set != b->nice_set ||
-	    (a->nice_set && a->nice != b->nice), "nice");
-	for (size_t i = 0; i < LIMIT_COUNT; i++)
-		DIFF(!limit_equal(&a->limits[i], &b->limits[i]),
-		    limitdefs[i].key);
-	DIFF(!str_equal(a->pidfile, b->pidfile), "pidfile");
-	for (int i = 0; i < STREAM_COUNT; i++)
-		DIFF(a->streams[i].mode != b->streams[i].mode ||
-		    !str_equal(a->streams[i].file, b->streams[i].file),
-		    stream_key(i));
-	DIFF(a->ready != b->ready || a->ready_fd != b->ready_fd ||
-	    a->ready_delay_ms != b->ready_delay_ms ||
-	    !strv_equal(&a->ready_check, &b->ready_check), "ready");
-	DIFF(a->start_timeout_ms != b->start_timeout_ms, "start_timeout");
-	DIFF(a->check_interval_ms != b->check_interval_ms, "check_interval");
-	DIFF(a->restart_delay_ms != b->restart_delay_ms, "restart_delay");
-	DIFF(a->restart_delay_max_ms != b->restart_delay_max_ms,
-	    "restart_delay_max");
-	DIFF(a->significant != b->significant, "significant");
-	DIFF(a->auto_shutdown != b->auto_shutdown, "auto_shutdown");
-	/* instances: a pool's size changes its children, not the pool. */
-	DIFF(a->strategy != b->strategy, "strategy");
-	DIFF(a->intensity != b->intensity, "intensity");
-	DIFF(a->period_ms != b->period_ms, "period");
-	DIFF(!strv_equal(&a->setup, &b->setup), "setup");
-	DIFF(!strv_equal(&a->cleanup, &b->cleanup), "cleanup");
-	DIFF(a->setup_timeout_ms != b->setup_timeout_ms, "setup_timeout");
-	DIFF(a->cleanup_timeout_ms != b->cleanup_timeout_ms,
-	    "cleanup_timeout");
-#undef DIFF
-	return n;
 }

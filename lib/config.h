@@ -3,13 +3,16 @@
  * INI file through inih, and the files it includes, validates every section
  * and key, and returns either a complete tree or the full list of
  * "FILE:LINE: message" errors. Loading has no side effects: nothing is
- * created, started or changed.
+ * created, started or changed. Every key is defined once, in the key
+ * table of keys.c (keys.h); config.c reads, spec.c copies, frees and
+ * compares node specs by that table.
  */
 #ifndef ARBOR_CONFIG_H
 #define ARBOR_CONFIG_H
 
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -157,6 +160,10 @@ struct node_spec *spec_ref(struct node_spec *);
 void		 spec_free(struct node_spec *);
 int		 spec_diff(const struct node_spec *, const struct node_spec *,
 		    struct strv *changed);
+/* Can a reload apply the changes spec_diff found without a restart? */
+bool		 spec_changes_live(const struct strv *changed);
+/* Set KIND and every default of the configuration format (spec.c). */
+void		 spec_defaults(struct node_spec *, enum node_kind);
 
 const char	*strategy_name(enum strategy);
 const char	*restart_name(enum restart);

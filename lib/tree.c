@@ -1807,20 +1807,7 @@ node_path_cmp(const void *a, const void *b)
 static bool
 changes_live(const struct strv *changed)
 {
-	static const char *const live[] = { "restart", "shutdown",
-	    "stop_signal", "strategy", "intensity", "period",
-	    "setup_timeout", "cleanup_timeout", "start_timeout",
-	    "check_interval", "restart_delay", "restart_delay_max", NULL };
-
-	for (size_t i = 0; i < changed->n; i++) {
-		size_t j;
-		for (j = 0; live[j] != NULL; j++)
-			if (strcmp(changed->v[i], live[j]) == 0)
-				break;
-		if (live[j] == NULL)
-			return false;
-	}
-	return true;
+	return spec_changes_live(changed);
 }
 
 /* Join a list of words with ", ". */

@@ -52,23 +52,11 @@ conf_add(struct config *c, enum node_kind kind, const char *path)
 	struct node_spec *s = xcalloc(1, sizeof *s), *p;
 	const char *slash = strrchr(path, '/');
 
-	s->kind = kind;
+	spec_defaults(s, kind);
 	s->path = xstrdup(path);
 	s->name = s->path + (slash != NULL ? slash - path + 1 : 0);
 	s->file = "test.ini";
 	s->line = (int)c->nnodes + 1;
-	s->restart = RESTART_PERMANENT;
-	s->shutdown = SHUTDOWN_TIMEOUT;
-	s->shutdown_ms = 5000;
-	s->stop_signal = SIGTERM;
-	s->strategy = STRATEGY_ONE_FOR_ONE;
-	s->intensity = 1;
-	s->period_ms = 5000;
-	s->setup_timeout_ms = 30000;
-	s->cleanup_timeout_ms = 30000;
-	s->ready = READY_EXEC;
-	s->start_timeout_ms = 30000;
-	s->check_interval_ms = 1000;
 	if (kind == NODE_WORKER)
 		strv_push(&s->argv, xstrdup("true"));
 	if (slash == NULL) {
@@ -133,6 +121,27 @@ conf_pool(struct config *c, const char *path, int n)
 	return s;
 }
 
+/*
+ * Add a significant pool as the loader expands "significant = yes" with
+ * "instances = N": conf_pool's, significant with RESTART and auto_shutdown
+ * all_significant, its instances significant with RESTART.
+ */
+struct node_spec *
+conf_pool_significant(struct config *c, const char *path, int n,
+    enum restart restart)
+{
+	struct node_spec *s = conf_pool(c, path, n);
+
+	s->restart = restart;
+	s->significant = 1;
+	s->auto_shutdown = AUTO_SHUTDOWN_ALL;
+	for (size_t i = 0; i < s->nchildren; i++) {
+		s->children[i]->restart = restart;
+		s->children[i]->significant = 1;
+	}
+	return s;
+}
+
 /* Replace the command of worker S by the words of LINE. */
 void
 conf_command(struct node_spec *s, const char *line)
@@ -170,22 +179,8 @@ conf_backoff(struct node_spec *s, int64_t base_ms, int64_t max_ms)
 void
 conf_destroy(struct config *c)
 {
-	for (size_t i = 0; i < c->nnodes; i++) {
-		struct node_spec *s = c->nodes[i];
-
-		free(s->path);
-		free(s->children);
-		free(s->directory);
-		free(s->user);
-		free(s->group);
-		free(s->pidfile);
-		strv_free(&s->env);
-		strv_free(&s->argv);
-		strv_free(&s->setup);
-		strv_free(&s->cleanup);
-		strv_free(&s->ready_check);
-		free(s);
-	}
+	for (size_t i = 0; i < c->nnodes; i++)
+		spec_free(c->nodes[i]);
 	free(c->nodes);
 	free(c->file);
 	free(c->dir);

@@ -110,6 +110,8 @@ struct node_spec *conf_worker(struct config *, const char *, enum restart);
 typedef int (*admin_fn)(struct tree *, struct node *, int64_t, char **);
 void		 drv_admin(struct drv *, admin_fn, const char *path);
 struct node_spec *conf_pool(struct config *, const char *, int);
+struct node_spec *conf_pool_significant(struct config *, const char *, int,
+		    enum restart);
 void		 conf_command(struct node_spec *, const char *);
 void		 conf_ready(struct node_spec *, enum ready, int64_t);
 void		 conf_backoff(struct node_spec *, int64_t, int64_t);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "keys.h"
 #include "suites.h"
 
 static char	cfg_dir[PATH_MAX];	/* realpath of the temporary directory */
@@ -2002,6 +2003,272 @@ START_TEST(test_signals)
 }
 END_TEST
 
+/*
+ * " ;" starts a comment, also inside quotes (as in supervisord): when
+ * that cut a value, its error says so.
+ */
+START_TEST(test_comment_cut_note)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "setup = sh -c 'a ; b'\n"
+	    "[worker:r/w]\n"
+	    "command = sh -c\n"
+	    "  'echo a ; echo b'\n"				/* 5 */
+	    "stop_signal = TERM ; the default\n"
+	    "restart = often ; or not\n"
+	    "[worker:r/x]\n"
+	    "command = sh -c 'a;b' 'c ;d\n",
+	    "2: invalid setup: unterminated single quote; note: \" ;\" starts "
+	    "a comment; write \";\" without the space before it",
+	    "4: invalid command: unterminated single quote; note: \" ;\" "
+	    "starts a comment; write \";\" without the space before it",
+	    "7: invalid restart 'often' (expected permanent, transient or "
+	    "temporary); note: \" ;\" starts a comment; write \";\" without "
+	    "the space before it",
+	    "9: invalid command: unterminated single quote; note: \" ;\" "
+	    "starts a comment; write \";\" without the space before it");
+	/* Without a cut, no note. */
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = sh -c 'a;b\n",
+	    "3: invalid command: unterminated single quote");
+}
+END_TEST
+
+/* OTP refuses a significant child of a supervisor with auto_shutdown =
+   never; so does arbor, at the child, naming both. */
+START_TEST(test_significant_never)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "restart = transient\n"
+	    "significant = yes\n"				/* 5 */
+	    "[supervisor:r/s]\n"
+	    "auto_shutdown = never\n"
+	    "restart = temporary\n"
+	    "significant = true\n"
+	    "[worker:r/s/p]\n"					/* 10 */
+	    "command = p\n"
+	    "instances = 2\n"
+	    "restart = temporary\n"
+	    "significant = yes\n",
+	    "2: 'r/w' is significant but its supervisor 'r' (line 1) has "
+	    "auto_shutdown = never (set auto_shutdown = any_significant or "
+	    "all_significant there, or significant = no here)",
+	    "6: 'r/s' is significant but its supervisor 'r' (line 1) has "
+	    "auto_shutdown = never (set auto_shutdown = any_significant or "
+	    "all_significant there, or significant = no here)",
+	    "10: 'r/s/p' is significant but its supervisor 'r/s' (line 6) has "
+	    "auto_shutdown = never (set auto_shutdown = any_significant or "
+	    "all_significant there, or significant = no here)");
+}
+END_TEST
+
+/*
+ * A significant pool completes when all its instances have: the pool
+ * supervisor stays significant, with auto_shutdown = all_significant,
+ * and its instances are significant with the worker's restart policy.
+ */
+START_TEST(test_significant_pool)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "auto_shutdown = any_significant\n"
+	    "[worker:r/p]\n"
+	    "command = job\n"
+	    "instances = 2\n"
+	    "restart = transient\n"
+	    "significant = yes\n"
+	    "[worker:r/q]\n"
+	    "command = other\n"
+	    "instances = 2\n");
+	struct node_spec *p = config_find(conf, "r/p");
+	struct node_spec *q = config_find(conf, "r/q");
+
+	ck_assert_int_eq(p->kind, NODE_SUPERVISOR);
+	ck_assert_int_eq(p->significant, 1);
+	ck_assert_int_eq(p->restart, RESTART_TRANSIENT);
+	ck_assert_int_eq(p->auto_shutdown, AUTO_SHUTDOWN_ALL);
+	ck_assert_uint_eq(p->nchildren, 2);
+	for (size_t i = 0; i < p->nchildren; i++) {
+		ck_assert_int_eq(p->children[i]->kind, NODE_WORKER);
+		ck_assert_int_eq(p->children[i]->significant, 1);
+		ck_assert_int_eq(p->children[i]->restart, RESTART_TRANSIENT);
+	}
+	/* An ordinary pool stays as it was. */
+	ck_assert_int_eq(q->significant, 0);
+	ck_assert_int_eq(q->auto_shutdown, AUTO_SHUTDOWN_NEVER);
+	ck_assert_int_eq(q->children[0]->significant, 0);
+	config_free(conf);
+}
+END_TEST
+
+/*
+ * The keys arbor.ini.5 documents, by section: the words after ".It Cm"
+ * up to "No" (".It Cm a , b No = ..."), env.NAME as "env.", and the items
+ * of the list under "limit.NAME" as limit.ITEM. KIND_* bits per key.
+ */
+struct mankey {
+	char	*name;
+	int	 kinds;
+};
+
+/* Add KEY, documented in a section of KIND, to the list. */
+static void
+mankey_add(struct mankey **keys, size_t *n, const char *key, int kind)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*keys)[i].name, key) == 0) {
+			(*keys)[i].kinds |= kind;
+			return;
+		}
+	}
+	*keys = xreallocarray(*keys, *n + 1, sizeof **keys);
+	(*keys)[*n].name = xstrdup(key);
+	(*keys)[*n].kinds = kind;
+	(*n)++;
+}
+
+/* Read the keys man/arbor.ini.5 documents. */
+static struct mankey *
+man_keys(const char *file, size_t *n)
+{
+	struct mankey *keys = NULL;
+	char *line = NULL, *tok, *save, *key;
+	size_t sz = 0;
+	int kind = 0, depth = 0, limits = 0;
+	FILE *fp;
+
+	*n = 0;
+	fp = fopen(file, "r");
+	ck_assert_msg(fp != NULL, "cannot open %s", file);
+	while (getline(&line, &sz, fp) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".Sh ", 4) == 0)
+			kind = 0;
+		else if (strcmp(line, ".Ss The [arbor] section") == 0)
+			kind = KIND_ARBOR;
+		else if (strcmp(line, ".Ss The [include] section") == 0)
+			kind = KIND_INCLUDE;
+		else if (strcmp(line, ".Ss Supervisors") == 0)
+			kind = KIND_SUPER;
+		else if (strcmp(line, ".Ss Workers") == 0)
+			kind = KIND_WORKER;
+		else if (strncmp(line, ".Ss ", 4) == 0)
+			kind = 0;
+		else if (strncmp(line, ".Bl ", 4) == 0)
+			depth++;
+		else if (strcmp(line, ".El") == 0) {
+			if (--depth < limits)
+				limits = 0;
+		}
+		if (kind == 0 || strncmp(line, ".It Cm ", 7) != 0)
+			continue;
+		for (tok = strtok_r(line + 7, " ", &save); tok != NULL;
+		    tok = strtok_r(NULL, " ", &save)) {
+			if (strcmp(tok, "No") == 0 || strcmp(tok, "Ns") == 0)
+				break;
+			if (strcmp(tok, ",") == 0)
+				continue;
+			if (strcmp(tok, "limit.\\&") == 0) {
+				limits = depth + 1;	/* the list below */
+				break;
+			}
+			if (strcmp(tok, "env.NAME") == 0)
+				key = xstrdup("env.");
+			else if (limits != 0 && depth == limits)
+				key = xasprintf("limit.%s", tok);
+			else
+				key = xstrdup(tok);
+			mankey_add(&keys, n, key, kind);
+			free(key);
+		}
+	}
+	free(line);
+	fclose(fp);
+	return keys;
+}
+
+/* arbor.ini.5 documents every key of the table, in every section that
+   takes it, and no key the table lacks. */
+START_TEST(test_man_keys)
+{
+	size_t n, found = 0;
+	struct mankey *keys = man_keys("../../man/arbor.ini.5", &n);
+	const struct keydef *kd;
+
+	for (size_t i = 0; i < nkeydefs; i++) {
+		kd = &keydefs[i];
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(keys[j].name, kd->name) == 0) {
+				ck_assert_msg((keys[j].kinds & kd->kinds) ==
+				    kd->kinds, "arbor.ini.5 documents '%s' in "
+				    "sections %#x, the table has %#x",
+				    kd->name, keys[j].kinds, kd->kinds);
+				found++;
+			}
+	}
+	for (size_t j = 0; j < n; j++) {
+		kd = key_find(keys[j].name);
+		ck_assert_msg(kd != NULL && strcmp(kd->name, keys[j].name) ==
+		    0, "arbor.ini.5 documents '%s', which is no key",
+		    keys[j].name);
+		ck_assert_msg((keys[j].kinds & ~kd->kinds) == 0, "arbor.ini.5 "
+		    "documents '%s' in sections %#x, the table has %#x",
+		    keys[j].name, keys[j].kinds, kd->kinds);
+	}
+	ck_assert_msg(found == nkeydefs, "arbor.ini.5 documents %zu of the "
+	    "%zu keys", found, nkeydefs);
+	for (size_t j = 0; j < n; j++)
+		free(keys[j].name);
+	free(keys);
+}
+END_TEST
+
+/* Every default in the table parses, and a reload applies in place
+   exactly the keys changes_live listed before the table. */
+START_TEST(test_key_table)
+{
+	static const char *const live[] = { "restart", "shutdown",
+	    "stop_signal", "strategy", "intensity", "period",
+	    "setup_timeout", "cleanup_timeout", "start_timeout",
+	    "check_interval", "restart_delay", "restart_delay_max" };
+	struct node_spec n;
+	struct strv sv = { NULL, 0, 0 };
+	size_t nlive = 0;
+
+	memset(&n, 0, sizeof n);
+	spec_defaults(&n, NODE_WORKER);
+	ck_assert_int_eq(n.kind, NODE_WORKER);
+	ck_assert_int_eq(n.shutdown_ms, 5000);
+	ck_assert_int_eq(n.stop_signal, SIGTERM);
+	ck_assert_int_eq(n.uid, (uid_t)-1);
+	ck_assert_int_eq(n.gid, (gid_t)-1);
+	ck_assert_int_eq(n.check_interval_ms, 1000);
+	for (size_t i = 0; i < nkeydefs; i++)
+		if (keydefs[i].reload == RELOAD_LIVE)
+			nlive++;
+	ck_assert_uint_eq(nlive, sizeof live / sizeof live[0]);
+	for (size_t i = 0; i < nlive; i++) {
+		strv_push(&sv, xstrdup(live[i]));
+		ck_assert(spec_changes_live(&sv));
+	}
+	strv_push(&sv, xstrdup("env"));
+	ck_assert(!spec_changes_live(&sv));
+	strv_free(&sv);
+	strv_push(&sv, xstrdup("kind"));
+	ck_assert(!spec_changes_live(&sv));
+	strv_free(&sv);
+	strv_push(&sv, xstrdup("limit.nofile"));
+	ck_assert(!spec_changes_live(&sv));
+	strv_free(&sv);
+}
+END_TEST
+
 /* The config suite (with signal names). */
 Suite *
 config_suite(void)
@@ -2027,6 +2294,9 @@ config_suite(void)
 	tcase_add_test(tc, test_spec_diff_process);
 	tcase_add_test(tc, test_streams);
 	tcase_add_test(tc, test_spec_diff_streams);
+	tcase_add_test(tc, test_significant_pool);
+	tcase_add_test(tc, test_man_keys);
+	tcase_add_test(tc, test_key_table);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(te, test_missing_file);
@@ -2049,6 +2319,8 @@ config_suite(void)
 	tcase_add_test(te, test_include_unreadable);
 	tcase_add_test(te, test_worker_process_errors);
 	tcase_add_test(te, test_streams_errors);
+	tcase_add_test(te, test_comment_cut_note);
+	tcase_add_test(te, test_significant_never);
 	suite_add_tcase(s, te);
 
 	tcase_add_test(tn, test_names);

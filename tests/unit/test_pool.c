@@ -446,6 +446,45 @@ START_TEST(test_pool_reload_removed)
 }
 END_TEST
 
+/*
+ * A significant pool (significant = yes with instances = 2, transient)
+ * completes when all its instances have, and then counts as a completed
+ * significant child of its parent: with any_significant at the root,
+ * the tree ends as completed (ACT_EXIT status 2) and arbord exits with
+ * the last instance's code, 0.
+ */
+START_TEST(test_pool_significant_completes)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->auto_shutdown =
+	    AUTO_SHUTDOWN_ANY;
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_pool_significant(c, "root/p", 2, RESTART_TRANSIENT);
+	d = drv_new(c);
+	drv_start(d);
+	STATE(d, "root/p", NS_RUNNING);
+	strv_free(&d->log);
+
+	drv_exit(d, "root/p/1", EXITED(0), NULL);
+	EXPECT(d, "spawn signal event exit",
+	    "event ProcessCompleted root/p/1");
+	STATE(d, "root/p", NS_RUNNING);
+	ck_assert_int_eq(d->exits, 0);
+
+	drv_exit(d, "root/p/2", EXITED(0), NULL);
+	EXPECT(d, "spawn event exit",
+	    "event ProcessCompleted root/p/2",
+	    "event ProcessCompleted root/p",
+	    "event ProcessTerminated root/a",
+	    "event ProcessCompleted root", "exit 2");
+	/* Completed (status 2), with the last instance's code: 0. */
+	ck_assert_int_eq(d->t->exit_code, 0);
+	drv_free(d);
+}
+END_TEST
+
 /* An ordinary supervisor still stops its children one after the other. */
 START_TEST(test_ordinary_supervisor_in_order)
 {
@@ -486,6 +525,7 @@ pool_suite(void)
 	tcase_add_test(tc, test_pool_reload_restart);
 	tcase_add_test(tc, test_pool_reload_removed);
 	tcase_add_test(tc, test_ordinary_supervisor_in_order);
+	tcase_add_test(tc, test_pool_significant_completes);
 	suite_add_tcase(s, tc);
 	return s;
 }
