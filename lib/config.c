@@ -60,6 +60,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <libgen.h>
 #include <stdint.h>
@@ -113,6 +114,7 @@ struct section {
 	struct keyline		*keys;
 	size_t			 nkeys;
 	struct include_spec	 inc;		/* SECTION_INCLUDE */
+	int			 broken;	/* a line of it was refused */
 };
 
 /* An error message and its place, sorted before being reported. */
@@ -135,6 +137,7 @@ struct loader {
 	char			 *buf;		/* getline buffer */
 	size_t			  bufsz;
 	int			  lineno;	/* physical line just read */
+	size_t			  bytes;	/* read of this file so far */
 	int			  read_errno;
 	int			  cont;		/* this line continues a key */
 	int			  contable;	/* an indented line continues */
@@ -166,6 +169,7 @@ loader_verror(struct loader *ld, const struct srcfile *file, int line,
     const char *fmt, va_list ap)
 {
 	struct loader_error *e;
+	char *raw;
 
 	ld->errors = xreallocarray(ld->errors, ld->nerrors + 1,
 	    sizeof *ld->errors);
@@ -173,7 +177,10 @@ loader_verror(struct loader *ld, const struct srcfile *file, int line,
 	e->file = file;
 	e->line = line;
 	e->seq = ld->nerrors++;
-	e->msg = xvasprintf(fmt, ap);
+	raw = xvasprintf(fmt, ap);
+	/* What the file said is shown, not sent to the terminal as is. */
+	e->msg = str_escape(raw);
+	free(raw);
 }
 
 /* Record an error at LINE of the file being read. */
@@ -742,7 +749,8 @@ config_line(struct loader *ld, char *line, size_t len, size_t max)
 
 	for (p = line; isspace((unsigned char)*p); p++)
 		;
-	if (strlen(line) != len || len > max) {
+	/* A header reaches inih as a short alias: only its name is bounded. */
+	if (strlen(line) != len || (len > max && *p != '[')) {
 		if (strlen(line) != len)
 			loader_error(ld, ld->lineno,
 			    "line contains a NUL byte");
@@ -751,6 +759,10 @@ config_line(struct loader *ld, char *line, size_t len, size_t max)
 			    "characters, at most %zu); split it with indented "
 			    "continuation lines", len, max);
 		ld->accept_cont = 0;
+		/* Its section's other errors would only be echoes of this. */
+		if (ld->nsections > 0 &&
+		    ld->sections[ld->nsections - 1]->file == ld->cur)
+			ld->sections[ld->nsections - 1]->broken = 1;
 		if (*p != '[' || (p > line && ld->contable)) {
 			/* Lines continuing this one are ignored with it. */
 			ld->contable = 1;
@@ -819,6 +831,13 @@ config_reader(char *str, int num, void *stream)
 		return NULL;
 	}
 	ld->lineno++;
+	/* It grew while being read: stop at the bound. */
+	if ((ld->bytes += (size_t)n) > CONF_MAX_FILE) {
+		loader_error(ld, ld->lineno, "file too large (more than %u "
+		    "bytes)", CONF_MAX_FILE);
+		ld->incomplete = 1;
+		return NULL;
+	}
 	line = ld->buf;
 	len = (size_t)n;
 	if (len > 0 && line[len - 1] == '\n')
@@ -869,7 +888,8 @@ finish_section(struct loader *ld, struct section *sec)
 {
 	struct node_spec *n = sec->spec;
 
-	if (n->kind == NODE_WORKER && section_key_line(sec, "command") == 0)
+	if (n->kind == NODE_WORKER && section_key_line(sec, "command") == 0 &&
+	    !sec->broken)
 		loader_error_in(ld, sec->file, sec->line, "worker '%s' has no "
 		    "command", n->path);
 	finish_keys(ld, sec, n);
@@ -1181,6 +1201,51 @@ include_active(const struct srcfile *g, const struct srcfile *from)
 	return 0;
 }
 
+/*
+ * Open configuration file NAME for reading: a regular file of at most
+ * CONF_MAX_FILE bytes. It is opened without blocking (a FIFO without a
+ * writer, a device) and refused if it is anything else. NULL with *ERR.
+ */
+static FILE *
+config_open(const char *name, char **err)
+{
+	struct stat st;
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    O_NOCTTY)) == -1) {
+		*err = xasprintf("cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		*err = xasprintf("cannot open: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("not a regular file (a %s): refused",
+		    S_ISDIR(st.st_mode) ? "directory" : S_ISFIFO(st.st_mode) ?
+		    "FIFO" : S_ISCHR(st.st_mode) ? "character device" :
+		    S_ISBLK(st.st_mode) ? "block device" : S_ISSOCK(st.st_mode) ?
+		    "socket" : "special file");
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > CONF_MAX_FILE) {
+		*err = xasprintf("file too large (%lld bytes, at most %u)",
+		    (long long)st.st_size, CONF_MAX_FILE);
+		close(fd);
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, 0) == -1 || (fp = fdopen(fd, "r")) == NULL) {
+		*err = xasprintf("cannot open: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
 /* Read NAME, matched by the [include] at LINE of FROM. */
 static void
 include_file(struct loader *ld, struct srcfile *from, int line,
@@ -1188,8 +1253,7 @@ include_file(struct loader *ld, struct srcfile *from, int line,
 {
 	struct srcfile *f, *g;
 	FILE *fp;
-	char *s;
-	int saved;
+	char *s, *err;
 
 	if (from->depth >= CONF_MAX_INCLUDE) {
 		loader_error_in(ld, from, line, "cannot include '%s': "
@@ -1197,10 +1261,10 @@ include_file(struct loader *ld, struct srcfile *from, int line,
 		    CONF_MAX_INCLUDE);
 		return;
 	}
-	if ((fp = fopen(name, "r")) == NULL) {
-		saved = errno;
+	if ((fp = config_open(name, &err)) == NULL) {
 		f = srcfile_new(ld, name, from, line);
-		loader_error_in(ld, f, 0, "cannot open: %s", strerror(saved));
+		loader_error_in(ld, f, 0, "%s", err);
+		free(err);
 		ld->incomplete = 1;
 		return;
 	}
@@ -1288,6 +1352,7 @@ loader_read(struct loader *ld, struct srcfile *f, FILE *fp)
 	ld->cur = f;
 	ld->fp = fp;
 	ld->lineno = 0;
+	ld->bytes = 0;
 	ld->read_errno = 0;
 	ld->cont = ld->contable = ld->accept_cont = 0;
 	free(ld->lastkey);
@@ -1342,13 +1407,14 @@ config_load(const char *file, struct errlist *errs)
 	struct config *conf;
 	struct srcfile *top;
 	FILE *fp;
+	char *err;
 	int failed;
 
 	memset(&ld, 0, sizeof ld);
-	if ((fp = fopen(file, "r")) == NULL) {
+	if ((fp = config_open(file, &err)) == NULL) {
 		if (errs != NULL)
-			errlist_add(errs, file, 0, "cannot open: %s",
-			    strerror(errno));
+			errlist_add(errs, file, 0, "%s", err);
+		free(err);
 		return NULL;
 	}
 	conf = xcalloc(1, sizeof *conf);

@@ -18,9 +18,10 @@
 #include "util.h"
 
 #define CONF_DEFAULT_FILE	"/etc/arbor/arbor.ini"
-#define CONF_MAX_SECTION	128	/* characters in a section name */
+#define CONF_MAX_SECTION	1024	/* characters in a section name */
 #define CONF_MAX_NAME		64	/* characters in one node name */
 #define CONF_MAX_INCLUDE	16	/* levels of nested [include] */
+#define CONF_MAX_FILE		(16u << 20)	/* bytes in one file */
 
 enum node_kind { NODE_SUPERVISOR, NODE_WORKER };
 enum strategy { STRATEGY_ONE_FOR_ONE, STRATEGY_ONE_FOR_ALL,

@@ -268,3 +268,40 @@ buf_quoted(struct buf *b, const char *s)
 	}
 	buf_add(b, "\"", 1);
 }
+
+/*
+ * S as it can be shown: control characters and bytes that are not valid
+ * UTF-8 become \xNN, the rest is kept (a configuration's own text in an
+ * error message must not drive the terminal). Allocated.
+ */
+char *
+str_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b = { 0 };
+	size_t n, i;
+
+	while (*p != '\0') {
+		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2 :
+		    (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 &&
+		    *p <= 0xf4 ? 4 : 0;
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		/* Overlong three-byte forms, surrogates, beyond U+10FFFF. */
+		if ((n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] >= 0xa0))) || (n == 4 &&
+		    ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 &&
+		    p[1] >= 0x90))))
+			n = 0;
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f) &&
+		    *p != '\t')) {
+			buf_printf(&b, "\\x%02X", *p);
+			p++;
+			continue;
+		}
+		buf_add(&b, (const char *)p, n);
+		p += n;
+	}
+	return b.s != NULL ? b.s : xstrdup("");
+}

@@ -53,6 +53,8 @@ struct buf {
 };
 
 void	 buf_add(struct buf *, const char *, size_t);
+/* S with control bytes and invalid UTF-8 as \xNN (allocated). */
+char	*str_escape(const char *);
 void	 buf_printf(struct buf *, const char *, ...) ARBOR_PRINTF(2, 3);
 /* Append S as a quoted, escaped JSON string. */
 void	 buf_quoted(struct buf *, const char *);

@@ -593,6 +593,60 @@ START_TEST(test_relative_file)
 END_TEST
 
 /* Unopenable and unreadable files are reported at line 0. */
+/*
+ * Only regular files of bounded size are read: a device, a FIFO matched
+ * by an include pattern (never waited on) and a file past CONF_MAX_FILE
+ * are refused with their file; what a file says is shown escaped.
+ */
+START_TEST(test_file_kinds)
+{
+	char dir[] = "/tmp/arbor-test-XXXXXX", *main_ini, *fifo, *big, *want;
+	struct errlist errs = { { NULL, 0, 0 } };
+	FILE *fp;
+
+	ck_assert_ptr_null(config_load("/dev/zero", &errs));
+	ck_assert_uint_eq(errs.msgs.n, 1);
+	ck_assert_str_eq(errs.msgs.v[0], "/dev/zero:0: not a regular file (a "
+	    "character device): refused");
+	errlist_free(&errs);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	main_ini = xasprintf("%s/arbor.ini", dir);
+	fifo = xasprintf("%s/x.conf", dir);
+	big = xasprintf("%s/y.conf", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_ptr_nonnull(fp = fopen(big, "w"));
+	ck_assert_int_eq(ftruncate(fileno(fp), (off_t)CONF_MAX_FILE + 1), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_ptr_nonnull(fp = fopen(main_ini, "w"));
+	fputs("[supervisor:r]\n[include]\nfiles = *.conf\n"
+	    "[worker:r/w]\ncommand = ./w\nre\033[2Jstart = x\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_ptr_null(config_load(main_ini, &errs));
+	ck_assert_uint_eq(errs.msgs.n, 3);
+	want = xasprintf("%s:6: unknown key 're\\x1B[2Jstart' in worker "
+	    "'r/w'", main_ini);
+	ck_assert_msg(strncmp(errs.msgs.v[0], want, strlen(want)) == 0,
+	    "%s", errs.msgs.v[0]);
+	free(want);
+	want = xasprintf("%s:0: not a regular file (a FIFO): refused", fifo);
+	ck_assert_str_eq(errs.msgs.v[1], want);
+	free(want);
+	want = xasprintf("%s:0: file too large (%u bytes, at most %u)", big,
+	    CONF_MAX_FILE + 1, CONF_MAX_FILE);
+	ck_assert_str_eq(errs.msgs.v[2], want);
+	free(want);
+	errlist_free(&errs);
+	unlink(main_ini);
+	unlink(fifo);
+	unlink(big);
+	rmdir(dir);
+	free(main_ini);
+	free(fifo);
+	free(big);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct errlist errs = { { NULL, 0, 0 } };
@@ -604,8 +658,8 @@ START_TEST(test_missing_file)
 	errlist_free(&errs);
 	ck_assert_ptr_null(config_load("/tmp", &errs));
 	ck_assert_uint_eq(errs.msgs.n, 1);
-	ck_assert_str_eq(errs.msgs.v[0], "/tmp:0: cannot read: Is a "
-	    "directory");
+	ck_assert_str_eq(errs.msgs.v[0], "/tmp:0: not a regular file (a "
+	    "directory): refused");
 	errlist_free(&errs);
 }
 END_TEST
@@ -978,7 +1032,7 @@ START_TEST(test_sections)
 	    "7: node name '.' is not allowed",
 	    "8: empty node name in path 'r//x'",
 	    "9: empty node path",
-	    "10: invalid character '\xc3' in node name '\xc3\xa9' (use "
+	    "10: invalid character '\\xC3' in node name '\xc3\xa9' (use "
 	    "letters, digits, '.', '_' and '-')",
 	    "11: section header without ']'",
 	    "13: unexpected text after section header: 'junk'",
@@ -997,7 +1051,7 @@ START_TEST(test_long_section)
 	/* Longer than inih's 49: names must survive whole, lines exactly. */
 	char *a = repeat('a', 50), *b = repeat('b', 50), *text;
 	char *path = xasprintf("root/%s/%s", a, b);
-	char *c = repeat('c', 50), *d = repeat('d', CONF_MAX_SECTION - 67);
+	char *c = repeat('c', 50), *d = repeat('d', CONF_MAX_SECTION - 976);
 	struct errlist errs = { { NULL, 0, 0 } };
 	struct config *conf;
 	struct node_spec *w;
@@ -1022,22 +1076,37 @@ START_TEST(test_long_section)
 	config_free(conf);
 	free(text);
 
-	/* "supervisor:root/" c50 "/" d61: 128 characters; one more fails. */
-	text = xasprintf(
-	    "[supervisor:root]\n"
-	    "[supervisor:root/%s]\n"
-	    "[supervisor:root/%s/%s]\n"
-	    "[supervisor:root/%s/%sd]\n"
-	    "command = ignored\n"
-	    "bad = 1\n"
-	    "[worker:root/w]\n"
-	    "comand = x\n", c, c, d, c, d);
-	EXPECT_ERRORS(text,
-	    "4: section name too long (129 characters, at most 128)",
-	    "7: worker 'root/w' has no command",
-	    "8: unknown key 'comand' in worker 'root/w' (did you mean "
-	    "'command'?)");
-	free(text);
+	/*
+	 * Fifteen levels of 63-character names and one of 48: a section
+	 * name of 1024 characters; one more fails. Headers are not bound by
+	 * the 199 characters of other lines.
+	 */
+	{
+		struct buf sb = { 0 }, deep = { 0 };
+		char *n63 = repeat('c', 63), *msg;
+
+		buf_printf(&sb, "[supervisor:root]\n");
+		buf_printf(&deep, "root");
+		for (int i = 0; i < 15; i++) {
+			buf_printf(&deep, "/%s", n63);
+			buf_printf(&sb, "[supervisor:%s]\n", deep.s);
+		}
+		buf_printf(&sb, "[supervisor:%s/%s]\n", deep.s, d);
+		buf_printf(&sb, "[supervisor:%s/%sd]\n", deep.s, d);
+		buf_printf(&sb, "command = ignored\nbad = 1\n"
+		    "[worker:root/w]\ncomand = x\n");
+		msg = xasprintf("%zu: section name too long (%d characters, at "
+		    "most %d)", (size_t)18, CONF_MAX_SECTION + 1,
+		    CONF_MAX_SECTION);
+		EXPECT_ERRORS(sb.s, msg,
+		    "21: worker 'root/w' has no command",
+		    "22: unknown key 'comand' in worker 'root/w' (did you "
+		    "mean 'command'?)");
+		free(msg);
+		free(n63);
+		free(sb.s);
+		free(deep.s);
+	}
 	free(c);
 	free(d);
 	free(path);
@@ -1049,7 +1118,7 @@ END_TEST
 /* Over-long lines: exact line numbers, no phantom keys. */
 START_TEST(test_long_line)
 {
-	char *x = repeat('x', 300), *text, *err;
+	char *x = repeat('x', 300), *text, *err, *err8;
 	char *max = repeat('y', 199 - strlen("command = ./w "));
 	struct config *conf;
 
@@ -1082,16 +1151,19 @@ START_TEST(test_long_line)
 	    "bogus = 1\n", max, x, x);
 	err = xasprintf("3: line too long (200 characters, at most 199); "
 	    "split it with indented continuation lines");
+	/* A header is not bound by the line length, only by its names. */
+	err8 = xasprintf("8: node name '%s' is too long (300 characters, at "
+	    "most 64)", x);
+	/* The worker's command was on the refused line: no echo of that. */
 	EXPECT_ERRORS(text,
-	    "2: worker 'r/w' has no command",
 	    err,
 	    "5: invalid restart 'sometimes' (expected permanent, transient or "
 	    "temporary)",
 	    "6: line too long (310 characters, at most 199); split it with "
 	    "indented continuation lines",
 	    "7: duplicate key 'restart' in worker 'r/w' (first set at line 5)",
-	    "8: line too long (311 characters, at most 199); split it with "
-	    "indented continuation lines");
+	    err8);
+	free(err8);
 	free(err);
 	free(text);
 	free(max);
@@ -1112,16 +1184,14 @@ START_TEST(test_nul_byte)
 	char *want;
 
 	ck_assert_ptr_null(load_bytes(text, sizeof text - 1, &errs));
-	ck_assert_uint_eq(errs.msgs.n, 3);
-	want = xasprintf("%s:2: worker 'r/w' has no command", cfg_path);
-	ck_assert_str_eq(errs.msgs.v[0], want);
-	free(want);
+	/* The cause only: no "has no command" echo of the refused line. */
+	ck_assert_uint_eq(errs.msgs.n, 2);
 	want = xasprintf("%s:3: line contains a NUL byte", cfg_path);
-	ck_assert_str_eq(errs.msgs.v[1], want);
+	ck_assert_str_eq(errs.msgs.v[0], want);
 	free(want);
 	want = xasprintf("%s:5: invalid restart 'sometimes' (expected "
 	    "permanent, transient or temporary)", cfg_path);
-	ck_assert_str_eq(errs.msgs.v[2], want);
+	ck_assert_str_eq(errs.msgs.v[1], want);
 	free(want);
 	errlist_free(&errs);
 }
@@ -2300,6 +2370,7 @@ config_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(te, test_missing_file);
+	tcase_add_test(te, test_file_kinds);
 	tcase_add_test(te, test_continuation_errors);
 	tcase_add_test(te, test_continuation_not_duplicate);
 	tcase_add_test(te, test_unknown_keys);
