@@ -57,20 +57,22 @@
  * through the spawner from there on. What a start from arbord costs
  * beyond one from the spawner is the kernel's copy of the descriptor
  * table (dup_fd: one step per slot up to the highest open descriptor, a
- * reference taken per open one) and exec's close of each of them; the
- * spawner's hop costs two process wakeups and a round trip on its
- * socket, about 0.2 ms on the benchmark machine, whatever arbord holds.
- * Measured with `make bench` (BENCHMARKS.md, "Where a start runs"):
- * arbord holding 1,000 descriptors respawns as fast in itself as with
- * none, and still faster than through the spawner at 2,000; 1,024 keeps
- * a margin for slower kernels or machines and is about 500 workers with
- * two pipes each (one with stderr = stdout). Workers with a `user` always
+ * reference taken on each open one) and exec's close of each of them,
+ * about 100 ns per descriptor in arbord (10,000 starts, one pipe each:
+ * 15.2 s in arbord, 9.9 s through the spawner; 8 ns per descriptor at
+ * best, hot in cache). The spawner's hop costs two process wakeups and
+ * a round trip on its socket, 0.2-0.25 ms on a quiet machine (1.27x of
+ * a 1 ms fork+exec against 1.01x in arbord), more on a loaded one, where
+ * starting in arbord stayed faster even at 16,000 descriptors
+ * (bench/spawnfds, BENCHMARKS.md). 2,048 descriptors, 0.2 ms, is where
+ * the two cost the same on a quiet machine: about 1,000 workers with two
+ * pipes each (2,000 with stderr = stdout). Workers with a `user` always
  * go through the spawner when there is one: in arbord they are forked,
  * which copies arbord's page tables, not only its descriptors.
- * ARBOR_SPAWNER_THRESHOLD in arbord's environment replaces it, for tests
- * and measurements (0: always through the spawner).
+ * ARBOR_SPAWNER_THRESHOLD in arbord's environment replaces the number,
+ * for tests and measurements (0: always through the spawner).
  */
-#define SPAWN_HERE_BELOW	1024
+#define SPAWN_HERE_BELOW	2048
 
 static int	spawn_fd_high = 2;	/* descriptors above are not open */
 static int	spawn_threshold = -1;	/* SPAWN_HERE_BELOW, or from env */
