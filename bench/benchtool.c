@@ -12,17 +12,26 @@
  *                                          until its replacement's line
  *   benchtool bare N SETTLE_MS WORKER FIFO baseline of respawn: fork+exec,
  *                                          SIGKILL, waitpid, fork+exec...
+ *   benchtool mix N SETTLE_MS WORKER FIFO PID...
+ *                                          respawn and bare interleaved:
+ *                                          N rounds of one kill each of
+ *                                          the bare child (s0) and of
+ *                                          each supervised PID (s1...),
+ *                                          so all see the same noise
  *   benchtool startn N WORKER FIFO         baseline of scale: N sequential
  *                                          fork+exec+ready (fd 3), then
  *                                          SIGTERM+waitpid all
  *   benchtool storm N TIMEOUT PIDFILE      SIGKILL the N process groups,
  *                                          time until N new lines
  *   benchtool timecmd N CMD...             median wall time of CMD, in ms
+ *   benchtool holdfds K CMD...             exec CMD holding K more open
+ *                                          descriptors (/dev/null)
  *   benchtool statusload SOCKET CLIENTS SECONDS
  *                                          CLIENTS processes sending
  *                                          "ARBOR/1 status" in a loop;
  *                                          print requests per second
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -206,6 +215,51 @@ main(int argc, char **argv)
 		report("respawn", v, n);
 		return 0;
 	}
+	if (argc >= 7 && strcmp(argv[1], "mix") == 0) {
+		int settle = atoi(argv[3]), k = argc - 6;
+		long *pids = calloc((size_t)k + 1, sizeof *pids);
+		long long **vs = calloc((size_t)k + 1, sizeof *vs);
+		char name[16];
+
+		n = atoi(argv[2]);
+		for (int j = 0; j <= k; j++) {
+			vs[j] = calloc((size_t)n, sizeof **vs);
+			if (j > 0 && (pids[j] = atol(argv[5 + j])) <= 0)
+				return 2;
+		}
+		pids[0] = spawn(argv[4], argv[5], -1);
+		if (read_line(&ns, &pid, 5000) == -1)
+			return 1;
+		for (i = 0; i < n; i++)
+			for (int j = 0; j <= k; j++) {
+				long long t0;
+
+				msleep(settle);
+				t0 = now_ns();
+				kill((pid_t)pids[j], SIGKILL);
+				if (j == 0) {
+					waitpid((pid_t)pids[0], NULL, 0);
+					pids[0] = spawn(argv[4], argv[5], -1);
+				}
+				if (read_line(&ns, &pid, 10000) == -1) {
+					fprintf(stderr, "mix: timeout at %d/%d\n",
+					    i, j);
+					return 1;
+				}
+				if (pid <= 0)
+					return 1;
+				if (j > 0)
+					pids[j] = pid;
+				vs[j][i] = ns - t0;
+			}
+		kill((pid_t)pids[0], SIGKILL);
+		waitpid((pid_t)pids[0], NULL, 0);
+		for (int j = 0; j <= k; j++) {
+			snprintf(name, sizeof name, "s%d", j);
+			report(name, vs[j], n);
+		}
+		return 0;
+	}
 	if (argc == 5 && strcmp(argv[1], "startn") == 0) {
 		pid_t *kids;
 		long long t0, t1, t2, last = 0;
@@ -284,6 +338,27 @@ main(int argc, char **argv)
 		}
 		printf("storm_ms=%.2f\n", (last - t0) / 1e6);
 		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "holdfds") == 0) {
+		struct rlimit rl;
+
+		n = atoi(argv[2]);
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur != RLIM_INFINITY &&
+		    rl.rlim_cur < (rlim_t)n + 100) {
+			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+			    rl.rlim_max > (rlim_t)n + 100 ?
+			    (rlim_t)n + 100 : rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		for (i = 0; i < n; i++)
+			if (open("/dev/null", O_RDONLY) == -1) {
+				perror("holdfds: /dev/null");
+				return 1;
+			}
+		execvp(argv[3], argv + 3);
+		perror(argv[3]);
+		return 127;
 	}
 	if (argc >= 4 && strcmp(argv[1], "timecmd") == 0) {
 		n = atoi(argv[2]);

@@ -19,9 +19,15 @@
  * `user`, whose initgroups may read files and allocate through NSS, is
  * forked.
  *
- * Normally this runs in the spawner (spawner.c), a small process that
- * clones itself with CLONE_PARENT so the child is arbord's; arbord runs
- * it itself only when there is no spawner.
+ * Where it runs: in arbord itself while arbord holds few descriptors,
+ * else in the spawner (spawner.c), a small process that clones itself
+ * with CLONE_PARENT so the child is arbord's. Starting from arbord copies
+ * arbord's descriptor table up to its highest open descriptor and exec
+ * then closes them all, a cost that grows with the number of running
+ * workers; the spawner's hop costs two process wakeups whatever that
+ * number. spawn() picks by the highest descriptor arbord holds (see
+ * SPAWN_HERE_BELOW), and arbord also runs it itself when there is no
+ * spawner.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -46,12 +52,89 @@
 #include "spawner.h"
 #include "util.h"
 
+/*
+ * Start in arbord itself while its highest open descriptor is below this,
+ * through the spawner from there on. What a start from arbord costs
+ * beyond one from the spawner is the kernel's copy of the descriptor
+ * table (dup_fd: one step per slot up to the highest open descriptor, a
+ * reference taken on each open one) and exec's close of each of them,
+ * about 100 ns per descriptor in arbord (10,000 starts, one pipe each:
+ * 15.2 s in arbord, 9.9 s through the spawner; 8 ns per descriptor at
+ * best, hot in cache). The spawner's hop costs two process wakeups and
+ * a round trip on its socket, 0.2-0.25 ms on a quiet machine (1.27x of
+ * a 1 ms fork+exec against 1.01x in arbord), more on a loaded one, where
+ * starting in arbord stayed faster even at 16,000 descriptors
+ * (bench/spawnfds, BENCHMARKS.md). 2,048 descriptors, 0.2 ms, is where
+ * the two cost the same on a quiet machine: about 1,000 workers with two
+ * pipes each (2,000 with stderr = stdout). Workers with a `user` always
+ * go through the spawner when there is one: in arbord they are forked,
+ * which copies arbord's page tables, not only its descriptors.
+ * ARBOR_SPAWNER_THRESHOLD in arbord's environment replaces the number,
+ * for tests and measurements (0: always through the spawner).
+ */
+#define SPAWN_HERE_BELOW	2048
+
+static int	spawn_fd_high = 2;	/* descriptors above are not open */
+static int	spawn_threshold = -1;	/* SPAWN_HERE_BELOW, or from env */
+
+/* Note that descriptor FD is open (raise the watermark). */
+static void
+spawn_saw_fd(int fd)
+{
+	if (fd > spawn_fd_high)
+		spawn_fd_high = fd;
+}
+
+/*
+ * The highest descriptor arbord holds, or a little above: a watermark
+ * raised by every pipe made for a start (a new descriptor is the lowest
+ * free one, so anything else arbord opened is below it unless opened
+ * while every lower slot was taken) and lowered past closed ones by a
+ * bounded probe per start, amortized one fcntl per descriptor ever made:
+ * no scan of /proc per start.
+ */
+static int
+spawn_fd_watermark(void)
+{
+	for (int i = 0; i < 64 && spawn_fd_high > 2 &&
+	    fcntl(spawn_fd_high, F_GETFD) == -1; i++)
+		spawn_fd_high--;
+	return spawn_fd_high;
+}
+
+/* Whether to start O through the spawner rather than in arbord. */
+static bool
+spawn_via_spawner(const struct spawn_opts *o)
+{
+	const char *e;
+	char *end;
+	long v;
+
+	if (spawn_threshold == -1) {
+		spawn_threshold = SPAWN_HERE_BELOW;
+		if ((e = getenv("ARBOR_SPAWNER_THRESHOLD")) != NULL &&
+		    *e != '\0') {
+			errno = 0;
+			v = strtol(e, &end, 10);
+			if (errno == 0 && *end == '\0' && v >= 0 &&
+			    v <= 1 << 30)
+				spawn_threshold = (int)v;
+		}
+	}
+	spawn_saw_fd(o->out_fd);
+	spawn_saw_fd(o->err_fd);
+	spawn_saw_fd(o->extra_fd);
+	return o->user != NULL || spawn_fd_watermark() >= spawn_threshold;
+}
+
 /* A pipe whose read end is non-blocking; both ends close-on-exec. */
 int
 spawn_pipe(int fds[2])
 {
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
+	spawn_saw_fd(fds[0]);
+	spawn_saw_fd(fds[1]);
 	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1) {
 		close(fds[0]);
 		close(fds[1]);
@@ -264,7 +347,7 @@ spawn_here(const struct spawn_opts *o, bool as_sibling,
 	return pid;
 }
 
-/* Start a process as O says, through the spawner if there is one. */
+/* Start a process as O says, here or through the spawner (see above). */
 pid_t
 spawn(const struct spawn_opts *o, char **err)
 {
@@ -272,7 +355,7 @@ spawn(const struct spawn_opts *o, char **err)
 	pid_t pid;
 
 	*err = NULL;
-	if ((pid = spawner_spawn(o, &f)) == -2)
+	if (!spawn_via_spawner(o) || (pid = spawner_spawn(o, &f)) == -2)
 		pid = spawn_here(o, false, &f);
 	if (f.stage != STAGE_NONE)
 		*err = spawn_failure_message(o, &f);

@@ -49,7 +49,8 @@ struct spawn_failure {
 };
 
 /*
- * Start a process. Returns its pid, or -1 if fork failed. If the child
+ * Start a process: in arbord while it holds few descriptors, through the
+ * spawner beyond (spawn.c says where the line is). Returns its pid, or -1 if fork failed. If the child
  * could not get as far as exec (chdir, setrlimit, setpriority, setuid,
  * exec itself), *err says why ("exec ./x: No such file or directory",
  * "setrlimit nofile: Operation not permitted") and the pid is still

@@ -7,7 +7,9 @@
  * starting N workers was O(N^2) (10,000 workers took twice as long as
  * 10,000 bare fork+exec). The spawner is arbord's binary exec'd afresh
  * at start-up ("arbord: spawner" in ps): a few descriptors, a tiny
- * heap. arbord sends it each start over a socketpair (the settings as a
+ * heap. Once arbord holds many descriptors (spawn.c draws the line;
+ * below it a start from arbord costs less than the hop here), arbord
+ * sends it each start over a socketpair (the settings as a
  * flat message, the worker's stdout/stderr/readiness descriptors with
  * SCM_RIGHTS); it clones itself with CLONE_PARENT, so the worker is
  * arbord's child as before (arbord reaps it, signals it, sees its exit),

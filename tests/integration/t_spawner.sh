@@ -4,6 +4,7 @@
 # dies arbord says so and starts processes itself. The spawner goes when
 # arbord goes, also when arbord is killed.
 . "$(dirname "$0")/lib.sh"
+export ARBOR_SPAWNER_THRESHOLD=0    # every start through it (daemon/spawn.c)
 
 cat >"$T/a.ini" <<INI
 [supervisor:root]
