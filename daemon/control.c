@@ -668,7 +668,7 @@ client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static int
 control_reserve(rlim_t limit)
 {
-	return 64 + (int)(limit / 8);
+	return 16 + (int)(limit / 16);
 }
 
 /* Refuse a connection on FD at once, saying WHY; it is not a client. */

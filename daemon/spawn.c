@@ -349,7 +349,7 @@ spawn_here(const struct spawn_opts *o, bool as_sibling,
 
 /* Start a process as O says, here or through the spawner (see above). */
 pid_t
-spawn(const struct spawn_opts *o, char **err)
+spawn(const struct spawn_opts *o, char **err, bool *scarce)
 {
 	struct spawn_failure f;
 	pid_t pid;
@@ -359,5 +359,9 @@ spawn(const struct spawn_opts *o, char **err)
 		pid = spawn_here(o, false, &f);
 	if (f.stage != STAGE_NONE)
 		*err = spawn_failure_message(o, &f);
+	if (scarce != NULL)
+		*scarce = (f.stage == STAGE_PIPE || f.stage == STAGE_FORK) &&
+		    (f.errnum == EMFILE || f.errnum == ENFILE ||
+		    f.errnum == EAGAIN || f.errnum == ENOMEM);
 	return pid;
 }

@@ -55,8 +55,10 @@ struct spawn_failure {
  * exec itself), *err says why ("exec ./x: No such file or directory",
  * "setrlimit nofile: Operation not permitted") and the pid is still
  * returned: that child exits at once and must be reaped like any other.
+ * *SCARCE (if not NULL) says whether a failure was arbord's own lack of
+ * resources (descriptors, processes, memory), not the worker's fault.
  */
-pid_t	spawn(const struct spawn_opts *, char **err);
+pid_t	spawn(const struct spawn_opts *, char **err, bool *scarce);
 
 /*
  * Start it in this process: its pid (-1 and F set if fork failed), F

@@ -82,6 +82,7 @@ struct nodectx {
 	/* a spawn that failed, reported on the next loop pass */
 	ev_timer	 failtimer;
 	char		*spawn_err;
+	bool		 spawn_scarce;	/* ... for arbord's lack of resources */
 	struct nodelog	*log;		/* its output: ring, file, followers */
 	struct node	*node;
 	bool		 spawn_queued;
@@ -100,6 +101,8 @@ static ev_check		 spawn_check;
 static ev_idle		 spawn_idle;
 
 static struct tree	*tree;
+/* The last start_process failed for arbord's own lack of resources. */
+static bool		 start_scarce;
 static const struct supervise_opts *opts;
 static enum event_format event_fmt;
 static int		 exit_status = ARBORD_EXIT_OK;
@@ -237,6 +240,8 @@ stream_fds(const struct node *n, enum proc_role role, int child[],
 		switch (mode) {
 		case STREAM_LOG:
 			if (spawn_pipe(p) == -1) {
+				start_scarce = errno == EMFILE ||
+				    errno == ENFILE;
 				*err = xasprintf("pipe: %s", strerror(errno));
 				goto fail;
 			}
@@ -258,6 +263,8 @@ stream_fds(const struct node *n, enum proc_role role, int child[],
 			    O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
 			if (fd == -1 || fcntl(fd, F_SETFL, O_APPEND) ==
 			    -1) {
+				start_scarce = errno == EMFILE ||
+				    errno == ENFILE;
 				*err = xasprintf("%s file:%s: %s",
 				    stream_key(i), ss->file, strerror(errno));
 				if (fd != -1)
@@ -299,6 +306,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	pid_t pid;
 
 	*err = NULL;
+	start_scarce = false;
 	/* Identity, limits, nice and umask are the worker's, not scripts'. */
 	int worker = role == PROC_WORKER || role == PROC_LAUNCHER;
 	if (worker && (s->user != NULL || s->group != NULL)) {
@@ -342,7 +350,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	o.envp = env.v;
 	o.out_fd = cfd[STREAM_OUT];
 	o.err_fd = cfd[STREAM_ERR];
-	pid = spawn(&o, err);
+	pid = spawn(&o, err, &start_scarce);
 	strv_free(&env);
 	for (int i = 0; i < STREAM_COUNT; i++)
 		if (own[i] != -1)
@@ -538,8 +546,12 @@ failtimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	ctx(n)->spawn_err = NULL;
-	tree_worker_start_failed(tree, n, err ? err : "start failed",
-	    now_ms());
+	if (ctx(n)->spawn_scarce)
+		tree_worker_start_scarce(tree, n, err ? err : "start failed",
+		    now_ms());
+	else
+		tree_worker_start_failed(tree, n, err ? err : "start failed",
+		    now_ms());
 	free(err);
 	run_actions();
 }
@@ -627,6 +639,7 @@ spawn_now(struct node *n)
 		ready_end(n);
 		free(ctx(n)->spawn_err);
 		ctx(n)->spawn_err = err;
+		ctx(n)->spawn_scarce = start_scarce;
 		ev_timer_set(&ctx(n)->failtimer, 0., 0.);
 		ev_timer_start(EV_DEFAULT, &ctx(n)->failtimer);
 		return;

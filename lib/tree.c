@@ -44,6 +44,7 @@ enum input_kind {
 	I_STOP,			/* its parent, an admin or a reload stops it */
 	I_SPAWNED,		/* the worker's exec succeeded */
 	I_SPAWN_FAILED,		/* ... or failed */
+	I_SPAWN_SCARCE,		/* ... for arbord's lack of resources */
 	I_READY,		/* the worker reported ready */
 	I_EXIT,			/* the worker's process exited */
 	I_TIMER,		/* the deadline passed */
@@ -639,6 +640,7 @@ w_spawned(struct tree *t, struct node *w, struct input *in)
 	bool pidfile = w->spec->pidfile != NULL;
 
 	w->pid = in->pid;
+	w->scarce = 0;
 	emit(t, w, EV_PROCESS_STARTED, w->pid, -1, NULL);
 	if (w->spec->ready == READY_EXEC) {
 		if (pidfile)
@@ -677,6 +679,39 @@ w_spawn_failed(struct tree *t, struct node *w, struct input *in)
 		push_simple(t, ACT_TIMER_CANCEL, w, 0);
 	w_start_failed(t, w, 0, in->text, -1, w->state == ST_SPAWN_STOP,
 	    in->now);
+}
+
+/*
+ * SPAWNING + spawn scarce: arbord itself was short of descriptors or
+ * processes. Not the worker's fault: it is reported, then retried after
+ * a delay that doubles from 100 ms up to 5 s, and neither counted against
+ * the intensity nor applied to its siblings by the strategy; a burst of
+ * such failures cannot make a supervisor give up in a millisecond.
+ */
+static void
+w_spawn_scarce(struct tree *t, struct node *w, struct input *in)
+{
+	struct node *p = w->parent;
+	int64_t delay = 100;
+
+	if (p == NULL || !sup_managing(p) || p->state == ST_STOPPING ||
+	    w->stop_pending || w->admin_stopped) {
+		w_spawn_failed(t, w, in);
+		return;
+	}
+	if (w->spec->pidfile != NULL)
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	set_failed(w, in->text, in->now);
+	emit(t, w, EV_PROCESS_START_FAILED, 0, -1, in->text);
+	for (unsigned i = 0; i < w->scarce && delay < 5000; i++)
+		delay *= 2;
+	if (delay > 5000)
+		delay = 5000;
+	w->scarce++;
+	want_start(w, false);
+	set_state(w, ST_BACKOFF, in->now);
+	arm(t, w, delay, in->now);
+	sup_advance(t, p, in->now);
 }
 
 /* SPAWNING, SPAWN_STOP + timer: a pidfile never named the daemon. */
@@ -800,9 +835,11 @@ static input_fn *const worker_table[ST_COUNT][I_COUNT] = {
 			    [I_TIMER] = backoff_over },
 	[ST_SPAWNING] =	  { [I_STOP] = w_stop_later, [I_SPAWNED] = w_spawned,
 			    [I_SPAWN_FAILED] = w_spawn_failed,
+			    [I_SPAWN_SCARCE] = w_spawn_scarce,
 			    [I_TIMER] = w_pidfile_late },
 	[ST_SPAWN_STOP] = { [I_SPAWNED] = w_spawned,
 			    [I_SPAWN_FAILED] = w_spawn_failed,
+			    [I_SPAWN_SCARCE] = w_spawn_failed,
 			    [I_TIMER] = w_pidfile_late },
 	[ST_AWAITING] =	  { [I_STOP] = w_stop, [I_READY] = w_ready,
 			    [I_CHECK_DONE] = w_check_done,
@@ -1400,6 +1437,17 @@ tree_worker_start_failed(struct tree *t, struct node *w, const char *error,
     int64_t now)
 {
 	struct input in = { .kind = I_SPAWN_FAILED, .now = now,
+	    .text = error };
+
+	dispatch(t, w, &in);
+}
+
+/* Worker W could not be started for arbord's own lack of resources. */
+void
+tree_worker_start_scarce(struct tree *t, struct node *w, const char *error,
+    int64_t now)
+{
+	struct input in = { .kind = I_SPAWN_SCARCE, .now = now,
 	    .text = error };
 
 	dispatch(t, w, &in);

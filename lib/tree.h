@@ -126,6 +126,7 @@ struct node {
 	unsigned		 failed_start;	/* starts when it last failed */
 	int64_t			 up_since;	/* when it last became running */
 	unsigned		 consecutive;	/* restarts since up for period */
+	unsigned		 scarce;	/* starts short of resources, in a row */
 	struct intensity	 history;	/* its own restarts, parent's window */
 	char			*last_error;	/* why it went down last */
 
@@ -234,6 +235,12 @@ void	tree_worker_started(struct tree *, struct node *, pid_t, int64_t now);
 /* A worker whose readiness is not its exec reported ready. */
 void	tree_worker_ready(struct tree *, struct node *, int64_t now);
 void	tree_worker_start_failed(struct tree *, struct node *,
+	    const char *error, int64_t now);
+/*
+ * Worker W could not be started for arbord's own lack of resources
+ * (descriptors, processes): retried with a backoff, not counted.
+ */
+void	tree_worker_start_scarce(struct tree *, struct node *,
 	    const char *error, int64_t now);
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
 	    const char *lastline, int64_t now);

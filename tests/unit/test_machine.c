@@ -183,6 +183,44 @@ START_TEST(test_check_loop)
 }
 END_TEST
 
+/*
+ * A start that fails for arbord's own lack of descriptors or processes is
+ * retried after 100 ms, 200 ms, ... up to 5 s, and never counted: an
+ * intensity of 0 does not give up.
+ */
+START_TEST(test_spawn_scarce)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 0));
+	static const int64_t delays[] = { 100, 200, 400, 800, 1600, 3200,
+	    5000, 5000 };
+	char *want;
+
+	drv_fake_at(d, "root/b")->hold_spawn = true;
+	drv_start(d);
+	strv_free(&d->log);
+	for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
+		tree_worker_start_scarce(d->t, drv_node(d, "root/b"),
+		    "pipe: Too many open files", d->now);
+		drv_settle(d);
+		want = xasprintf("timer root/b %lld", (long long)delays[i]);
+		EXPECT(d, "*", "event ProcessStartFailed root/b", want);
+		free(want);
+		STATE(d, "root/b", NS_BACKOFF);
+		STATE(d, "root/a", NS_RUNNING);		/* no one_for_all */
+		d->now += delays[i];
+		drv_fire(d, "root/b");
+		EXPECT(d, "*", "spawn root/b");
+	}
+	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 0);
+	ck_assert_int_eq(drv_window_count(d, "root"), 0);
+	drv_started(d, "root/b");
+	EXPECT(d, "*", "event ProcessStarted root/b", "spawn root/c",
+	    "event ProcessStarted root/c", "event ProcessStarted root");
+	ck_assert_uint_eq(drv_node(d, "root/b")->scarce, 0);
+	drv_free(d);
+}
+END_TEST
+
 /* Inputs a state does not accept are stale: nothing happens. */
 START_TEST(test_stale_inputs)
 {
@@ -339,6 +377,7 @@ machine_suite(void)
 
 	tc = tcase_create("decisions");
 	tcase_add_test(tc, test_check_loop);
+	tcase_add_test(tc, test_spawn_scarce);
 	tcase_add_test(tc, test_stale_inputs);
 	tcase_add_test(tc, test_signal_subtree);
 	tcase_add_test(tc, test_admin_outcome);
