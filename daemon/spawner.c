@@ -83,6 +83,13 @@ struct wire_rep {
 	int32_t		stage, errnum, which;
 };
 
+/*
+ * How long arbord waits for the spawner to take a request and answer it
+ * before it gives up on it (a stopped or stuck spawner): the loop is
+ * held that long once, then arbord starts processes itself.
+ */
+#define SPAWNER_TIMEOUT_MS	500
+
 static int	sock = -1;		/* arbord's end */
 static pid_t	spawner_pid = -1;
 
@@ -150,9 +157,16 @@ spawner_start(void)
 	hello_fill(&want);
 	while ((n = recv(sock, &got, sizeof got, 0)) == -1 && errno == EINTR)
 		;
-	if (n != (ssize_t)sizeof got || memcmp(&got, &want, sizeof got) != 0)
+	if (n != (ssize_t)sizeof got || memcmp(&got, &want, sizeof got) != 0) {
 		spawner_lost(n == -1 ? strerror(errno) : n == 0 ?
 		    "could not start" : "is another version of arbord");
+		return;
+	}
+	/* From now on a request is answered at once, or never. */
+	tv.tv_sec = SPAWNER_TIMEOUT_MS / 1000;
+	tv.tv_usec = (SPAWNER_TIMEOUT_MS % 1000) * 1000;
+	(void)setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	(void)setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
 /* Stop the spawner: it exits on EOF. */
@@ -286,14 +300,22 @@ spawner_spawn(const struct spawn_opts *o, struct spawn_failure *f)
 	if (n == -1) {
 		if (errno == EMSGSIZE)
 			return -2;
-		spawner_lost(strerror(errno));
+		spawner_lost(errno == EAGAIN ? "did not take a request within "
+		    "500ms" : strerror(errno));
 		return -2;
 	}
 	while ((n = recv(sock, &rep, sizeof rep, 0)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof rep) {
-		/* A started process may be left: it is reaped as an orphan. */
-		spawner_lost(n == -1 ? strerror(errno) : "no answer");
+		/*
+		 * Stopped or stuck (SIGSTOP, swapped out): it is killed and
+		 * arbord starts processes itself. One stopped while it read
+		 * the request has started nothing; one stopped between the
+		 * start and its answer leaves a process that is reaped as an
+		 * orphan when it ends.
+		 */
+		spawner_lost(n == -1 && errno == EAGAIN ? "did not answer "
+		    "within 500ms" : n == -1 ? strerror(errno) : "no answer");
 		return -2;
 	}
 	f->stage = rep.stage;

@@ -48,6 +48,25 @@ assert_eq "0 1 2" "$(ls /proc/"$new"/fd | sort -n | xargs)" "descriptors of a wo
 stop_arbord
 assert_no_procs
 
+# A stopped spawner holds the loop at most 500 ms once: arbord gives up on
+# it, kills it and starts processes itself; arborctl is answered.
+start_arbord "$T/a.ini"
+wait_event ProcessStarted root
+sp=$(pgrep -P "$ARBORD_PID" -xf "arbord: spawner") || fail "no spawner under arbord"
+kill -STOP "$sp"
+old=$(pid_of root/w/3)
+kill -KILL "$old"
+wait_event ProcessStarted root/w/3 2 10
+wait_for "$T/events" "spawner: did not (take a request|answer) within 500ms; starting processes in arbord itself"
+start=$(date +%s%3N)
+ctl_expect 0 status
+took=$(($(date +%s%3N) - start))
+[ "$took" -lt 2000 ] || fail "status took $took ms with the spawner stopped"
+poll 5 bash -c "! kill -0 $sp 2>/dev/null || [ \"\$(ps -o stat= -p $sp)\" = Z ]" ||
+    fail "the stopped spawner was not killed"
+stop_arbord
+assert_no_procs
+
 # Killed arbord: its spawner does not outlive it.
 start_arbord "$T/a.ini"
 wait_event ProcessStarted root
