@@ -40,6 +40,7 @@ int64_t		 wall_ms(void);
 
 /* control.c: the control socket. */
 int		 control_init(const char *path, const struct config *);
+void		 control_configure(const struct config *);
 void		 control_event(const struct event *);
 void		 control_settled(void);
 void		 control_close(int exit_status);

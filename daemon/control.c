@@ -50,8 +50,6 @@
 #define CONTROL_BACKLOG_EVENTS	1000		/* kept for `events` */
 #define CONTROL_MAX_REPLY	(16u << 20)	/* unsent bytes per client */
 #define CONTROL_MAX_FOLLOW	(1u << 20)	/* ... for followers */
-#define CONTROL_MAX_CLIENTS	256		/* connections at once */
-#define CONTROL_IDLE_MS		10000		/* to send the request */
 
 enum wait_kind { WAIT_NONE, WAIT_STOP, WAIT_START, WAIT_SHUTDOWN };
 
@@ -82,8 +80,8 @@ static ev_io		 accept_io;
 static ev_timer		 accept_pause;
 static struct client	*clients;
 static size_t		 nclients;
-static size_t		 max_clients = CONTROL_MAX_CLIENTS;
-static int64_t		 idle_ms = CONTROL_IDLE_MS;
+static size_t		 max_clients;		/* [arbor] max_clients */
+static int64_t		 idle_ms;		/* [arbor] client_timeout */
 static struct event	 backlog[CONTROL_BACKLOG_EVENTS];
 static size_t		 backlog_head, backlog_len;
 
@@ -821,6 +819,7 @@ control_init(const char *path, const struct config *conf)
 	}
 	have_socket_group = conf->socket_group != NULL;
 	socket_gid = conf->socket_gid;
+	control_configure(conf);
 	if (have_socket_group && (chown(path, (uid_t)-1, socket_gid) == -1 ||
 	    chmod(path, 0660) == -1)) {
 		log_warn("control socket %s: group %s", path,
@@ -841,6 +840,14 @@ control_init(const char *path, const struct config *conf)
 	ev_io_start(EV_DEFAULT, &accept_io);
 	ev_timer_init(&accept_pause, accept_resume_cb, 0., 0.);
 	return 0;
+}
+
+/* Take the limits on clients from CONF (at start and on reload). */
+void
+control_configure(const struct config *conf)
+{
+	max_clients = (size_t)conf->max_clients;
+	idle_ms = conf->client_timeout_ms;
 }
 
 /* arbord exits: answer shutdown requests, drop everyone, remove socket. */

@@ -1103,6 +1103,7 @@ supervise_reload(struct strv *report)
 	if (!opts->event_format_forced)
 		event_fmt = conf->event_format;
 	logs_configure(conf);
+	control_configure(conf);
 	config_free(conf);
 	attach_nodes();
 	run_actions();

@@ -141,6 +141,8 @@ struct config {
 	char			*log_dir;	/* absolute, NULL if not set */
 	uint64_t		 log_max_size;	/* bytes, default 10M */
 	int			 log_keep;	/* rotated files, default 5 */
+	int			 max_clients;	/* control connections at once */
+	int64_t			 client_timeout_ms; /* to send a request */
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;

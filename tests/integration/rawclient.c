@@ -5,9 +5,10 @@
  * EOF. With -c it closes the connection right after sending, without
  * reading: a client that vanishes mid-reply. With -n it never reads and
  * waits to be killed: a client that stops reading. With -h it shuts down
- * its side for writing once it has sent (a half-close), then reads.
+ * its side for writing once it has sent (a half-close), then reads. With
+ * -i it sends nothing at all and reads: an idle client.
  *
- *   rawclient [-c | -n | -h] SOCKET < request
+ *   rawclient [-c | -n | -h | -i] SOCKET < request
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -22,20 +23,22 @@ int
 main(int argc, char **argv)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, close_early = 0, never_read = 0, half_close = 0;
+	int fd, close_early = 0, never_read = 0, half_close = 0, idle = 0;
 	char buf[65536];
 	ssize_t n;
 
 	if (argc > 1 && (strcmp(argv[1], "-c") == 0 ||
-	    strcmp(argv[1], "-n") == 0 || strcmp(argv[1], "-h") == 0)) {
+	    strcmp(argv[1], "-n") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "-i") == 0)) {
 		close_early = argv[1][1] == 'c';
 		never_read = argv[1][1] == 'n';
 		half_close = argv[1][1] == 'h';
+		idle = argv[1][1] == 'i';
 		argv++;
 		argc--;
 	}
 	if (argc != 2 || strlen(argv[1]) >= sizeof sun.sun_path) {
-		fprintf(stderr, "usage: rawclient [-c | -n | -h] SOCKET < "
+		fprintf(stderr, "usage: rawclient [-c | -n | -h | -i] SOCKET < "
 		    "request\n");
 		return 2;
 	}
@@ -47,7 +50,7 @@ main(int argc, char **argv)
 		return 3;
 	}
 	/* Send everything; the daemon may hang up early (EPIPE): fine. */
-	while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
+	while (!idle && (n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
 		if (write(fd, buf, (size_t)n) != n)
 			break;
 	if (close_early)
