@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "statedir.h"
 #include "util.h"
 
@@ -104,7 +105,7 @@ statedir_remove(const char *path, char **err)
 
 /* Create PATH (and missing parents) empty; on error *err says why. */
 int
-statedir_fresh(const char *path, char **err)
+statedir_fresh(const char *path, const struct node_spec *s, char **err)
 {
 	char *parent = xstrdup(path);
 
@@ -121,6 +122,19 @@ statedir_fresh(const char *path, char **err)
 	if (mkdir(path, 0755) == -1) {
 		*err = xasprintf("state directory %s: %s", path,
 		    strerror(errno));
+		return -1;
+	}
+	/* state_owner, state_mode: the subtree's workers may own it. */
+	if ((s->state_owner.uid != (uid_t)-1 ||
+	    s->state_owner.gid != (gid_t)-1) && chown(path,
+	    s->state_owner.uid, s->state_owner.gid) == -1) {
+		*err = xasprintf("state directory %s: chown %s: %s", path,
+		    s->state_owner.name, strerror(errno));
+		return -1;
+	}
+	if (s->state_mode_set && chmod(path, s->state_mode) == -1) {
+		*err = xasprintf("state directory %s: chmod %04o: %s", path,
+		    (unsigned)s->state_mode, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -778,7 +778,8 @@ do_setup(struct node *n)
 {
 	char *err = NULL;
 
-	if (statedir_fresh(n->state_dir, &err) == 0 && n->spec->setup.n > 0)
+	if (statedir_fresh(n->state_dir, n->spec, &err) == 0 &&
+	    n->spec->setup.n > 0)
 		err = run_script(n, PROC_SETUP, &n->spec->setup);
 	else if (err == NULL) {
 		tree_setup_done(tree, n, NULL, NULL, now_ms());

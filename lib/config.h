@@ -67,6 +67,13 @@ struct limit_spec {
 	rlim_t			 hard;
 };
 
+/* state_owner = USER[:GROUP]: names as written, ids looked up. */
+struct owner_spec {
+	char			*name;		/* NULL: not set */
+	uid_t			 uid;		/* (uid_t)-1: unchanged */
+	gid_t			 gid;		/* (gid_t)-1: unchanged */
+};
+
 struct node_spec {
 	enum node_kind		 kind;
 	unsigned		 refs;		/* spec_dup/spec_ref copies */
@@ -108,6 +115,9 @@ struct node_spec {
 	struct strv		 setup;		/* argv, n == 0 if none */
 	struct strv		 cleanup;
 	int64_t			 setup_timeout_ms;	/* default 30s */
+	struct owner_spec	 state_owner;	/* of its state directory */
+	int			 state_mode_set;
+	mode_t			 state_mode;	/* ... and its mode */
 	int64_t			 cleanup_timeout_ms;
 
 	/* readiness (workers) and restart backoff (both kinds) */

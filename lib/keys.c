@@ -659,6 +659,125 @@ nice_equal(const struct keydef *kd, const void *a, const void *b)
 	    *CFIELD(a, kd->off, int) == *CFIELD(b, kd->off, int));
 }
 
+/* state_owner = USER[:GROUP]: kept as written, looked up at the end. */
+static int
+stateowner_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct owner_spec *o = FIELD(obj, kd->off, struct owner_spec);
+
+	(void)dir;
+	if (value_empty(key, value, err) == -1)
+		return -1;
+	if (value[0] == ':' || value[strlen(value) - 1] == ':') {
+		*err = xasprintf("invalid %s '%s' (expected USER or "
+		    "USER:GROUP)", key, value);
+		return -1;
+	}
+	free(o->name);
+	o->name = xstrdup(value);
+	return 0;
+}
+
+/* Not set: nothing changes. */
+static void
+stateowner_init(const struct keydef *kd, void *obj)
+{
+	struct owner_spec *o = FIELD(obj, kd->off, struct owner_spec);
+
+	o->name = NULL;
+	o->uid = (uid_t)-1;
+	o->gid = (gid_t)-1;
+}
+
+/* Free the names. */
+static void
+stateowner_free(const struct keydef *kd, void *obj)
+{
+	free(FIELD(obj, kd->off, struct owner_spec)->name);
+}
+
+/* Give a copy its own names. */
+static void
+stateowner_copy(const struct keydef *kd, void *dst, const void *src)
+{
+	const struct owner_spec *s = CFIELD(src, kd->off, struct owner_spec);
+
+	FIELD(dst, kd->off, struct owner_spec)->name = s->name != NULL ?
+	    xstrdup(s->name) : NULL;
+}
+
+/* Compare names and ids. */
+static bool
+stateowner_equal(const struct keydef *kd, const void *a, const void *b)
+{
+	const struct owner_spec *x = CFIELD(a, kd->off, struct owner_spec);
+	const struct owner_spec *y = CFIELD(b, kd->off, struct owner_spec);
+
+	return x->uid == y->uid && x->gid == y->gid && ((x->name == NULL &&
+	    y->name == NULL) || (x->name != NULL && y->name != NULL &&
+	    strcmp(x->name, y->name) == 0));
+}
+
+/* The user's uid and its primary group, or the group given. */
+static int
+stateowner_finish(const struct keydef *kd, void *obj, char **err)
+{
+	struct owner_spec *o = FIELD(obj, kd->off, struct owner_spec);
+	char *user, *colon;
+	struct passwd *pw;
+	struct group *gr;
+	int rc = 0;
+
+	if (o->name == NULL)
+		return 0;
+	user = xstrdup(o->name);
+	if ((colon = strchr(user, ':')) != NULL)
+		*colon++ = '\0';
+	if ((pw = getpwnam(user)) == NULL) {
+		*err = xasprintf("unknown user '%s'", user);
+		rc = -1;
+	} else {
+		o->uid = pw->pw_uid;
+		o->gid = pw->pw_gid;
+		if (colon != NULL && (gr = getgrnam(colon)) == NULL) {
+			*err = xasprintf("unknown group '%s'", colon);
+			rc = -1;
+		} else if (colon != NULL)
+			o->gid = gr->gr_gid;
+	}
+	free(user);
+	return rc;
+}
+
+static const struct keytype key_type_stateowner = {
+	"owner", 0, stateowner_parse, stateowner_init, stateowner_free,
+	    stateowner_copy, stateowner_equal, stateowner_finish
+};
+
+/* state_mode = an octal file mode such as 0750 or 2770 (off2: set). */
+static int
+mode_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	unsigned int v = 0;
+	const char *p;
+
+	(void)dir;
+	if (value_empty(key, value, err) == -1)
+		return -1;
+	for (p = value; *p >= '0' && *p <= '7' && p - value < 5; p++)
+		v = v * 8 + (unsigned int)(*p - '0');
+	if (*p != '\0' || v > 07777) {
+		*err = xasprintf("invalid %s '%s' (expected an octal mode "
+		    "such as 0750 or 2770)", key, value);
+		return -1;
+	}
+	*FIELD(obj, kd->off, mode_t) = (mode_t)v;
+	*FIELD(obj, kd->off2, int) = 1;
+	return 0;
+}
+
 /* umask = an octal mode of up to four digits such as 022 or 0027. */
 static int
 umask_parse(const struct keydef *kd, void *obj, const char *key,
@@ -684,6 +803,10 @@ umask_parse(const struct keydef *kd, void *obj, const char *key,
 
 static const struct keytype key_type_umask = {
 	"mode", 0, umask_parse, NULL, NULL, NULL, umask_equal, NULL
+};
+
+static const struct keytype key_type_mode = {
+	"mode", 0, mode_parse, NULL, NULL, NULL, umask_equal, NULL
 };
 
 /* nice = an integer from -20 (most favourable) to 19. */
@@ -1083,6 +1206,10 @@ const struct keydef keydefs[] = {
 	{ "auto_shutdown", KIND_SUPER, &key_type_enum, "never",
 	    NS(auto_shutdown), 0, 0, auto_shutdown_names, 0, 0,
 	    RELOAD_RESTART },
+	{ "state_owner", KIND_SUPER, &key_type_stateowner, NULL,
+	    NS(state_owner), 0, 0, NULL, 0, 0, RELOAD_RESTART },
+	{ "state_mode", KIND_SUPER, &key_type_mode, NULL, NS(state_mode),
+	    NS(state_mode_set), 0, NULL, 0, 0, RELOAD_RESTART },
 	{ "strategy", KIND_SUPER, &key_type_enum, "one_for_one",
 	    NS(strategy), 0, 0, strategy_names, 0, 0, RELOAD_LIVE },
 	{ "intensity", KIND_SUPER, &key_type_int, "1", NS(intensity), 0, 0,

@@ -647,6 +647,41 @@ START_TEST(test_file_kinds)
 }
 END_TEST
 
+/* state_owner = USER[:GROUP] and state_mode on supervisors. */
+START_TEST(test_state_owner)
+{
+	struct config *conf;
+	struct node_spec *s;
+
+	conf = load_ok(
+	    "[supervisor:r]\n"
+	    "state_owner = root:root\n"
+	    "state_mode = 2770\n"
+	    "[supervisor:r/s]\n");
+	s = must_find(conf, "r");
+	ck_assert_str_eq(s->state_owner.name, "root:root");
+	ck_assert_int_eq(s->state_owner.uid, 0);
+	ck_assert_int_eq(s->state_owner.gid, 0);
+	ck_assert_int_eq(s->state_mode_set, 1);
+	ck_assert_int_eq(s->state_mode, 02770);
+	s = must_find(conf, "r/s");
+	ck_assert_ptr_null(s->state_owner.name);
+	ck_assert_int_eq(s->state_owner.uid, (uid_t)-1);
+	ck_assert_int_eq(s->state_mode_set, 0);
+	config_free(conf);
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "state_owner = :x\n"
+	    "state_mode = 0999\n"
+	    "[supervisor:r/s]\n"
+	    "state_owner = no-such-user-here\n",
+	    "2: invalid state_owner ':x' (expected USER or USER:GROUP)",
+	    "3: invalid state_mode '0999' (expected an octal mode such as "
+	    "0750 or 2770)",
+	    "5: unknown user 'no-such-user-here'");
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct errlist errs = { { NULL, 0, 0 } };
@@ -2371,6 +2406,7 @@ config_suite(void)
 
 	tcase_add_test(te, test_missing_file);
 	tcase_add_test(te, test_file_kinds);
+	tcase_add_test(te, test_state_owner);
 	tcase_add_test(te, test_continuation_errors);
 	tcase_add_test(te, test_continuation_not_duplicate);
 	tcase_add_test(te, test_unknown_keys);
