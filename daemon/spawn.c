@@ -28,6 +28,10 @@
  * number. spawn() picks by the highest descriptor arbord holds (see
  * SPAWN_HERE_BELOW), and arbord also runs it itself when there is no
  * spawner.
+ *
+ * spawn() departs from the daemon's error convention on purpose: a child
+ * that failed before exec (chdir, setuid, exec itself) is still a child,
+ * so its pid is returned for reaping together with the error saying why.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>

@@ -756,20 +756,21 @@ launcher_done(struct node *n, struct proc *launcher)
 	ev_timer_start(EV_DEFAULT, &pw->w);
 }
 
-/* Start supervisor N's setup or cleanup script. */
-static char *
-run_script(struct node *n, enum proc_role role, const struct strv *argv)
+/* Start supervisor N's setup or cleanup script; 0, or -1 with *err. */
+static int
+run_script(struct node *n, enum proc_role role, const struct strv *argv,
+    char **err)
 {
 	char *prefix = xasprintf("%s:%s", n->path,
 	    role == PROC_SETUP ? "setup" : "cleanup");
 	struct proc *p;
-	char *err;
 
-	p = start_process(n, role, argv->v, prefix, &err);
+	p = start_process(n, role, argv->v, prefix, err);
 	free(prefix);
-	if (p != NULL)
-		ctx(n)->proc = p;
-	return err;
+	if (p == NULL)
+		return -1;
+	ctx(n)->proc = p;
+	return 0;
 }
 
 /* Carry out ACT_SETUP: a fresh state directory, then the setup script. */
@@ -778,16 +779,16 @@ do_setup(struct node *n)
 {
 	char *err = NULL;
 
-	if (statedir_fresh(n->state_dir, n->spec, &err) == 0 &&
-	    n->spec->setup.n > 0)
-		err = run_script(n, PROC_SETUP, &n->spec->setup);
-	else if (err == NULL) {
-		tree_setup_done(tree, n, NULL, NULL, now_ms());
+	if (statedir_fresh(n->state_dir, n->spec, &err) == -1 ||
+	    (n->spec->setup.n > 0 &&
+	    run_script(n, PROC_SETUP, &n->spec->setup, &err) == -1)) {
+		tree_setup_done(tree, n, err, NULL, now_ms());
+		free(err);
 		return;
 	}
-	if (err != NULL)
-		tree_setup_done(tree, n, err, NULL, now_ms());
-	free(err);
+	/* No script: done now; else its exit says (child_cb). */
+	if (n->spec->setup.n == 0)
+		tree_setup_done(tree, n, NULL, NULL, now_ms());
 }
 
 /* Cleanup of N ended (ERROR if it failed): remove its state directory. */
@@ -814,7 +815,7 @@ do_cleanup(struct node *n)
 		cleanup_finished(n, NULL);
 		return;
 	}
-	if ((err = run_script(n, PROC_CLEANUP, &n->spec->cleanup)) != NULL) {
+	if (run_script(n, PROC_CLEANUP, &n->spec->cleanup, &err) == -1) {
 		cleanup_finished(n, err);
 		free(err);
 	}
