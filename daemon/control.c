@@ -303,10 +303,9 @@ request_reload(struct client *c)
 	for (size_t i = 0; i < report.n; i++)
 		client_line(c, report.v[i]);
 	if (rc == -1)
-		client_final(c, "error",
+		client_final(c, "error", supervise_tree()->shutting_down ?
+		    "reload refused" :
 		    "the configuration has errors; nothing changed");
-	else if (rc == -2)
-		client_final(c, "error", "reload refused");
 	else
 		client_final(c, "ok", report.n == 0 ? "nothing changed" : NULL);
 	strv_free(&report);

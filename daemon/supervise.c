@@ -1074,9 +1074,9 @@ supervise_tree(void)
 }
 
 /*
- * Re-read the configuration file and bring the tree to it. Returns 0, -1
- * if the file has errors, -2 if arbord is shutting down (then nothing
- * changed). REPORT gets what was done, the errors, or why not.
+ * Re-read the configuration file and bring the tree to it. Returns 0, or
+ * -1 when nothing changed: the file has errors, or arbord is shutting
+ * down. REPORT gets what was done, the errors, or why not.
  */
 int
 supervise_reload(struct strv *report)
@@ -1086,7 +1086,7 @@ supervise_reload(struct strv *report)
 
 	if (tree->shutting_down || tree->finished) {
 		strv_push(report, xstrdup("arbord is shutting down"));
-		return -2;
+		return -1;
 	}
 	if ((conf = config_load(opts->file, &errs)) == NULL) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
