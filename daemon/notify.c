@@ -99,3 +99,10 @@ notify_close(void)
 		close(notify_fd);
 	notify_fd = -1;
 }
+
+/* Is there a service manager to tell (a $NOTIFY_SOCKET)? */
+int
+notify_active(void)
+{
+	return notify_fd != -1;
+}

@@ -13,5 +13,7 @@ void	notify_init(void);
 void	notify_send(const char *, ...) ARBOR_PRINTF(1, 2);
 /* Close the socket. */
 void	notify_close(void);
+/* Is there a service manager to tell (a $NOTIFY_SOCKET)? */
+int	notify_active(void);
 
 #endif

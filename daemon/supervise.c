@@ -1040,6 +1040,15 @@ service_report(void)
 	}
 	if (!service_ready && node_status(tree->root) != NS_RUNNING)
 		return;
+	if (!notify_active()) {
+		/* No STATUS= to keep: no count of workers (O(nodes)). */
+		if (!service_ready) {
+			service_ready = 1;
+			log_started();
+			detach_ready();
+		}
+		return;
+	}
 	status = service_running();
 	if (!service_ready) {
 		service_ready = 1;
@@ -1109,7 +1118,7 @@ supervise_reload(struct strv *report)
 	config_free(conf);
 	attach_nodes();
 	run_actions();
-	if (service_ready && !service_stopping)
+	if (service_ready && !service_stopping && service_status != NULL)
 		notify_send("READY=1\nSTATUS=%s", service_status);
 	return 0;
 }
