@@ -755,45 +755,27 @@ static const struct keytype key_type_stateowner = {
 	    stateowner_copy, stateowner_equal, stateowner_finish
 };
 
-/* state_mode = an octal file mode such as 0750 or 2770 (off2: set). */
-static int
-mode_parse(const struct keydef *kd, void *obj, const char *key,
-    const char *value, const char *dir, char **err)
-{
-	unsigned int v = 0;
-	const char *p;
-
-	(void)dir;
-	if (value_empty(key, value, err) == -1)
-		return -1;
-	for (p = value; *p >= '0' && *p <= '7' && p - value < 5; p++)
-		v = v * 8 + (unsigned int)(*p - '0');
-	if (*p != '\0' || v > 07777) {
-		*err = xasprintf("invalid %s '%s' (expected an octal mode "
-		    "such as 0750 or 2770)", key, value);
-		return -1;
-	}
-	*FIELD(obj, kd->off, mode_t) = (mode_t)v;
-	*FIELD(obj, kd->off2, int) = 1;
-	return 0;
-}
-
-/* umask = an octal mode of up to four digits such as 022 or 0027. */
+/*
+ * umask, state_mode = an octal mode, at most the row's max (0: 0777, a
+ * umask such as 022 or 0027; 07777 for a file mode such as 2770).
+ */
 static int
 umask_parse(const struct keydef *kd, void *obj, const char *key,
     const char *value, const char *dir, char **err)
 {
-	unsigned int v = 0;
+	unsigned int v = 0, max = kd->max > 0 ? (unsigned int)kd->max : 0777;
 	const char *p;
 
 	(void)dir;
 	if (value_empty(key, value, err) == -1)
 		return -1;
-	for (p = value; *p >= '0' && *p <= '7' && p - value < 4; p++)
+	for (p = value; *p >= '0' && *p <= '7' &&
+	    p - value < (max > 0777 ? 5 : 4); p++)
 		v = v * 8 + (unsigned int)(*p - '0');
-	if (*p != '\0' || v > 0777) {
+	if (*p != '\0' || v > max) {
 		*err = xasprintf("invalid %s '%s' (expected an octal mode "
-		    "such as 022 or 0027)", key, value);
+		    "such as %s)", key, value, max > 0777 ? "0750 or 2770" :
+		    "022 or 0027");
 		return -1;
 	}
 	*FIELD(obj, kd->off, mode_t) = (mode_t)v;
@@ -805,9 +787,6 @@ static const struct keytype key_type_umask = {
 	"mode", 0, umask_parse, NULL, NULL, NULL, umask_equal, NULL
 };
 
-static const struct keytype key_type_mode = {
-	"mode", 0, mode_parse, NULL, NULL, NULL, umask_equal, NULL
-};
 
 /* nice = an integer from -20 (most favourable) to 19. */
 static int
@@ -1208,8 +1187,8 @@ const struct keydef keydefs[] = {
 	    RELOAD_RESTART },
 	{ "state_owner", KIND_SUPER, &key_type_stateowner, NULL,
 	    NS(state_owner), 0, 0, NULL, 0, 0, RELOAD_RESTART },
-	{ "state_mode", KIND_SUPER, &key_type_mode, NULL, NS(state_mode),
-	    NS(state_mode_set), 0, NULL, 0, 0, RELOAD_RESTART },
+	{ "state_mode", KIND_SUPER, &key_type_umask, NULL, NS(state_mode),
+	    NS(state_mode_set), 0, NULL, 0, 07777, RELOAD_RESTART },
 	{ "strategy", KIND_SUPER, &key_type_enum, "one_for_one",
 	    NS(strategy), 0, 0, strategy_names, 0, 0, RELOAD_LIVE },
 	{ "intensity", KIND_SUPER, &key_type_int, "1", NS(intensity), 0, 0,
