@@ -1562,13 +1562,6 @@ tree_check(const struct tree *t)
 	return NULL;
 }
 
-/* Is worker N waiting for a readiness that a check or a delay shows? */
-bool
-tree_wants_ready(const struct node *n)
-{
-	return n->state == ST_AWAITING;
-}
-
 /* The state directory N's processes see: its own, or its supervisor's. */
 const char *
 tree_state_dir_of(const struct node *n)

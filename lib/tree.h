@@ -316,8 +316,6 @@ bool	node_up(const struct node *);
 char	*tree_check(const struct tree *);
 /* Why the root gives up (stopping as failed, or failed), or NULL. */
 const char *tree_failing(const struct tree *);
-/* Is worker N awaiting a readiness the daemon watches for? */
-bool	tree_wants_ready(const struct node *);
 /* A pool (instances = N): a supervisor without state of its own. */
 bool	node_is_pool(const struct node *);
 bool	node_active(const struct node *);
