@@ -188,16 +188,19 @@ spec_add(struct config *c, enum node_kind kind, const char *path,
 	return s;
 }
 
-/* Give S the settings the bytes P of its slot say, as a config could. */
+/*
+ * Give S the settings the bytes P of its slot say, as a config could;
+ * zero bytes give the defaults.
+ */
 static void
 spec_settings(struct node_spec *s, const uint8_t *p, const struct node_spec
     *parent)
 {
-	static const int64_t period[] = { 100, 1000, 5000, 60000 };
+	static const int64_t period[] = { 5000, 100, 1000, 60000 };
 	static const int64_t delay[] = { 0, 0, 100, 1000 };
 	static const int64_t delaymax[] = { 0, 500, 4000 };
-	static const int64_t timeout[] = { 50, 500, 3000, 30000 };
-	static const int64_t small[] = { 10, 200, 1000, 5000 };
+	static const int64_t timeout[] = { 30000, 3000, 500, 50 };
+	static const int64_t small[] = { 1000, 200, 10, 5000 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGKILL, SIGHUP };
 
 	s->restart = (enum restart)(p[0] % 3);
@@ -210,7 +213,7 @@ spec_settings(struct node_spec *s, const uint8_t *p, const struct node_spec
 	if (s->kind == NODE_SUPERVISOR) {
 		s->strategy = (enum strategy)((p[0] >> 2) % 3);
 		s->auto_shutdown = (enum auto_shutdown)((p[0] >> 5) % 3);
-		s->intensity = p[1] % 4;
+		s->intensity = (p[1] + 1) % 4;
 		s->period_ms = pick_ms(p[1] >> 2, period, 4);
 		s->setup_timeout_ms = pick_ms(p[4] >> 2, timeout, 4);
 		s->cleanup_timeout_ms = pick_ms(p[4] >> 4, timeout, 4);
@@ -980,6 +983,7 @@ world_op(struct world *w)
 		return false;
 	op = take(&w->in) % 16;
 	b = take(&w->in);
+	w->step = "nothing";	/* an input with nothing to act on */
 	switch (op) {
 	case 0: case 1:
 		w->now += steps[b % 10];
