@@ -94,6 +94,8 @@ struct rec {
 struct wait {
 	char		*path;
 	struct admin_wait w;
+	const struct node *node;	/* asked of; compared, never read */
+	bool		 replaced;	/* a reload put another node there */
 };
 
 /* Everything of one run. */
@@ -868,18 +870,23 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
 
 	w->step = "admin";
 	rc = tree_admin(w->t, n, (enum admin_op)(ob % 3), &aw, w->now, &msg);
+	if (trace)
+		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 3, n->path, rc,
+		    msg ? msg : "");
 	free(msg);
 	if (rc != 0)
 		return;
 	free(w->waits[w->nextwait].path);
 	w->waits[w->nextwait].path = xstrdup(n->path);
 	w->waits[w->nextwait].w = aw;
+	w->waits[w->nextwait].node = n;
+	w->waits[w->nextwait].replaced = false;
 	w->nextwait = (w->nextwait + 1) % MAX_WAITS;
 }
 
 /*
  * Would reloading C trigger a known bug of tree_reload (see
- * tests/fuzz/repro-tree/)? Such reloads are not fed while
+ * tests/fuzz/repro-tree/ and check_settled)? Such reloads are not fed while
  * FUZZ_TREE_KNOWN_BUGS is 0, so that the fuzzer finds other bugs:
  * - reload-removes-awaited-child: an active child of a supervisor that is
  *   stopping by itself is removed; nothing advances the supervisor again.
@@ -937,6 +944,10 @@ feed_reload(struct world *w)
 		fuzz_fail(w, "reload: %zu nodes for %zu specs", w->t->nnodes,
 		    c->nnodes);
 	config_destroy(c);
+	for (size_t i = 0; i < MAX_WAITS; i++)
+		if (w->waits[i].path != NULL &&
+		    tree_find(w->t, w->waits[i].path) != w->waits[i].node)
+			w->waits[i].replaced = true;
 	/* A lower intensity applies to the next restart, as in OTP. */
 	for (size_t i = 0; i < w->t->nnodes; i++) {
 		struct node *n = w->t->nodes[i];
@@ -1104,7 +1115,8 @@ world_settle(struct world *w, const char *what)
 
 /*
  * After the world settled without shutdown: nothing half-way, and no
- * supervisor that runs leaves a child marked to start or stop.
+ * supervisor that runs leaves a child marked to start or stop, and no
+ * admin request waits.
  */
 static void
 check_settled(struct world *w)
@@ -1122,6 +1134,31 @@ check_settled(struct world *w)
 			fuzz_fail(w, "settled, but %s is %s and marked to %s",
 			    n->path, node_state_name(st), n->start_pending ?
 			    "start" : "stop");
+	}
+	/* An arborctl waiting for an admin request has its answer. */
+	for (size_t i = 0; i < MAX_WAITS; i++) {
+		const struct node *n;
+		char *msg;
+
+		if (w->waits[i].path == NULL)
+			continue;
+		/*
+		 * Known bugs: admin-stop-then-restart-never-answered, a stop
+		 * whose node went down and was started again in the same
+		 * step is never answered; admin-wait-node-replaced-by-reload,
+		 * nor is a request whose node a reload replaced by one of
+		 * another kind at the same path.
+		 */
+		n = tree_find(w->t, w->waits[i].path);
+		if (!FUZZ_TREE_KNOWN_BUGS && (w->waits[i].replaced ||
+		    (n != NULL && w->waits[i].w.op == ADMIN_STOP &&
+		    n->starts > w->waits[i].w.starts)))
+			continue;
+		if (tree_admin_outcome(w->t, w->waits[i].path,
+		    &w->waits[i].w, &msg) == ADMIN_PENDING)
+			fuzz_fail(w, "settled, but an admin request on %s is "
+			    "pending", w->waits[i].path);
+		free(msg);
 	}
 }
 
