@@ -483,6 +483,25 @@ worker_told(enum node_state st)
 	return st == ST_STOPPING || st == ST_KILLING || st == ST_SPAWN_STOP;
 }
 
+/* The environment of N's processes names it and a state directory. */
+static void
+check_env(const struct world *w, const struct node *n)
+{
+	static char *const base[] = { "PATH=/bin", "ARBOR_PATH=x", NULL };
+	struct strv env = { 0 };
+	const char *path, *dir;
+
+	tree_env(w->t, n, base, &env);
+	path = env_get(&env, "ARBOR_PATH");
+	dir = env_get(&env, "ARBOR_STATE_DIR");
+	if (path == NULL || strcmp(path, n->path) != 0 || dir == NULL ||
+	    strncmp(dir, "/state/", 7) != 0 || env_get(&env, "PATH") == NULL)
+		fuzz_fail(w, "environment of %s: ARBOR_PATH %s, "
+		    "ARBOR_STATE_DIR %s", n->path, path ? path : "none",
+		    dir ? dir : "none");
+	strv_free(&env);
+}
+
 /* Carry out one action the way arbord would, checking it is sound. */
 static void
 world_act(struct world *w, const struct action *a)
@@ -523,6 +542,7 @@ world_act(struct world *w, const struct action *a)
 		    n->parent->state == ST_SETUP_CUT))
 			fuzz_fail(w, "spawn of %s, its supervisor stopping",
 			    n->path);
+		check_env(w, n);
 		r->spawn = true;
 		r->check = false;
 		break;
@@ -565,6 +585,7 @@ world_act(struct world *w, const struct action *a)
 			    "the last setup has had no cleanup");
 		if (n->detached)
 			fuzz_fail(w, "setup of removed %s", n->path);
+		check_env(w, n);
 		r->script = 'S';
 		r->script_killed = false;
 		r->setups++;
@@ -704,13 +725,20 @@ world_check(struct world *w)
 		free(err);
 		fuzz_fail(w, "tree_check failed");
 	}
+	(void)tree_failing(w->t);
 	for (size_t i = 0; i < w->nr; i++) {
 		struct rec *r = w->r[i];
 		struct node *n = r->node;
+		struct node_info ni;
 
-		if (n->spec->kind == NODE_WORKER && n->pid != r->pid)
+		tree_node_info(n, w->now, &ni);
+		if (n->spec->kind == NODE_WORKER && (n->pid != r->pid ||
+		    ni.pid != r->pid))
 			fuzz_fail(w, "%s has pid %d, the world %d", r->path,
 			    (int)n->pid, (int)r->pid);
+		if (ni.status != node_status(n) || ni.backoff_left < 0 ||
+		    strcmp(ni.path, n->path) != 0)
+			fuzz_fail(w, "%s: a wrong snapshot", r->path);
 		if (r->spawn && !(n->state == ST_SPAWNING ||
 		    n->state == ST_SPAWN_STOP))
 			fuzz_fail(w, "%s is %s with a spawn in flight", r->path,
