@@ -897,6 +897,14 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
 	int rc;
 
 	w->step = "admin";
+	/*
+	 * The known bug exit-while-root-restarted: once the root is down
+	 * for good, a removed node still stopping delays ACT_EXIT, and an
+	 * admin start of the root in between is taken; ACT_EXIT then comes
+	 * while the root runs again.
+	 */
+	if (!FUZZ_TREE_KNOWN_BUGS && w->t->finished)
+		return;
 	rc = tree_admin(w->t, n, (enum admin_op)(ob % 3), &aw, w->now, &msg);
 	if (trace)
 		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 3, n->path, rc,
