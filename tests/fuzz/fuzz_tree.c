@@ -928,10 +928,16 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
  *   stopping by itself is removed; nothing advances the supervisor again.
  * - reload-pool-to-supervisor: an active pool becomes a supervisor (or
  *   back) in place; cleanup then runs without its setup (or never).
+ * - reload-restarts-admin-stopped-root: the root an admin is stopping
+ *   has its settings changed; it restarts, and an admin start of it then
+ *   waits for ever.
  */
 static bool
 reload_known_bug(const struct world *w, const struct config *c)
 {
+	if (w->t->root->admin_stopped && node_active(w->t->root) &&
+	    spec_diff(w->t->root->spec, c->root, NULL) != 0)
+		return true;
 	for (size_t i = 0; i < w->t->nnodes; i++) {
 		const struct node *s = w->t->nodes[i];
 		const struct node_spec *sp = config_find(c, s->path);
