@@ -17,10 +17,15 @@
  * running; a supervisor's restarts in its window never exceed its
  * intensity unless it is giving up; a supervisor stopping by itself is
  * always waiting for its rightmost active child, tells its children to
- * stop right to left, and a pool stops all its instances at once. At the
- * end the world settles (nothing may be left half-way), then shuts down:
- * ACT_EXIT must come, with no process, spawn or script left behind.
- * A broken invariant aborts with what and where.
+ * stop right to left, and a pool stops all its instances at once; the
+ * environment of a spawn or setup and each node's snapshot agree with
+ * the tree. At the end the world settles (nothing may be left half-way,
+ * no admin request may still wait), then shuts down: ACT_EXIT must come,
+ * with no process, spawn or script left behind. A broken invariant aborts
+ * with what and where; FUZZ_TREE_TRACE=1 in the environment prints every
+ * input, action and node state. Inputs that trigger the known bugs of
+ * tests/fuzz/repro-tree/ are not fed unless built with
+ * -DFUZZ_TREE_KNOWN_BUGS=1.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -554,9 +559,9 @@ world_act(struct world *w, const struct action *a)
 		if (r->pid == 0)
 			fuzz_fail(w, "signal %d to %s, which has no process",
 			    a->sig, n->path);
-		if (a->sig == SIGKILL || r->sig != SIGKILL)
-			if (a->sig != SIGCONT)
-				r->sig = a->sig;
+		/* It may die of the last one; SIGKILL it will die of. */
+		if (a->sig != SIGCONT && r->sig != SIGKILL)
+			r->sig = a->sig;
 		break;
 	case ACT_CHECK:
 		if (n->spec->ready != READY_CHECK || r->pid == 0)
