@@ -166,7 +166,7 @@ clean:
 		tests/integration/notifylisten tests/integration/*.d
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
-		tests/fuzz/artifacts
+		tests/fuzz/fuzz_tree tests/fuzz/artifacts
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
