@@ -237,6 +237,8 @@ set_state(struct node *n, enum node_state st, int64_t now)
 		n->since = now;
 	if (st == ST_RUNNING)
 		n->up_since = now;
+	if (was_active && !node_active(n))
+		n->downs++;
 	if (n->parent != NULL && was_active != node_active(n))
 		n->parent->nactive += node_active(n) ? 1 : -1;
 	if (n->parent != NULL && (old == NS_STARTING) !=
@@ -341,6 +343,7 @@ node_new_one(struct tree *t, const struct node_spec *spec,
 
 	n->spec = spec_for(parent, index, spec);
 	n->path = xstrdup(spec->path);
+	n->id = ++t->last_id;
 	n->parent = parent;
 	n->index = index;
 	n->state = ST_DOWN;
@@ -1741,12 +1744,15 @@ tree_admin(struct tree *t, struct node *n, enum admin_op op,
     struct admin_wait *w, int64_t now, char **msg)
 {
 	*msg = NULL;
-	if (t->shutting_down) {
-		*msg = xstrdup("arbord is shutting down");
+	if (t->shutting_down || t->finished) {
+		*msg = xstrdup(t->finished ? "arbord is exiting" :
+		    "arbord is shutting down");
 		return -1;
 	}
 	w->op = op;
+	w->id = n->id;
 	w->starts = n->starts;
+	w->downs = n->downs;
 	switch (op) {
 	case ADMIN_STOP:
 		return tree_stop_node(t, n, now, msg);
@@ -1770,12 +1776,15 @@ tree_admin_outcome(const struct tree *t, const char *path,
 	const struct node *n = tree_find(t, path);
 
 	*msg = NULL;
-	if (n == NULL) {
+	/* Another node at its path now: the one asked about is gone. */
+	if (n == NULL || n->id != w->id) {
 		*msg = xstrdup("removed by a reload");
 		return w->op == ADMIN_STOP ? ADMIN_DONE : ADMIN_FAILED;
 	}
+	/* Down, even if something has started it again since. */
 	if (w->op == ADMIN_STOP)
-		return node_active(n) ? ADMIN_PENDING : ADMIN_DONE;
+		return node_active(n) && n->downs == w->downs ?
+		    ADMIN_PENDING : ADMIN_DONE;
 	/* A start since the request failed: the request did. */
 	if (n->failed_start > w->starts) {
 		*msg = xstrdup(n->last_error ? n->last_error : "failed");
@@ -1879,7 +1888,9 @@ reload_find(struct reload *r, const struct node_spec *spec)
 	struct node *key = &key_node, **found;
 
 	found = bsearch(&key, r->old, r->nold, sizeof *r->old, node_path_cmp);
-	if (found == NULL || (*found)->spec->kind != spec->kind)
+	/* A pool and a supervisor with state are not one node changed. */
+	if (found == NULL || (*found)->spec->kind != spec->kind ||
+	    ((*found)->spec->instances > 0) != (spec->instances > 0))
 		return NULL;
 	return *found;
 }
@@ -1964,8 +1975,8 @@ reload_apply(struct tree *t, struct node *n, int64_t now)
 {
 	for (size_t i = 0; i < n->nchildren; i++)
 		reload_apply(t, n->children[i], now);
-	if (n->spec->kind == NODE_SUPERVISOR &&
-	    (n->state == ST_RUNNING || n->state == ST_STARTING))
+	/* Stopping ones too: the child they waited for may be gone. */
+	if (n->spec->kind == NODE_SUPERVISOR && sup_managing(n))
 		sup_advance(t, n, now);
 }
 
@@ -2027,7 +2038,8 @@ tree_reload(struct tree *t, const struct config *conf, int64_t now,
 	/* A new root starts; a changed root restarts as a whole. */
 	if (root != old_root)
 		start_node(t, root, now);
-	else if (root->next_spec != NULL && node_active(root)) {
+	else if (root->next_spec != NULL && node_active(root) &&
+	    !root->admin_stopped) {
 		t->restart_root = true;
 		sup_stop(t, root, NULL, now);
 	}

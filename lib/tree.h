@@ -106,6 +106,7 @@ struct node {
 	struct node_spec	*spec;		/* a reference (tree_spec_for) */
 	struct node_spec	*next_spec;	/* reloaded, for the next start */
 	char			*path;		/* "root/w/1"; the spec's is NULL */
+	unsigned long		 id;		/* unique in the tree's life */
 	struct node		*parent;
 	struct node		**children;
 	size_t			 nchildren;
@@ -123,6 +124,7 @@ struct node {
 	int64_t			 since;		/* monotonic ms: status changed */
 	unsigned		 restarts;	/* automatic restarts, in total */
 	unsigned		 starts;	/* how many times started */
+	unsigned		 downs;		/* ... and went down */
 	unsigned		 failed_start;	/* starts when it last failed */
 	int64_t			 up_since;	/* when it last became running */
 	unsigned		 consecutive;	/* restarts since up for period */
@@ -188,6 +190,7 @@ struct tree {
 	struct action		*q;		/* FIFO of pending actions */
 	size_t			 qhead, qlen, qcap;
 
+	unsigned long		 last_id;	/* the last node's id */
 	bool			 shutting_down;
 	bool			 restart_root;	/* start the root once stopped */
 	bool			 finished;
@@ -221,7 +224,9 @@ enum admin_outcome { ADMIN_PENDING, ADMIN_DONE, ADMIN_FAILED };
 /* What a client waits for after an admin request. */
 struct admin_wait {
 	enum admin_op		 op;
-	unsigned		 starts;	/* the node's starts when asked */
+	unsigned long		 id;		/* the node asked about */
+	unsigned		 starts;	/* its starts when asked */
+	unsigned		 downs;		/* ... and how often down */
 };
 
 struct tree	*tree_new(const struct config *, const char *state_root);

@@ -23,9 +23,11 @@
  * no admin request may still wait), then shuts down: ACT_EXIT must come,
  * with no process, spawn or script left behind. A broken invariant aborts
  * with what and where; FUZZ_TREE_TRACE=1 in the environment prints every
- * input, action and node state. Inputs that trigger the known bugs of
- * tests/fuzz/repro-tree/ are not fed unless built with
- * -DFUZZ_TREE_KNOWN_BUGS=1.
+ * input, action and node state. The inputs that found its first six bugs
+ * (reloads removing what a stopping supervisor waited for, or turning a
+ * pool into a supervisor in place, or restarting a root an admin stops;
+ * admin requests whose node went down and up again, or was replaced;
+ * an admin start once the root gave up) are in the seed corpus.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -48,9 +50,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define MAX_OPS		400	/* inputs taken from one fuzz input */
 #define MAX_WAITS	4	/* admin requests followed at once */
 #define SETTLE_STEPS	20000	/* world steps allowed to settle */
-#ifndef FUZZ_TREE_KNOWN_BUGS	/* 1: also feed what triggers known bugs */
-#define FUZZ_TREE_KNOWN_BUGS	0
-#endif
 
 /* The bytes of the fuzz input, read front to back; zeros once used up. */
 struct bytes {
@@ -902,14 +901,6 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
 	int rc;
 
 	w->step = "admin";
-	/*
-	 * The known bug exit-while-root-restarted: once the root is down
-	 * for good, a removed node still stopping delays ACT_EXIT, and an
-	 * admin start of the root in between is taken; ACT_EXIT then comes
-	 * while the root runs again.
-	 */
-	if (!FUZZ_TREE_KNOWN_BUGS && w->t->finished)
-		return;
 	rc = tree_admin(w->t, n, (enum admin_op)(ob % 3), &aw, w->now, &msg);
 	if (trace)
 		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 3, n->path, rc,
@@ -925,64 +916,16 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
 	w->nextwait = (w->nextwait + 1) % MAX_WAITS;
 }
 
-/*
- * Would reloading C trigger a known bug of tree_reload (see
- * tests/fuzz/repro-tree/ and check_settled)? Such reloads are not fed while
- * FUZZ_TREE_KNOWN_BUGS is 0, so that the fuzzer finds other bugs:
- * - reload-removes-awaited-child: an active child of a supervisor that is
- *   stopping by itself is removed; nothing advances the supervisor again.
- * - reload-pool-to-supervisor: an active pool becomes a supervisor (or
- *   back) in place; cleanup then runs without its setup (or never).
- * - reload-restarts-admin-stopped-root: the root an admin is stopping
- *   has its settings changed; it restarts, and an admin start of it then
- *   waits for ever.
- */
-static bool
-reload_known_bug(const struct world *w, const struct config *c)
-{
-	if (w->t->root->admin_stopped && node_active(w->t->root) &&
-	    spec_diff(w->t->root->spec, c->root, NULL) != 0)
-		return true;
-	for (size_t i = 0; i < w->t->nnodes; i++) {
-		const struct node *s = w->t->nodes[i];
-		const struct node_spec *sp = config_find(c, s->path);
-
-		if (s->spec->kind != NODE_SUPERVISOR)
-			continue;
-		if (node_active(s) && sp != NULL && sp->kind == s->spec->kind &&
-		    (sp->instances > 0) != node_is_pool(s))
-			return true;
-		if (s->state != ST_STOPPING)
-			continue;
-		for (size_t j = 0; j < s->nchildren; j++) {
-			const struct node *ch = s->children[j];
-
-			if (!node_active(ch))
-				continue;
-			sp = config_find(c, ch->path);
-			if (sp == NULL || sp->kind != ch->spec->kind)
-				return true;
-		}
-	}
-	return false;
-}
-
 /* Feed: a reload with a mutated configuration. */
 static void
 feed_reload(struct world *w)
 {
 	struct strv report = { 0 };
-	struct genome old = w->g;
 	struct config *c;
 
 	w->step = "reload";
 	genome_mutate(&w->g, &w->in);
 	c = build_config(&w->g);
-	if (!FUZZ_TREE_KNOWN_BUGS && reload_known_bug(w, c)) {
-		config_destroy(c);
-		w->g = old;
-		return;
-	}
 	tree_reload(w->t, c, w->now, &report);
 	for (size_t i = 0; trace && i < report.n; i++)
 		fprintf(stderr, "  reload: %s\n", report.v[i]);
@@ -1132,7 +1075,7 @@ world_settle_step(struct world *w)
 			feed_exit(w, r, r->sig);
 			return true;
 		}
-		if (can_ready(r) && tree_wants_ready(r->node)) {
+		if (can_ready(r) && r->node->state == ST_AWAITING) {
 			w->step = "ready";
 			r->ready_sent = true;
 			tree_worker_ready(w->t, r->node, w->now);
@@ -1184,22 +1127,9 @@ check_settled(struct world *w)
 	}
 	/* An arborctl waiting for an admin request has its answer. */
 	for (size_t i = 0; i < MAX_WAITS; i++) {
-		const struct node *n;
 		char *msg;
 
 		if (w->waits[i].path == NULL)
-			continue;
-		/*
-		 * Known bugs: admin-stop-then-restart-never-answered, a stop
-		 * whose node went down and was started again in the same
-		 * step is never answered; admin-wait-node-replaced-by-reload,
-		 * nor is a request whose node a reload replaced by one of
-		 * another kind at the same path.
-		 */
-		n = tree_find(w->t, w->waits[i].path);
-		if (!FUZZ_TREE_KNOWN_BUGS && (w->waits[i].replaced ||
-		    (n != NULL && w->waits[i].w.op == ADMIN_STOP &&
-		    n->starts > w->waits[i].w.starts)))
 			continue;
 		if (tree_admin_outcome(w->t, w->waits[i].path,
 		    &w->waits[i].w, &msg) == ADMIN_PENDING)
