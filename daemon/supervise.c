@@ -281,23 +281,27 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	pid_t pid;
 
 	*err = NULL;
-	/* Identity, limits, nice and umask are the worker's, not scripts'. */
+	/*
+	 * Identity, limits, nice and umask are the worker's, and its
+	 * readiness check's (which runs as the worker would), not scripts'.
+	 */
 	int worker = role == PROC_WORKER || role == PROC_LAUNCHER;
-	if (worker && (s->user != NULL || s->group != NULL)) {
+	int as_worker = worker || role == PROC_CHECK;
+	if (as_worker && (s->user != NULL || s->group != NULL)) {
 		o.user = s->user;
 		o.uid = s->user != NULL ? s->uid : (uid_t)-1;
 		o.gid = s->gid;
 	}
 	o.limits = limits;
 	/* arbord's own raised descriptor limit is not passed on. */
-	if (nofile_raised && !(worker && s->limits[LIMIT_NOFILE].set)) {
+	if (nofile_raised && !(as_worker && s->limits[LIMIT_NOFILE].set)) {
 		limits[o.nlimits].resource = RLIMIT_NOFILE;
 		limits[o.nlimits].name = limit_name(LIMIT_NOFILE);
 		limits[o.nlimits].soft = nofile_orig.rlim_cur;
 		limits[o.nlimits].hard = nofile_orig.rlim_max;
 		o.nlimits++;
 	}
-	if (worker) {
+	if (as_worker) {
 		for (int l = 0; l < LIMIT_COUNT; l++) {
 			if (!s->limits[l].set)
 				continue;
