@@ -35,6 +35,7 @@
 #include "spawn.h"
 #include "spawner.h"
 #include "statedir.h"
+#include "timer.h"
 #include "tree.h"
 
 extern char **environ;
@@ -45,7 +46,8 @@ extern char **environ;
 enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
     PROC_CHECK, PROC_DISCARD };
 
-#define PIDFILE_WAIT_TRIES	100	/* of 100 ms each */
+#define PIDFILE_WAIT_TRIES	100	/* of PIDFILE_WAIT_MS each */
+#define PIDFILE_WAIT_MS		100
 
 /* A child process of arbord, found by pid when it is reaped. */
 struct proc {
@@ -60,7 +62,7 @@ struct proc {
 
 /* A pidfile worker between its launcher's exit and the adoption. */
 struct pidwait {
-	ev_timer	 w;		/* look at the pidfile again */
+	struct timer	 w;		/* look at the pidfile again */
 	int		 tries;
 	struct output	*keep_out;	/* the launcher's, which the daemon */
 	struct output	*keep_err;	/* inherited */
@@ -68,14 +70,14 @@ struct pidwait {
 
 /* The daemon's data for one node. */
 struct nodectx {
-	ev_timer	 timer;
+	struct timer	 timer;		/* the tree's (ACT_TIMER) */
 	struct proc	*proc;		/* the worker, or a running script */
 	struct pidwait	*pidwait;	/* NULL unless waiting for a pidfile */
 	/* readiness other than exec: a pipe, a notify socket, a timer */
 	int		 ready_rfd;
 	int		 ready_wfd;
 	ev_io		 readyio;
-	ev_timer	 readytimer;
+	struct timer	 readytimer;
 	char		*notify_name;	/* "@arbor/PID/N" */
 	/* a spawn that failed, reported on the next loop pass */
 	ev_timer	 failtimer;
@@ -100,9 +102,9 @@ static char		*service_status;	/* the last STATUS= sent */
 static struct rlimit	 nofile_orig;
 static int		 nofile_raised;
 
-static void	timer_cb(struct ev_loop *, ev_timer *, int);
-static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
-static void	readytimer_cb(struct ev_loop *, ev_timer *, int);
+static void	timer_cb(struct timer *);
+static void	pidwait_cb(struct timer *);
+static void	readytimer_cb(struct timer *);
 static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 
@@ -357,7 +359,7 @@ ready_end(struct node *n)
 	struct nodectx *nc = ctx(n);
 
 	ev_io_stop(EV_DEFAULT, &nc->readyio);
-	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	timer_stop(&nc->readytimer);
 	if (nc->ready_rfd != -1)
 		close(nc->ready_rfd);
 	if (nc->ready_wfd != -1)
@@ -414,15 +416,13 @@ notify_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-/* libev: ready = delay:D has passed, or time for the next check. */
+/* ready = delay:D has passed, or time for the next check. */
 static void
-readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+readytimer_cb(struct timer *t)
 {
-	struct node *n = w->data;
+	struct node *n = t->data;
 	char *prefix, *err = NULL;
 
-	(void)loop;
-	(void)revents;
 	if (n->spec->ready == READY_DELAY) {
 		ready_now(n);
 		return;
@@ -432,8 +432,7 @@ readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	    &err) == NULL) {
 		/* Not runnable: try again later; start_timeout decides. */
 		log_warnx("%s: readiness check: %s", n->path, err);
-		ev_timer_set(w, (double)n->spec->check_interval_ms / 1000., 0.);
-		ev_timer_start(EV_DEFAULT, w);
+		timer_start(t, n->spec->check_interval_ms);
 	}
 	free(err);
 	free(prefix);
@@ -489,15 +488,10 @@ ready_begin(struct node *n)
 	}
 	if (nc->ready_rfd != -1)
 		ev_io_start(EV_DEFAULT, &nc->readyio);
-	if (n->spec->ready == READY_DELAY) {
-		ev_timer_set(&nc->readytimer,
-		    (double)n->spec->ready_delay_ms / 1000., 0.);
-		ev_timer_start(EV_DEFAULT, &nc->readytimer);
-	} else if (n->spec->ready == READY_CHECK) {
-		ev_timer_set(&nc->readytimer,
-		    (double)n->spec->check_interval_ms / 1000., 0.);
-		ev_timer_start(EV_DEFAULT, &nc->readytimer);
-	}
+	if (n->spec->ready == READY_DELAY)
+		timer_start(&nc->readytimer, n->spec->ready_delay_ms);
+	else if (n->spec->ready == READY_CHECK)
+		timer_start(&nc->readytimer, n->spec->check_interval_ms);
 }
 
 /* The pidfile of worker N, absolute. */
@@ -573,7 +567,7 @@ pidwait_end(struct nodectx *nc)
 
 	if (pw == NULL)
 		return;
-	ev_timer_stop(EV_DEFAULT, &pw->w);
+	timer_stop(&pw->w);
 	output_close(pw->keep_out);
 	output_close(pw->keep_err);
 	free(pw);
@@ -638,24 +632,23 @@ pidfile_adopt(struct node *n)
 	return -1;
 }
 
-/* libev: look at a pidfile again. */
+/* Look at a pidfile again. */
 static void
-pidwait_cb(struct ev_loop *loop, ev_timer *w, int revents)
+pidwait_cb(struct timer *t)
 {
-	struct node *n = w->data;
+	struct node *n = t->data;
 	char *pf, *why;
 
-	(void)loop;
-	(void)revents;
 	if (pidfile_adopt(n) == 0 &&
 	    ++ctx(n)->pidwait->tries >= PIDFILE_WAIT_TRIES) {
 		pf = pidfile_path(n);
 		why = xasprintf("pidfile %s not written within %ds", pf,
-		    PIDFILE_WAIT_TRIES / 10);
+		    PIDFILE_WAIT_TRIES * PIDFILE_WAIT_MS / 1000);
 		pidfile_failed(n, why);
 		free(why);
 		free(pf);
-	}
+	} else if (ctx(n)->pidwait != NULL)
+		timer_start(t, PIDFILE_WAIT_MS);
 	run_actions();
 }
 
@@ -668,15 +661,14 @@ launcher_done(struct node *n, struct proc *launcher)
 
 	pidwait_end(nc);
 	pw = nc->pidwait = xcalloc(1, sizeof *pw);
-	ev_timer_init(&pw->w, pidwait_cb, 0.1, 0.1);
-	pw->w.data = n;
+	timer_init(&pw->w, pidwait_cb, n);
 	/* The daemon inherited the launcher's output: keep reading it. */
 	pw->keep_out = launcher->out;
 	pw->keep_err = launcher->err;
 	launcher->out = launcher->err = NULL;
 	if (pidfile_adopt(n) != 0)
 		return;
-	ev_timer_start(EV_DEFAULT, &pw->w);
+	timer_start(&pw->w, PIDFILE_WAIT_MS);
 }
 
 /* Start supervisor N's setup or cleanup script. */
@@ -778,10 +770,8 @@ attach_nodes(void)
 		if (tree->nodes[i]->udata != NULL)
 			continue;
 		nc = xcalloc(1, sizeof *nc);
-		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
-		nc->timer.data = tree->nodes[i];
-		ev_timer_init(&nc->readytimer, readytimer_cb, 0., 0.);
-		nc->readytimer.data = tree->nodes[i];
+		timer_init(&nc->timer, timer_cb, tree->nodes[i]);
+		timer_init(&nc->readytimer, readytimer_cb, tree->nodes[i]);
 		ev_timer_init(&nc->failtimer, failtimer_cb, 0., 0.);
 		nc->failtimer.data = tree->nodes[i];
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
@@ -798,9 +788,9 @@ nodectx_free(struct nodectx *nc)
 {
 	if (nc == NULL)
 		return;
-	ev_timer_stop(EV_DEFAULT, &nc->timer);
+	timer_stop(&nc->timer);
 	pidwait_end(nc);
-	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	timer_stop(&nc->readytimer);
 	ev_timer_stop(EV_DEFAULT, &nc->failtimer);
 	free(nc->spawn_err);
 	ev_io_stop(EV_DEFAULT, &nc->readyio);
@@ -846,12 +836,10 @@ do_action(struct action *a)
 			signal_group(nc->proc->pid, SIGKILL);
 		break;
 	case ACT_TIMER:
-		ev_timer_stop(EV_DEFAULT, &nc->timer);
-		ev_timer_set(&nc->timer, (double)a->ms / 1000.0, 0.);
-		ev_timer_start(EV_DEFAULT, &nc->timer);
+		timer_start(&nc->timer, a->ms);
 		break;
 	case ACT_TIMER_CANCEL:
-		ev_timer_stop(EV_DEFAULT, &nc->timer);
+		timer_stop(&nc->timer);
 		break;
 	case ACT_SETUP:
 		do_setup(a->node);
@@ -1038,13 +1026,9 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		if (p->node->state == NS_STARTING && p->node->pid > 0) {
 			if (err == NULL)
 				ready_now(p->node);
-			else {
-				ev_timer *rt = &ctx(p->node)->readytimer;
-				ev_timer_set(rt, (double)
-				    p->node->spec->check_interval_ms / 1000.,
-				    0.);
-				ev_timer_start(EV_DEFAULT, rt);
-			}
+			else
+				timer_start(&ctx(p->node)->readytimer,
+				    p->node->spec->check_interval_ms);
 		}
 		break;
 	case PROC_WORKER:
@@ -1104,13 +1088,11 @@ jump_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)revents;
 }
 
-/* libev: a node's timer expired. */
+/* A node's timer (ACT_TIMER) expired. */
 static void
-timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+timer_cb(struct timer *t)
 {
-	(void)loop;
-	(void)revents;
-	tree_timer_fired(tree, w->data, now_ms());
+	tree_timer_fired(tree, t->data, now_ms());
 	run_actions();
 }
 
