@@ -558,6 +558,31 @@ drv_start(struct drv *d)
 	drv_settle(d);
 }
 
+/* Start the tree, let it settle and forget the start's actions. */
+void
+drv_start_clean(struct drv *d)
+{
+	drv_start(d);
+	drv_log_clear(d);
+}
+
+/* A driver for C whose tree has started, with an empty log. */
+struct drv *
+drv_up(struct config *c)
+{
+	struct drv *d = drv_new(c);
+
+	drv_start_clean(d);
+	return d;
+}
+
+/* Forget the actions logged so far. */
+void
+drv_log_clear(struct drv *d)
+{
+	strv_free(&d->log);
+}
+
 /* Ask the tree to shut down and let it settle. */
 void
 drv_shutdown(struct drv *d)

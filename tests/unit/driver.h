@@ -125,6 +125,9 @@ struct fake	*drv_fake_new(struct drv *, const char *);
 void		 drv_settle(struct drv *);
 void		 drv_at(struct drv *, int64_t);
 void		 drv_start(struct drv *);
+void		 drv_start_clean(struct drv *);
+struct drv	*drv_up(struct config *);
+void		 drv_log_clear(struct drv *);
 void		 drv_shutdown(struct drv *);
 void		 drv_reload_only(struct drv *, struct config *,
 		    struct strv *);

@@ -220,7 +220,7 @@ START_TEST(test_ready_only_when_starting)
 	EXPECT(d, "*", "event ProcessStarted root/a", "timer root/a 30000");
 	drv_ready(d, "root/a");
 	STATE(d, "root", NS_RUNNING);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	/* Twice, or for an exec worker or a stopped one: nothing. */
 	tree_worker_ready(d->t, a, d->now);
@@ -228,7 +228,7 @@ START_TEST(test_ready_only_when_starting)
 	drv_settle(d);
 	EXPECT(d, "*", NULL);
 	drv_admin(d, tree_stop_node, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	tree_worker_ready(d->t, a, d->now);
 	drv_settle(d);
 	EXPECT(d, "*", NULL);
@@ -252,7 +252,7 @@ START_TEST(test_start_timeout_restarts)
 	drv_start(d);
 	a = drv_node(d, "root/a");
 	ck_assert_int_eq(drv_fake(d, a)->timer_ms, 300);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1300);
 	drv_fire(d, "root/a");
@@ -299,7 +299,7 @@ START_TEST(test_start_timeout_intensity)
 	drv_at(d, 1300);
 	drv_fire(d, "root/a");
 	STATE(d, "root", NS_STARTING);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1600);
 	drv_fire(d, "root/a");
@@ -327,7 +327,7 @@ START_TEST(test_ready_after_timeout)
 
 	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 300);
 	drv_fake(d, a)->timer = false;
@@ -360,7 +360,7 @@ START_TEST(test_exit_while_starting)
 
 	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 100);
 	drv_exit(d, "root/a", EXITED(3), "last line");
@@ -399,10 +399,8 @@ END_TEST
 /* Shutdown stops a worker still starting at once: no start failure. */
 START_TEST(test_shutdown_while_starting)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_FD, 30000, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_FD, 30000, 1));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 100);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -427,7 +425,7 @@ START_TEST(test_admin_stop_while_starting)
 
 	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
@@ -461,8 +459,7 @@ START_TEST(test_stop_before_exec_answered)
 	struct drv *d = drv_new(conf_ready_first(READY_FD, 30000, 1));
 
 	drv_fake_at(d, "root/a")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", NULL);
 
@@ -491,7 +488,7 @@ START_TEST(test_shutdown_after_timeout)
 
 	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 300);
 	drv_fake(d, a)->timer = false;
 	tree_timer_fired(d->t, a, d->now);
@@ -520,7 +517,7 @@ crash_backs_off(struct drv *d, const char *path, int64_t now, int64_t delay)
 	char *want = xasprintf("timer %s %lld", path, (long long)delay);
 	char *failed = xasprintf("event ProcessFailed %s", path);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, now);
 	drv_exit(d, path, EXITED(1), NULL);
 	EXPECT(d, "spawn event timer", failed, want);
@@ -540,7 +537,7 @@ backoff_ends(struct drv *d, const char *path, int64_t now)
 	char *spawn = xasprintf("spawn %s", path);
 	char *started = xasprintf("event ProcessStarted %s", path);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, now);
 	drv_fire(d, path);
 	EXPECT(d, "*", spawn, started);
@@ -617,8 +614,7 @@ START_TEST(test_backoff_none)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 10));
 
 	drv_at(d, 1000);
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "*",
@@ -677,7 +673,7 @@ START_TEST(test_backoff_reset_from_ready)
 	crash_backs_off(d, "root/a", 1200, 200);
 
 	/* Spawned at 1400, ready at 3400, down at 6500: up 3100ms, not 5100. */
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1400);
 	drv_fire(d, "root/a");
 	EXPECT(d, "spawn event",
@@ -688,10 +684,10 @@ START_TEST(test_backoff_reset_from_ready)
 	crash_backs_off(d, "root/a", 6500, 400);
 
 	/* Never ready at all is never up: a failed start stays consecutive. */
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 6900);
 	drv_fire(d, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 6900 + 5000);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "event timer",
@@ -715,7 +711,7 @@ START_TEST(test_backoff_start_skips_wait)
 	a = drv_node(d, "root/a");
 	crash_backs_off(d, "root/a", 1100, 1000);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1150);
 	drv_admin(d, start_fns[_i], "root/a");
 	EXPECT(d, "*",
@@ -749,7 +745,7 @@ START_TEST(test_backoff_stop)
 	a = drv_node(d, "root/a");
 	crash_backs_off(d, "root/a", 1100, 1000);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", "cancel root/a");
@@ -781,7 +777,7 @@ START_TEST(test_backoff_shutdown)
 	drv_start(d);
 	crash_backs_off(d, "root/b", 1100, 1000);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -812,7 +808,7 @@ START_TEST(test_backoff_counted_at_failure)
 	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	backoff_ends(d, "root/a", 1300);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1400);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "event timer exit",
@@ -833,7 +829,7 @@ START_TEST(test_backoff_parent_fails)
 	drv_at(d, 1000);
 	drv_start(d);
 	crash_backs_off(d, "root/a", 1100, 1000);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn event cancel exit",
@@ -857,8 +853,7 @@ START_TEST(test_backoff_one_for_all)
 	    "root/b", 200, 0));
 
 	drv_at(d, 1000);
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 1100);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn event timer",
@@ -890,8 +885,7 @@ START_TEST(test_backoff_rest_for_one)
 	pid_t pb;
 
 	drv_at(d, 1000);
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 1100);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn event timer",
@@ -922,7 +916,7 @@ START_TEST(test_backoff_holds_order)
 	drv_at(d, 1000);
 	drv_start(d);
 	crash_backs_off(d, "root/a", 1100, 1000);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "*", "event ProcessFailed root/c");
@@ -951,7 +945,7 @@ START_TEST(test_backoff_while_parent_starting)
 	STATE(d, "root/b", NS_STARTING);
 	crash_backs_off(d, "root/a", 1100, 200);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_ready(d, "root/b");
 	EXPECT(d, "spawn event", "event ProcessReady root/b");
 	STATE(d, "root", NS_STARTING);
@@ -995,7 +989,7 @@ START_TEST(test_backoff_supervisor)
 	drv_start(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1100);
 	drv_exit(d, "root/s/x", EXITED(1), NULL);
@@ -1046,7 +1040,7 @@ START_TEST(test_backoff_removed_by_reload)
 	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	STATE(d, "root/c", NS_FAILED);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	c = conf_new();
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 5;
@@ -1078,7 +1072,7 @@ START_TEST(test_backoff_stop_releases_waiting)
 	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	STATE(d, "root/c", NS_FAILED);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1200);
 	drv_admin(d, tree_stop_node, "root/a");
@@ -1103,7 +1097,7 @@ START_TEST(test_backoff_stop_lets_parent_start)
 	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_ready(d, "root/b");
 	STATE(d, "root", NS_STARTING);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
@@ -1135,7 +1129,7 @@ START_TEST(test_reload_backoff_live)
 	STATE(d, "root", NS_RUNNING);
 	pa = pid_of(d, "root/a");
 	pb = pid_of(d, "root/b");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	c = conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000, 4000);
 	conf_ready(conf_lookup(c, "root/b"), READY_FD, 700);
@@ -1157,7 +1151,7 @@ START_TEST(test_reload_backoff_live)
 	backoff_ends(d, "root/a", 8300);
 
 	drv_fake_at(d, "root/b")->ready_on_start = false;
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 8400);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn timer", "spawn root/b", "timer root/b 700");
@@ -1169,12 +1163,10 @@ END_TEST
 /* A changed readiness restarts the worker, which is then awaited. */
 START_TEST(test_reload_ready_restarts)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	struct strv report = { 0 };
 	struct config *c;
 
-	drv_start(d);
-	strv_free(&d->log);
 
 	c = conf_flat(STRATEGY_ONE_FOR_ONE, 1);
 	conf_ready(conf_lookup(c, "root/b"), READY_NOTIFY, 30000);

@@ -128,11 +128,9 @@ END_TEST
 /* Shutdown stops children right to left, one at a time, then cleanup. */
 START_TEST(test_stop_order)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	const struct event *ev;
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 1000);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -174,8 +172,7 @@ START_TEST(test_stop_timeout_kill)
 	const struct event *ev;
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "*", "signal root/c 15", "signal root/c 18",
 	    "timer root/c 5000");
@@ -201,10 +198,8 @@ END_TEST
 /* A nested supervisor stops its own children and cleans up first. */
 START_TEST(test_stop_nested)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_shutdown(d);
 	EXPECT_KEEP(d, "signal",
 	    "signal root/w 15", "signal root/w 18",
@@ -231,9 +226,7 @@ START_TEST(test_stop_brutal_kill)
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
 	conf_worker(c, "root/a", RESTART_PERMANENT)->shutdown =
 	    SHUTDOWN_BRUTAL_KILL;
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_shutdown(d);
 	EXPECT(d, "signal timer event exit",
 	    "signal root/a 9", "event ProcessTerminated root/a",
@@ -253,8 +246,7 @@ START_TEST(test_stop_infinity)
 	    SHUTDOWN_INFINITY;
 	d = drv_new(c);
 	drv_fake_at(d, "root/a")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "*", "signal root/a 15", "signal root/a 18");
 	ck_assert(!drv_fake_at(d, "root/a")->timer);
@@ -281,9 +273,7 @@ START_TEST(test_stop_signal_setting)
 	s = conf_worker(c, "root/b", RESTART_PERMANENT);
 	s->stop_signal = SIGHUP;
 	s->shutdown_ms = 2500;
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_shutdown(d);
 	EXPECT(d, "signal timer",
 	    "signal root/b 1", "signal root/b 18", "timer root/b 2500",
@@ -299,10 +289,8 @@ END_TEST
 /* one_for_one: only the failed child is restarted. */
 START_TEST(test_strategy_one_for_one)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 1000);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn signal setup cleanup event exit",
@@ -322,10 +310,8 @@ END_TEST
 /* one_for_all: the others stop right to left, then all start in order. */
 START_TEST(test_strategy_one_for_all)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 1000);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn signal setup cleanup event exit",
@@ -352,10 +338,8 @@ END_TEST
 /* rest_for_one: the later children stop right to left, then restart. */
 START_TEST(test_strategy_rest_for_one)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_REST_FOR_ONE, 5));
+	struct drv *d = drv_up(conf_flat(STRATEGY_REST_FOR_ONE, 5));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 1000);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event",
@@ -394,9 +378,7 @@ START_TEST(test_one_for_all_temporary_sibling)
 	conf_worker(c, "root/a", RESTART_PERMANENT);
 	conf_worker(c, "root/t", RESTART_TEMPORARY);
 	conf_worker(c, "root/c", RESTART_PERMANENT);
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event",
 	    "event ProcessFailed root/c",
@@ -422,9 +404,7 @@ START_TEST(test_rest_for_one_temporary_sibling)
 	conf_worker(c, "root/a", RESTART_PERMANENT);
 	conf_worker(c, "root/t", RESTART_TEMPORARY);
 	conf_worker(c, "root/c", RESTART_PERMANENT);
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event",
 	    "event ProcessFailed root/a",
@@ -486,8 +466,7 @@ START_TEST(test_policy)
 	conf_worker(c, "root/b", RESTART_PERMANENT);
 	d = drv_new(c);
 	a = drv_node(d, "root/a");
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 700);
 	drv_exit(d, "root/a", pc->wstatus, pc->lastline);
 	ev = drv_last_event(d, pc->type, "root/a");
@@ -603,10 +582,8 @@ END_TEST
 /* intensity 1 in 5s: failures 6s apart both restart. */
 START_TEST(test_intensity_expires)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 0);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_at(d, 6000);
@@ -626,10 +603,8 @@ END_TEST
 /* intensity 1 in 5s: a second failure 1s later makes the root give up. */
 START_TEST(test_intensity_exceeded)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 0);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_at(d, 1000);
@@ -662,10 +637,8 @@ END_TEST
 /* The window slides: the oldest restart expiring makes room for one more. */
 START_TEST(test_intensity_sliding)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 2));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 2));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 0);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_at(d, 3000);
@@ -691,10 +664,8 @@ END_TEST
 /* intensity 0: the first restart is already too many. */
 START_TEST(test_intensity_zero)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 0));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 0));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_exit(d, "root/b", EXITED(0), NULL);
 	EXPECT(d, "spawn cleanup event exit",
 	    "event ProcessCompleted root/b",
@@ -730,7 +701,7 @@ START_TEST(test_escalation)
 	drv_start(d);
 	s = drv_node(d, "root/s");
 	wpid = drv_node(d, "root/w")->pid;
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 0);
 	drv_exit(d, "root/s/g", EXITED(1), "boom");
@@ -872,8 +843,7 @@ START_TEST(test_setup_timeout)
 	struct drv *d = drv_new(conf_setup(3));
 
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	ck_assert(drv_fake_at(d, "root/s")->timer);
 	drv_at(d, 30000);
 	drv_fire(d, "root/s");
@@ -900,8 +870,7 @@ START_TEST(test_cleanup_failure_and_timeout)
 
 	drv_fake_at(d, "root/s")->hold_cleanup = true;
 	drv_fake_at(d, "root")->cleanup_error = "exit status 4";
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "cleanup kill-script event exit",
 	    "event ProcessTerminated root/s/x", "cleanup root/s");
@@ -999,8 +968,7 @@ START_TEST(test_shutdown_after_setup_timeout)
 	const struct event *ev;
 
 	drv_fake_at(d, "root")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 30000);
 	tree_timer_fired(d->t, drv_node(d, "root"), d->now);
 	tree_shutdown(d->t, d->now);
@@ -1024,8 +992,7 @@ START_TEST(test_shutdown_during_nested_setup)
 	struct drv *d = drv_new(conf_setup(1));
 
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "spawn signal setup kill-script cleanup event exit",
 	    "kill-script root/s", "cleanup root/s",
@@ -1081,7 +1048,7 @@ START_TEST(test_shutdown_while_starting_exec_fails)
 	drv_fake_at(d, "root/b")->hold_spawn = true;
 	drv_start(d);
 	drv_shutdown(d);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_start_failed(d, "root/b", "exec: Permission denied");
 	EXPECT(d, "spawn signal cleanup event exit",
 	    "event ProcessStartFailed root/b",
@@ -1102,7 +1069,7 @@ START_TEST(test_exit_while_stopping)
 	drv_fake_at(d, "root/c")->ignore_term = true;
 	drv_start(d);
 	drv_shutdown(d);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
 	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
@@ -1128,8 +1095,7 @@ START_TEST(test_one_for_all_exit_not_counted_twice)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 0);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/b",
@@ -1160,8 +1126,7 @@ START_TEST(test_one_for_all_while_starting)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
 	drv_fake_at(d, "root/c")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
 	drv_fake_at(d, "root/c")->hold_spawn = false;
@@ -1188,9 +1153,7 @@ START_TEST(test_one_for_all_restarts_subtree)
 	struct drv *d;
 
 	c->root->strategy = STRATEGY_ONE_FOR_ALL;
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_exit(d, "root/w", EXITED(1), NULL);
 	EXPECT(d, "setup spawn cleanup event",
 	    "event ProcessFailed root/w",
@@ -1213,8 +1176,7 @@ START_TEST(test_restart_waits_for_starting)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
 
 	drv_fake_at(d, "root/c")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
 	STATE(d, "root/a", NS_FAILED);
@@ -1234,8 +1196,7 @@ START_TEST(test_shutdown_during_one_for_all)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/b",
 	    "signal root/c 15", "signal root/c 18");
@@ -1268,8 +1229,7 @@ START_TEST(test_one_for_all_temporary_never_started)
 	conf_worker(c, "root/t", RESTART_TEMPORARY);
 	d = drv_new(c);
 	drv_fake_at(d, "root/b")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_fake_at(d, "root/b")->hold_spawn = false;
 	drv_started(d, "root/b");
