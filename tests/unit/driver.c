@@ -204,6 +204,20 @@ conf_flat(enum strategy strategy, int intensity)
 	return c;
 }
 
+/* root: s (x, y), w; both supervisors allow 1 restart in 5s. */
+struct config *
+conf_nested(void)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/s/x", RESTART_PERMANENT);
+	conf_worker(c, "root/s/y", RESTART_PERMANENT);
+	conf_worker(c, "root/w", RESTART_PERMANENT);
+	return c;
+}
+
 /*
  * The fake world.
  */

@@ -114,6 +114,7 @@ void		 conf_ready(struct node_spec *, enum ready, int64_t);
 void		 conf_backoff(struct node_spec *, int64_t, int64_t);
 void		 conf_destroy(struct config *);
 struct config	*conf_flat(enum strategy, int);
+struct config	*conf_nested(void);
 
 /* The driver. */
 struct drv	*drv_new(struct config *);

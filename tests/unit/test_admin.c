@@ -101,20 +101,6 @@ conf_names(enum strategy strategy, int intensity, const char *const *names_)
 	conf_names((strategy), (intensity),				\
 	    (const char *const []){ __VA_ARGS__, NULL })
 
-/* root: s (x, y), w; both supervisors allow 1 restart in 5s. */
-static struct config *
-conf_nested(void)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
-	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
-	conf_worker(c, "root/s/x", RESTART_PERMANENT);
-	conf_worker(c, "root/s/y", RESTART_PERMANENT);
-	conf_worker(c, "root/w", RESTART_PERMANENT);
-	return c;
-}
-
 /*
  * Admin stop.
  */

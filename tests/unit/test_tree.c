@@ -80,20 +80,6 @@ START_TEST(test_start_waits_for_each)
 }
 END_TEST
 
-/* root: s (x, y), w. */
-static struct config *
-conf_nested(void)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
-	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
-	conf_worker(c, "root/s/x", RESTART_PERMANENT);
-	conf_worker(c, "root/s/y", RESTART_PERMANENT);
-	conf_worker(c, "root/w", RESTART_PERMANENT);
-	return c;
-}
-
 /* A nested supervisor runs its setup and its children before w starts. */
 START_TEST(test_start_nested)
 {
@@ -677,24 +663,10 @@ START_TEST(test_intensity_zero)
 }
 END_TEST
 
-/* root: s (g, h), w; root and s both allow 1 restart in 5s. */
-static struct config *
-conf_escalate(void)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
-	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
-	conf_worker(c, "root/s/g", RESTART_PERMANENT);
-	conf_worker(c, "root/s/h", RESTART_PERMANENT);
-	conf_worker(c, "root/w", RESTART_PERMANENT);
-	return c;
-}
-
 /* A crashing grandchild fails its supervisor, then the root. */
 START_TEST(test_escalation)
 {
-	struct drv *d = drv_new(conf_escalate());
+	struct drv *d = drv_new(conf_nested());
 	struct node *s;
 	pid_t wpid;
 
@@ -704,25 +676,25 @@ START_TEST(test_escalation)
 	drv_log_clear(d);
 
 	drv_at(d, 0);
-	drv_exit(d, "root/s/g", EXITED(1), "boom");
+	drv_exit(d, "root/s/x", EXITED(1), "boom");
 	EXPECT(d, "setup spawn signal cleanup event exit",
-	    "event ProcessFailed root/s/g",
-	    "spawn root/s/g", "event ProcessStarted root/s/g");
+	    "event ProcessFailed root/s/x",
+	    "spawn root/s/x", "event ProcessStarted root/s/x");
 
 	/* s gives up: h stops, s cleans up, fails, and root restarts it. */
 	drv_at(d, 100);
-	drv_exit(d, "root/s/g", EXITED(1), "boom");
+	drv_exit(d, "root/s/x", EXITED(1), "boom");
 	EXPECT(d, "setup spawn signal cleanup event exit",
-	    "event ProcessFailed root/s/g",
-	    "signal root/s/h 15", "signal root/s/h 18",
-	    "event ProcessTerminated root/s/h",
+	    "event ProcessFailed root/s/x",
+	    "signal root/s/y 15", "signal root/s/y 18",
+	    "event ProcessTerminated root/s/y",
 	    "cleanup root/s", "event ProcessFailed root/s",
 	    "setup root/s",
-	    "spawn root/s/g", "event ProcessStarted root/s/g",
-	    "spawn root/s/h", "event ProcessStarted root/s/h",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "spawn root/s/y", "event ProcessStarted root/s/y",
 	    "event ProcessStarted root/s");
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "intensity");
-	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "root/s/g");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "root/s/x");
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "boom");
 	ck_assert_ptr_null(drv_last_event(d, EV_PROCESS_START_FAILED,
 	    "root/s"));
@@ -735,15 +707,15 @@ START_TEST(test_escalation)
 
 	/* Again within root's period: root gives up and arbord exits 1. */
 	drv_at(d, 200);
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
 	drv_at(d, 300);
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
 	EXPECT(d, "setup spawn signal cleanup event exit",
-	    "event ProcessFailed root/s/g",
-	    "spawn root/s/g", "event ProcessStarted root/s/g",
-	    "event ProcessFailed root/s/g",
-	    "signal root/s/h 15", "signal root/s/h 18",
-	    "event ProcessTerminated root/s/h",
+	    "event ProcessFailed root/s/x",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "event ProcessFailed root/s/x",
+	    "signal root/s/y 15", "signal root/s/y 18",
+	    "event ProcessTerminated root/s/y",
 	    "cleanup root/s", "event ProcessFailed root/s",
 	    "signal root/w 15", "signal root/w 18",
 	    "event ProcessTerminated root/w",
@@ -1325,21 +1297,21 @@ END_TEST
 /* A restarted supervisor's processes see only the new setup's output. */
 START_TEST(test_env_setup_output_replaced)
 {
-	struct drv *d = drv_new(conf_escalate());
+	struct drv *d = drv_new(conf_nested());
 	struct strv out = { 0 };
 	char *base[] = { NULL };
 
 	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("OLD=1"));
 	drv_start(d);
-	tree_env(d->t, drv_node(d, "root/s/g"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/x"), base, &out);
 	ck_assert_str_eq(env_get(&out, "OLD"), "1");
 	strv_free(&out);
 
 	strv_free(&drv_fake_at(d, "root/s")->setup_out);
 	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("NEW=2"));
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
 	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 1);
 	/* The new setup script itself sees nothing of the old one's. */
 	ck_assert_int_eq(drv_node(d, "root/s")->phase, PHASE_SETUP);
@@ -1349,10 +1321,10 @@ START_TEST(test_env_setup_output_replaced)
 	strv_free(&out);
 	drv_setup_done(d, "root/s", NULL);
 	STATE(d, "root/s", NS_RUNNING);
-	tree_env(d->t, drv_node(d, "root/s/g"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/x"), base, &out);
 	ck_assert_ptr_null(env_get(&out, "OLD"));
 	ck_assert_str_eq(env_get(&out, "NEW"), "2");
-	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/g");
+	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/x");
 	strv_free(&out);
 	drv_free(d);
 }
