@@ -272,35 +272,21 @@ END_TEST
  * Strategies.
  */
 
-/* one_for_one: only the failed child is restarted. */
-START_TEST(test_strategy_one_for_one)
-{
-	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
-
-	drv_at(d, 1000);
-	drv_exit(d, "root/b", EXITED(1), NULL);
-	EXPECT(d, "spawn signal setup cleanup event exit",
+/*
+ * one_for_one: only the failed child is restarted; one_for_all: the others
+ * stop right to left, then all start in order. Either way only the
+ * failure is counted, and only the failed child restarts.
+ */
+static const struct strategy_case {
+	enum strategy	 strategy;
+	const char	*log[16];	/* after b failed */
+	pid_t		 pids[3];	/* of a, b and c then */
+} strategy_cases[] = {
+	{ STRATEGY_ONE_FOR_ONE, {
 	    "event ProcessFailed root/b",
-	    "spawn root/b", "event ProcessStarted root/b");
-	ck_assert_int_eq(drv_node(d, "root/a")->pid, PID0);
-	ck_assert_int_eq(drv_node(d, "root/b")->pid, PID0 + 3);
-	ck_assert_int_eq(drv_node(d, "root/c")->pid, PID0 + 2);
-	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
-	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
-	ck_assert_int_eq(drv_window_count(d, "root"), 1);
-	STATE(d, "root", NS_RUNNING);
-	drv_free(d);
-}
-END_TEST
-
-/* one_for_all: the others stop right to left, then all start in order. */
-START_TEST(test_strategy_one_for_all)
-{
-	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
-
-	drv_at(d, 1000);
-	drv_exit(d, "root/b", EXITED(1), NULL);
-	EXPECT(d, "spawn signal setup cleanup event exit",
+	    "spawn root/b", "event ProcessStarted root/b", NULL },
+	    { PID0, PID0 + 3, PID0 + 2 } },
+	{ STRATEGY_ONE_FOR_ALL, {
 	    "event ProcessFailed root/b",
 	    "signal root/c 15", "signal root/c 18",
 	    "event ProcessTerminated root/c",
@@ -308,11 +294,26 @@ START_TEST(test_strategy_one_for_all)
 	    "event ProcessTerminated root/a",
 	    "spawn root/a", "event ProcessStarted root/a",
 	    "spawn root/b", "event ProcessStarted root/b",
-	    "spawn root/c", "event ProcessStarted root/c");
+	    "spawn root/c", "event ProcessStarted root/c", NULL },
+	    { PID0 + 3, PID0 + 4, PID0 + 5 } },
+};
+
+/* A failed child under one_for_one or one_for_all. */
+START_TEST(test_strategy)
+{
+	const struct strategy_case *sc = &strategy_cases[_i];
+	struct drv *d = drv_up(conf_flat(sc->strategy, 3));
+
+	drv_at(d, 1000);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	drv_expect_log(d, __LINE__, true,
+	    "spawn signal setup cleanup event exit", sc->log);
+	ck_assert_int_eq(drv_node(d, "root/a")->pid, sc->pids[0]);
+	ck_assert_int_eq(drv_node(d, "root/b")->pid, sc->pids[1]);
+	ck_assert_int_eq(drv_node(d, "root/c")->pid, sc->pids[2]);
 	STATE(d, "root", NS_RUNNING);
 	STATE(d, "root/a", NS_RUNNING);
 	STATE(d, "root/c", NS_RUNNING);
-	/* Only the failure is counted, and only the failed child restarts. */
 	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
 	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
 	ck_assert_uint_eq(drv_node(d, "root/c")->restarts, 0);
@@ -354,53 +355,49 @@ START_TEST(test_strategy_rest_for_one)
 }
 END_TEST
 
-/* OTP: a temporary sibling is stopped by one_for_all, never restarted. */
-START_TEST(test_one_for_all_temporary_sibling)
-{
-	struct config *c = conf_new();
-	struct drv *d;
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ALL);
-	conf_worker(c, "root/a", RESTART_PERMANENT);
-	conf_worker(c, "root/t", RESTART_TEMPORARY);
-	conf_worker(c, "root/c", RESTART_PERMANENT);
-	d = drv_up(c);
-	drv_exit(d, "root/c", EXITED(1), NULL);
-	EXPECT(d, "spawn signal event",
+/*
+ * OTP: a temporary sibling is stopped by one_for_all, and by rest_for_one
+ * when it comes later, and never restarted.
+ */
+static const struct temporary_case {
+	enum strategy	 strategy;
+	const char	*failed;
+	const char	*log[16];
+} temporary_cases[] = {
+	{ STRATEGY_ONE_FOR_ALL, "root/c", {
 	    "event ProcessFailed root/c",
 	    "signal root/t 15", "signal root/t 18",
 	    "event ProcessTerminated root/t",
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "spawn root/a", "event ProcessStarted root/a",
-	    "spawn root/c", "event ProcessStarted root/c");
-	STATE(d, "root/t", NS_STOPPED);
-	STATE(d, "root", NS_RUNNING);
-	drv_free(d);
-}
-END_TEST
-
-/* rest_for_one leaves a temporary later sibling down as well. */
-START_TEST(test_rest_for_one_temporary_sibling)
-{
-	struct config *c = conf_new();
-	struct drv *d;
-
-	conf_sup(c, "root", STRATEGY_REST_FOR_ONE);
-	conf_worker(c, "root/a", RESTART_PERMANENT);
-	conf_worker(c, "root/t", RESTART_TEMPORARY);
-	conf_worker(c, "root/c", RESTART_PERMANENT);
-	d = drv_up(c);
-	drv_exit(d, "root/a", EXITED(1), NULL);
-	EXPECT(d, "spawn signal event",
+	    "spawn root/c", "event ProcessStarted root/c", NULL } },
+	{ STRATEGY_REST_FOR_ONE, "root/a", {
 	    "event ProcessFailed root/a",
 	    "signal root/c 15", "signal root/c 18",
 	    "event ProcessTerminated root/c",
 	    "signal root/t 15", "signal root/t 18",
 	    "event ProcessTerminated root/t",
 	    "spawn root/a", "event ProcessStarted root/a",
-	    "spawn root/c", "event ProcessStarted root/c");
+	    "spawn root/c", "event ProcessStarted root/c", NULL } },
+};
+
+/* A temporary sibling of a failed child: stopped, not restarted. */
+START_TEST(test_temporary_sibling)
+{
+	const struct temporary_case *tc = &temporary_cases[_i];
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", tc->strategy);
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/t", RESTART_TEMPORARY);
+	conf_worker(c, "root/c", RESTART_PERMANENT);
+	d = drv_up(c);
+	drv_exit(d, tc->failed, EXITED(1), NULL);
+	drv_expect_log(d, __LINE__, true, "spawn signal event", tc->log);
 	STATE(d, "root/t", NS_STOPPED);
+	STATE(d, "root", NS_RUNNING);
 	drv_free(d);
 }
 END_TEST
@@ -1411,11 +1408,10 @@ tree_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("strategy");
-	tcase_add_test(tc, test_strategy_one_for_one);
-	tcase_add_test(tc, test_strategy_one_for_all);
+	tcase_add_loop_test(tc, test_strategy, 0, NCASES(strategy_cases));
 	tcase_add_test(tc, test_strategy_rest_for_one);
-	tcase_add_test(tc, test_one_for_all_temporary_sibling);
-	tcase_add_test(tc, test_rest_for_one_temporary_sibling);
+	tcase_add_loop_test(tc, test_temporary_sibling, 0,
+	    NCASES(temporary_cases));
 	tcase_add_test(tc, test_one_for_all_exit_not_counted_twice);
 	tcase_add_test(tc, test_one_for_all_while_starting);
 	tcase_add_test(tc, test_one_for_all_restarts_subtree);
