@@ -546,64 +546,64 @@ backoff_ends(struct drv *d, const char *path, int64_t now)
 	free(started);
 }
 
-/* 200, 400, 800, then 800 again: doubling up to restart_delay_max. */
+/*
+ * A driver for conf_flat_backoff (STRATEGY, INTENSITY, a backoff of DELAY
+ * on the worker at PATH) started at 1000, whose worker at PATH crashed at
+ * 1100 and waits DELAY: the log is empty.
+ */
+static struct drv *
+backoff_up(enum strategy strategy, int intensity, const char *path,
+    int64_t delay)
+{
+	struct drv *d = drv_new(conf_flat_backoff(strategy, intensity, path,
+	    delay, 0));
+
+	drv_at(d, 1000);
+	drv_start(d);
+	crash_backs_off(d, path, 1100, delay);
+	return d;
+}
+
+static const struct backoff_case {
+	int64_t		 base_ms;
+	int64_t		 max_ms;
+	int64_t		 up_ms;		/* from each start to the next crash */
+	int64_t		 delays[6];	/* the delays that follow, 0 ends */
+} backoff_cases[] = {
+	/* 200, 400, 800, then 800 again: doubling up to restart_delay_max. */
+	{ 200, 800, 100, { 200, 400, 800, 800 } },
+	/* Without restart_delay_max the delay keeps doubling. */
+	{ 100, 0, 10, { 100, 200, 400, 800, 1600 } },
+	/* A max below the base caps the very first delay. */
+	{ 500, 300, 100, { 300, 300 } },
+};
+
+/* Consecutive crashes wait longer each time, as far as the maximum. */
 START_TEST(test_backoff_delays)
 {
+	const struct backoff_case *bc = &backoff_cases[_i];
 	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 200, 800));
-	static const int64_t delays[] = { 200, 400, 800, 800 };
+	    "root/a", bc->base_ms, bc->max_ms));
 	int64_t now = 1000;
 	pid_t pb, pc;
+	size_t i;
 
 	drv_at(d, now);
 	drv_start(d);
 	pb = pid_of(d, "root/b");
 	pc = pid_of(d, "root/c");
 	ck_assert_str_eq(node_state_name(NS_BACKOFF), "backoff");
-	for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
-		crash_backs_off(d, "root/a", now += 100, delays[i]);
+	for (i = 0; bc->delays[i] != 0; i++) {
+		crash_backs_off(d, "root/a", now += bc->up_ms, bc->delays[i]);
 		/* The restart was counted when the worker went down. */
 		ck_assert_int_eq(drv_window_count(d, "root"), (int)i + 1);
 		ck_assert_uint_eq(drv_node(d, "root/a")->restarts, i + 1);
 		STATE(d, "root", NS_RUNNING);
-		backoff_ends(d, "root/a", now += delays[i]);
+		backoff_ends(d, "root/a", now += bc->delays[i]);
 	}
-	ck_assert_uint_eq(drv_node(d, "root/a")->consecutive, 4);
+	ck_assert_uint_eq(drv_node(d, "root/a")->consecutive, i);
 	ck_assert_int_eq(pid_of(d, "root/b"), pb);
 	ck_assert_int_eq(pid_of(d, "root/c"), pc);
-	drv_free(d);
-}
-END_TEST
-
-/* Without restart_delay_max the delay keeps doubling. */
-START_TEST(test_backoff_unbounded)
-{
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 100, 0));
-	static const int64_t delays[] = { 100, 200, 400, 800, 1600 };
-	int64_t now = 1000;
-
-	drv_at(d, now);
-	drv_start(d);
-	for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
-		crash_backs_off(d, "root/a", now += 10, delays[i]);
-		backoff_ends(d, "root/a", now += delays[i]);
-	}
-	drv_free(d);
-}
-END_TEST
-
-/* A max below the base caps the very first delay. */
-START_TEST(test_backoff_max_below_base)
-{
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 500, 300));
-
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 300);
-	backoff_ends(d, "root/a", 1400);
-	crash_backs_off(d, "root/a", 1500, 300);
 	drv_free(d);
 }
 END_TEST
@@ -702,16 +702,9 @@ static const admin_fn start_fns[] = { tree_start_node, tree_restart_node };
 /* arborctl start (or restart) during a backoff starts the node at once. */
 START_TEST(test_backoff_start_skips_wait)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 1000, 0));
-	struct node *a;
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 10, "root/a", 1000);
+	struct node *a = drv_node(d, "root/a");
 
-	drv_at(d, 1000);
-	drv_start(d);
-	a = drv_node(d, "root/a");
-	crash_backs_off(d, "root/a", 1100, 1000);
-
-	drv_log_clear(d);
 	drv_at(d, 1150);
 	drv_admin(d, start_fns[_i], "root/a");
 	EXPECT(d, "*",
@@ -736,16 +729,9 @@ END_TEST
 /* arborctl stop during a backoff: stopped, no restart, even later. */
 START_TEST(test_backoff_stop)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 1000, 0));
-	struct node *a;
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 10, "root/a", 1000);
+	struct node *a = drv_node(d, "root/a");
 
-	drv_at(d, 1000);
-	drv_start(d);
-	a = drv_node(d, "root/a");
-	crash_backs_off(d, "root/a", 1100, 1000);
-
-	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", "cancel root/a");
@@ -770,14 +756,8 @@ END_TEST
 /* Shutdown during a backoff stops cleanly without starting the node. */
 START_TEST(test_backoff_shutdown)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/b", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 10, "root/b", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/b", 1100, 1000);
-
-	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -799,12 +779,8 @@ END_TEST
 /* Restarts in backoff count when the node goes down: intensity holds. */
 START_TEST(test_backoff_counted_at_failure)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 1,
-	    "root/a", 200, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 1, "root/a", 200);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 200);
 	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	backoff_ends(d, "root/a", 1300);
 
@@ -823,13 +799,8 @@ END_TEST
 /* The supervisor failing ends a child's backoff: no start, no timer. */
 START_TEST(test_backoff_parent_fails)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 1,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 1, "root/a", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
-	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn event cancel exit",
@@ -910,13 +881,8 @@ END_TEST
  */
 START_TEST(test_backoff_holds_order)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
-	drv_log_clear(d);
 	drv_at(d, 1200);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "*", "event ProcessFailed root/c");
@@ -1030,14 +996,10 @@ END_TEST
 /* A node in backoff removed by a reload is released, not started. */
 START_TEST(test_backoff_removed_by_reload)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000);
 	struct strv report = { 0 };
 	struct config *c;
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	STATE(d, "root/c", NS_FAILED);
 	drv_log_clear(d);
@@ -1064,12 +1026,8 @@ END_TEST
  */
 START_TEST(test_backoff_stop_releases_waiting)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	STATE(d, "root/c", NS_FAILED);
 	drv_log_clear(d);
@@ -1222,9 +1180,7 @@ lifecycle_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("backoff");
-	tcase_add_test(tc, test_backoff_delays);
-	tcase_add_test(tc, test_backoff_unbounded);
-	tcase_add_test(tc, test_backoff_max_below_base);
+	tcase_add_loop_test(tc, test_backoff_delays, 0, NCASES(backoff_cases));
 	tcase_add_test(tc, test_backoff_none);
 	tcase_add_test(tc, test_backoff_reset);
 	tcase_add_test(tc, test_backoff_reset_from_ready);
