@@ -108,16 +108,14 @@ conf_names(enum strategy strategy, int intensity, const char *const *names_)
 /* A stopped worker is terminated, stays down and is not counted. */
 START_TEST(test_stop_worker)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	const struct event *ev;
 	struct node *b;
 	pid_t pa, pc;
 
-	drv_start(d);
 	b = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pc = pid_of(d, "root/c");
-	drv_log_clear(d);
 
 	drv_at(d, 1000);
 	admin_stop(d, "root/b");
@@ -190,12 +188,10 @@ END_TEST
 /* Neither an admin restart, an escalation nor a root restart starts it. */
 START_TEST(test_stop_kept_by_parent_restart)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct node *s;
 
-	drv_start(d);
 	s = drv_node(d, "root/s");
-	drv_log_clear(d);
 
 	admin_stop(d, "root/s/x");
 	EXPECT(d, "signal event",
@@ -244,14 +240,12 @@ END_TEST
 /* A supervisor stops its children right to left, then cleans up. */
 START_TEST(test_stop_supervisor)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct node *s;
 	pid_t pw;
 
-	drv_start(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
-	drv_log_clear(d);
 
 	admin_stop(d, "root/s");
 	EXPECT(d, "*",
@@ -292,15 +286,13 @@ END_TEST
 /* Restarting a supervisor runs its cleanup, then its setup. */
 START_TEST(test_restart_supervisor)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct node *s;
 	pid_t pw, px;
 
-	drv_start(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
 	px = pid_of(d, "root/s/x");
-	drv_log_clear(d);
 
 	drv_at(d, 1000);
 	admin_restart(d, "root/s");
@@ -492,12 +484,10 @@ END_TEST
 /* Starting a node that runs does nothing. */
 START_TEST(test_start_running)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	pid_t px = 0;
 
-	drv_start(d);
 	px = pid_of(d, "root/s/x");
-	drv_log_clear(d);
 	admin_start(d, "root/s/x");
 	admin_start(d, "root/s");
 	admin_start(d, "root");
@@ -547,16 +537,14 @@ END_TEST
 /* Restarting a worker: terminated, then started again, nothing counted. */
 START_TEST(test_restart_worker)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 	struct node *b;
 	pid_t pa, pb, pc;
 
-	drv_start(d);
 	b = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pb = pid_of(d, "root/b");
 	pc = pid_of(d, "root/c");
-	drv_log_clear(d);
 
 	drv_at(d, 1000);
 	admin_restart(d, "root/b");
@@ -799,15 +787,13 @@ END_TEST
 /* A removed worker is stopped, then released; the others keep running. */
 START_TEST(test_reload_remove_worker)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 	struct strv report = { 0 };
 	const struct event *ev;
 	pid_t pa, pc;
 
-	drv_start(d);
 	pa = pid_of(d, "root/a");
 	pc = pid_of(d, "root/c");
-	drv_log_clear(d);
 
 	drv_reload_only(d, CONF_NAMES(STRATEGY_ONE_FOR_ALL, 1, "a", "c"),
 	    &report);
@@ -854,14 +840,12 @@ END_TEST
 /* A removed subtree: children right to left, cleanup, one release. */
 START_TEST(test_reload_remove_supervisor)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct strv report = { 0 };
 	struct config *c;
 	pid_t pw;
 
-	drv_start(d);
 	pw = pid_of(d, "root/w");
-	drv_log_clear(d);
 
 	c = conf_new();
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
@@ -888,18 +872,16 @@ END_TEST
 /* A changed command restarts the worker with the new one. */
 START_TEST(test_reload_command_changed)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 	struct strv report = { 0 };
 	struct config *c;
 	struct node *b;
 	pid_t pa, pb, pc;
 
-	drv_start(d);
 	b = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pb = pid_of(d, "root/b");
 	pc = pid_of(d, "root/c");
-	drv_log_clear(d);
 
 	c = conf_flat(STRATEGY_ONE_FOR_ALL, 1);
 	conf_command(conf_lookup(c, "root/b"), "sleep 10");
@@ -1082,18 +1064,16 @@ END_TEST
 /* A worker that becomes a supervisor: the old one goes, a new one comes. */
 START_TEST(test_reload_kind_changed)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	struct strv report = { 0 };
 	const struct event *ev;
 	struct config *c;
 	struct node *old;
 	pid_t pa, pc;
 
-	drv_start(d);
 	old = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pc = pid_of(d, "root/c");
-	drv_log_clear(d);
 
 	c = conf_new();
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);

@@ -322,12 +322,10 @@ END_TEST
 /* A readiness report that crosses the kill changes nothing. */
 START_TEST(test_ready_after_timeout)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_FD, 300, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_FD, 300, 1));
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	drv_log_clear(d);
 
 	drv_at(d, 300);
 	drv_fake(d, a)->timer = false;
@@ -354,13 +352,11 @@ END_TEST
 /* A worker gone before it was ready failed to start, with its reason. */
 START_TEST(test_exit_while_starting)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_CHECK, 30000, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_CHECK, 30000, 1));
 	const struct event *ev;
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	drv_log_clear(d);
 
 	drv_at(d, 100);
 	drv_exit(d, "root/a", EXITED(3), "last line");
@@ -420,12 +416,10 @@ END_TEST
 /* An admin stop too; the next sibling then starts, a stays down. */
 START_TEST(test_admin_stop_while_starting)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_NOTIFY, 30000, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_NOTIFY, 30000, 1));
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	drv_log_clear(d);
 
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
@@ -483,12 +477,10 @@ END_TEST
 /* A shutdown while a timed-out start is being killed: nothing restarts. */
 START_TEST(test_shutdown_after_timeout)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_FD, 300, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_FD, 300, 1));
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	drv_log_clear(d);
 	drv_at(d, 300);
 	drv_fake(d, a)->timer = false;
 	tree_timer_fired(d->t, a, d->now);
@@ -952,10 +944,9 @@ START_TEST(test_backoff_supervisor)
 	pid_t pw;
 
 	drv_at(d, 1000);
-	drv_start(d);
+	drv_start_clean(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
-	drv_log_clear(d);
 
 	drv_at(d, 1100);
 	drv_exit(d, "root/s/x", EXITED(1), NULL);
