@@ -19,6 +19,7 @@ script whoami >/dev/null <<EOS
 #!/bin/sh
 echo "uid=\$(id -u) gid=\$(id -g) umask=\$(umask) nofile=\$(ulimit -Sn):\$(ulimit -Hn)" \
     "nice=\$(nice) X=\$X dir=\$(pwd)" >"\$1.tmp"
+env | grep -v '^_=' | sort >>"\$1.tmp"
 mv "\$1.tmp" "\$1"
 EOS
 script worker >/dev/null <<EOS
@@ -42,11 +43,11 @@ check_interval = 50ms
 INI
 start_arbord "$T/a.ini"
 wait_event ProcessReady root/w
-worker=$(cat "$T/pub/worker")
+worker=$(head -n 1 "$T/pub/worker")
 assert_match "umask=0027 nofile=200:300 nice=3 X=from-the-config dir=$T/wd\$" \
     "$worker" "the worker's settings"
 [ -z "$as_user" ] || assert_match "^uid=$(id -u nobody) gid=$(id -g nobody) " \
     "$worker" "the worker's identity"
-assert_eq "$worker" "$(cat "$T/pub/check")" "the check as the worker"
+assert_eq "$(cat "$T/pub/worker")" "$(cat "$T/pub/check")" "the check as the worker"
 stop_arbord
 assert_no_procs
