@@ -151,9 +151,6 @@ int		 drv_window_count(struct drv *, const char *);
 const struct event *drv_last_event(struct drv *, enum event_type,
 		    const char *);
 
-/* The number of cases in a table, for tcase_add_loop_test. */
-#define NCASES(a)	((int)(sizeof (a) / sizeof (a)[0]))
-
 /* Compare the filtered log with the lines given, then clear it. */
 #define EXPECT(d, kinds, ...)						\
 	drv_expect_log((d), __LINE__, true, (kinds),			\

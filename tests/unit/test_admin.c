@@ -1403,8 +1403,7 @@ admin_suite(void)
 	tc = tcase_create("stop");
 	tcase_add_test(tc, test_stop_worker);
 	tcase_add_loop_test(tc, test_stop_kept_by_strategy, 0,
-	    (int)(sizeof restarting_strategies /
-	    sizeof restarting_strategies[0]));
+	    NELEM(restarting_strategies));
 	tcase_add_test(tc, test_stop_kept_by_parent_restart);
 	tcase_add_test(tc, test_stop_supervisor);
 	tcase_add_test(tc, test_stop_root);

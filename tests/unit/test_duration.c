@@ -124,8 +124,7 @@ duration_suite(void)
 	Suite *s = suite_create("duration");
 	TCase *tc = tcase_create("duration");
 
-	tcase_add_loop_test(tc, test_good, 0,
-	    (int)(sizeof duration_cases / sizeof duration_cases[0]));
+	tcase_add_loop_test(tc, test_good, 0, NELEM(duration_cases));
 	tcase_add_test(tc, test_bad);
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_format);

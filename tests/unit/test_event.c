@@ -227,13 +227,11 @@ event_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("format");
-	tcase_add_loop_test(tc, test_format, 0,
-	    2 * (int)(sizeof format_cases / sizeof format_cases[0]));
+	tcase_add_loop_test(tc, test_format, 0, 2 * NELEM(format_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exit_reason");
-	tcase_add_loop_test(tc, test_exit_reason, 0,
-	    (int)(sizeof reason_cases / sizeof reason_cases[0]));
+	tcase_add_loop_test(tc, test_exit_reason, 0, NELEM(reason_cases));
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -1156,8 +1156,7 @@ lifecycle_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("ready");
-	tcase_add_loop_test(tc, test_ready_order, 0,
-	    (int)(sizeof ready_modes / sizeof ready_modes[0]));
+	tcase_add_loop_test(tc, test_ready_order, 0, NELEM(ready_modes));
 	tcase_add_test(tc, test_ready_nested);
 	tcase_add_test(tc, test_ready_only_when_starting);
 	tcase_add_test(tc, test_start_timeout_restarts);
@@ -1171,12 +1170,12 @@ lifecycle_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("backoff");
-	tcase_add_loop_test(tc, test_backoff_delays, 0, NCASES(backoff_cases));
+	tcase_add_loop_test(tc, test_backoff_delays, 0, NELEM(backoff_cases));
 	tcase_add_test(tc, test_backoff_none);
 	tcase_add_test(tc, test_backoff_reset);
 	tcase_add_test(tc, test_backoff_reset_from_ready);
 	tcase_add_loop_test(tc, test_backoff_start_skips_wait, 0,
-	    (int)(sizeof start_fns / sizeof start_fns[0]));
+	    NELEM(start_fns));
 	tcase_add_test(tc, test_backoff_stop);
 	tcase_add_test(tc, test_backoff_shutdown);
 	tcase_add_test(tc, test_backoff_counted_at_failure);

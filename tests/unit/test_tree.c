@@ -1408,10 +1408,10 @@ tree_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("strategy");
-	tcase_add_loop_test(tc, test_strategy, 0, NCASES(strategy_cases));
+	tcase_add_loop_test(tc, test_strategy, 0, NELEM(strategy_cases));
 	tcase_add_test(tc, test_strategy_rest_for_one);
 	tcase_add_loop_test(tc, test_temporary_sibling, 0,
-	    NCASES(temporary_cases));
+	    NELEM(temporary_cases));
 	tcase_add_test(tc, test_one_for_all_exit_not_counted_twice);
 	tcase_add_test(tc, test_one_for_all_while_starting);
 	tcase_add_test(tc, test_one_for_all_restarts_subtree);
@@ -1420,8 +1420,7 @@ tree_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy");
-	tcase_add_loop_test(tc, test_policy, 0,
-	    (int)(sizeof policy_cases / sizeof policy_cases[0]));
+	tcase_add_loop_test(tc, test_policy, 0, NELEM(policy_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("intensity");
