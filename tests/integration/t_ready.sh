@@ -2,6 +2,8 @@
 # is ready (fd:N, notify, check:COMMAND, delay:D); a supervisor is ready
 # when its children are; status says starting until then; events say when
 # a node became ready; a worker that never becomes ready fails its start.
+# No worker is ready (delay:), killed (shutdown) or timed out
+# (start_timeout) before its time, even when arbord was busy just before.
 . "$(dirname "$0")/lib.sh"
 : "${SDNOTIFY:?set SDNOTIFY to tests/integration/sdnotify}"
 
@@ -107,7 +109,8 @@ ctl status >/dev/null
 stop_arbord
 
 # The same with the loop busy first: at start-up arbord removes the root's
-# old state directory, then starts first and delay in the same pass.
+# old state directory, then starts first and delay in the same pass
+# (first's ProcessStarted is written before delay is started).
 cat >"$T/c.ini" <<INI
 [supervisor:root]
 
