@@ -36,6 +36,7 @@
 #include "spawn.h"
 #include "spawner.h"
 #include "statedir.h"
+#include "timer.h"
 #include "tree.h"
 
 extern char **environ;
@@ -45,6 +46,8 @@ extern char **environ;
 /* A launcher is a pidfile worker's command, which daemonizes. */
 enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
     PROC_CHECK, PROC_DISCARD };
+
+#define PIDFILE_WAIT_MS		100	/* between looks at a pidfile */
 
 /* A child process of arbord, found by pid when it is reaped. */
 struct proc {
@@ -62,14 +65,14 @@ struct proc {
  * tree decides how long that may take (start_timeout: ACT_SPAWN_CANCEL).
  */
 struct pidwait {
-	ev_timer	 w;		/* look at the pidfile again */
+	struct timer	 w;		/* look at the pidfile again */
 	struct output	*keep_out;	/* the launcher's, which the daemon */
 	struct output	*keep_err;	/* inherited */
 };
 
 /* The daemon's data for one node. */
 struct nodectx {
-	ev_timer	 timer;
+	struct timer	 timer;		/* the tree's (ACT_TIMER) */
 	struct proc	*proc;		/* the worker, or a running script */
 	struct pidwait	*pidwait;	/* NULL unless waiting for a pidfile */
 	struct proc	*check;		/* a readiness check that runs */
@@ -77,7 +80,7 @@ struct nodectx {
 	int		 ready_rfd;
 	int		 ready_wfd;
 	ev_io		 readyio;
-	ev_timer	 readytimer;
+	struct timer	 readytimer;
 	char		*notify_name;	/* "@arbor/PID/N" */
 	/* a spawn that failed, reported on the next loop pass */
 	ev_timer	 failtimer;
@@ -119,9 +122,9 @@ static char		*service_status;	/* the last STATUS= sent */
 static struct rlimit	 nofile_orig;
 static int		 nofile_raised;
 
-static void	timer_cb(struct ev_loop *, ev_timer *, int);
-static void	pidwait_cb(struct ev_loop *, ev_timer *, int);
-static void	readytimer_cb(struct ev_loop *, ev_timer *, int);
+static void	timer_cb(struct timer *);
+static void	pidwait_cb(struct timer *);
+static void	readytimer_cb(struct timer *);
 static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
@@ -307,23 +310,27 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 
 	*err = NULL;
 	start_scarce = false;
-	/* Identity, limits, nice and umask are the worker's, not scripts'. */
+	/*
+	 * Identity, limits, nice and umask are the worker's, and its
+	 * readiness check's (which runs as the worker would), not scripts'.
+	 */
 	int worker = role == PROC_WORKER || role == PROC_LAUNCHER;
-	if (worker && (s->user != NULL || s->group != NULL)) {
+	int as_worker = worker || role == PROC_CHECK;
+	if (as_worker && (s->user != NULL || s->group != NULL)) {
 		o.user = s->user;
 		o.uid = s->user != NULL ? s->uid : (uid_t)-1;
 		o.gid = s->gid;
 	}
 	o.limits = limits;
 	/* arbord's own raised descriptor limit is not passed on. */
-	if (nofile_raised && !(worker && s->limits[LIMIT_NOFILE].set)) {
+	if (nofile_raised && !(as_worker && s->limits[LIMIT_NOFILE].set)) {
 		limits[o.nlimits].resource = RLIMIT_NOFILE;
 		limits[o.nlimits].name = limit_name(LIMIT_NOFILE);
 		limits[o.nlimits].soft = nofile_orig.rlim_cur;
 		limits[o.nlimits].hard = nofile_orig.rlim_max;
 		o.nlimits++;
 	}
-	if (worker) {
+	if (as_worker) {
 		for (int l = 0; l < LIMIT_COUNT; l++) {
 			if (!s->limits[l].set)
 				continue;
@@ -379,7 +386,7 @@ ready_end(struct node *n)
 	struct nodectx *nc = ctx(n);
 
 	ev_io_stop(EV_DEFAULT, &nc->readyio);
-	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	timer_stop(&nc->readytimer);
 	if (nc->ready_rfd != -1)
 		close(nc->ready_rfd);
 	if (nc->ready_wfd != -1)
@@ -442,15 +449,13 @@ notify_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-/* libev: ready = delay:D has passed, or time for the next check. */
+/* ready = delay:D has passed, or time for the next check. */
 static void
-readytimer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+readytimer_cb(struct timer *t)
 {
-	struct node *n = w->data;
+	struct node *n = t->data;
 	char *prefix, *err = NULL;
 
-	(void)loop;
-	(void)revents;
 	if (n->spec->ready == READY_DELAY) {
 		ready_now(n);
 		return;
@@ -518,11 +523,8 @@ ready_begin(struct node *n)
 	}
 	if (nc->ready_rfd != -1)
 		ev_io_start(EV_DEFAULT, &nc->readyio);
-	if (n->spec->ready == READY_DELAY) {
-		ev_timer_set(&nc->readytimer,
-		    (double)n->spec->ready_delay_ms / 1000., 0.);
-		ev_timer_start(EV_DEFAULT, &nc->readytimer);
-	}
+	if (n->spec->ready == READY_DELAY)
+		timer_start(&nc->readytimer, n->spec->ready_delay_ms);
 	/* ready = check: the tree asks for each check (ACT_CHECK). */
 }
 
@@ -661,7 +663,7 @@ pidwait_end(struct nodectx *nc)
 
 	if (pw == NULL)
 		return;
-	ev_timer_stop(EV_DEFAULT, &pw->w);
+	timer_stop(&pw->w);
 	output_close(pw->keep_out);
 	output_close(pw->keep_err);
 	free(pw);
@@ -726,13 +728,13 @@ pidfile_adopt(struct node *n)
 	return -1;
 }
 
-/* libev: look at a pidfile again. */
+/* Look at a pidfile again. */
 static void
-pidwait_cb(struct ev_loop *loop, ev_timer *w, int revents)
+pidwait_cb(struct timer *t)
 {
-	(void)loop;
-	(void)revents;
-	(void)pidfile_adopt(w->data);
+	(void)pidfile_adopt(t->data);
+	if (ctx((struct node *)t->data)->pidwait != NULL)
+		timer_start(t, PIDFILE_WAIT_MS);
 	run_actions();
 }
 
@@ -745,15 +747,14 @@ launcher_done(struct node *n, struct proc *launcher)
 
 	pidwait_end(nc);
 	pw = nc->pidwait = xcalloc(1, sizeof *pw);
-	ev_timer_init(&pw->w, pidwait_cb, 0.1, 0.1);
-	pw->w.data = n;
+	timer_init(&pw->w, pidwait_cb, n);
 	/* The daemon inherited the launcher's output: keep reading it. */
 	pw->keep_out = launcher->out;
 	pw->keep_err = launcher->err;
 	launcher->out = launcher->err = NULL;
 	if (pidfile_adopt(n) != 0)
 		return;
-	ev_timer_start(EV_DEFAULT, &pw->w);
+	timer_start(&pw->w, PIDFILE_WAIT_MS);
 }
 
 /* Start supervisor N's setup or cleanup script; 0, or -1 with *err. */
@@ -852,10 +853,8 @@ attach_nodes(void)
 		if (tree->nodes[i]->udata != NULL)
 			continue;
 		nc = xcalloc(1, sizeof *nc);
-		ev_timer_init(&nc->timer, timer_cb, 0., 0.);
-		nc->timer.data = tree->nodes[i];
-		ev_timer_init(&nc->readytimer, readytimer_cb, 0., 0.);
-		nc->readytimer.data = tree->nodes[i];
+		timer_init(&nc->timer, timer_cb, tree->nodes[i]);
+		timer_init(&nc->readytimer, readytimer_cb, tree->nodes[i]);
 		ev_timer_init(&nc->failtimer, failtimer_cb, 0., 0.);
 		nc->failtimer.data = tree->nodes[i];
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
@@ -873,10 +872,10 @@ nodectx_free(struct nodectx *nc)
 {
 	if (nc == NULL)
 		return;
-	ev_timer_stop(EV_DEFAULT, &nc->timer);
+	timer_stop(&nc->timer);
 	spawnq_remove(nc);
 	pidwait_end(nc);
-	ev_timer_stop(EV_DEFAULT, &nc->readytimer);
+	timer_stop(&nc->readytimer);
 	ev_timer_stop(EV_DEFAULT, &nc->failtimer);
 	free(nc->spawn_err);
 	ev_io_stop(EV_DEFAULT, &nc->readyio);
@@ -962,21 +961,17 @@ do_action(struct action *a)
 		spawn_cancel(a->node);
 		break;
 	case ACT_CHECK:
-		ev_timer_stop(EV_DEFAULT, &nc->readytimer);
-		ev_timer_set(&nc->readytimer, (double)a->ms / 1000.0, 0.);
-		ev_timer_start(EV_DEFAULT, &nc->readytimer);
+		timer_start(&nc->readytimer, a->ms);
 		break;
 	case ACT_KILL_SCRIPT:
 		if (nc->proc != NULL)
 			signal_group(nc->proc->pid, SIGKILL);
 		break;
 	case ACT_TIMER:
-		ev_timer_stop(EV_DEFAULT, &nc->timer);
-		ev_timer_set(&nc->timer, (double)a->ms / 1000.0, 0.);
-		ev_timer_start(EV_DEFAULT, &nc->timer);
+		timer_start(&nc->timer, a->ms);
 		break;
 	case ACT_TIMER_CANCEL:
-		ev_timer_stop(EV_DEFAULT, &nc->timer);
+		timer_stop(&nc->timer);
 		break;
 	case ACT_SETUP:
 		do_setup(a->node);
@@ -1227,13 +1222,11 @@ jump_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)revents;
 }
 
-/* libev: a node's timer expired. */
+/* A node's timer (ACT_TIMER) expired. */
 static void
-timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+timer_cb(struct timer *t)
 {
-	(void)loop;
-	(void)revents;
-	tree_timer_fired(tree, w->data, now_ms());
+	tree_timer_fired(tree, t->data, now_ms());
 	run_actions();
 }
 

@@ -156,6 +156,19 @@ alive() {
 	[ -n "$st" ] && [ "${st#Z}" = "$st" ]
 }
 
+# public_copy PATH: a copy of the program PATH in $T/bin, which any user
+# can run (for tests that switch users: the checkout may be in a directory
+# others cannot enter, a root's 0700 home or a mktemp -d); prints its
+# path. Makes $T enterable by all. arbord runs its spawner from its own
+# binary (/proc/self/exe), so a copied arbord is whole.
+public_copy() {
+	chmod 755 "$T"
+	mkdir -p -m 755 "$T/bin"
+	cp "$1" "$T/bin/" || fail "cannot copy $1"
+	chmod 755 "$T/bin/$(basename "$1")"
+	echo "$T/bin/$(basename "$1")"
+}
+
 # Write a worker script NAME in $T from stdin; prints its path.
 script() {
 	cat >"$T/$1"

@@ -52,10 +52,12 @@ done
 assert_eq "660 daemon" "$(stat -c '%a %G' "$T/arbor.sock")" "socket mode and group"
 chmod 755 "$T"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	# Other users run arborctl: a copy they can reach.
+	public_ctl=$(public_copy "$ARBORCTL")
 	as() {
 		local user=$1 group=$2; shift 2
 		setpriv --reuid="$user" --regid="$group" --clear-groups \
-		    "$ARBORCTL" -s "$T/arbor.sock" "$@"
+		    "$public_ctl" -s "$T/arbor.sock" "$@"
 	}
 	as daemon daemon status >"$T/n.out" 2>&1 ||
 	    fail "a member of socket_group was refused: $(cat "$T/n.out")"

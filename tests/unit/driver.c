@@ -200,6 +200,20 @@ conf_flat(enum strategy strategy, int intensity)
 	return c;
 }
 
+/* root: s (x, y), w; both supervisors allow 1 restart in 5s. */
+struct config *
+conf_nested(void)
+{
+	struct config *c = conf_new();
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	conf_worker(c, "root/s/x", RESTART_PERMANENT);
+	conf_worker(c, "root/s/y", RESTART_PERMANENT);
+	conf_worker(c, "root/w", RESTART_PERMANENT);
+	return c;
+}
+
 /*
  * The fake world.
  */
@@ -565,6 +579,31 @@ drv_start(struct drv *d)
 {
 	tree_start(d->t, d->now);
 	drv_settle(d);
+}
+
+/* Start the tree, let it settle and forget the start's actions. */
+void
+drv_start_clean(struct drv *d)
+{
+	drv_start(d);
+	drv_log_clear(d);
+}
+
+/* A driver for C whose tree has started, with an empty log. */
+struct drv *
+drv_up(struct config *c)
+{
+	struct drv *d = drv_new(c);
+
+	drv_start_clean(d);
+	return d;
+}
+
+/* Forget the actions logged so far. */
+void
+drv_log_clear(struct drv *d)
+{
+	strv_free(&d->log);
 }
 
 /* Ask the tree to shut down and let it settle. */

@@ -117,6 +117,7 @@ void		 conf_ready(struct node_spec *, enum ready, int64_t);
 void		 conf_backoff(struct node_spec *, int64_t, int64_t);
 void		 conf_destroy(struct config *);
 struct config	*conf_flat(enum strategy, int);
+struct config	*conf_nested(void);
 
 /* The driver. */
 struct drv	*drv_new(struct config *);
@@ -128,6 +129,9 @@ struct fake	*drv_fake_new(struct drv *, const char *);
 void		 drv_settle(struct drv *);
 void		 drv_at(struct drv *, int64_t);
 void		 drv_start(struct drv *);
+void		 drv_start_clean(struct drv *);
+struct drv	*drv_up(struct config *);
+void		 drv_log_clear(struct drv *);
 void		 drv_shutdown(struct drv *);
 void		 drv_reload_only(struct drv *, struct config *,
 		    struct strv *);

@@ -1,8 +1,14 @@
-/* suites.h: every Check suite of the unit test runner. */
+/*
+ * suites.h: every Check suite of the unit test runner, and the size of a
+ * table of cases for tcase_add_loop_test.
+ */
 #ifndef ARBOR_SUITES_H
 #define ARBOR_SUITES_H
 
 #include <check.h>
+
+/* The number of cases in the table A. */
+#define NELEM(a)	((int)(sizeof (a) / sizeof (a)[0]))
 
 Suite	*duration_suite(void);
 Suite	*argv_suite(void);

@@ -101,20 +101,6 @@ conf_names(enum strategy strategy, int intensity, const char *const *names_)
 	conf_names((strategy), (intensity),				\
 	    (const char *const []){ __VA_ARGS__, NULL })
 
-/* root: s (x, y), w; both supervisors allow 1 restart in 5s. */
-static struct config *
-conf_nested(void)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
-	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
-	conf_worker(c, "root/s/x", RESTART_PERMANENT);
-	conf_worker(c, "root/s/y", RESTART_PERMANENT);
-	conf_worker(c, "root/w", RESTART_PERMANENT);
-	return c;
-}
-
 /*
  * Admin stop.
  */
@@ -122,16 +108,14 @@ conf_nested(void)
 /* A stopped worker is terminated, stays down and is not counted. */
 START_TEST(test_stop_worker)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	const struct event *ev;
 	struct node *b;
 	pid_t pa, pc;
 
-	drv_start(d);
 	b = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pc = pid_of(d, "root/c");
-	strv_free(&d->log);
 
 	drv_at(d, 1000);
 	admin_stop(d, "root/b");
@@ -183,7 +167,7 @@ START_TEST(test_stop_kept_by_strategy)
 
 	drv_start(d);
 	admin_stop(d, "root/b");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1000);
 	drv_exit(d, "root/a", EXITED(1), NULL);
@@ -204,12 +188,10 @@ END_TEST
 /* Neither an admin restart, an escalation nor a root restart starts it. */
 START_TEST(test_stop_kept_by_parent_restart)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct node *s;
 
-	drv_start(d);
 	s = drv_node(d, "root/s");
-	strv_free(&d->log);
 
 	admin_stop(d, "root/s/x");
 	EXPECT(d, "signal event",
@@ -258,14 +240,12 @@ END_TEST
 /* A supervisor stops its children right to left, then cleans up. */
 START_TEST(test_stop_supervisor)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct node *s;
 	pid_t pw;
 
-	drv_start(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
-	strv_free(&d->log);
 
 	admin_stop(d, "root/s");
 	EXPECT(d, "*",
@@ -306,15 +286,13 @@ END_TEST
 /* Restarting a supervisor runs its cleanup, then its setup. */
 START_TEST(test_restart_supervisor)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct node *s;
 	pid_t pw, px;
 
-	drv_start(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
 	px = pid_of(d, "root/s/x");
-	strv_free(&d->log);
 
 	drv_at(d, 1000);
 	admin_restart(d, "root/s");
@@ -351,7 +329,7 @@ START_TEST(test_stop_root)
 
 	drv_start(d);
 	root = d->t->root;
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	admin_stop(d, "root");
 	EXPECT(d, "*",
@@ -394,7 +372,7 @@ START_TEST(test_stop_root_then_shutdown)
 
 	drv_start(d);
 	admin_stop(d, "root");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_shutdown(d);
 	EXPECT(d, "*", "exit 0");
 	ck_assert_int_eq(d->t->exit_status, 0);
@@ -466,8 +444,7 @@ START_TEST(test_start_cancels_pending_stop)
 	char *err = NULL;
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 
 	admin_stop(d, "root/c");	/* c takes its time */
 	admin_stop(d, "root/a");	/* waits for c */
@@ -507,12 +484,10 @@ END_TEST
 /* Starting a node that runs does nothing. */
 START_TEST(test_start_running)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	pid_t px = 0;
 
-	drv_start(d);
 	px = pid_of(d, "root/s/x");
-	strv_free(&d->log);
 	admin_start(d, "root/s/x");
 	admin_start(d, "root/s");
 	admin_start(d, "root");
@@ -534,7 +509,7 @@ START_TEST(test_start_parent_stopped)
 	drv_start(d);
 	admin_stop(d, "root/s");
 	x = drv_node(d, "root/s/x");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	ck_assert_int_eq(tree_start_node(d->t, x, d->now, &err), -1);
 	ck_assert_ptr_nonnull(err);
@@ -562,16 +537,14 @@ END_TEST
 /* Restarting a worker: terminated, then started again, nothing counted. */
 START_TEST(test_restart_worker)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 	struct node *b;
 	pid_t pa, pb, pc;
 
-	drv_start(d);
 	b = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pb = pid_of(d, "root/b");
 	pc = pid_of(d, "root/c");
-	strv_free(&d->log);
 
 	drv_at(d, 1000);
 	admin_restart(d, "root/b");
@@ -616,7 +589,7 @@ START_TEST(test_restart_root)
 
 	drv_start(d);
 	root = d->t->root;
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	admin_restart(d, "root");
 	EXPECT(d, "setup cleanup spawn exit",
@@ -777,7 +750,7 @@ START_TEST(test_reload_add_worker)
 	b = drv_node(d, "root/b");
 	c = drv_node(d, "root/c");
 	pa = a->pid, pb = b->pid, pc = c->pid;
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_fake_new(d, "root/x")->hold_spawn = true;
 	drv_reload(d, CONF_NAMES(STRATEGY_ONE_FOR_ALL, 1, "a", "x", "b", "c"),
@@ -814,15 +787,13 @@ END_TEST
 /* A removed worker is stopped, then released; the others keep running. */
 START_TEST(test_reload_remove_worker)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 	struct strv report = { 0 };
 	const struct event *ev;
 	pid_t pa, pc;
 
-	drv_start(d);
 	pa = pid_of(d, "root/a");
 	pc = pid_of(d, "root/c");
-	strv_free(&d->log);
 
 	drv_reload_only(d, CONF_NAMES(STRATEGY_ONE_FOR_ALL, 1, "a", "c"),
 	    &report);
@@ -857,7 +828,7 @@ START_TEST(test_reload_remove_stopped)
 
 	drv_start(d);
 	admin_stop(d, "root/b");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_reload(d, CONF_NAMES(STRATEGY_ONE_FOR_ONE, 1, "a", "c"), &report);
 	EXPECT_LINES(&report, "removed root/b", "3 nodes unchanged");
 	EXPECT(d, "*", "free root/b");
@@ -869,14 +840,12 @@ END_TEST
 /* A removed subtree: children right to left, cleanup, one release. */
 START_TEST(test_reload_remove_supervisor)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct strv report = { 0 };
 	struct config *c;
 	pid_t pw;
 
-	drv_start(d);
 	pw = pid_of(d, "root/w");
-	strv_free(&d->log);
 
 	c = conf_new();
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
@@ -903,18 +872,16 @@ END_TEST
 /* A changed command restarts the worker with the new one. */
 START_TEST(test_reload_command_changed)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 	struct strv report = { 0 };
 	struct config *c;
 	struct node *b;
 	pid_t pa, pb, pc;
 
-	drv_start(d);
 	b = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pb = pid_of(d, "root/b");
 	pc = pid_of(d, "root/c");
-	strv_free(&d->log);
 
 	c = conf_flat(STRATEGY_ONE_FOR_ALL, 1);
 	conf_command(conf_lookup(c, "root/b"), "sleep 10");
@@ -1028,7 +995,7 @@ START_TEST(test_reload_live_change)
 	cn = drv_node(d, "root/c");
 	pa = pid_of(d, "root/a");
 	pb = b->pid, pc = cn->pid;
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	c = conf_flat(STRATEGY_ONE_FOR_ONE, 3);
 	conf_lookup(c, "root/b")->restart = RESTART_TRANSIENT;
@@ -1056,7 +1023,7 @@ START_TEST(test_reload_live_change)
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	STATE(d, "root", NS_RUNNING);
 	ck_assert_int_eq(drv_window_count(d, "root"), 3);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	admin_stop(d, "root/c");
 	EXPECT(d, "signal timer",
 	    "signal root/c 2", "signal root/c 18", "timer root/c 1000");
@@ -1078,7 +1045,7 @@ START_TEST(test_reload_unchanged)
 		nodes[i] = d->t->nodes[i];
 		pids[i] = nodes[i]->pid;
 	}
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1000);
 	drv_reload(d, conf_nested(), &report);
 	EXPECT_LINES(&report, "5 nodes unchanged");
@@ -1097,18 +1064,16 @@ END_TEST
 /* A worker that becomes a supervisor: the old one goes, a new one comes. */
 START_TEST(test_reload_kind_changed)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	struct strv report = { 0 };
 	const struct event *ev;
 	struct config *c;
 	struct node *old;
 	pid_t pa, pc;
 
-	drv_start(d);
 	old = drv_node(d, "root/b");
 	pa = pid_of(d, "root/a");
 	pc = pid_of(d, "root/c");
-	strv_free(&d->log);
 
 	c = conf_new();
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
@@ -1143,11 +1108,9 @@ END_TEST
 /* Reordered children keep running; the new order is the stop order. */
 START_TEST(test_reload_reorder)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	struct strv report = { 0 };
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_reload(d, CONF_NAMES(STRATEGY_ONE_FOR_ONE, 1, "c", "a", "b"),
 	    &report);
 	EXPECT_LINES(&report, "4 nodes unchanged");
@@ -1172,7 +1135,7 @@ START_TEST(test_reload_reorder_rest_for_one)
 	drv_start(d);
 	drv_reload(d, CONF_NAMES(STRATEGY_REST_FOR_ONE, 5, "c", "a", "b"),
 	    &report);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event",
 	    "event ProcessFailed root/c",
@@ -1212,7 +1175,7 @@ START_TEST(test_reload_add_under_stopped)
 
 	drv_start(d);
 	admin_stop(d, "root/s");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_reload(d, conf_nested_z(), &report);
 	EXPECT_LINES(&report, "added root/s/z", "5 nodes unchanged");
 	EXPECT(d, "*", NULL);
@@ -1235,8 +1198,7 @@ START_TEST(test_reload_add_during_setup)
 	struct strv report = { 0 };
 
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_reload(d, conf_nested_z(), &report);
 	EXPECT_LINES(&report, "added root/s/z", "5 nodes unchanged");
 	EXPECT(d, "*", NULL);
@@ -1261,7 +1223,7 @@ START_TEST(test_reload_report)
 	c = CONF_NAMES(STRATEGY_ONE_FOR_ONE, 1, "a", "c", "n");
 	conf_command(conf_lookup(c, "root/a"), "a --new");
 	conf_lookup(c, "root/c")->restart = RESTART_TEMPORARY;
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_reload(d, c, &report);
 	EXPECT_LINES(&report,
 	    "restarted root/a (command)",
@@ -1285,7 +1247,7 @@ START_TEST(test_reload_stopped_node_updated)
 
 	drv_start(d);
 	admin_stop(d, "root/b");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	c = conf_flat(STRATEGY_ONE_FOR_ONE, 1);
 	conf_command(conf_lookup(c, "root/b"), "b2");
 	drv_reload(d, c, &report);
@@ -1305,12 +1267,10 @@ END_TEST
 /* A changed root restarts as a whole, with its new settings, no exit. */
 START_TEST(test_reload_root_changed)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	struct strv report = { 0 };
 	struct config *c;
 
-	drv_start(d);
-	strv_free(&d->log);
 	c = conf_flat(STRATEGY_ONE_FOR_ONE, 1);
 	strv_push(&c->root->setup, xstrdup("/bin/prepare"));
 	drv_reload(d, c, &report);
@@ -1344,7 +1304,7 @@ START_TEST(test_reload_remove_starting)
 	b = drv_node(d, "root/b");
 	STATE(d, "root/b", NS_STARTING);
 	drv_reload(d, CONF_NAMES(STRATEGY_ONE_FOR_ONE, 1, "a", "c"), &report);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_started_node(d, b);
 	EXPECT(d, "signal free",
 	    "signal root/b 15", "signal root/b 18", "free root/b");
@@ -1399,7 +1359,7 @@ START_TEST(test_shutdown_waits_for_removed)
 	drv_reload(d, CONF_NAMES(STRATEGY_ONE_FOR_ONE, 1, "a", "c"), &report);
 	drv_shutdown(d);
 	ck_assert_msg(d->exits == 0, "exit while removed root/b runs");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 5000);
 	drv_fire_node(d, b);
 	EXPECT(d, "free exit", "free root/b", "exit 0");
@@ -1416,12 +1376,10 @@ END_TEST
  */
 START_TEST(test_reload_add_under_restarted)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 	struct strv report = { 0 };
 	struct config *c;
 
-	drv_start(d);
-	strv_free(&d->log);
 	c = conf_nested_z();
 	strv_push(&conf_lookup(c, "root/s")->setup, xstrdup("/bin/prep"));
 	drv_reload(d, c, &report);
@@ -1445,8 +1403,7 @@ admin_suite(void)
 	tc = tcase_create("stop");
 	tcase_add_test(tc, test_stop_worker);
 	tcase_add_loop_test(tc, test_stop_kept_by_strategy, 0,
-	    (int)(sizeof restarting_strategies /
-	    sizeof restarting_strategies[0]));
+	    NELEM(restarting_strategies));
 	tcase_add_test(tc, test_stop_kept_by_parent_restart);
 	tcase_add_test(tc, test_stop_supervisor);
 	tcase_add_test(tc, test_stop_root);

@@ -19,40 +19,28 @@ ms_of(const char *s)
 	return ms;
 }
 
-/* Every unit, zero and leading zeros. */
-START_TEST(test_units)
-{
-	ck_assert_int_eq(ms_of("250ms"), 250);
-	ck_assert_int_eq(ms_of("5s"), 5000);
-	ck_assert_int_eq(ms_of("2m"), 120000);
-	ck_assert_int_eq(ms_of("1h"), 3600000);
-	ck_assert_int_eq(ms_of("0ms"), 0);
-	ck_assert_int_eq(ms_of("0s"), 0);
-	ck_assert_int_eq(ms_of("0"), 0);
-	ck_assert_int_eq(ms_of("007s"), 7000);
-}
-END_TEST
+static const struct duration_case {
+	const char	*s;
+	int64_t		 ms;
+} duration_cases[] = {
+	/* Every unit, zero and leading zeros. */
+	{ "250ms", 250 }, { "5s", 5000 }, { "2m", 120000 },
+	{ "1h", 3600000 }, { "0ms", 0 }, { "0s", 0 }, { "0", 0 },
+	{ "007s", 7000 },
+	/* Decimals of every unit, exact to the millisecond. */
+	{ "1.5s", 1500 }, { "0.25", 250 }, { "1.5m", 90000 },
+	{ "0.5h", 1800000 }, { "0.001s", 1 }, { "2.0ms", 2 },
+	{ "1.500000000000000000000s", 1500 }, { "0.0001h", 360 },
+	/* A number without a unit is seconds. */
+	{ "5", 5000 }, { "30", 30000 }, { "1.25", 1250 },
+};
 
-/* Decimals of every unit, exact to the millisecond. */
-START_TEST(test_decimals)
+/* Each good duration parses to its milliseconds. */
+START_TEST(test_good)
 {
-	ck_assert_int_eq(ms_of("1.5s"), 1500);
-	ck_assert_int_eq(ms_of("0.25"), 250);
-	ck_assert_int_eq(ms_of("1.5m"), 90000);
-	ck_assert_int_eq(ms_of("0.5h"), 1800000);
-	ck_assert_int_eq(ms_of("0.001s"), 1);
-	ck_assert_int_eq(ms_of("2.0ms"), 2);
-	ck_assert_int_eq(ms_of("1.500000000000000000000s"), 1500);
-	ck_assert_int_eq(ms_of("0.0001h"), 360);
-}
-END_TEST
+	const struct duration_case *dc = &duration_cases[_i];
 
-/* A number without a unit is seconds. */
-START_TEST(test_bare_numbers)
-{
-	ck_assert_int_eq(ms_of("5"), 5000);
-	ck_assert_int_eq(ms_of("30"), 30000);
-	ck_assert_int_eq(ms_of("1.25"), 1250);
+	ck_assert_int_eq(ms_of(dc->s), dc->ms);
 }
 END_TEST
 
@@ -136,9 +124,7 @@ duration_suite(void)
 	Suite *s = suite_create("duration");
 	TCase *tc = tcase_create("duration");
 
-	tcase_add_test(tc, test_units);
-	tcase_add_test(tc, test_decimals);
-	tcase_add_test(tc, test_bare_numbers);
+	tcase_add_loop_test(tc, test_good, 0, NELEM(duration_cases));
 	tcase_add_test(tc, test_bad);
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_format);

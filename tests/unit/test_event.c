@@ -6,6 +6,7 @@
  * copies, and the exit reason built from a wait status and a last line.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,33 +133,17 @@ static const struct format_case {
 	  "\"path\":\"root/\\\"odd\\\"\",\"pid\":1,\"exit\":0}\n" },
 };
 
-/* The text form of each combination of fields. */
-START_TEST(test_format_text)
+/* The text and the JSON form of each combination of fields. */
+START_TEST(test_format)
 {
-	const struct format_case *fc = &format_cases[_i];
+	const struct format_case *fc = &format_cases[_i / 2];
+	bool json = _i % 2 == 1;
 	struct event ev;
 	char *s;
 
 	event_copy(&ev, &fc->ev);
-	s = event_format(&ev, EVENT_FORMAT_TEXT);
-	ck_assert_str_eq(s, fc->text);
-	/* One line per event, whatever the error holds. */
-	ck_assert_ptr_eq(strchr(s, '\n'), s + strlen(s) - 1);
-	free(s);
-	event_free(&ev);
-}
-END_TEST
-
-/* The JSON form of each combination of fields. */
-START_TEST(test_format_json)
-{
-	const struct format_case *fc = &format_cases[_i];
-	struct event ev;
-	char *s;
-
-	event_copy(&ev, &fc->ev);
-	s = event_format(&ev, EVENT_FORMAT_JSON);
-	ck_assert_str_eq(s, fc->json);
+	s = event_format(&ev, json ? EVENT_FORMAT_JSON : EVENT_FORMAT_TEXT);
+	ck_assert_str_eq(s, json ? fc->json : fc->text);
 	/* One line per event, whatever the error holds. */
 	ck_assert_ptr_eq(strchr(s, '\n'), s + strlen(s) - 1);
 	free(s);
@@ -242,15 +227,11 @@ event_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("format");
-	tcase_add_loop_test(tc, test_format_text, 0,
-	    (int)(sizeof format_cases / sizeof format_cases[0]));
-	tcase_add_loop_test(tc, test_format_json, 0,
-	    (int)(sizeof format_cases / sizeof format_cases[0]));
+	tcase_add_loop_test(tc, test_format, 0, 2 * NELEM(format_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exit_reason");
-	tcase_add_loop_test(tc, test_exit_reason, 0,
-	    (int)(sizeof reason_cases / sizeof reason_cases[0]));
+	tcase_add_loop_test(tc, test_exit_reason, 0, NELEM(reason_cases));
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -221,7 +221,7 @@ START_TEST(test_ready_only_when_starting)
 	EXPECT(d, "*", "event ProcessStarted root/a", "timer root/a 30000");
 	drv_ready(d, "root/a");
 	STATE(d, "root", NS_RUNNING);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	/* Twice, or for an exec worker or a stopped one: nothing. */
 	tree_worker_ready(d->t, a, d->now);
@@ -229,7 +229,7 @@ START_TEST(test_ready_only_when_starting)
 	drv_settle(d);
 	EXPECT(d, "*", NULL);
 	drv_admin(d, tree_stop_node, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	tree_worker_ready(d->t, a, d->now);
 	drv_settle(d);
 	EXPECT(d, "*", NULL);
@@ -253,7 +253,7 @@ START_TEST(test_start_timeout_restarts)
 	drv_start(d);
 	a = drv_node(d, "root/a");
 	ck_assert_int_eq(drv_fake(d, a)->timer_ms, 300);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1300);
 	drv_fire(d, "root/a");
@@ -300,7 +300,7 @@ START_TEST(test_start_timeout_intensity)
 	drv_at(d, 1300);
 	drv_fire(d, "root/a");
 	STATE(d, "root", NS_STARTING);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1600);
 	drv_fire(d, "root/a");
@@ -323,12 +323,10 @@ END_TEST
 /* A readiness report that crosses the kill changes nothing. */
 START_TEST(test_ready_after_timeout)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_FD, 300, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_FD, 300, 1));
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
 
 	drv_at(d, 300);
 	drv_fake(d, a)->timer = false;
@@ -355,13 +353,11 @@ END_TEST
 /* A worker gone before it was ready failed to start, with its reason. */
 START_TEST(test_exit_while_starting)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_CHECK, 30000, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_CHECK, 30000, 1));
 	const struct event *ev;
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
 
 	drv_at(d, 100);
 	drv_exit(d, "root/a", EXITED(3), "last line");
@@ -400,10 +396,8 @@ END_TEST
 /* Shutdown stops a worker still starting at once: no start failure. */
 START_TEST(test_shutdown_while_starting)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_FD, 30000, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_FD, 30000, 1));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 100);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -423,12 +417,10 @@ END_TEST
 /* An admin stop too; the next sibling then starts, a stays down. */
 START_TEST(test_admin_stop_while_starting)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_NOTIFY, 30000, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_NOTIFY, 30000, 1));
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
 
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
@@ -462,8 +454,7 @@ START_TEST(test_stop_before_exec_answered)
 	struct drv *d = drv_new(conf_ready_first(READY_FD, 30000, 1));
 
 	drv_fake_at(d, "root/a")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", NULL);
 
@@ -487,12 +478,10 @@ END_TEST
 /* A shutdown while a timed-out start is being killed: nothing restarts. */
 START_TEST(test_shutdown_after_timeout)
 {
-	struct drv *d = drv_new(conf_ready_first(READY_FD, 300, 1));
+	struct drv *d = drv_up(conf_ready_first(READY_FD, 300, 1));
 	struct node *a;
 
-	drv_start(d);
 	a = drv_node(d, "root/a");
-	strv_free(&d->log);
 	drv_at(d, 300);
 	drv_fake(d, a)->timer = false;
 	tree_timer_fired(d->t, a, d->now);
@@ -521,7 +510,7 @@ crash_backs_off(struct drv *d, const char *path, int64_t now, int64_t delay)
 	char *want = xasprintf("timer %s %lld", path, (long long)delay);
 	char *failed = xasprintf("event ProcessFailed %s", path);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, now);
 	drv_exit(d, path, EXITED(1), NULL);
 	EXPECT(d, "spawn event timer", failed, want);
@@ -541,7 +530,7 @@ backoff_ends(struct drv *d, const char *path, int64_t now)
 	char *spawn = xasprintf("spawn %s", path);
 	char *started = xasprintf("event ProcessStarted %s", path);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, now);
 	drv_fire(d, path);
 	EXPECT(d, "*", spawn, started);
@@ -550,64 +539,64 @@ backoff_ends(struct drv *d, const char *path, int64_t now)
 	free(started);
 }
 
-/* 200, 400, 800, then 800 again: doubling up to restart_delay_max. */
+/*
+ * A driver for conf_flat_backoff (STRATEGY, INTENSITY, a backoff of DELAY
+ * on the worker at PATH) started at 1000, whose worker at PATH crashed at
+ * 1100 and waits DELAY: the log is empty.
+ */
+static struct drv *
+backoff_up(enum strategy strategy, int intensity, const char *path,
+    int64_t delay)
+{
+	struct drv *d = drv_new(conf_flat_backoff(strategy, intensity, path,
+	    delay, 0));
+
+	drv_at(d, 1000);
+	drv_start(d);
+	crash_backs_off(d, path, 1100, delay);
+	return d;
+}
+
+static const struct backoff_case {
+	int64_t		 base_ms;
+	int64_t		 max_ms;
+	int64_t		 up_ms;		/* from each start to the next crash */
+	int64_t		 delays[6];	/* the delays that follow, 0 ends */
+} backoff_cases[] = {
+	/* 200, 400, 800, then 800 again: doubling up to restart_delay_max. */
+	{ 200, 800, 100, { 200, 400, 800, 800 } },
+	/* Without restart_delay_max the delay keeps doubling. */
+	{ 100, 0, 10, { 100, 200, 400, 800, 1600 } },
+	/* A max below the base caps the very first delay. */
+	{ 500, 300, 100, { 300, 300 } },
+};
+
+/* Consecutive crashes wait longer each time, as far as the maximum. */
 START_TEST(test_backoff_delays)
 {
+	const struct backoff_case *bc = &backoff_cases[_i];
 	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 200, 800));
-	static const int64_t delays[] = { 200, 400, 800, 800 };
+	    "root/a", bc->base_ms, bc->max_ms));
 	int64_t now = 1000;
 	pid_t pb, pc;
+	size_t i;
 
 	drv_at(d, now);
 	drv_start(d);
 	pb = pid_of(d, "root/b");
 	pc = pid_of(d, "root/c");
 	ck_assert_str_eq(node_state_name(NS_BACKOFF), "backoff");
-	for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
-		crash_backs_off(d, "root/a", now += 100, delays[i]);
+	for (i = 0; bc->delays[i] != 0; i++) {
+		crash_backs_off(d, "root/a", now += bc->up_ms, bc->delays[i]);
 		/* The restart was counted when the worker went down. */
 		ck_assert_int_eq(drv_window_count(d, "root"), (int)i + 1);
 		ck_assert_uint_eq(drv_node(d, "root/a")->restarts, i + 1);
 		STATE(d, "root", NS_RUNNING);
-		backoff_ends(d, "root/a", now += delays[i]);
+		backoff_ends(d, "root/a", now += bc->delays[i]);
 	}
-	ck_assert_uint_eq(drv_node(d, "root/a")->consecutive, 4);
+	ck_assert_uint_eq(drv_node(d, "root/a")->consecutive, i);
 	ck_assert_int_eq(pid_of(d, "root/b"), pb);
 	ck_assert_int_eq(pid_of(d, "root/c"), pc);
-	drv_free(d);
-}
-END_TEST
-
-/* Without restart_delay_max the delay keeps doubling. */
-START_TEST(test_backoff_unbounded)
-{
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 100, 0));
-	static const int64_t delays[] = { 100, 200, 400, 800, 1600 };
-	int64_t now = 1000;
-
-	drv_at(d, now);
-	drv_start(d);
-	for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
-		crash_backs_off(d, "root/a", now += 10, delays[i]);
-		backoff_ends(d, "root/a", now += delays[i]);
-	}
-	drv_free(d);
-}
-END_TEST
-
-/* A max below the base caps the very first delay. */
-START_TEST(test_backoff_max_below_base)
-{
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 500, 300));
-
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 300);
-	backoff_ends(d, "root/a", 1400);
-	crash_backs_off(d, "root/a", 1500, 300);
 	drv_free(d);
 }
 END_TEST
@@ -618,8 +607,7 @@ START_TEST(test_backoff_none)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 10));
 
 	drv_at(d, 1000);
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "*",
@@ -678,7 +666,7 @@ START_TEST(test_backoff_reset_from_ready)
 	crash_backs_off(d, "root/a", 1200, 200);
 
 	/* Spawned at 1400, ready at 3400, down at 6500: up 3100ms, not 5100. */
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1400);
 	drv_fire(d, "root/a");
 	EXPECT(d, "spawn event",
@@ -689,10 +677,10 @@ START_TEST(test_backoff_reset_from_ready)
 	crash_backs_off(d, "root/a", 6500, 400);
 
 	/* Never ready at all is never up: a failed start stays consecutive. */
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 6900);
 	drv_fire(d, "root/a");
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 6900 + 5000);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "event timer",
@@ -707,16 +695,9 @@ static const admin_fn start_fns[] = { tree_start_node, tree_restart_node };
 /* arborctl start (or restart) during a backoff starts the node at once. */
 START_TEST(test_backoff_start_skips_wait)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 1000, 0));
-	struct node *a;
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 10, "root/a", 1000);
+	struct node *a = drv_node(d, "root/a");
 
-	drv_at(d, 1000);
-	drv_start(d);
-	a = drv_node(d, "root/a");
-	crash_backs_off(d, "root/a", 1100, 1000);
-
-	strv_free(&d->log);
 	drv_at(d, 1150);
 	drv_admin(d, start_fns[_i], "root/a");
 	EXPECT(d, "*",
@@ -741,16 +722,9 @@ END_TEST
 /* arborctl stop during a backoff: stopped, no restart, even later. */
 START_TEST(test_backoff_stop)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/a", 1000, 0));
-	struct node *a;
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 10, "root/a", 1000);
+	struct node *a = drv_node(d, "root/a");
 
-	drv_at(d, 1000);
-	drv_start(d);
-	a = drv_node(d, "root/a");
-	crash_backs_off(d, "root/a", 1100, 1000);
-
-	strv_free(&d->log);
 	drv_at(d, 1200);
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*", "cancel root/a");
@@ -775,14 +749,8 @@ END_TEST
 /* Shutdown during a backoff stops cleanly without starting the node. */
 START_TEST(test_backoff_shutdown)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 10,
-	    "root/b", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 10, "root/b", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/b", 1100, 1000);
-
-	strv_free(&d->log);
 	drv_at(d, 1200);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -804,16 +772,12 @@ END_TEST
 /* Restarts in backoff count when the node goes down: intensity holds. */
 START_TEST(test_backoff_counted_at_failure)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 1,
-	    "root/a", 200, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 1, "root/a", 200);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 200);
 	ck_assert_int_eq(drv_window_count(d, "root"), 1);
 	backoff_ends(d, "root/a", 1300);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 1400);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "event timer exit",
@@ -828,13 +792,8 @@ END_TEST
 /* The supervisor failing ends a child's backoff: no start, no timer. */
 START_TEST(test_backoff_parent_fails)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 1,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 1, "root/a", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
-	strv_free(&d->log);
 	drv_at(d, 1200);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn event cancel exit",
@@ -858,8 +817,7 @@ START_TEST(test_backoff_one_for_all)
 	    "root/b", 200, 0));
 
 	drv_at(d, 1000);
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 1100);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn event timer",
@@ -891,8 +849,7 @@ START_TEST(test_backoff_rest_for_one)
 	pid_t pb;
 
 	drv_at(d, 1000);
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 1100);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn event timer",
@@ -917,13 +874,8 @@ END_TEST
  */
 START_TEST(test_backoff_holds_order)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
-	strv_free(&d->log);
 	drv_at(d, 1200);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	EXPECT(d, "*", "event ProcessFailed root/c");
@@ -952,7 +904,7 @@ START_TEST(test_backoff_while_parent_starting)
 	STATE(d, "root/b", NS_STARTING);
 	crash_backs_off(d, "root/a", 1100, 200);
 
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_ready(d, "root/b");
 	EXPECT(d, "spawn event", "event ProcessReady root/b");
 	STATE(d, "root", NS_STARTING);
@@ -993,10 +945,9 @@ START_TEST(test_backoff_supervisor)
 	pid_t pw;
 
 	drv_at(d, 1000);
-	drv_start(d);
+	drv_start_clean(d);
 	s = drv_node(d, "root/s");
 	pw = pid_of(d, "root/w");
-	strv_free(&d->log);
 
 	drv_at(d, 1100);
 	drv_exit(d, "root/s/x", EXITED(1), NULL);
@@ -1037,17 +988,13 @@ END_TEST
 /* A node in backoff removed by a reload is released, not started. */
 START_TEST(test_backoff_removed_by_reload)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000);
 	struct strv report = { 0 };
 	struct config *c;
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	STATE(d, "root/c", NS_FAILED);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	c = conf_new();
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 5;
@@ -1071,15 +1018,11 @@ END_TEST
  */
 START_TEST(test_backoff_stop_releases_waiting)
 {
-	struct drv *d = drv_new(conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5,
-	    "root/a", 1000, 0));
+	struct drv *d = backoff_up(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000);
 
-	drv_at(d, 1000);
-	drv_start(d);
-	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_exit(d, "root/c", EXITED(1), NULL);
 	STATE(d, "root/c", NS_FAILED);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 1200);
 	drv_admin(d, tree_stop_node, "root/a");
@@ -1104,7 +1047,7 @@ START_TEST(test_backoff_stop_lets_parent_start)
 	crash_backs_off(d, "root/a", 1100, 1000);
 	drv_ready(d, "root/b");
 	STATE(d, "root", NS_STARTING);
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_admin(d, tree_stop_node, "root/a");
 	EXPECT(d, "*",
@@ -1136,7 +1079,7 @@ START_TEST(test_reload_backoff_live)
 	STATE(d, "root", NS_RUNNING);
 	pa = pid_of(d, "root/a");
 	pb = pid_of(d, "root/b");
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	c = conf_flat_backoff(STRATEGY_ONE_FOR_ONE, 5, "root/a", 1000, 4000);
 	conf_ready(conf_lookup(c, "root/b"), READY_FD, 700);
@@ -1158,7 +1101,7 @@ START_TEST(test_reload_backoff_live)
 	backoff_ends(d, "root/a", 8300);
 
 	drv_fake_at(d, "root/b")->ready_on_start = false;
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_at(d, 8400);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn timer", "spawn root/b", "timer root/b 700");
@@ -1170,12 +1113,10 @@ END_TEST
 /* A changed readiness restarts the worker, which is then awaited. */
 START_TEST(test_reload_ready_restarts)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	struct strv report = { 0 };
 	struct config *c;
 
-	drv_start(d);
-	strv_free(&d->log);
 
 	c = conf_flat(STRATEGY_ONE_FOR_ONE, 1);
 	conf_ready(conf_lookup(c, "root/b"), READY_NOTIFY, 30000);
@@ -1216,8 +1157,7 @@ lifecycle_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("ready");
-	tcase_add_loop_test(tc, test_ready_order, 0,
-	    (int)(sizeof ready_modes / sizeof ready_modes[0]));
+	tcase_add_loop_test(tc, test_ready_order, 0, NELEM(ready_modes));
 	tcase_add_test(tc, test_ready_nested);
 	tcase_add_test(tc, test_ready_only_when_starting);
 	tcase_add_test(tc, test_start_timeout_restarts);
@@ -1231,14 +1171,12 @@ lifecycle_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("backoff");
-	tcase_add_test(tc, test_backoff_delays);
-	tcase_add_test(tc, test_backoff_unbounded);
-	tcase_add_test(tc, test_backoff_max_below_base);
+	tcase_add_loop_test(tc, test_backoff_delays, 0, NELEM(backoff_cases));
 	tcase_add_test(tc, test_backoff_none);
 	tcase_add_test(tc, test_backoff_reset);
 	tcase_add_test(tc, test_backoff_reset_from_ready);
 	tcase_add_loop_test(tc, test_backoff_start_skips_wait, 0,
-	    (int)(sizeof start_fns / sizeof start_fns[0]));
+	    NELEM(start_fns));
 	tcase_add_test(tc, test_backoff_stop);
 	tcase_add_test(tc, test_backoff_shutdown);
 	tcase_add_test(tc, test_backoff_counted_at_failure);

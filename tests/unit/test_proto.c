@@ -18,8 +18,6 @@
 #include "suites.h"
 #include "util.h"
 
-#define NELEM(a)	((int)(sizeof (a) / sizeof (a)[0]))
-
 /* A string of N copies of C (allocated). */
 static char *
 repeat(char c, size_t n)

@@ -80,20 +80,6 @@ START_TEST(test_start_waits_for_each)
 }
 END_TEST
 
-/* root: s (x, y), w. */
-static struct config *
-conf_nested(void)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
-	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
-	conf_worker(c, "root/s/x", RESTART_PERMANENT);
-	conf_worker(c, "root/s/y", RESTART_PERMANENT);
-	conf_worker(c, "root/w", RESTART_PERMANENT);
-	return c;
-}
-
 /* A nested supervisor runs its setup and its children before w starts. */
 START_TEST(test_start_nested)
 {
@@ -128,11 +114,9 @@ END_TEST
 /* Shutdown stops children right to left, one at a time, then cleanup. */
 START_TEST(test_stop_order)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 	const struct event *ev;
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 1000);
 	drv_shutdown(d);
 	EXPECT(d, "*",
@@ -174,8 +158,7 @@ START_TEST(test_stop_timeout_kill)
 	const struct event *ev;
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "*", "signal root/c 15", "signal root/c 18",
 	    "timer root/c 5000");
@@ -201,10 +184,8 @@ END_TEST
 /* A nested supervisor stops its own children and cleans up first. */
 START_TEST(test_stop_nested)
 {
-	struct drv *d = drv_new(conf_nested());
+	struct drv *d = drv_up(conf_nested());
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_shutdown(d);
 	EXPECT_KEEP(d, "signal",
 	    "signal root/w 15", "signal root/w 18",
@@ -231,9 +212,7 @@ START_TEST(test_stop_brutal_kill)
 	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
 	conf_worker(c, "root/a", RESTART_PERMANENT)->shutdown =
 	    SHUTDOWN_BRUTAL_KILL;
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_shutdown(d);
 	EXPECT(d, "signal timer event exit",
 	    "signal root/a 9", "event ProcessTerminated root/a",
@@ -253,8 +232,7 @@ START_TEST(test_stop_infinity)
 	    SHUTDOWN_INFINITY;
 	d = drv_new(c);
 	drv_fake_at(d, "root/a")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "*", "signal root/a 15", "signal root/a 18");
 	ck_assert(!drv_fake_at(d, "root/a")->timer);
@@ -281,9 +259,7 @@ START_TEST(test_stop_signal_setting)
 	s = conf_worker(c, "root/b", RESTART_PERMANENT);
 	s->stop_signal = SIGHUP;
 	s->shutdown_ms = 2500;
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_shutdown(d);
 	EXPECT(d, "signal timer",
 	    "signal root/b 1", "signal root/b 18", "timer root/b 2500",
@@ -296,39 +272,21 @@ END_TEST
  * Strategies.
  */
 
-/* one_for_one: only the failed child is restarted. */
-START_TEST(test_strategy_one_for_one)
-{
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
-
-	drv_start(d);
-	strv_free(&d->log);
-	drv_at(d, 1000);
-	drv_exit(d, "root/b", EXITED(1), NULL);
-	EXPECT(d, "spawn signal setup cleanup event exit",
+/*
+ * one_for_one: only the failed child is restarted; one_for_all: the others
+ * stop right to left, then all start in order. Either way only the
+ * failure is counted, and only the failed child restarts.
+ */
+static const struct strategy_case {
+	enum strategy	 strategy;
+	const char	*log[16];	/* after b failed */
+	pid_t		 pids[3];	/* of a, b and c then */
+} strategy_cases[] = {
+	{ STRATEGY_ONE_FOR_ONE, {
 	    "event ProcessFailed root/b",
-	    "spawn root/b", "event ProcessStarted root/b");
-	ck_assert_int_eq(drv_node(d, "root/a")->pid, PID0);
-	ck_assert_int_eq(drv_node(d, "root/b")->pid, PID0 + 3);
-	ck_assert_int_eq(drv_node(d, "root/c")->pid, PID0 + 2);
-	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
-	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
-	ck_assert_int_eq(drv_window_count(d, "root"), 1);
-	STATE(d, "root", NS_RUNNING);
-	drv_free(d);
-}
-END_TEST
-
-/* one_for_all: the others stop right to left, then all start in order. */
-START_TEST(test_strategy_one_for_all)
-{
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
-
-	drv_start(d);
-	strv_free(&d->log);
-	drv_at(d, 1000);
-	drv_exit(d, "root/b", EXITED(1), NULL);
-	EXPECT(d, "spawn signal setup cleanup event exit",
+	    "spawn root/b", "event ProcessStarted root/b", NULL },
+	    { PID0, PID0 + 3, PID0 + 2 } },
+	{ STRATEGY_ONE_FOR_ALL, {
 	    "event ProcessFailed root/b",
 	    "signal root/c 15", "signal root/c 18",
 	    "event ProcessTerminated root/c",
@@ -336,11 +294,26 @@ START_TEST(test_strategy_one_for_all)
 	    "event ProcessTerminated root/a",
 	    "spawn root/a", "event ProcessStarted root/a",
 	    "spawn root/b", "event ProcessStarted root/b",
-	    "spawn root/c", "event ProcessStarted root/c");
+	    "spawn root/c", "event ProcessStarted root/c", NULL },
+	    { PID0 + 3, PID0 + 4, PID0 + 5 } },
+};
+
+/* A failed child under one_for_one or one_for_all. */
+START_TEST(test_strategy)
+{
+	const struct strategy_case *sc = &strategy_cases[_i];
+	struct drv *d = drv_up(conf_flat(sc->strategy, 3));
+
+	drv_at(d, 1000);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	drv_expect_log(d, __LINE__, true,
+	    "spawn signal setup cleanup event exit", sc->log);
+	ck_assert_int_eq(drv_node(d, "root/a")->pid, sc->pids[0]);
+	ck_assert_int_eq(drv_node(d, "root/b")->pid, sc->pids[1]);
+	ck_assert_int_eq(drv_node(d, "root/c")->pid, sc->pids[2]);
 	STATE(d, "root", NS_RUNNING);
 	STATE(d, "root/a", NS_RUNNING);
 	STATE(d, "root/c", NS_RUNNING);
-	/* Only the failure is counted, and only the failed child restarts. */
 	ck_assert_uint_eq(drv_node(d, "root/b")->restarts, 1);
 	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
 	ck_assert_uint_eq(drv_node(d, "root/c")->restarts, 0);
@@ -352,10 +325,8 @@ END_TEST
 /* rest_for_one: the later children stop right to left, then restart. */
 START_TEST(test_strategy_rest_for_one)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_REST_FOR_ONE, 5));
+	struct drv *d = drv_up(conf_flat(STRATEGY_REST_FOR_ONE, 5));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 1000);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event",
@@ -384,57 +355,49 @@ START_TEST(test_strategy_rest_for_one)
 }
 END_TEST
 
-/* OTP: a temporary sibling is stopped by one_for_all, never restarted. */
-START_TEST(test_one_for_all_temporary_sibling)
-{
-	struct config *c = conf_new();
-	struct drv *d;
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ALL);
-	conf_worker(c, "root/a", RESTART_PERMANENT);
-	conf_worker(c, "root/t", RESTART_TEMPORARY);
-	conf_worker(c, "root/c", RESTART_PERMANENT);
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
-	drv_exit(d, "root/c", EXITED(1), NULL);
-	EXPECT(d, "spawn signal event",
+/*
+ * OTP: a temporary sibling is stopped by one_for_all, and by rest_for_one
+ * when it comes later, and never restarted.
+ */
+static const struct temporary_case {
+	enum strategy	 strategy;
+	const char	*failed;
+	const char	*log[16];
+} temporary_cases[] = {
+	{ STRATEGY_ONE_FOR_ALL, "root/c", {
 	    "event ProcessFailed root/c",
 	    "signal root/t 15", "signal root/t 18",
 	    "event ProcessTerminated root/t",
 	    "signal root/a 15", "signal root/a 18",
 	    "event ProcessTerminated root/a",
 	    "spawn root/a", "event ProcessStarted root/a",
-	    "spawn root/c", "event ProcessStarted root/c");
-	STATE(d, "root/t", NS_STOPPED);
-	STATE(d, "root", NS_RUNNING);
-	drv_free(d);
-}
-END_TEST
-
-/* rest_for_one leaves a temporary later sibling down as well. */
-START_TEST(test_rest_for_one_temporary_sibling)
-{
-	struct config *c = conf_new();
-	struct drv *d;
-
-	conf_sup(c, "root", STRATEGY_REST_FOR_ONE);
-	conf_worker(c, "root/a", RESTART_PERMANENT);
-	conf_worker(c, "root/t", RESTART_TEMPORARY);
-	conf_worker(c, "root/c", RESTART_PERMANENT);
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
-	drv_exit(d, "root/a", EXITED(1), NULL);
-	EXPECT(d, "spawn signal event",
+	    "spawn root/c", "event ProcessStarted root/c", NULL } },
+	{ STRATEGY_REST_FOR_ONE, "root/a", {
 	    "event ProcessFailed root/a",
 	    "signal root/c 15", "signal root/c 18",
 	    "event ProcessTerminated root/c",
 	    "signal root/t 15", "signal root/t 18",
 	    "event ProcessTerminated root/t",
 	    "spawn root/a", "event ProcessStarted root/a",
-	    "spawn root/c", "event ProcessStarted root/c");
+	    "spawn root/c", "event ProcessStarted root/c", NULL } },
+};
+
+/* A temporary sibling of a failed child: stopped, not restarted. */
+START_TEST(test_temporary_sibling)
+{
+	const struct temporary_case *tc = &temporary_cases[_i];
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", tc->strategy);
+	conf_worker(c, "root/a", RESTART_PERMANENT);
+	conf_worker(c, "root/t", RESTART_TEMPORARY);
+	conf_worker(c, "root/c", RESTART_PERMANENT);
+	d = drv_up(c);
+	drv_exit(d, tc->failed, EXITED(1), NULL);
+	drv_expect_log(d, __LINE__, true, "spawn signal event", tc->log);
 	STATE(d, "root/t", NS_STOPPED);
+	STATE(d, "root", NS_RUNNING);
 	drv_free(d);
 }
 END_TEST
@@ -486,8 +449,7 @@ START_TEST(test_policy)
 	conf_worker(c, "root/b", RESTART_PERMANENT);
 	d = drv_new(c);
 	a = drv_node(d, "root/a");
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 700);
 	drv_exit(d, "root/a", pc->wstatus, pc->lastline);
 	ev = drv_last_event(d, pc->type, "root/a");
@@ -603,10 +565,8 @@ END_TEST
 /* intensity 1 in 5s: failures 6s apart both restart. */
 START_TEST(test_intensity_expires)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 0);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_at(d, 6000);
@@ -626,10 +586,8 @@ END_TEST
 /* intensity 1 in 5s: a second failure 1s later makes the root give up. */
 START_TEST(test_intensity_exceeded)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 1));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 0);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_at(d, 1000);
@@ -662,10 +620,8 @@ END_TEST
 /* The window slides: the oldest restart expiring makes room for one more. */
 START_TEST(test_intensity_sliding)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 2));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 2));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_at(d, 0);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_at(d, 3000);
@@ -691,10 +647,8 @@ END_TEST
 /* intensity 0: the first restart is already too many. */
 START_TEST(test_intensity_zero)
 {
-	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 0));
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 0));
 
-	drv_start(d);
-	strv_free(&d->log);
 	drv_exit(d, "root/b", EXITED(0), NULL);
 	EXPECT(d, "spawn cleanup event exit",
 	    "event ProcessCompleted root/b",
@@ -706,52 +660,38 @@ START_TEST(test_intensity_zero)
 }
 END_TEST
 
-/* root: s (g, h), w; root and s both allow 1 restart in 5s. */
-static struct config *
-conf_escalate(void)
-{
-	struct config *c = conf_new();
-
-	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
-	conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
-	conf_worker(c, "root/s/g", RESTART_PERMANENT);
-	conf_worker(c, "root/s/h", RESTART_PERMANENT);
-	conf_worker(c, "root/w", RESTART_PERMANENT);
-	return c;
-}
-
 /* A crashing grandchild fails its supervisor, then the root. */
 START_TEST(test_escalation)
 {
-	struct drv *d = drv_new(conf_escalate());
+	struct drv *d = drv_new(conf_nested());
 	struct node *s;
 	pid_t wpid;
 
 	drv_start(d);
 	s = drv_node(d, "root/s");
 	wpid = drv_node(d, "root/w")->pid;
-	strv_free(&d->log);
+	drv_log_clear(d);
 
 	drv_at(d, 0);
-	drv_exit(d, "root/s/g", EXITED(1), "boom");
+	drv_exit(d, "root/s/x", EXITED(1), "boom");
 	EXPECT(d, "setup spawn signal cleanup event exit",
-	    "event ProcessFailed root/s/g",
-	    "spawn root/s/g", "event ProcessStarted root/s/g");
+	    "event ProcessFailed root/s/x",
+	    "spawn root/s/x", "event ProcessStarted root/s/x");
 
 	/* s gives up: h stops, s cleans up, fails, and root restarts it. */
 	drv_at(d, 100);
-	drv_exit(d, "root/s/g", EXITED(1), "boom");
+	drv_exit(d, "root/s/x", EXITED(1), "boom");
 	EXPECT(d, "setup spawn signal cleanup event exit",
-	    "event ProcessFailed root/s/g",
-	    "signal root/s/h 15", "signal root/s/h 18",
-	    "event ProcessTerminated root/s/h",
+	    "event ProcessFailed root/s/x",
+	    "signal root/s/y 15", "signal root/s/y 18",
+	    "event ProcessTerminated root/s/y",
 	    "cleanup root/s", "event ProcessFailed root/s",
 	    "setup root/s",
-	    "spawn root/s/g", "event ProcessStarted root/s/g",
-	    "spawn root/s/h", "event ProcessStarted root/s/h",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "spawn root/s/y", "event ProcessStarted root/s/y",
 	    "event ProcessStarted root/s");
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "intensity");
-	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "root/s/g");
+	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "root/s/x");
 	EVENT_ERROR_HAS(d, EV_PROCESS_FAILED, "root/s", "boom");
 	ck_assert_ptr_null(drv_last_event(d, EV_PROCESS_START_FAILED,
 	    "root/s"));
@@ -764,15 +704,15 @@ START_TEST(test_escalation)
 
 	/* Again within root's period: root gives up and arbord exits 1. */
 	drv_at(d, 200);
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
 	drv_at(d, 300);
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
 	EXPECT(d, "setup spawn signal cleanup event exit",
-	    "event ProcessFailed root/s/g",
-	    "spawn root/s/g", "event ProcessStarted root/s/g",
-	    "event ProcessFailed root/s/g",
-	    "signal root/s/h 15", "signal root/s/h 18",
-	    "event ProcessTerminated root/s/h",
+	    "event ProcessFailed root/s/x",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "event ProcessFailed root/s/x",
+	    "signal root/s/y 15", "signal root/s/y 18",
+	    "event ProcessTerminated root/s/y",
 	    "cleanup root/s", "event ProcessFailed root/s",
 	    "signal root/w 15", "signal root/w 18",
 	    "event ProcessTerminated root/w",
@@ -872,8 +812,7 @@ START_TEST(test_setup_timeout)
 	struct drv *d = drv_new(conf_setup(3));
 
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	ck_assert(drv_fake_at(d, "root/s")->timer);
 	drv_at(d, 30000);
 	drv_fire(d, "root/s");
@@ -900,8 +839,7 @@ START_TEST(test_cleanup_failure_and_timeout)
 
 	drv_fake_at(d, "root/s")->hold_cleanup = true;
 	drv_fake_at(d, "root")->cleanup_error = "exit status 4";
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "cleanup kill-script event exit",
 	    "event ProcessTerminated root/s/x", "cleanup root/s");
@@ -999,8 +937,7 @@ START_TEST(test_shutdown_after_setup_timeout)
 	const struct event *ev;
 
 	drv_fake_at(d, "root")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 30000);
 	tree_timer_fired(d->t, drv_node(d, "root"), d->now);
 	tree_shutdown(d->t, d->now);
@@ -1024,8 +961,7 @@ START_TEST(test_shutdown_during_nested_setup)
 	struct drv *d = drv_new(conf_setup(1));
 
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_shutdown(d);
 	EXPECT(d, "spawn signal setup kill-script cleanup event exit",
 	    "kill-script root/s", "cleanup root/s",
@@ -1081,7 +1017,7 @@ START_TEST(test_shutdown_while_starting_exec_fails)
 	drv_fake_at(d, "root/b")->hold_spawn = true;
 	drv_start(d);
 	drv_shutdown(d);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_start_failed(d, "root/b", "exec: Permission denied");
 	EXPECT(d, "spawn signal cleanup event exit",
 	    "event ProcessStartFailed root/b",
@@ -1102,7 +1038,7 @@ START_TEST(test_exit_while_stopping)
 	drv_fake_at(d, "root/c")->ignore_term = true;
 	drv_start(d);
 	drv_shutdown(d);
-	strv_free(&d->log);
+	drv_log_clear(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
 	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 0);
@@ -1128,8 +1064,7 @@ START_TEST(test_one_for_all_exit_not_counted_twice)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_at(d, 0);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/b",
@@ -1160,8 +1095,7 @@ START_TEST(test_one_for_all_while_starting)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
 	drv_fake_at(d, "root/c")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
 	drv_fake_at(d, "root/c")->hold_spawn = false;
@@ -1188,9 +1122,7 @@ START_TEST(test_one_for_all_restarts_subtree)
 	struct drv *d;
 
 	c->root->strategy = STRATEGY_ONE_FOR_ALL;
-	d = drv_new(c);
-	drv_start(d);
-	strv_free(&d->log);
+	d = drv_up(c);
 	drv_exit(d, "root/w", EXITED(1), NULL);
 	EXPECT(d, "setup spawn cleanup event",
 	    "event ProcessFailed root/w",
@@ -1213,8 +1145,7 @@ START_TEST(test_restart_waits_for_starting)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
 
 	drv_fake_at(d, "root/c")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/a");
 	STATE(d, "root/a", NS_FAILED);
@@ -1234,8 +1165,7 @@ START_TEST(test_shutdown_during_one_for_all)
 	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
 
 	drv_fake_at(d, "root/c")->ignore_term = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/b", EXITED(1), NULL);
 	EXPECT(d, "spawn signal event", "event ProcessFailed root/b",
 	    "signal root/c 15", "signal root/c 18");
@@ -1268,8 +1198,7 @@ START_TEST(test_one_for_all_temporary_never_started)
 	conf_worker(c, "root/t", RESTART_TEMPORARY);
 	d = drv_new(c);
 	drv_fake_at(d, "root/b")->hold_spawn = true;
-	drv_start(d);
-	strv_free(&d->log);
+	drv_start_clean(d);
 	drv_exit(d, "root/a", EXITED(1), NULL);
 	drv_fake_at(d, "root/b")->hold_spawn = false;
 	drv_started(d, "root/b");
@@ -1365,21 +1294,21 @@ END_TEST
 /* A restarted supervisor's processes see only the new setup's output. */
 START_TEST(test_env_setup_output_replaced)
 {
-	struct drv *d = drv_new(conf_escalate());
+	struct drv *d = drv_new(conf_nested());
 	struct strv out = { 0 };
 	char *base[] = { NULL };
 
 	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("OLD=1"));
 	drv_start(d);
-	tree_env(d->t, drv_node(d, "root/s/g"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/x"), base, &out);
 	ck_assert_str_eq(env_get(&out, "OLD"), "1");
 	strv_free(&out);
 
 	strv_free(&drv_fake_at(d, "root/s")->setup_out);
 	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("NEW=2"));
 	drv_fake_at(d, "root/s")->hold_setup = true;
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
-	drv_exit(d, "root/s/g", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
+	drv_exit(d, "root/s/x", EXITED(1), NULL);
 	ck_assert_uint_eq(drv_node(d, "root/s")->restarts, 1);
 	/* The new setup script itself sees nothing of the old one's. */
 	ck_assert_int_eq(drv_node(d, "root/s")->state, ST_SETUP);
@@ -1389,10 +1318,10 @@ START_TEST(test_env_setup_output_replaced)
 	strv_free(&out);
 	drv_setup_done(d, "root/s", NULL);
 	STATE(d, "root/s", NS_RUNNING);
-	tree_env(d->t, drv_node(d, "root/s/g"), base, &out);
+	tree_env(d->t, drv_node(d, "root/s/x"), base, &out);
 	ck_assert_ptr_null(env_get(&out, "OLD"));
 	ck_assert_str_eq(env_get(&out, "NEW"), "2");
-	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/g");
+	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/x");
 	strv_free(&out);
 	drv_free(d);
 }
@@ -1479,11 +1408,10 @@ tree_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("strategy");
-	tcase_add_test(tc, test_strategy_one_for_one);
-	tcase_add_test(tc, test_strategy_one_for_all);
+	tcase_add_loop_test(tc, test_strategy, 0, NELEM(strategy_cases));
 	tcase_add_test(tc, test_strategy_rest_for_one);
-	tcase_add_test(tc, test_one_for_all_temporary_sibling);
-	tcase_add_test(tc, test_rest_for_one_temporary_sibling);
+	tcase_add_loop_test(tc, test_temporary_sibling, 0,
+	    NELEM(temporary_cases));
 	tcase_add_test(tc, test_one_for_all_exit_not_counted_twice);
 	tcase_add_test(tc, test_one_for_all_while_starting);
 	tcase_add_test(tc, test_one_for_all_restarts_subtree);
@@ -1492,8 +1420,7 @@ tree_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy");
-	tcase_add_loop_test(tc, test_policy, 0,
-	    (int)(sizeof policy_cases / sizeof policy_cases[0]));
+	tcase_add_loop_test(tc, test_policy, 0, NELEM(policy_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("intensity");
