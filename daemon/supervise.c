@@ -94,11 +94,13 @@ struct nodectx {
 
 /*
  * Spawns wait in a queue and at most SPAWN_BATCH start per pass of the
- * loop (an ev_check, with an ev_idle so that the loop does not sleep
- * while some wait): however many workers die at once and however fast,
- * signals, clients and timers are served between batches.
+ * loop, for at most SPAWN_BATCH_MS (an ev_check, with an ev_idle so that
+ * the loop does not sleep while some wait): however many workers die at
+ * once and however slow the machine, signals, clients and timers are
+ * served between batches.
  */
 #define SPAWN_BATCH	32
+#define SPAWN_BATCH_MS	20
 static TAILQ_HEAD(, nodectx) spawnq = TAILQ_HEAD_INITIALIZER(spawnq);
 static ev_check		 spawn_check;
 static ev_idle		 spawn_idle;
@@ -592,6 +594,7 @@ do_spawn(struct node *n)
 static void
 spawn_check_cb(struct ev_loop *loop, ev_check *w, int revents)
 {
+	int64_t start = now_ms();
 	struct nodectx *nc;
 
 	(void)loop;
@@ -603,6 +606,8 @@ spawn_check_cb(struct ev_loop *loop, ev_check *w, int revents)
 		spawnq_remove(nc);
 		spawn_now(nc->node);
 		run_actions();
+		if (now_ms() - start >= SPAWN_BATCH_MS)
+			break;
 	}
 }
 

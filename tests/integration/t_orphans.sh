@@ -16,6 +16,7 @@ forker=$(script forker <<SH
 #!/bin/sh
 ls /proc/self/fd | tr '\n' ' ' | sed 's/^/fds: /'; echo
 sh -c 'setsid $daemon &'
+trap '' USR1	# the worker itself lives through the signal below
 exec $T/sleep 1001
 SH
 )
