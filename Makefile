@@ -2,8 +2,9 @@
 # `make` installs or names missing packages (build-aux/ensure-deps), runs
 # autoconf and configure, which writes config.mk, and then builds.
 #
-# Targets: all check fuzz demo install uninstall clean distclean
-# Variables: PREFIX (/usr/local), DESTDIR, CONFIGURE_FLAGS, FUZZ_SECONDS
+# Targets: all check chaos fuzz demo install uninstall clean distclean
+# Variables: PREFIX (/usr/local), DESTDIR, CONFIGURE_FLAGS, FUZZ_SECONDS,
+# CHAOS_SECONDS
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -92,6 +93,20 @@ check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
 		tests/integration/run
 
+# The chaos test (tests/chaos/run): random faults against a live tree of
+# a few hundred workers for CHAOS_SECONDS, invariants checked throughout.
+# Installs nothing. CHAOS_SECONDS=600 make chaos for a long run.
+CHAOS_SECONDS ?= 60
+
+tests/chaos/chaosworker: tests/chaos/chaosworker.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/chaos/chaosworker.c
+
+chaos: arbord arborctl tests/integration/rawclient tests/chaos/chaosworker
+	CHAOS_SECONDS=$(CHAOS_SECONDS) ARBORD=$(CURDIR)/arbord \
+		ARBORCTL=$(CURDIR)/arborctl \
+		RAWCLIENT=$(CURDIR)/tests/integration/rawclient \
+		CHAOSWORKER=$(CURDIR)/tests/chaos/chaosworker tests/chaos/run
+
 # libFuzzer harnesses: lib/*.c built again with clang and the sanitizers
 # (not lib/libarbor.a, built by CC), each run FUZZ_SECONDS by tests/fuzz/run.
 FUZZ_CC ?= clang
@@ -163,7 +178,8 @@ clean:
 		tests/unit/*.o tests/unit/check_arbor lib/*.d daemon/*.d \
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
 		tests/integration/sdnotify \
-		tests/integration/notifylisten tests/integration/*.d
+		tests/integration/notifylisten tests/integration/*.d \
+		tests/chaos/chaosworker tests/chaos/*.d
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
 		tests/fuzz/fuzz_tree tests/fuzz/artifacts
@@ -171,7 +187,7 @@ clean:
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache
 
-.PHONY: all bench check fuzz demo install uninstall clean distclean
+.PHONY: all bench check chaos fuzz demo install uninstall clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_OBJ:.o=.d)
