@@ -1131,8 +1131,11 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 		return;
 	for (; s->start_from < s->nchildren; s->start_from++) {
 		c = s->children[s->start_from];
-		/* Order holds: what comes after a waiting child waits too. */
-		if (c->state == ST_BACKOFF)
+		/*
+		 * Order holds: what comes after a waiting child waits too;
+		 * but a pool's instances have no order (simple_one_for_one).
+		 */
+		if (c->state == ST_BACKOFF && !node_is_pool(s))
 			return;
 		if (c->start_pending) {
 			start_node(t, c, now);
@@ -1533,7 +1536,7 @@ check_counts(const struct node *n)
 		starting += node_status(c) == NS_STARTING;
 		stopmarks += c->stop_pending;
 		if (first == n->nchildren && (c->start_pending ||
-		    c->state == ST_BACKOFF))
+		    (c->state == ST_BACKOFF && !node_is_pool(n))))
 			first = i;
 		if (c->spec->kind == NODE_WORKER && (c->pid > 0) !=
 		    (c->state == ST_AWAITING || c->state == ST_RUNNING ||

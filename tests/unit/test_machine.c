@@ -221,6 +221,48 @@ START_TEST(test_spawn_scarce)
 }
 END_TEST
 
+/*
+ * A pool's instances have no order: one waiting out a long backoff does
+ * not hold back the restart of another (as it would between ordinary
+ * siblings, which start left to right).
+ */
+START_TEST(test_pool_backoff_no_order)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 100;
+	conf_pool(c, "root/p", 3);
+	for (int i = 1; i <= 3; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		conf_backoff(conf_lookup(c, path), 100, 10000);
+		free(path);
+	}
+	d = drv_new(c);
+	drv_start(d);
+	/* p/1 fails four times in a row: its next restart is 800 ms away. */
+	for (int i = 0; i < 4; i++) {
+		drv_exit(d, "root/p/1", EXITED(1), NULL);
+		d->now += drv_fake_at(d, "root/p/1")->timer_ms;
+		if (i < 3)
+			drv_fire(d, "root/p/1");
+	}
+	STATE(d, "root/p/1", NS_BACKOFF);
+	ck_assert_int_eq(drv_fake_at(d, "root/p/1")->timer_ms, 800);
+	strv_free(&d->log);
+	/* p/2 fails once: restarted after its own 100 ms. */
+	drv_exit(d, "root/p/2", EXITED(1), NULL);
+	EXPECT(d, "timer", "timer root/p/2 100");
+	d->now += 100;
+	drv_fire(d, "root/p/2");
+	EXPECT(d, "spawn", "spawn root/p/2");
+	STATE(d, "root/p/2", NS_RUNNING);
+	STATE(d, "root/p/1", NS_BACKOFF);
+	drv_free(d);
+}
+END_TEST
+
 /* Inputs a state does not accept are stale: nothing happens. */
 START_TEST(test_stale_inputs)
 {
@@ -378,6 +420,7 @@ machine_suite(void)
 	tc = tcase_create("decisions");
 	tcase_add_test(tc, test_check_loop);
 	tcase_add_test(tc, test_spawn_scarce);
+	tcase_add_test(tc, test_pool_backoff_no_order);
 	tcase_add_test(tc, test_stale_inputs);
 	tcase_add_test(tc, test_signal_subtree);
 	tcase_add_test(tc, test_admin_outcome);
