@@ -125,8 +125,8 @@ sink_flush(struct sink *s)
 		s->q.len = s->qoff = 0;
 		if (s->dropped == 0)
 			break;
-		snprintf(marker, sizeof marker, "arbor: %lu line%s dropped\n",
-		    s->dropped, s->dropped == 1 ? "" : "s");
+		snprintf(marker, sizeof marker, "arbor: %lu lines dropped\n",
+		    s->dropped);
 		s->dropped = 0;
 		buf_add(&s->q, marker, strlen(marker));
 	}
