@@ -67,6 +67,12 @@ struct limit_spec {
 	rlim_t			 hard;
 };
 
+/* success_exit = the exit statuses and signals that count as normal. */
+struct exit_set {
+	uint64_t		 codes[4];	/* bit N: exit status N */
+	uint64_t		 signals;	/* bit N: killed by signal N */
+};
+
 /* state_owner = USER[:GROUP]: names as written, ids looked up. */
 struct owner_spec {
 	char			*name;		/* NULL: not set */
@@ -95,6 +101,7 @@ struct node_spec {
 	enum shutdown		 shutdown;	/* default timeout of 5s */
 	int64_t			 shutdown_ms;
 	int			 stop_signal;	/* default SIGTERM */
+	struct exit_set		 success_exit;	/* besides exit 0 */
 	char			*user;		/* NULL: don't change */
 	char			*group;
 	char			*pidfile;	/* daemonizing worker; relative

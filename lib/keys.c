@@ -547,6 +547,64 @@ signal_parse_key(const struct keydef *kd, void *obj, const char *key,
 	return 0;
 }
 
+/*
+ * success_exit = STATUS|SIGNAL...: exit statuses (0 to 255) and signal
+ * names (TERM, SIGHUP) whose end is normal, as exit 0 always is.
+ */
+static int
+exitset_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct exit_set *es = FIELD(obj, kd->off, struct exit_set);
+	struct strv words = { 0 };
+	char *serr = NULL;
+	int rc = 0;
+
+	(void)dir;
+	if (value_empty(key, value, err) == -1)
+		return -1;
+	if (argv_split(value, &words, &serr) == -1) {
+		*err = xasprintf("invalid %s: %s", key, serr);
+		free(serr);
+		return -1;
+	}
+	memset(es, 0, sizeof *es);
+	for (size_t i = 0; i < words.n && rc == 0; i++) {
+		const char *w = words.v[i];
+		char *end;
+		long v;
+		int sig;
+
+		if (isdigit((unsigned char)w[0])) {
+			v = strtol(w, &end, 10);
+			if (*end == '\0' && v >= 0 && v <= 255) {
+				es->codes[v / 64] |= UINT64_C(1) << (v % 64);
+				continue;
+			}
+		} else if ((sig = signal_parse(w)) > 0 && sig < 64) {
+			es->signals |= UINT64_C(1) << sig;
+			continue;
+		}
+		*err = xasprintf("invalid %s '%s' (expected exit statuses from "
+		    "0 to 255 and signal names such as TERM)", key, w);
+		rc = -1;
+	}
+	strv_free(&words);
+	return rc;
+}
+
+/* Compare two sets. */
+static bool
+exitset_equal(const struct keydef *kd, const void *a, const void *b)
+{
+	return memcmp(CFIELD(a, kd->off, struct exit_set),
+	    CFIELD(b, kd->off, struct exit_set), sizeof(struct exit_set)) == 0;
+}
+
+static const struct keytype key_type_exitset = {
+	"exits", 0, exitset_parse, NULL, NULL, NULL, exitset_equal, NULL
+};
+
 static const struct keytype key_type_signal = {
 	"signal", 0, signal_parse_key, NULL, NULL, NULL, int_equal, NULL
 };
@@ -1144,6 +1202,8 @@ const struct keydef keydefs[] = {
 	    NS(shutdown_ms), 0, NULL, 0, 0, RELOAD_LIVE },
 	{ "stop_signal", KIND_WORKER, &key_type_signal, "TERM",
 	    NS(stop_signal), 0, 0, NULL, 0, 0, RELOAD_LIVE },
+	{ "success_exit", KIND_WORKER, &key_type_exitset, NULL,
+	    NS(success_exit), 0, 0, NULL, 0, 0, RELOAD_LIVE },
 	{ "user", KIND_WORKER, &key_type_user, NULL, NS(user), NS(uid), 0,
 	    NULL, 0, 0, RELOAD_RESTART },
 	{ "group", KIND_WORKER, &key_type_group, NULL, NS(group), NS(gid), 0,

@@ -800,7 +800,22 @@ w_exit_stopped(struct tree *t, struct node *w, struct input *in)
 	child_stopped(t, w, in->now);
 }
 
-/* RUNNING + exit: completed (exit 0) or failed, by itself. */
+/* Is WSTATUS a normal end for S: exit 0, or one of its success_exit? */
+static bool
+exit_normal(const struct node_spec *s, int wstatus)
+{
+	const struct exit_set *es = &s->success_exit;
+	int v;
+
+	if (WIFEXITED(wstatus)) {
+		v = WEXITSTATUS(wstatus);
+		return v == 0 || (es->codes[v / 64] >> (v % 64) & 1) != 0;
+	}
+	v = WTERMSIG(wstatus);
+	return v > 0 && v < 64 && (es->signals >> v & 1) != 0;
+}
+
+/* RUNNING + exit: completed (a normal end) or failed, by itself. */
 static void
 w_exit_running(struct tree *t, struct node *w, struct input *in)
 {
@@ -808,7 +823,7 @@ w_exit_running(struct tree *t, struct node *w, struct input *in)
 	char *reason;
 
 	w_exited(w, in->wstatus);
-	if (WIFEXITED(in->wstatus) && WEXITSTATUS(in->wstatus) == 0) {
+	if (exit_normal(w->spec, in->wstatus)) {
 		set_state(w, ST_COMPLETED, in->now);
 		emit(t, w, EV_PROCESS_COMPLETED, pid, in->wstatus, NULL);
 		child_down(t, w, true, NULL, false, in->now);

@@ -682,6 +682,39 @@ START_TEST(test_state_owner)
 }
 END_TEST
 
+/* success_exit = statuses and signal names. */
+START_TEST(test_success_exit_key)
+{
+	struct config *conf;
+	struct node_spec *w;
+
+	conf = load_ok(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"
+	    "success_exit = 0 3 255 TERM SIGHUP\n");
+	w = must_find(conf, "r/w");
+	ck_assert_uint_eq(w->success_exit.codes[0], (UINT64_C(1) << 0) |
+	    (UINT64_C(1) << 3));
+	ck_assert_uint_eq(w->success_exit.codes[3], UINT64_C(1) << 63);
+	ck_assert_uint_eq(w->success_exit.signals, (UINT64_C(1) << SIGTERM) |
+	    (UINT64_C(1) << SIGHUP));
+	config_free(conf);
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"
+	    "success_exit = 3 256\n"
+	    "[worker:r/x]\n"
+	    "command = ./x\n"
+	    "success_exit = NOPE\n",
+	    "4: invalid success_exit '256' (expected exit statuses from 0 to "
+	    "255 and signal names such as TERM)",
+	    "7: invalid success_exit 'NOPE' (expected exit statuses from 0 "
+	    "to 255 and signal names such as TERM)");
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct errlist errs = { { NULL, 0, 0 } };
@@ -2335,13 +2368,15 @@ START_TEST(test_man_keys)
 END_TEST
 
 /* Every default in the table parses, and a reload applies in place
-   exactly the keys changes_live listed before the table. */
+   exactly the keys changes_live listed before the table, and
+   success_exit (read only when a worker ends). */
 START_TEST(test_key_table)
 {
 	static const char *const live[] = { "restart", "shutdown",
 	    "stop_signal", "strategy", "intensity", "period",
 	    "setup_timeout", "cleanup_timeout", "start_timeout",
-	    "check_interval", "restart_delay", "restart_delay_max" };
+	    "check_interval", "restart_delay", "restart_delay_max",
+	    "success_exit" };
 	struct node_spec n;
 	struct strv sv = { NULL, 0, 0 };
 	size_t nlive = 0;
@@ -2407,6 +2442,7 @@ config_suite(void)
 	tcase_add_test(te, test_missing_file);
 	tcase_add_test(te, test_file_kinds);
 	tcase_add_test(te, test_state_owner);
+	tcase_add_test(te, test_success_exit_key);
 	tcase_add_test(te, test_continuation_errors);
 	tcase_add_test(te, test_continuation_not_duplicate);
 	tcase_add_test(te, test_unknown_keys);

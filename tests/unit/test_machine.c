@@ -263,6 +263,42 @@ START_TEST(test_pool_backoff_no_order)
 }
 END_TEST
 
+/*
+ * success_exit: the exit statuses and signals listed are normal ends,
+ * as exit 0 is: a transient worker is not restarted, its status is
+ * completed; another status still fails.
+ */
+START_TEST(test_success_exit)
+{
+	struct config *c = conf_flat(STRATEGY_ONE_FOR_ONE, 5);
+	struct node_spec *a = conf_lookup(c, "root/a");
+	struct drv *d;
+
+	a->restart = RESTART_TRANSIENT;
+	a->success_exit.codes[0] |= UINT64_C(1) << 3;
+	a->success_exit.signals |= UINT64_C(1) << SIGTERM;
+	d = drv_new(c);
+	drv_start(d);
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(3), NULL);
+	EXPECT(d, "*", "event ProcessCompleted root/a");
+	STATE(d, "root/a", NS_COMPLETED);
+	drv_admin(d, tree_start_node, "root/a");
+	strv_free(&d->log);
+	drv_exit(d, "root/a", KILLED(SIGTERM), NULL);
+	EXPECT(d, "*", "event ProcessCompleted root/a");
+	drv_admin(d, tree_start_node, "root/a");
+	strv_free(&d->log);
+	drv_exit(d, "root/a", EXITED(4), NULL);
+	EXPECT(d, "event spawn", "event ProcessFailed root/a",
+	    "spawn root/a", "event ProcessStarted root/a");
+	drv_exit(d, "root/a", KILLED(SIGKILL), NULL);
+	EXPECT(d, "event", "event ProcessFailed root/a",
+	    "event ProcessStarted root/a");
+	drv_free(d);
+}
+END_TEST
+
 /* Inputs a state does not accept are stale: nothing happens. */
 START_TEST(test_stale_inputs)
 {
@@ -421,6 +457,7 @@ machine_suite(void)
 	tcase_add_test(tc, test_check_loop);
 	tcase_add_test(tc, test_spawn_scarce);
 	tcase_add_test(tc, test_pool_backoff_no_order);
+	tcase_add_test(tc, test_success_exit);
 	tcase_add_test(tc, test_stale_inputs);
 	tcase_add_test(tc, test_signal_subtree);
 	tcase_add_test(tc, test_admin_outcome);
