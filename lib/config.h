@@ -31,7 +31,8 @@ enum shutdown { SHUTDOWN_TIMEOUT, SHUTDOWN_BRUTAL_KILL, SHUTDOWN_INFINITY };
 enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
 /* When a worker is ready (started): exec succeeded, a line on fd N,
    READY=1 on $NOTIFY_SOCKET, a check command exits 0, a delay passed. */
-enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY };
+enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY,
+    READY_EXIT };
 /* OTP 24: when significant children end, their supervisor ends too. */
 enum auto_shutdown { AUTO_SHUTDOWN_NEVER, AUTO_SHUTDOWN_ANY,
     AUTO_SHUTDOWN_ALL };

@@ -1108,6 +1108,8 @@ ready_parse(const struct keydef *kd, void *obj, const char *key,
 	strv_free(&n->ready_check);
 	if (strcmp(value, "exec") == 0)
 		n->ready = READY_EXEC;
+	else if (strcmp(value, "exit") == 0)
+		n->ready = READY_EXIT;
 	else if (strcmp(value, "notify") == 0)
 		n->ready = READY_NOTIFY;
 	else if (strncmp(value, "fd:", 3) == 0) {
@@ -1134,7 +1136,7 @@ ready_parse(const struct keydef *kd, void *obj, const char *key,
 		}
 		n->ready = READY_DELAY;
 	} else {
-		*err = xasprintf("invalid %s '%s' (expected exec, fd:N, "
+		*err = xasprintf("invalid %s '%s' (expected exec, exit, fd:N, "
 		    "notify, check:COMMAND or delay:DURATION)", key, value);
 		return -1;
 	}

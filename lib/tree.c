@@ -69,6 +69,7 @@ struct input {
 typedef void	input_fn(struct tree *, struct node *, struct input *);
 
 static input_fn	w_ready;
+static bool	exit_normal(const struct node_spec *, int);
 
 static void	dispatch(struct tree *, struct node *, struct input *);
 static void	stop_node(struct tree *, struct node *, int64_t);
@@ -776,6 +777,17 @@ w_exit_starting(struct tree *t, struct node *w, struct input *in)
 {
 	pid_t pid = w->pid;
 	char d[32], *reason;
+
+	if (w->state == ST_AWAITING && w->spec->ready == READY_EXIT &&
+	    exit_normal(w->spec, in->wstatus)) {
+		/* A one-shot task done: started and completed at once. */
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+		w_exited(w, in->wstatus);
+		set_state(w, ST_COMPLETED, in->now);
+		emit(t, w, EV_PROCESS_COMPLETED, pid, in->wstatus, NULL);
+		child_down(t, w, true, NULL, false, in->now);
+		return;
+	}
 
 	push_simple(t, ACT_TIMER_CANCEL, w, 0);
 	reason = w->state == ST_TIMED_OUT ?

@@ -299,6 +299,43 @@ START_TEST(test_success_exit)
 }
 END_TEST
 
+/*
+ * ready = exit: a one-shot task has started once it exits normally; the
+ * next sibling waits for it, and it is completed. A failed exit is a
+ * failed start, retried by the usual rules.
+ */
+START_TEST(test_ready_exit)
+{
+	struct config *c = conf_new();
+	struct node_spec *m;
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 5;
+	m = conf_worker(c, "root/migrate", RESTART_TRANSIENT);
+	m->ready = READY_EXIT;
+	conf_worker(c, "root/web", RESTART_PERMANENT);
+	d = drv_new(c);
+	drv_start(d);
+	EXPECT(d, "spawn event timer", "timer root 30000", "spawn root/migrate",
+	    "event ProcessStarted root/migrate", "timer root/migrate 30000");
+	STATE(d, "root/migrate", NS_STARTING);
+	STATE(d, "root/web", NS_STOPPED);
+	/* It fails: a failed start, retried; web still waits. */
+	drv_exit(d, "root/migrate", EXITED(1), "no database");
+	EXPECT(d, "event spawn", "event ProcessStartFailed root/migrate",
+	    "spawn root/migrate", "event ProcessStarted root/migrate");
+	STATE(d, "root/web", NS_STOPPED);
+	/* Done: completed, and web starts. */
+	drv_exit(d, "root/migrate", EXITED(0), NULL);
+	EXPECT(d, "event spawn", "event ProcessCompleted root/migrate",
+	    "spawn root/web", "event ProcessStarted root/web",
+	    "event ProcessStarted root");
+	STATE(d, "root/migrate", NS_COMPLETED);
+	STATE(d, "root/web", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
 /* Inputs a state does not accept are stale: nothing happens. */
 START_TEST(test_stale_inputs)
 {
@@ -458,6 +495,7 @@ machine_suite(void)
 	tcase_add_test(tc, test_spawn_scarce);
 	tcase_add_test(tc, test_pool_backoff_no_order);
 	tcase_add_test(tc, test_success_exit);
+	tcase_add_test(tc, test_ready_exit);
 	tcase_add_test(tc, test_stale_inputs);
 	tcase_add_test(tc, test_signal_subtree);
 	tcase_add_test(tc, test_admin_outcome);
