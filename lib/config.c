@@ -746,11 +746,16 @@ static const char *
 config_line(struct loader *ld, char *line, size_t len, size_t max)
 {
 	char *p, *sep;
+	bool header;
 
 	for (p = line; isspace((unsigned char)*p); p++)
 		;
-	/* A header reaches inih as a short alias: only its name is bounded. */
-	if (strlen(line) != len || (len > max && *p != '[')) {
+	/*
+	 * A header reaches inih as a short alias: only its name is bounded.
+	 * (An indented '[' after a key is a continuation, not a header.)
+	 */
+	header = *p == '[' && !(p > line && ld->contable);
+	if (strlen(line) != len || (len > max && !header)) {
 		if (strlen(line) != len)
 			loader_error(ld, ld->lineno,
 			    "line contains a NUL byte");

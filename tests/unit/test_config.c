@@ -1234,6 +1234,18 @@ START_TEST(test_long_line)
 	free(err8);
 	free(err);
 	free(text);
+
+	/* An indented '[' line after a key continues it: bound as any line. */
+	text = xasprintf(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"
+	    "  [%s]\n", x);
+	err = xasprintf("4: line too long (304 characters, at most 199); "
+	    "split it with indented continuation lines");
+	EXPECT_ERRORS(text, err);
+	free(err);
+	free(text);
 	free(max);
 	free(x);
 }
