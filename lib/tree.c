@@ -1665,13 +1665,6 @@ tree_env(const struct tree *t, const struct node *n, char *const *base,
 	env_set(out, "ARBOR_STATE_DIR", tree_state_dir_of(n));
 }
 
-/* Restarts of N within its supervisor's current window. */
-int
-node_restarts_in_period(const struct node *n, int64_t now)
-{
-	return intensity_count(&n->history, now);
-}
-
 /* Does N's supervisor currently start and stop its children? */
 static bool
 parent_manages(const struct node *n, char **err)

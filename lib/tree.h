@@ -297,8 +297,6 @@ void	tree_reload(struct tree *, const struct config *, int64_t now,
 	    struct strv *report);
 /* Free a node that ACT_FREE announced, with its subtree. */
 void	tree_node_release(struct tree *, struct node *);
-/* Restarts of N within its supervisor's current window. */
-int	node_restarts_in_period(const struct node *, int64_t now);
 
 /* Outputs. */
 bool	tree_next_action(struct tree *, struct action *);

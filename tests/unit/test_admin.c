@@ -1,7 +1,7 @@
 /*
  * test_admin.c: unit tests of the admin requests (tree_stop_node,
  * tree_start_node, tree_restart_node), of tree_reload and of
- * node_restarts_in_period, driven by the fake world of driver.c (fake
+ * the snapshot's restarts_period, driven by the fake world of driver.c (fake
  * clock, no processes, every action logged). The rules under test: an
  * admin stop is not a failure, so nothing restarts the node (no strategy,
  * no parent restart) and nothing is counted against any intensity; start
@@ -57,7 +57,10 @@ pid_of(struct drv *d, const char *path)
 static int
 in_period(struct drv *d, const char *path)
 {
-	return node_restarts_in_period(drv_node(d, path), d->now);
+	struct node_info ni;
+
+	tree_node_info(drv_node(d, path), d->now, &ni);
+	return ni.restarts_period;
 }
 
 /* Is C a character of a node path? */
@@ -618,7 +621,7 @@ START_TEST(test_restart_root)
 END_TEST
 
 /*
- * node_restarts_in_period.
+ * the snapshot's restarts_period.
  */
 
 /* Only the node's own restarts count, and only within the period. */
@@ -699,7 +702,7 @@ END_TEST
 /*
  * Regression test (a bug fixed in lib/tree.c): a reload that changes a supervisor's intensity or period in
  * place gives the supervisor a new window but leaves its children's
- * histories (node_restarts_in_period) with the old intensity and period:
+ * histories (the snapshot's restarts_period) with the old intensity and period:
  * the count is capped at the old intensity + 1 and spans the old period,
  * disagreeing with the supervisor's own window.
  */
