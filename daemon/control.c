@@ -417,6 +417,40 @@ request_logs(struct client *c, const struct proto_request *r)
 		client_final(c, "ok", NULL);
 }
 
+/* signal PATH SIG [SCOPE]: to the workers under PATH (scope: group). */
+static void
+request_signal(struct client *c, const struct proto_request *r)
+{
+	enum signal_scope scope = SIGNAL_GROUP;
+	struct node *n;
+	char *msg;
+	int sig, count;
+
+	if (request_args(c, r, 2, 3) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	if ((sig = signal_parse(r->words[2])) == -1)
+		msg = xasprintf("unknown signal '%s'", r->words[2]);
+	else if (r->nwords == 4 && signal_scope_parse(r->words[3],
+	    &scope) == -1)
+		msg = xasprintf("unknown signal scope '%s' (group, main or "
+		    "all)", r->words[3]);
+	else if ((count = tree_signal(supervise_tree(), n, sig, scope)) == 0)
+		msg = xasprintf("no running worker under %s", n->path);
+	else {
+		msg = xasprintf("sent %s to %s%d worker%s", signal_name(sig),
+		    scope == SIGNAL_MAIN ? "the main process of " :
+		    scope == SIGNAL_ALL ? "every process of " : "", count,
+		    count == 1 ? "" : "s");
+		client_final(c, "ok", msg);
+		free(msg);
+		run_actions();
+		return;
+	}
+	client_final(c, "error", msg);
+	free(msg);
+}
+
 /* Carry out one request. */
 static void
 request(struct client *c, const struct proto_request *r)
@@ -425,7 +459,6 @@ request(struct client *c, const struct proto_request *r)
 	struct tree *t = supervise_tree();
 	struct node *n;
 	char *msg;
-	int sig, count;
 
 	if (strcmp(cmd, "status") == 0) {
 		if (request_args(c, r, 0, 1) == -1)
@@ -438,25 +471,9 @@ request(struct client *c, const struct proto_request *r)
 	} else if (strcmp(cmd, "stop") == 0 || strcmp(cmd, "start") == 0 ||
 	    strcmp(cmd, "restart") == 0)
 		request_action(c, r);
-	else if (strcmp(cmd, "signal") == 0) {
-		if (request_args(c, r, 2, 2) == -1 ||
-		    (n = request_node(c, r->words[1])) == NULL)
-			return;
-		if ((sig = signal_parse(r->words[2])) == -1) {
-			msg = xasprintf("unknown signal '%s'", r->words[2]);
-			client_final(c, "error", msg);
-		} else if ((count = tree_signal(t, n, sig)) == 0) {
-			msg = xasprintf("no running worker under %s",
-			    n->path);
-			client_final(c, "error", msg);
-		} else {
-			msg = xasprintf("sent %s to %d worker%s",
-			    signal_name(sig), count, count == 1 ? "" : "s");
-			client_final(c, "ok", msg);
-			run_actions();
-		}
-		free(msg);
-	} else if (strcmp(cmd, "reload") == 0) {
+	else if (strcmp(cmd, "signal") == 0)
+		request_signal(c, r);
+	else if (strcmp(cmd, "reload") == 0) {
 		if (request_args(c, r, 0, 0) == 0)
 			request_reload(c);
 	} else if (strcmp(cmd, "events") == 0)

@@ -835,6 +835,29 @@ signal_group(pid_t pid, int sig)
 		(void)kill(pid, sig);
 }
 
+/* Carry out ACT_SIGNAL: the worker's processes its scope names. */
+static void
+do_signal(const struct action *a)
+{
+	struct nodectx *nc = ctx(a->node);
+	pid_t pid = nc->proc != NULL ? nc->proc->pid : 0;
+
+	switch (a->scope) {
+	case SIGNAL_MAIN:
+		if (pid > 0)
+			(void)kill(pid, a->sig);
+		break;
+	case SIGNAL_ALL:
+		(void)procs_signal_all(pid, a->node->path, a->sig);
+		break;
+	case SIGNAL_GROUP:
+		signal_group(pid, a->sig);
+		/* What the worker double-forked hears the same. */
+		procs_signal_orphans(a->node->path, a->sig);
+		break;
+	}
+}
+
 /* Log an event (stderr or syslog) in the configured format. */
 static void
 do_event(struct event *ev)
@@ -957,10 +980,7 @@ do_action(struct action *a)
 		do_spawn(a->node);
 		break;
 	case ACT_SIGNAL:
-		if (nc->proc != NULL)
-			signal_group(nc->proc->pid, a->sig);
-		/* What the worker double-forked hears the same. */
-		procs_signal_orphans(a->node->path, a->sig);
+		do_signal(a);
 		break;
 	case ACT_SPAWN_CANCEL:
 		spawn_cancel(a->node);

@@ -1827,19 +1827,45 @@ tree_admin_outcome(const struct tree *t, const char *path,
 
 /* Send SIG to the workers of N's subtree that have a process. */
 int
-tree_signal(struct tree *t, struct node *n, int sig)
+tree_signal(struct tree *t, struct node *n, int sig, enum signal_scope scope)
 {
+	struct action a = { .kind = ACT_SIGNAL, .node = n, .sig = sig,
+	    .scope = scope };
 	int count = 0;
 
 	if (n->spec->kind == NODE_WORKER) {
 		if (n->pid <= 0)
 			return 0;
-		push_simple(t, ACT_SIGNAL, n, sig);
+		push(t, &a);
 		return 1;
 	}
 	for (size_t i = 0; i < n->nchildren; i++)
-		count += tree_signal(t, n->children[i], sig);
+		count += tree_signal(t, n->children[i], sig, scope);
 	return count;
+}
+
+static const char *const scope_names[] = {
+	[SIGNAL_GROUP] = "group", [SIGNAL_MAIN] = "main", [SIGNAL_ALL] = "all",
+};
+
+/* The scope named NAME into *SCOPE: 0, or -1 if there is none. */
+int
+signal_scope_parse(const char *name, enum signal_scope *scope)
+{
+	for (size_t i = 0; i < sizeof scope_names / sizeof scope_names[0];
+	    i++)
+		if (strcmp(name, scope_names[i]) == 0) {
+			*scope = (enum signal_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The name of SCOPE in the protocol. */
+const char *
+signal_scope_name(enum signal_scope scope)
+{
+	return scope_names[scope];
 }
 
 /* The snapshot of N at NOW. */

@@ -1026,7 +1026,7 @@ world_op(struct world *w)
 	case 12:
 		w->step = "signal";
 		(void)tree_signal(w->t, w->t->nodes[b % w->t->nnodes],
-		    sigs[take(&w->in) % 5]);
+		    sigs[take(&w->in) % 5], (enum signal_scope)(b >> 5) % 3);
 		break;
 	case 13:
 		feed_reload(w);

@@ -414,7 +414,11 @@ drv_act(struct drv *d, const struct action *a)
 			drv_queue(d, IN_STARTED, a->node, 0, NULL);
 		break;
 	case ACT_SIGNAL:
-		strv_pushf(&d->log, "signal %s %d", path, a->sig);
+		if (a->scope == SIGNAL_GROUP)
+			strv_pushf(&d->log, "signal %s %d", path, a->sig);
+		else
+			strv_pushf(&d->log, "signal %s %d %s", path, a->sig,
+			    signal_scope_name(a->scope));
 		ck_assert_msg(f->pid != 0, "signal %d to %s, not running",
 		    a->sig, path);
 		if (f->dying || a->sig == SIGCONT)
