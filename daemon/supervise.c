@@ -1149,7 +1149,9 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 {
 	struct proc *p = proc_take(w->rpid);
 	int status = w->rstatus;
+	const struct output *lo;
 	const char *last;
+	int64_t now = now_ms(), last_at;
 	char *err = NULL;
 
 	(void)loop;
@@ -1168,14 +1170,16 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	output_drain(p->out);
 	output_drain(p->err);
 	/* The reason of a failure: stderr's last line, wherever it went. */
-	last = output_lastline(p->err != NULL ? p->err :
+	lo = p->err != NULL ? p->err :
 	    p->node->spec->streams[STREAM_ERR].mode == STREAM_STDOUT ?
-	    p->out : NULL);
+	    p->out : NULL;
+	last = output_lastline(lo);
+	last_at = output_lastline_at(lo);
 	if (p->role != PROC_DISCARD && p->role != PROC_CHECK)
 		ctx(p->node)->proc = NULL;
 	if (p->role != PROC_WORKER && p->role != PROC_DISCARD &&
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		err = exit_reason(status, last);
+		err = exit_reason(status, last, now - last_at);
 	switch (p->role) {
 	case PROC_LAUNCHER:
 		procs_remove(p->pid);
@@ -1194,7 +1198,8 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		ready_end(p->node);
 		procs_remove(p->pid);
 		procs_signal_orphans(p->node->path, SIGKILL);
-		tree_worker_exited(tree, p->node, status, last, now_ms());
+		tree_worker_exited(tree, p->node, status, last, last_at,
+		    now_ms());
 		break;
 	case PROC_SETUP:
 		tree_setup_done(tree, p->node, err, &p->env, now_ms());

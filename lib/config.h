@@ -196,6 +196,8 @@ const char	*stream_name(enum stream);	/* "out", "err" */
 /* duration.c: "250ms", "5s", "2m", "1h", "1.5s"; a bare number is seconds. */
 int		 duration_parse(const char *, int64_t *ms);
 char		*duration_format(int64_t ms, char *buf, size_t len);
+/* An age for people, rounded down: "14s", "2m13s", "1h02m", "3d04h". */
+char		*duration_age(int64_t ms, char *buf, size_t len);
 
 /* argv.c: split a command line with sh-like quoting, no expansion. */
 int		 argv_split(const char *, struct strv *, char **err);

@@ -263,8 +263,13 @@ void	tree_worker_start_failed(struct tree *, struct node *,
  */
 void	tree_worker_start_scarce(struct tree *, struct node *,
 	    const char *error, int64_t now);
+/*
+ * Worker W exited with WSTATUS; LASTLINE (or NULL) is the last line of
+ * its stderr, read at LINE_AT: part of the failure's reason only if it
+ * came shortly before the end (EXIT_REASON_FRESH_MS).
+ */
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
-	    const char *lastline, int64_t now);
+	    const char *lastline, int64_t line_at, int64_t now);
 /* Setup finished: error is NULL on success, env holds its KEY=VALUE lines. */
 void	tree_setup_done(struct tree *, struct node *, const char *error,
 	    struct strv *env, int64_t now);

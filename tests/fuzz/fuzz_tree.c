@@ -868,7 +868,8 @@ feed_exit(struct world *w, struct rec *r, int wstatus)
 	r->pid = 0;
 	r->sig = 0;
 	r->check = false;	/* arbord kills a check with its worker */
-	tree_worker_exited(w->t, r->node, wstatus, "last line", w->now);
+	tree_worker_exited(w->t, r->node, wstatus, "last line",
+	    w->now - (wstatus & 0x7f) * 100, w->now);
 }
 
 /* Feed: R's script ended, successfully or with ERROR. */

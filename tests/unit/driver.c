@@ -532,7 +532,7 @@ drv_deliver(struct drv *d)
 	case IN_EXITED:
 		f->pid = 0;
 		f->dying = false;
-		tree_worker_exited(d->t, in.node, in.status, NULL, d->now);
+		tree_worker_exited(d->t, in.node, in.status, NULL, 0, d->now);
 		break;
 	case IN_SETUP_DONE:
 		f->script = 0;
@@ -699,7 +699,7 @@ drv_exit_node(struct drv *d, struct node *n, int wstatus,
 	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running",
 	    n->path);
 	f->pid = 0;
-	tree_worker_exited(d->t, n, wstatus, lastline, d->now);
+	tree_worker_exited(d->t, n, wstatus, lastline, d->now, d->now);
 	drv_settle(d);
 }
 
