@@ -307,7 +307,8 @@ log_record(char **f, int n, void *arg)
 		buf_ts(&ts, (int64_t)ms);
 		printf("%s %s ", ts.s, f[2]);
 		free(ts.s);
-	}
+	} else if (strcmp(f[2], "check") == 0)
+		fputs("[check] ", stdout);	/* not the worker's own */
 	printf("%s\n", f[3]);
 	/* The backlog goes out in one piece, what follows line by line. */
 	if (lp->reply->following)

@@ -371,13 +371,15 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		return NULL;
 	}
 	p = proc_add(pid, *err != NULL ? PROC_DISCARD : role, n);
+	/* A check's output is a stream of its own in the worker's log. */
 	if (rfd[STREAM_OUT] != -1)
 		p->out = output_new(rfd[STREAM_OUT], prefix,
 		    role == PROC_SETUP ? &p->env : NULL, ctx(n)->log,
-		    STREAM_OUT);
+		    role == PROC_CHECK ? STREAM_CHECK : STREAM_OUT);
 	if (rfd[STREAM_ERR] != -1)
 		p->err = output_new(rfd[STREAM_ERR], prefix, NULL,
-		    ctx(n)->log, STREAM_ERR);
+		    ctx(n)->log, role == PROC_CHECK ? STREAM_CHECK :
+		    STREAM_ERR);
 	return *err != NULL ? NULL : p;
 }
 

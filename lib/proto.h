@@ -14,8 +14,8 @@
  *   event	TS_MS TYPE KIND PATH PID EXIT SIGNAL ERROR
  *		(EXIT is -1 when none, SIGNAL 0 when none; TYPE as in events)
  *   log	TS_MS STREAM TEXT		(logs: one output line; STREAM
- *						 "out" or "err", TEXT without
- *						 its newline)
+ *						 "out", "err" or "check", TEXT
+ *						 without its newline)
  *   line	TEXT				(a message for people)
  *   following					(events, logs: the backlog is
  *						 done, live records follow)
