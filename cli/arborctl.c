@@ -53,6 +53,8 @@ static const char	*lines_arg;	/* -n N */
 
 /* How "log" records are printed. */
 struct logs_print {
+	const char	*path;		/* asked for: other nodes' lines (a
+					   pool's instances) are prefixed */
 	int		 timestamps;
 	struct reply	*reply;
 };
@@ -79,8 +81,10 @@ usage(FILE *f)
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
 "  logs path [-n N] [-f] [-t]\n"
 "                          print the last N (default 20, or all) output\n"
-"                          lines of a node; -f, --follow: then new ones;\n"
-"                          -t, --timestamps: with their time and stream\n"
+"                          lines of a node (of a pool: its instances',\n"
+"                          merged, each prefixed 'path | '); -f, --follow:\n"
+"                          then new ones; -t, --timestamps: with their\n"
+"                          time and stream\n"
 "  shutdown                stop the whole tree and make arbord exit\n"
 "  check [file]            validate a configuration file (no daemon needed)\n"
 "  help                    print this help\n"
@@ -307,7 +311,11 @@ log_record(char **f, int n, void *arg)
 		buf_ts(&ts, (int64_t)ms);
 		printf("%s %s ", ts.s, f[2]);
 		free(ts.s);
-	} else if (strcmp(f[2], "check") == 0)
+	}
+	/* A pool's instance, named as on arbord's output. */
+	if (n >= 5 && f[4][0] != '\0' && strcmp(f[4], lp->path) != 0)
+		printf("%s | ", f[4]);
+	if (!lp->timestamps && strcmp(f[2], "check") == 0)
 		fputs("[check] ", stdout);	/* not the worker's own */
 	printf("%s\n", f[3]);
 	/* The backlog goes out in one piece, what follows line by line. */
@@ -338,6 +346,7 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 		words[nwords++] = lines;
 	if (opts & OPT_FOLLOW)
 		words[nwords++] = "follow";
+	lp.path = args[0];
 	lp.timestamps = (opts & OPT_TIMESTAMPS) != 0;
 	lp.reply = &r;
 	r.record = log_record;
