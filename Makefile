@@ -204,7 +204,7 @@ clean:
 		tests/fuzz/fuzz_tree tests/fuzz/artifacts
 
 distclean: clean
-	rm -rf config.mk config.log config.status configure autom4te.cache
+	rm -rf config.mk config.log config.status configure configure~ autom4te.cache
 
 .PHONY: all bench check check-run chaos fuzz demo install uninstall clean distclean
 
