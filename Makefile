@@ -153,8 +153,8 @@ bench/benchtool: bench/benchtool.c config.mk
 bench: arbord arborctl bench/worker bench/benchtool
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
 
-demo: arbord
-	conf/demo/run $(CURDIR)/arbord
+demo: arbord arborctl
+	conf/demo/run $(CURDIR)/arbord $(CURDIR)/arborctl
 
 install: arbord arborctl
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
