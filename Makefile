@@ -91,14 +91,18 @@ tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/notifylisten.c
 
 # make check first installs or names what only the tests need, check and
-# mandoc (build-aux/ensure-deps --check), and configures again when check
-# arrived after configure ran; then check-run builds and runs the tests.
-check: all
+# mandoc (check-deps: build-aux/ensure-deps --check), and configures again
+# when check arrived after configure ran; then check-run, a make that reads
+# the new config.mk, builds and runs the tests.
+check:
+	@$(MAKE) --no-print-directory check-deps
+	@$(MAKE) --no-print-directory check-run
+
+check-deps:
 	@build-aux/ensure-deps --check
 	@if [ "$(HAVE_CHECK)" != yes ] && pkg-config --exists check; then \
 		echo "== check is here now: configuring again"; \
 		./config.status --recheck >/dev/null && ./config.status >/dev/null; fi
-	@$(MAKE) --no-print-directory check-run
 
 check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 	tests/integration/sdnotify \
@@ -206,7 +210,7 @@ clean:
 distclean: clean
 	rm -rf config.mk config.log config.status configure configure~ autom4te.cache
 
-.PHONY: all bench check check-run chaos fuzz demo install uninstall clean distclean
+.PHONY: all bench check check-deps check-run chaos fuzz demo install uninstall clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_OBJ:.o=.d)

@@ -3,8 +3,9 @@
 # finds inih but not check (PKG_CONFIG_LIBDIR holding inih.pc alone):
 # configure succeeds, the binaries link without -lcheck and run, and
 # `make check` then names the package it needs (ARBOR_NO_INSTALL=1, so
-# it does not install it); a tree configured --without-check refuses to
-# build the unit tests with the reason.
+# it does not install it); once check is there, make check's first step
+# (check-deps) configures again and finds it; a tree
+# configured --without-check refuses to build them, with the reason.
 . "$(dirname "$0")/lib.sh"
 
 command -v autoconf >/dev/null || { echo "SKIP: autoconf missing"; exit 0; }
@@ -20,7 +21,7 @@ export PKG_CONFIG_LIBDIR=$T/pc
 pkg-config --exists check && fail "the pkg-config trick did not hide check"
 
 # -O0: this test is about what is linked, not about the code.
-make -C "$T/src" CFLAGS=-O0 all >"$T/make.out" 2>&1 ||
+make -C "$T/src" -j2 CFLAGS=-O0 all >"$T/make.out" 2>&1 ||
     fail "make without check: $(tail -n 20 "$T/make.out")"
 grep -q 'checking for check (only make check needs it)... no' "$T/make.out" ||
     fail "configure did not report check as optional and absent: $(grep -i check "$T/make.out")"
@@ -37,9 +38,16 @@ ARBOR_NO_INSTALL=1 make -C "$T/src" check >"$T/check.out" 2>&1 &&
 grep -q 'apt-get install.* check' "$T/check.out" ||
     fail "make check did not name the package: $(cat "$T/check.out")"
 
+# check arrives (pkg-config sees it again): make check's first step
+# configures again, finding it.
+unset PKG_CONFIG_LIBDIR
+make -C "$T/src" check-deps >"$T/deps.out" 2>&1 || fail "make check-deps: $(cat "$T/deps.out")"
+grep -q 'configuring again' "$T/deps.out" || fail "check-deps did not configure again: $(cat "$T/deps.out")"
+grep -q '^HAVE_CHECK = yes$' "$T/src/config.mk" && grep -q '^CHECK_LIBS = .*-lcheck' "$T/src/config.mk" ||
+    fail "config.mk after check-deps: $(grep CHECK "$T/src/config.mk")"
+
 # Configured --without-check: the unit tests refuse to build, saying why.
 (cd "$T/src" && ./configure --without-check >/dev/null 2>&1) || fail "configure --without-check"
-unset PKG_CONFIG_LIBDIR
 make -C "$T/src" CFLAGS=-O0 tests/unit/check_arbor >"$T/unit.out" 2>&1 &&
     fail "unit tests built without check"
 grep -q 'the unit tests need the library check.*apt-get install check' "$T/unit.out" ||
