@@ -11,7 +11,7 @@ export LC_ALL=C		# ASCII tree glyphs
 talk=$(script talk <<SH
 #!/bin/sh
 for i in 01 02 03 04 05 06 07 08 09 10 11; do echo "line-\$i"; done
-printf 'tab\there\n' >&2
+printf 'tab\there\n'
 exec $T/sleep 1000
 SH
 )
@@ -62,7 +62,7 @@ assert_eq "command: $talk 'two words' 'it'\\''s'" "$(grep '^command:' <<<"$out")
 logs=$(grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (out|err) ' <<<"$out")
 assert_eq 10 "$(wc -l <<<"$logs")" "last 10 log lines"
 assert_match ' out line-03$' "$(head -n 1 <<<"$logs")" "oldest line shown"
-assert_match ' err tab\\there$' "$(tail -n 1 <<<"$logs")" "newest line, control character visible"
+assert_match ' out tab\\there$' "$(tail -n 1 <<<"$logs")" "newest line, control character visible"
 grep -q 'line-02' <<<"$out" && fail "more than 10 log lines: $out"
 
 # JSON: the command as its words, pools marked.
