@@ -91,6 +91,7 @@ struct nodectx {
 	char		*spawn_err;
 	bool		 spawn_scarce;	/* ... for arbord's lack of resources */
 	struct nodelog	*log;		/* its output: ring, file, followers */
+	struct strv	 exec_argv;	/* the expanded command last started */
 	struct node	*node;
 	bool		 spawn_queued;
 	TAILQ_ENTRY(nodectx) spawn_entry;
@@ -213,6 +214,16 @@ static struct nodectx *
 ctx(struct node *n)
 {
 	return n->udata;
+}
+
+/* The command worker N last started with, variables expanded; NULL if
+   it never started. */
+const struct strv *
+supervise_exec_argv(const struct node *n)
+{
+	const struct nodectx *nc = n->udata;
+
+	return nc != NULL && nc->exec_argv.n > 0 ? &nc->exec_argv : NULL;
 }
 
 /* The log of node N (for the control socket), NULL if it has none. */
@@ -366,6 +377,11 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 			return NULL;
 		}
 		o.argv = args.v;
+		/* What status shows: the words it really runs with. */
+		if (role == PROC_WORKER || role == PROC_LAUNCHER) {
+			strv_free(&ctx(n)->exec_argv);
+			strv_copy(&ctx(n)->exec_argv, args.v);
+		}
 	}
 	if (stream_fds(n, role, cfd, own, rfd, err) == -1) {
 		strv_free(&args);

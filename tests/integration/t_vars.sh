@@ -58,6 +58,8 @@ grep -qxF 'root/pool/1 | [1][n=1][root/pool/1]' "$T/out" ||
     fail "pool 1: $(cat "$T/out")"
 grep -qxF 'root/pool/2 | [2][n=2][root/pool/2]' "$T/out" ||
     fail "pool 2: $(cat "$T/out")"
+# Status shows the words it runs with, variables expanded.
+assert_match "\"command\":\[\"$args\",\"2\",\"n=2\",\"root/pool/2\"\]" "$(ctl status root/pool/2 --json)" "status's command"
 grep -qxF 'root/x | [ex][preexpost][a][b][a  b][$][$X][$X][][from-root][$1 $$]' \
     "$T/out" || fail "root/x: $(cat "$T/out")"
 assert_match '"event":"ProcessReady"' "$(event_line ProcessReady root/x)" \
