@@ -24,6 +24,7 @@ main(void)
 	srunner_add_suite(sr, lifecycle_suite());
 	srunner_add_suite(sr, pool_suite());
 	srunner_add_suite(sr, machine_suite());
+	srunner_add_suite(sr, cgroup_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

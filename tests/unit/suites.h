@@ -20,5 +20,6 @@ Suite	*admin_suite(void);
 Suite	*lifecycle_suite(void);
 Suite	*pool_suite(void);
 Suite	*machine_suite(void);
+Suite	*cgroup_suite(void);
 
 #endif
