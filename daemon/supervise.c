@@ -36,6 +36,7 @@
 #include "spawn.h"
 #include "spawner.h"
 #include "statedir.h"
+#include "cgroup.h"
 #include "timer.h"
 #include "tree.h"
 
@@ -87,6 +88,11 @@ struct nodectx {
 	char		*spawn_err;
 	bool		 spawn_scarce;	/* ... for arbord's lack of resources */
 	struct nodelog	*log;		/* its output: ring, file, followers */
+	/* cgroups (cgroup.c): the worker's, and its end held until empty */
+	char		*cgdir;		/* NULL: none (yet) */
+	struct cgroup_watch *drain;	/* the main process ended, others not */
+	int		 drain_status;
+	char		*drain_last;
 	struct node	*node;
 	bool		 spawn_queued;
 	TAILQ_ENTRY(nodectx) spawn_entry;
@@ -131,6 +137,9 @@ static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
 static void	spawn_now(struct node *);
+static void	drain_end(struct nodectx *);
+static bool	drain_begin(struct node *, int, const char *);
+static void	scripts_end(struct node *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -292,6 +301,31 @@ fail:
 }
 
 /*
+ * The cgroup a process of N in ROLE starts in, made if missing: the
+ * worker's own (also its launcher's and readiness check's), or a leaf
+ * for a supervisor's scripts. NULL with *err if it cannot be made.
+ */
+static char *
+proc_cgroup(struct node *n, enum proc_role role, char **err)
+{
+	struct nodectx *nc = ctx(n);
+	char *dir;
+
+	if (role == PROC_SETUP || role == PROC_CLEANUP)
+		dir = cgroup_dir(n->path, CGROUP_SCRIPTS);
+	else {
+		if (nc->cgdir == NULL)
+			nc->cgdir = cgroup_dir(n->path, NULL);
+		dir = xstrdup(nc->cgdir);
+	}
+	if (cgroup_make(dir, err) == -1) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/*
  * Start ARGV for node N in the environment the tree gives it, with its
  * output on arbord's stdout under PREFIX and in the node's log (or where
  * a worker's stdout and stderr say). Returns the process, or NULL with
@@ -308,10 +342,14 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	struct strv env = { 0 };
 	int cfd[STREAM_COUNT], own[STREAM_COUNT], rfd[STREAM_COUNT];
 	struct proc *p;
+	char *cg = NULL;
 	pid_t pid;
 
 	*err = NULL;
 	start_scarce = false;
+	if (cgroup_enabled() && (cg = proc_cgroup(n, role, err)) == NULL)
+		return NULL;
+	o.cgroup = cg;
 	/*
 	 * Identity, limits, nice and umask are the worker's, and its
 	 * readiness check's (which runs as the worker would), not scripts'.
@@ -347,8 +385,10 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		o.set_umask = s->umask_set;
 		o.umask = s->umask;
 	}
-	if (stream_fds(n, role, cfd, own, rfd, err) == -1)
+	if (stream_fds(n, role, cfd, own, rfd, err) == -1) {
+		free(cg);
 		return NULL;
+	}
 	tree_env(tree, n, environ, &env);
 	if (worker && ctx(n)->notify_name != NULL)
 		env_set(&env, "NOTIFY_SOCKET", ctx(n)->notify_name);
@@ -361,6 +401,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	o.err_fd = cfd[STREAM_ERR];
 	pid = spawn(&o, err, &start_scarce);
 	strv_free(&env);
+	free(cg);
 	for (int i = 0; i < STREAM_COUNT; i++)
 		if (own[i] != -1)
 			close(own[i]);
@@ -806,6 +847,13 @@ cleanup_finished(struct node *n, const char *error)
 	if (statedir_remove(n->state_dir, &rmerr) == -1)
 		msg = error ? xasprintf("%s; %s", error, rmerr) :
 		    xstrdup(rmerr);
+	if (cgroup_enabled()) {
+		/* Its children are gone: their cgroups and its own go. */
+		char *dir = cgroup_dir(n->path, NULL);
+		(void)cgroup_kill(dir);
+		(void)cgroup_remove(dir);
+		free(dir);
+	}
 	tree_cleanup_done(tree, n, msg ? msg : error, now_ms());
 	free(msg);
 	free(rmerr);
@@ -890,6 +938,8 @@ nodectx_free(struct nodectx *nc)
 		close(nc->ready_wfd);
 	free(nc->notify_name);
 	logs_node_gone(nc->log);
+	drain_end(nc);
+	free(nc->cgdir);
 	free(nc);
 }
 
@@ -925,6 +975,8 @@ spawn_cancel(struct node *n)
 	pidwait_end(nc);
 	ready_end(n);
 	procs_signal_orphans(n->path, SIGKILL);
+	if (cgroup_enabled() && nc->cgdir != NULL)
+		(void)cgroup_kill(nc->cgdir);
 }
 
 /*
@@ -961,6 +1013,9 @@ do_action(struct action *a)
 			signal_group(nc->proc->pid, a->sig);
 		/* What the worker double-forked hears the same. */
 		procs_signal_orphans(a->node->path, a->sig);
+		if (cgroup_enabled() && nc->cgdir != NULL)
+			cgroup_signal(nc->cgdir, a->sig,
+			    nc->proc != NULL ? nc->proc->pid : 0);
 		break;
 	case ACT_SPAWN_CANCEL:
 		spawn_cancel(a->node);
@@ -1123,6 +1178,87 @@ supervise_reload(struct strv *report)
 	return 0;
 }
 
+/*
+ * With cgroups, a worker is gone when its cgroup is empty, not when its
+ * main process is: what it left (whatever it did with sessions, process
+ * groups or its environment) is killed, and the end of the main process
+ * reaches the tree once inotify says the cgroup emptied.
+ */
+static void
+drain_end(struct nodectx *nc)
+{
+	cgroup_unwatch(nc->drain);
+	nc->drain = NULL;
+	free(nc->drain_last);
+	nc->drain_last = NULL;
+}
+
+/* inotify: N's cgroup.events changed; is the cgroup empty now? */
+static void
+drain_cb(void *arg)
+{
+	struct node *n = arg;
+	struct nodectx *nc = ctx(n);
+	char *last;
+	int status;
+
+	if (cgroup_populated(nc->cgdir) == 1)
+		return;
+	status = nc->drain_status;
+	last = nc->drain_last;
+	nc->drain_last = NULL;
+	drain_end(nc);
+	(void)cgroup_remove(nc->cgdir);
+	tree_worker_exited(tree, n, status, last, now_ms());
+	free(last);
+	run_actions();
+}
+
+/*
+ * Worker N's main process ended with STATUS (LAST its last stderr line):
+ * kill the rest of its cgroup. True if that is still emptying (drain_cb
+ * reports the end then), false if the end can be reported now.
+ */
+static bool
+drain_begin(struct node *n, int status, const char *last)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (!cgroup_enabled() || nc->cgdir == NULL)
+		return false;
+	if (cgroup_populated(nc->cgdir) == 1) {
+		(void)cgroup_kill(nc->cgdir);
+		if ((nc->drain = cgroup_watch(nc->cgdir, drain_cb, n)) ==
+		    NULL)
+			log_warn("%s: watching cgroup %s", n->path,
+			    cgroup_relative(nc->cgdir));
+		/* It may have emptied before the watch was there. */
+		else if (cgroup_populated(nc->cgdir) == 1) {
+			nc->drain_status = status;
+			nc->drain_last = last != NULL ? xstrdup(last) : NULL;
+			return true;
+		} else
+			drain_end(nc);
+	}
+	(void)cgroup_remove(nc->cgdir);
+	return false;
+}
+
+/* A setup or cleanup script of supervisor N ended: nothing of it stays. */
+static void
+scripts_end(struct node *n)
+{
+	char *dir;
+
+	if (!cgroup_enabled())
+		return;
+	dir = cgroup_dir(n->path, CGROUP_SCRIPTS);
+	if (cgroup_populated(dir) == 1)
+		(void)cgroup_kill(dir);
+	(void)rmdir(dir);	/* if it is empty already; else at the stop */
+	free(dir);
+}
+
 /* libev: a child process was reaped. */
 static void
 child_cb(struct ev_loop *loop, ev_child *w, int revents)
@@ -1174,12 +1310,16 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		ready_end(p->node);
 		procs_remove(p->pid);
 		procs_signal_orphans(p->node->path, SIGKILL);
+		if (drain_begin(p->node, status, last))
+			break;
 		tree_worker_exited(tree, p->node, status, last, now_ms());
 		break;
 	case PROC_SETUP:
+		scripts_end(p->node);
 		tree_setup_done(tree, p->node, err, &p->env, now_ms());
 		break;
 	case PROC_CLEANUP:
+		scripts_end(p->node);
 		cleanup_finished(p->node, err);
 		break;
 	case PROC_DISCARD:
@@ -1280,6 +1420,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_child child_w;
 	ev_prepare prepare_w;
 	ev_periodic jump_w;
+	char *cgerr;
 
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
@@ -1297,6 +1438,14 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
 	procs_init(o->socket, proc_known);
+	if (cgroup_init(conf->cgroup, NULL, &cgerr) == -1) {
+		log_warnx("%s", cgerr);
+		free(cgerr);
+		procs_close();
+		control_close(ARBORD_EXIT_CONFIG);
+		config_free(conf);
+		return ARBORD_EXIT_CONFIG;
+	}
 
 	logs_configure(conf);
 	tree = tree_new(conf, o->state_root);
@@ -1344,6 +1493,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	if (!tree->finished)
 		ev_run(loop, 0);
 	spawner_stop();
+	cgroup_close();
 
 	if (tree->exit_status == TREE_EXIT_COMPLETED)
 		log_info("the root supervisor completed (auto_shutdown): "

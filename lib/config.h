@@ -146,6 +146,9 @@ struct node_spec {
 	enum auto_shutdown	 auto_shutdown;	/* supervisors */
 };
 
+/* [arbor] cgroup = auto | yes | no (daemon/cgroup.c) */
+enum cgroup_mode { CGROUP_AUTO, CGROUP_YES, CGROUP_NO };
+
 struct config {
 	char			*file;		/* as given */
 	char			*dir;		/* absolute directory of file */
@@ -161,6 +164,7 @@ struct config {
 	int			 log_keep;	/* rotated files, default 5 */
 	int			 max_clients;	/* control connections at once */
 	int64_t			 client_timeout_ms; /* to send a request */
+	enum cgroup_mode	 cgroup;	/* [arbor] cgroup */
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;

@@ -63,6 +63,8 @@ static const char *const auto_shutdown_names[] = { "never",
     "any_significant", "all_significant", NULL };
 static const char *const event_format_names[] = { "text", "json", NULL };
 static const char *const log_names[] = { "stderr", "syslog", NULL };
+/* In the order of enum cgroup_mode. */
+static const char *const cgroup_names[] = { "auto", "yes", "no", NULL };
 
 /* The name of a strategy as written in the configuration. */
 const char *
@@ -1285,6 +1287,8 @@ const struct keydef keydefs[] = {
 	    0, 0, NULL, 1, 100000, RELOAD_NONE },
 	{ "client_timeout", KIND_ARBOR, &key_type_posduration, "10s",
 	    CF(client_timeout_ms), 0, 0, NULL, 0, 0, RELOAD_NONE },
+	{ "cgroup", KIND_ARBOR, &key_type_enum, "auto", CF(cgroup), 0, 0,
+	    cgroup_names, 0, 0, RELOAD_NONE },
 	{ "files", KIND_INCLUDE, &key_type_patterns, NULL,
 	    offsetof(struct include_spec, files), 0, 0, NULL, 0, 0,
 	    RELOAD_NONE },

@@ -1,0 +1,120 @@
+# t_cgroup: with cgroup v2, the supervision tree is a cgroup tree. A
+# worker is in the cgroup of its path from its first instruction (in
+# arbord and through the spawner), and nothing it starts escapes: a
+# process that calls setsid() and clears its environment (so neither the
+# process group nor the ARBOR_PATH scan finds it) is killed when the
+# worker stops or its main process exits, and the worker's end reaches
+# the tree only once its cgroup is empty. arbord's own cgroup is removed
+# at exit, and one a killed arbord left is cleaned up by the next. With
+# cgroup = no nothing is made.
+. "$(dirname "$0")/lib.sh"
+
+cgmount=$(grep ' - cgroup2 ' /proc/self/mountinfo | awk '{print $5; exit}')
+own=$cgmount$(sed -n 's/^0:://p' /proc/self/cgroup)
+own=${own%/}
+if [ -z "$cgmount" ] || [ ! -w "$own/cgroup.procs" ]; then
+	echo "SKIP: no writable cgroup v2 hierarchy here (need root and cgroup2 mounted)"
+	exit 77
+fi
+
+escaper=$(script escaper <<SH
+#!/bin/sh
+setsid env -i $T/sleep 1000 &
+echo "escapee \$!"
+exec $T/sleep 1001
+SH
+)
+cat >"$T/a.ini" <<INI
+[arbor]
+cgroup = yes
+
+[supervisor:root]
+
+[worker:root/w]
+command = $escaper
+INI
+
+# The cgroup of process PID, relative to the hierarchy's root.
+cg_of() { sed -n 's/^0:://p' "/proc/$1/cgroup"; }
+escapee() { sed -n 's/^root\/w | escapee //p' "$T/out" | tail -n 1; }
+
+check_placement() {
+	local main e base
+	wait_event ProcessStarted root/w "$1"
+	wait_for "$T/out" '^root/w \| escapee [0-9]+$' "$1"
+	main=$(pid_of root/w)
+	e=$(escapee)
+	base=$(cg_of "$ARBORD_PID")
+	assert_match '^(/.*)?/arbor-[0-9]+-[0-9a-f]+/@arbord$' "$base" "arbord's own cgroup"
+	base=${base%/@arbord}
+	assert_eq "$base/root/w" "$(cg_of "$main")" "the worker's cgroup"
+	assert_eq "$base/root/w" "$(cg_of "$e")" "the escaped process's cgroup"
+	assert_eq "$base/root/w" "$(ctl status root/w --json | sed -n 's/.*"cgroup":"\([^"]*\)".*/\1/p')" "status names the cgroup"
+	BASE=$base
+}
+
+for threshold in "" 0; do
+	# "": started by arbord (vfork; the child joins); 0: through the
+	# spawner (clone3 into the cgroup).
+	ARBOR_SPAWNER_THRESHOLD=$threshold start_arbord "$T/a.ini"
+	check_placement 1
+	e=$(escapee)
+
+	# A stop kills it all, and the worker's cgroup goes.
+	ctl_expect 0 stop root/w
+	wait_event ProcessTerminated root/w
+	alive "$e" && fail "the escaped process outlived the stop"
+	[ -d "$cgmount$BASE/root/w" ] && fail "the stopped worker's cgroup is still there"
+
+	# The main process exits: its escapee is dead before the end is told.
+	ctl_expect 0 start root/w
+	check_placement 2
+	e=$(escapee)
+	kill -TERM "$(pid_of root/w)"
+	wait_event ProcessFailed root/w
+	alive "$e" && fail "the worker's end was reported while its cgroup held $e"
+	check_placement 3
+
+	stop_arbord
+	[ -d "$cgmount$BASE" ] && fail "arbord's cgroup $BASE is left after its exit"
+	: >"$T/out"
+done
+
+# A killed arbord leaves its cgroup and workers; the next one removes both.
+start_arbord "$T/a.ini"
+check_placement 1
+old_base=$BASE old_main=$(pid_of root/w) old_e=$(escapee)
+kill -KILL "$ARBORD_PID"
+wait "$ARBORD_PID" 2>/dev/null
+alive "$old_e" || fail "the escapee died with arbord (test assumption)"
+start_arbord "$T/a.ini"
+check_placement 1
+wait_for "$T/events" "removed cgroup $old_base left by an earlier arbord"
+alive "$old_main" && fail "the killed arbord's worker survived the next arbord"
+alive "$old_e" && fail "the killed arbord's escapee survived the next arbord"
+[ -d "$cgmount$old_base" ] && fail "the killed arbord's cgroup is still there"
+stop_arbord
+
+# Delegated (arbord alone in its cgroup, as with Delegate=yes): it uses
+# that cgroup itself, arbord in its leaf @arbord.
+deleg=$own/arbor-test-$$
+mkdir "$deleg" || fail "mkdir $deleg"
+: >"$T/events"; : >"$T/out"
+( echo $BASHPID >"$deleg/cgroup.procs" && exec "$ARBORD" -c "$T/a.ini" -S "$T/state" -s "$T/arbor.sock" --event-format json >"$T/out" 2>"$T/events" ) &
+ARBORD_PID=$!
+wait_event ProcessStarted root/w
+assert_eq "${deleg#$cgmount}/@arbord" "$(cg_of "$ARBORD_PID")" "arbord's leaf in a delegated cgroup"
+assert_eq "${deleg#$cgmount}/root/w" "$(cg_of "$(pid_of root/w)")" "the worker in the delegated cgroup"
+stop_arbord
+[ -d "$deleg/root" ] && fail "the tree's cgroups are left in the delegated cgroup"
+rmdir "$deleg/@arbord" "$deleg"
+
+# cgroup = no: nothing is made, the worker stays in arbord's cgroup
+# (and what escapes its process group would escape: a plain worker here).
+sed -i -e 's/^cgroup = yes/cgroup = no/' -e "s|^command = .*|command = $T/sleep 1002|" "$T/a.ini"
+start_arbord "$T/a.ini"
+wait_event ProcessStarted root/w
+assert_eq "$(cg_of "$ARBORD_PID")" "$(cg_of "$(pid_of root/w)")" "cgroup = no: the worker's cgroup"
+assert_eq "" "$(ctl status root/w --json | grep -o '"cgroup":"[^"]*"')" "cgroup = no: status names no cgroup"
+stop_arbord
+assert_no_procs
