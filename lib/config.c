@@ -71,6 +71,7 @@
 
 #include <ini.h>
 
+#include "cgparse.h"
 #include "config.h"
 #include "keys.h"
 
@@ -693,8 +694,12 @@ config_handler(void *user, const char *section, const char *key,
 	} else if (kd->type->parse(kd, section_object(ld, sec), key, value,
 	    ld->cur->dir, &err) == -1)
 		key_error(ld, ld->cur, ld->lineno, err, ld->cut);
-	else
+	else {
+		if (kd->type == &key_type_cglimit)
+			((struct node_spec *)section_object(ld, sec))->
+			    cg_lines[kd->arg] = ld->lineno;
 		ld->accept_cont = 1;
+	}
 	return 1;
 }
 
@@ -1434,6 +1439,13 @@ config_load(const char *file, struct errlist *errs)
 
 	failed = ld.nerrors != 0;
 	loader_done(&ld, errs);
+	/* Limits that nothing could apply are errors, not silent no-ops. */
+	if (!failed && conf->cgroup == CGROUP_NO) {
+		struct errlist none = { 0 };
+		failed = cg_limits_check(conf, "cgroup = no in [arbor]", NULL,
+		    NULL, errs != NULL ? errs : &none) > 0;
+		errlist_free(&none);
+	}
 	if (failed) {
 		config_free(conf);
 		return NULL;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgparse.h"
 #include "keys.h"
 
 _Static_assert(sizeof(enum restart) == sizeof(int) &&
@@ -1020,6 +1021,28 @@ static const struct keytype key_type_size = {
 	"size", 0, size_parse, NULL, NULL, NULL, NULL, NULL
 };
 
+/* memory_max, cpu_max, ... = a cgroup limit (cglimit.c); unset: -1. */
+static int
+cglimit_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	(void)key;
+	(void)dir;
+	return cg_limit_parse((enum cg_limit)kd->arg, value,
+	    FIELD(obj, kd->off, int64_t), err);
+}
+
+static void
+cglimit_init(const struct keydef *kd, void *obj)
+{
+	*FIELD(obj, kd->off, int64_t) = CGL_UNSET;
+}
+
+const struct keytype key_type_cglimit = {
+	"cgroup limit", 0, cglimit_parse, cglimit_init, NULL, NULL, i64_equal,
+	NULL
+};
+
 /* stdout, stderr = log | inherit | null | file:PATH; stderr = stdout. */
 static int
 stream_parse(const struct keydef *kd, void *obj, const char *key,
@@ -1184,6 +1207,9 @@ static const struct keytype key_type_ready = {
 
 #define NS(f)		offsetof(struct node_spec, f)
 #define CF(f)		offsetof(struct config, f)
+/* A cgroup limit: applied in place by a reload. */
+#define CGLIMIT(name, l) { name, KIND_NODE, &key_type_cglimit, NULL, \
+	NS(cg_limits[l]), 0, l, NULL, 0, 0, RELOAD_LIVE }
 #define LIMIT(k, l)	{ k, KIND_WORKER, &key_type_limit, NULL,	\
 	NS(limits[l]), 0, l, NULL, 0, 0, RELOAD_RESTART }
 
@@ -1216,6 +1242,13 @@ const struct keydef keydefs[] = {
 	    NS(umask_set), 0, NULL, 0, 0, RELOAD_RESTART },
 	{ "nice", KIND_WORKER, &key_type_nice, NULL, NS(nice), NS(nice_set),
 	    0, NULL, 0, 0, RELOAD_RESTART },
+	CGLIMIT("memory_max", CGL_MEMORY_MAX),
+	CGLIMIT("memory_high", CGL_MEMORY_HIGH),
+	CGLIMIT("memory_swap_max", CGL_MEMORY_SWAP_MAX),
+	CGLIMIT("cpu_max", CGL_CPU_MAX),
+	CGLIMIT("cpu_weight", CGL_CPU_WEIGHT),
+	CGLIMIT("io_weight", CGL_IO_WEIGHT),
+	CGLIMIT("pids_max", CGL_PIDS_MAX),
 	LIMIT("limit.nofile", LIMIT_NOFILE),
 	LIMIT("limit.nproc", LIMIT_NPROC),
 	LIMIT("limit.core", LIMIT_CORE),

@@ -122,6 +122,90 @@ START_TEST(test_controllers)
 }
 END_TEST
 
+/* Each limit's value as its file gets it and as people read it. */
+static const struct limit_case {
+	enum cg_limit	 l;
+	const char	*in;		/* as written in the file */
+	const char	*file;		/* written to the cgroup */
+	const char	*text;		/* shown */
+} limit_cases[] = {
+	{ CGL_MEMORY_MAX, "64M", "67108864", "64M" },
+	{ CGL_MEMORY_MAX, "512K", "524288", "512K" },
+	{ CGL_MEMORY_MAX, "2G", "2147483648", "2G" },
+	{ CGL_MEMORY_MAX, "1536M", "1610612736", "1536M" },
+	{ CGL_MEMORY_MAX, "1000", "1000", "1000" },
+	{ CGL_MEMORY_MAX, "max", "max", "max" },
+	{ CGL_MEMORY_HIGH, "1t", "1099511627776", "1T" },
+	{ CGL_MEMORY_SWAP_MAX, "0", "0", "0" },
+	{ CGL_CPU_MAX, "50%", "50000 100000", "50%" },
+	{ CGL_CPU_MAX, "200%", "200000 100000", "200%" },
+	{ CGL_CPU_MAX, "1%", "1000 100000", "1%" },
+	{ CGL_CPU_MAX, "12.5%", "12500 100000", "12.5%" },
+	{ CGL_CPU_MAX, "max", "max 100000", "max" },
+	{ CGL_CPU_WEIGHT, "100", "100", "100" },
+	{ CGL_IO_WEIGHT, "250", "default 250", "250" },
+	{ CGL_PIDS_MAX, "64", "64", "64" },
+	{ CGL_PIDS_MAX, "max", "max", "max" },
+};
+
+START_TEST(test_limit_values)
+{
+	const struct limit_case *lc = &limit_cases[_i];
+	char *err = NULL, *f, *t;
+	int64_t v;
+
+	ck_assert_msg(cg_limit_parse(lc->l, lc->in, &v, &err) == 0,
+	    "%s = %s: %s", cg_limit_key(lc->l), lc->in, err);
+	ck_assert_str_eq(f = cg_limit_file_value(lc->l, v), lc->file);
+	ck_assert_str_eq(t = cg_limit_text(lc->l, v), lc->text);
+	free(f);
+	free(t);
+}
+END_TEST
+
+/* Rejected values, and what an unset limit writes back. */
+START_TEST(test_limit_bad)
+{
+	static const struct { enum cg_limit l; const char *in; } bad[] = {
+		{ CGL_MEMORY_MAX, "" }, { CGL_MEMORY_MAX, "-1" },
+		{ CGL_MEMORY_MAX, "64MB" }, { CGL_MEMORY_MAX, "1.5G" },
+		{ CGL_MEMORY_MAX, "infinity" },
+		{ CGL_MEMORY_MAX, "99999999999999999999" },
+		{ CGL_MEMORY_MAX, "9999999999999T" },
+		{ CGL_CPU_MAX, "50" }, { CGL_CPU_MAX, "0%" },
+		{ CGL_CPU_MAX, "0.5%" }, { CGL_CPU_MAX, "50 %" },
+		{ CGL_CPU_MAX, "1.25%" }, { CGL_CPU_MAX, "%" },
+		{ CGL_CPU_WEIGHT, "0" }, { CGL_CPU_WEIGHT, "10001" },
+		{ CGL_CPU_WEIGHT, "max" }, { CGL_IO_WEIGHT, "x" },
+		{ CGL_PIDS_MAX, "1k" }, { CGL_PIDS_MAX, "-5" },
+	};
+	char *err, *f;
+	int64_t v = 42;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err = NULL;
+		ck_assert_msg(cg_limit_parse(bad[i].l, bad[i].in, &v, &err) ==
+		    -1, "%s = '%s' accepted", cg_limit_key(bad[i].l),
+		    bad[i].in);
+		ck_assert_ptr_nonnull(err);
+		ck_assert_ptr_nonnull(strstr(err, cg_limit_key(bad[i].l)));
+		free(err);
+	}
+	ck_assert_str_eq(f = cg_limit_file_value(CGL_MEMORY_MAX, CGL_UNSET),
+	    "max");
+	free(f);
+	ck_assert_str_eq(f = cg_limit_file_value(CGL_CPU_WEIGHT, CGL_UNSET),
+	    "100");
+	free(f);
+	ck_assert_str_eq(f = cg_limit_file_value(CGL_IO_WEIGHT, CGL_UNSET),
+	    "default 100");
+	free(f);
+	ck_assert_str_eq(cg_limit_file(CGL_MEMORY_SWAP_MAX),
+	    "memory.swap.max");
+	ck_assert_str_eq(cg_limit_controller(CGL_IO_WEIGHT), "io");
+}
+END_TEST
+
 Suite *
 cgroup_suite(void)
 {
@@ -133,6 +217,10 @@ cgroup_suite(void)
 	tcase_add_test(tc, test_keyed);
 	tcase_add_test(tc, test_single);
 	tcase_add_test(tc, test_controllers);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_loop_test(tc, test_limit_values, 0, NELEM(limit_cases));
+	tcase_add_test(tc, test_limit_bad);
 	suite_add_tcase(s, tc);
 	return s;
 }
