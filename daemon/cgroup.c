@@ -390,67 +390,59 @@ off(enum cgroup_mode mode, char **err, const char *fmt, ...)
 	return 0;
 }
 
-/* Enable the controllers of the comma- or space-separated LIST in BASE. */
-static void
-enable_controllers(const char *list)
+/* "+a +b": the controllers of LIST ("a b", or "a,b") that HAVE lists. */
+static char *
+controllers_in(const char *list, const char *have)
 {
-	char buf[512], name[64];
 	struct buf want = { 0 };
-	const char *p = list;
+	char name[64];
 
-	if (read_in(own, "cgroup.controllers", buf, sizeof buf) == -1)
-		buf[0] = '\0';
-	while (*p != '\0') {
-		size_t len = strcspn(p, ", ");
+	for (const char *p = list; *p != '\0';) {
+		size_t len = strcspn(p, ", \n");
 		if (len > 0 && len < sizeof name) {
 			memcpy(name, p, len);
 			name[len] = '\0';
-			if (cg_has_controller(buf, name))
+			if (cg_has_controller(have, name))
 				buf_printf(&want, "%s+%s", want.len ? " " : "",
 				    name);
 		}
 		p += len;
-		p += strspn(p, ", ");
+		p += strspn(p, ", \n");
 	}
+	return want.s;
+}
+
+void
+cgroup_enable(const char *list)
+{
+	char buf[512], *want;
+
 	/* OWN may refuse (it holds processes): then base has what it has. */
-	if (base_created && want.s != NULL)
-		(void)write_file(own, "cgroup.subtree_control", want.s);
-	free(want.s);
+	if (base_created && read_in(own, "cgroup.controllers", buf,
+	    sizeof buf) != -1 && (want = controllers_in(list, buf)) != NULL) {
+		(void)write_file(own, "cgroup.subtree_control", want);
+		free(want);
+	}
 	free(available);
-	available = xstrdup("");
-	if (read_in(base, "cgroup.controllers", buf, sizeof buf) != -1) {
-		free(available);
-		available = xstrdup(buf);
-	}
-	want = (struct buf){ 0 };
-	p = list;
-	while (*p != '\0') {
-		size_t len = strcspn(p, ", ");
-		if (len > 0 && len < sizeof name) {
-			memcpy(name, p, len);
-			name[len] = '\0';
-			if (cg_has_controller(available, name))
-				buf_printf(&want, "%s+%s", want.len ? " " : "",
-				    name);
-		}
-		p += len;
-		p += strspn(p, ", ");
-	}
+	if (read_in(base, "cgroup.controllers", buf, sizeof buf) == -1)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	available = xstrdup(buf);
 	free(enable);
 	enable = NULL;
-	if (want.s != NULL && write_file(base, "cgroup.subtree_control",
-	    want.s) == 0)
-		enable = want.s;
+	if ((want = controllers_in(list, available)) == NULL)
+		return;
+	if (write_file(base, "cgroup.subtree_control", want) == 0)
+		enable = want;
 	else {
-		if (want.s != NULL)
-			log_warn("cgroup %s: enabling %s",
-			    cgroup_relative(base), want.s);
-		free(want.s);
+		log_warn("cgroup %s: enabling %s", cgroup_relative(base),
+		    want);
+		free(want);
 	}
 }
 
 int
-cgroup_init(enum cgroup_mode mode, const char *controllers, char **err)
+cgroup_init(enum cgroup_mode mode, char **err)
 {
 	char *text, *self, leaf[PATH_MAX], pid[32];
 	unsigned int rnd = 0;
@@ -512,14 +504,7 @@ cgroup_init(enum cgroup_mode mode, const char *controllers, char **err)
 	free(off_reason);
 	off_reason = NULL;
 	clean_stale();
-	if (controllers != NULL && *controllers != '\0')
-		enable_controllers(controllers);
-	else {
-		char buf[512];
-		free(available);
-		available = xstrdup(read_in(base, "cgroup.controllers", buf,
-		    sizeof buf) != -1 ? buf : "");
-	}
+	cgroup_enable("");
 	return 0;
 }
 
@@ -533,6 +518,12 @@ const char *
 cgroup_off_reason(void)
 {
 	return off_reason;
+}
+
+const char *
+cgroup_available(void)
+{
+	return available != NULL ? available : "";
 }
 
 int

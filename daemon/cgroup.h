@@ -18,10 +18,16 @@
  * arbord's alone, move arbord to its leaf "@arbord" and clean up what a
  * killed arbord left. Off (mode no, or auto and not possible: logged
  * once, why) is not an error; mode yes and not possible is: -1, *err
- * saying why. CONTROLLERS (NULL: none) are enabled on the way down.
+ * saying why.
  */
-int	cgroup_init(enum cgroup_mode mode, const char *controllers,
-	    char **err);
+int	cgroup_init(enum cgroup_mode mode, char **err);
+/*
+ * Enable the controllers of LIST ("memory pids") that arbord's cgroup
+ * has, for the tree's cgroups (on the way down as they are made).
+ */
+void	cgroup_enable(const char *list);
+/* The controllers arbord's cgroup has ("cpu io memory pids"). */
+const char *cgroup_available(void);
 int	cgroup_enabled(void);
 /* Why cgroups are off ("cgroup = no", "... is not writable"), or NULL. */
 const char *cgroup_off_reason(void);

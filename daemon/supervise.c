@@ -36,6 +36,7 @@
 #include "spawn.h"
 #include "spawner.h"
 #include "statedir.h"
+#include "cgparse.h"
 #include "cgroup.h"
 #include "timer.h"
 #include "tree.h"
@@ -140,6 +141,7 @@ static void	spawn_now(struct node *);
 static void	drain_end(struct nodectx *);
 static bool	drain_begin(struct node *, int, const char *);
 static void	scripts_end(struct node *);
+static int	limits_check(const struct config *, struct errlist *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -1138,6 +1140,26 @@ supervise_tree(void)
 }
 
 /*
+ * Can the cgroup limits of CONF be applied? With cgroups on, the
+ * controllers they need are enabled first; a limit that cannot be applied
+ * (cgroups off, a controller missing) goes to ERRS as FILE:LINE: message.
+ */
+static int
+limits_check(const struct config *conf, struct errlist *errs)
+{
+	char *need = cg_limits_controllers(conf);
+	int n;
+
+	if (cgroup_enabled() && need != NULL)
+		cgroup_enable(need);
+	free(need);
+	n = cgroup_enabled() ? cg_limits_check(conf, NULL,
+	    cgroup_has_controller, cgroup_available(), errs) :
+	    cg_limits_check(conf, cgroup_off_reason(), NULL, NULL, errs);
+	return n > 0 ? -1 : 0;
+}
+
+/*
  * Re-read the configuration file and bring the tree to it. Returns 0, or
  * -1 when nothing changed: the file has errors, or arbord is shutting
  * down. REPORT gets what was done, the errors, or why not.
@@ -1152,10 +1174,12 @@ supervise_reload(struct strv *report)
 		strv_push(report, xstrdup("arbord is shutting down"));
 		return -1;
 	}
-	if ((conf = config_load(opts->file, &errs)) == NULL) {
+	if ((conf = config_load(opts->file, &errs)) == NULL ||
+	    limits_check(conf, &errs) == -1) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
 			strv_push(report, xstrdup(errs.msgs.v[i]));
 		errlist_free(&errs);
+		config_free(conf);
 		return -1;
 	}
 	if (service_ready) {
@@ -1420,7 +1444,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_child child_w;
 	ev_prepare prepare_w;
 	ev_periodic jump_w;
-	char *cgerr;
+	struct errlist cgerrs = { 0 };
+	char *cgerr = NULL;
 
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
@@ -1438,9 +1463,15 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
 	procs_init(o->socket, proc_known);
-	if (cgroup_init(conf->cgroup, NULL, &cgerr) == -1) {
-		log_warnx("%s", cgerr);
+	if (cgroup_init(conf->cgroup, &cgerr) == -1 ||
+	    limits_check(conf, &cgerrs) == -1) {
+		if (cgerr != NULL)
+			log_warnx("%s", cgerr);
+		for (size_t i = 0; i < cgerrs.msgs.n; i++)
+			log_warnx("%s", cgerrs.msgs.v[i]);
 		free(cgerr);
+		errlist_free(&cgerrs);
+		cgroup_close();
 		procs_close();
 		control_close(ARBORD_EXIT_CONFIG);
 		config_free(conf);
