@@ -92,6 +92,8 @@ struct nodectx {
 	/* cgroups (cgroup.c): the worker's, and its end held until empty */
 	char		*cgdir;		/* NULL: none (yet) */
 	struct cgroup_watch *drain;	/* the main process ended, others not */
+	unsigned	 cg_written;	/* bit L: limit L written to its cgroup
+					   (since the cgroup was made) */
 	int		 drain_status;
 	char		*drain_last;
 	struct node	*node;
@@ -854,6 +856,7 @@ cleanup_finished(struct node *n, const char *error)
 		char *dir = cgroup_dir(n->path, NULL);
 		(void)cgroup_kill(dir);
 		(void)cgroup_remove(dir);
+		ctx(n)->cg_written = 0;
 		free(dir);
 	}
 	tree_cleanup_done(tree, n, msg ? msg : error, now_ms());
@@ -1000,6 +1003,43 @@ supervise_exit_status(enum tree_exit how, int code)
 	return ARBORD_EXIT_FAILED;
 }
 
+/*
+ * Carry out ACT_LIMITS: write N's cgroup limits to its cgroup (made if
+ * missing), unset ones back to the kernel's default. Without cgroups
+ * there are no limits (the configuration was refused).
+ */
+static void
+apply_limits(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+	char *dir, *err = NULL, *v;
+
+	if (!cgroup_enabled())
+		return;
+	dir = cgroup_dir(n->path, NULL);
+	if (cgroup_make(dir, &err) == 0)
+		for (int l = 0; l < CGL_COUNT && err == NULL; l++) {
+			int64_t val = n->spec->cg_limits[l];
+			/* Set ones; unset ones only if they were set. */
+			if (val == CGL_UNSET && !(nc->cg_written & 1u << l))
+				continue;
+			v = cg_limit_file_value((enum cg_limit)l, val);
+			if (cgroup_write(dir, cg_limit_file((enum cg_limit)l),
+			    v, &err) == 0) {
+				if (val == CGL_UNSET)
+					nc->cg_written &= ~(1u << l);
+				else
+					nc->cg_written |= 1u << l;
+			}
+			free(v);
+		}
+	if (err != NULL) {
+		log_warnx("%s: %s", n->path, err);
+		free(err);
+	}
+	free(dir);
+}
+
 /* Carry out one action. */
 static void
 do_action(struct action *a)
@@ -1051,6 +1091,9 @@ do_action(struct action *a)
 	case ACT_FREE:
 		detach_nodes(a->node);
 		tree_node_release(tree, a->node);
+		break;
+	case ACT_LIMITS:
+		apply_limits(a->node);
 		break;
 	}
 }
@@ -1233,6 +1276,7 @@ drain_cb(void *arg)
 	nc->drain_last = NULL;
 	drain_end(nc);
 	(void)cgroup_remove(nc->cgdir);
+	nc->cg_written = 0;
 	tree_worker_exited(tree, n, status, last, now_ms());
 	free(last);
 	run_actions();
@@ -1265,6 +1309,7 @@ drain_begin(struct node *n, int status, const char *last)
 			drain_end(nc);
 	}
 	(void)cgroup_remove(nc->cgdir);
+	nc->cg_written = 0;
 	return false;
 }
 

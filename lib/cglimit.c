@@ -225,8 +225,14 @@ cg_limits_check(const struct config *conf, const char *off_why,
 
 	for (size_t i = 0; i < conf->nnodes; i++) {
 		const struct node_spec *s = conf->nodes[i];
+		const struct node_spec *prev = i > 0 ? conf->nodes[i - 1] : NULL;
 		for (int l = 0; l < CGL_COUNT; l++) {
 			if (s->cg_limits[l] == CGL_UNSET)
+				continue;
+			/* A pool's instances share the line: said once. */
+			if (prev != NULL && prev->file == s->file &&
+			    prev->cg_limits[l] != CGL_UNSET &&
+			    prev->cg_lines[l] == s->cg_lines[l])
 				continue;
 			if (off_why != NULL)
 				errlist_add(errs, s->file, s->cg_lines[l],

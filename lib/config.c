@@ -948,6 +948,9 @@ expand_pool(struct config *conf, struct node_spec *n)
 	    AUTO_SHUTDOWN_NEVER;
 	strv_free(&n->argv);
 	strv_free(&n->env);	/* the instances have it */
+	/* Each instance has the limits, not the pool as a whole. */
+	for (int l = 0; l < CGL_COUNT; l++)
+		n->cg_limits[l] = CGL_UNSET;
 	free(n->pidfile);
 	n->pidfile = NULL;
 	n->ready = READY_EXEC;

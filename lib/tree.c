@@ -584,12 +584,24 @@ worker_pidfile(const struct node *n)
 	    xasprintf("%s/%s", n->spec->directory, pf);
 }
 
+/* Does S set a cgroup limit (memory_max ... pids_max)? */
+static bool
+has_limits(const struct node_spec *s)
+{
+	for (int l = 0; l < CGL_COUNT; l++)
+		if (s->cg_limits[l] != CGL_UNSET)
+			return true;
+	return false;
+}
+
 /* DOWN, FAILED, COMPLETED + start: spawn. */
 static void
 w_start(struct tree *t, struct node *n, struct input *in)
 {
 	start_common(n);
 	set_state(n, ST_SPAWNING, in->now);
+	if (has_limits(n->spec))
+		push_simple(t, ACT_LIMITS, n, 0);
 	push_simple(t, ACT_SPAWN, n, 0);
 	/* A daemonizing worker has started once its pidfile names it. */
 	if (n->spec->pidfile != NULL)
@@ -911,6 +923,9 @@ s_start(struct tree *t, struct node *s, struct input *in)
 		return;
 	}
 	set_state(s, ST_SETUP, in->now);
+	/* Its limits bound the subtree, scripts included: set them first. */
+	if (has_limits(s->spec))
+		push_simple(t, ACT_LIMITS, s, 0);
 	push_simple(t, ACT_SETUP, s, 0);
 	arm(t, s, s->spec->setup_timeout_ms, in->now);
 }
@@ -1883,6 +1898,16 @@ changes_live(const struct strv *changed)
 	return spec_changes_live(changed);
 }
 
+/* Do A and B set different cgroup limits? */
+static bool
+limits_changed(const struct node_spec *a, const struct node_spec *b)
+{
+	for (int l = 0; l < CGL_COUNT; l++)
+		if (a->cg_limits[l] != b->cg_limits[l])
+			return true;
+	return false;
+}
+
 /* Join a list of words with ", ". */
 static char *
 join(const struct strv *sv)
@@ -1939,6 +1964,8 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			n->next_spec = NULL;
 		} else if (changes_live(&changed) || !node_active(n)) {
 			char *what = join(&changed);
+			bool limits = node_active(n) &&
+			    limits_changed(n->spec, spec);
 			strv_pushf(r->report, "updated %s (%s)%s",
 			    spec->path, what, node_active(n) ?
 			    " without a restart" : "");
@@ -1950,6 +1977,9 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			if (spec->kind == NODE_SUPERVISOR)
 				intensity_resize(&n->window, spec->intensity,
 				    spec->period_ms);
+			/* New limits take effect in place. */
+			if (limits)
+				push_simple(t, ACT_LIMITS, n, 0);
 		} else {
 			char *what = join(&changed);
 			strv_pushf(r->report, "restarted %s (%s)",

@@ -167,6 +167,10 @@ enum action_kind {
 	ACT_EXIT,		/* the root is down: exit with status */
 	ACT_FREE,		/* a removed node is down: release it, then
 				   call tree_node_release */
+	ACT_LIMITS,		/* write the node's cgroup limits (made if
+				   missing; unset ones back to the kernel's
+				   default): before it starts, and when a
+				   reload changed them while it runs */
 };
 
 struct action {
