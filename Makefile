@@ -1,6 +1,7 @@
 # Makefile: builds arbord and its tests. Works on a fresh clone: the first
 # `make` installs or names missing packages (build-aux/ensure-deps), runs
-# autoconf and configure, which writes config.mk, and then builds.
+# autoconf and configure, which writes config.mk, and then builds; `make
+# check` adds what only the tests need (ensure-deps --check: check, mandoc).
 #
 # Targets: all check chaos fuzz demo install uninstall clean distclean
 # Variables: PREFIX (/usr/local), DESTDIR, CONFIGURE_FLAGS, FUZZ_SECONDS,
@@ -54,7 +55,14 @@ configure: configure.ac
 %.o: %.c config.mk
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
+# Only the unit tests need the library check; configure looks for it but
+# does without (make check installs it or names it first).
+NEED_CHECK = @[ "$(HAVE_CHECK)" = yes ] || { echo "the unit tests need the \
+library check, which configure did not find: apt-get install check, and \
+do not configure --without-check" >&2; exit 1; }
+
 tests/unit/%.o: tests/unit/%.c config.mk
+	$(NEED_CHECK)
 	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -c -o $@ $<
 
 lib/libarbor.a: $(LIB_OBJ)
@@ -69,6 +77,7 @@ arborctl: $(CLI_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) lib/libarbor.a $(INIH_LIBS)
 
 tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
+	$(NEED_CHECK)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(CHECK_LIBS)
 
@@ -81,7 +90,21 @@ tests/integration/rawclient: tests/integration/rawclient.c config.mk
 tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/notifylisten.c
 
-check: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
+# make check first installs or names what only the tests need, check and
+# mandoc (check-deps: build-aux/ensure-deps --check), and configures again
+# when check arrived after configure ran; then check-run, a make that reads
+# the new config.mk, builds and runs the tests.
+check:
+	@$(MAKE) --no-print-directory check-deps
+	@$(MAKE) --no-print-directory check-run
+
+check-deps:
+	@build-aux/ensure-deps --check
+	@if [ "$(HAVE_CHECK)" != yes ] && pkg-config --exists check; then \
+		echo "== check is here now: configuring again"; \
+		./config.status --recheck >/dev/null && ./config.status >/dev/null; fi
+
+check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 	tests/integration/sdnotify \
 	tests/integration/notifylisten
 	@echo "== unit tests"
@@ -134,8 +157,8 @@ bench/benchtool: bench/benchtool.c config.mk
 bench: arbord arborctl bench/worker bench/benchtool
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
 
-demo: arbord
-	conf/demo/run $(CURDIR)/arbord
+demo: arbord arborctl
+	conf/demo/run $(CURDIR)/arbord $(CURDIR)/arborctl
 
 install: arbord arborctl
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -185,9 +208,9 @@ clean:
 		tests/fuzz/fuzz_tree tests/fuzz/artifacts
 
 distclean: clean
-	rm -rf config.mk config.log config.status configure autom4te.cache
+	rm -rf config.mk config.log config.status configure configure~ autom4te.cache
 
-.PHONY: all bench check chaos fuzz demo install uninstall clean distclean
+.PHONY: all bench check check-deps check-run chaos fuzz demo install uninstall clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_OBJ:.o=.d)

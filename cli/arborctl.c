@@ -36,6 +36,8 @@
 #define OPT_FOLLOW	0x2
 #define OPT_LINES	0x4	/* -n N, --lines N */
 #define OPT_TIMESTAMPS	0x8
+#define OPT_MAIN	0x10	/* signal --main */
+#define OPT_ALL		0x20	/* signal --all */
 
 #define LOGS_DEFAULT_LINES	"20"
 
@@ -51,6 +53,8 @@ static const char	*lines_arg;	/* -n N */
 
 /* How "log" records are printed. */
 struct logs_print {
+	const char	*path;		/* asked for: other nodes' lines (a
+					   pool's instances) are prefixed */
 	int		 timestamps;
 	struct reply	*reply;
 };
@@ -68,13 +72,19 @@ usage(FILE *f)
 "  start path              start a stopped node or subtree\n"
 "  stop path               stop a node or subtree (not counted as a failure)\n"
 "  restart path            stop, then start a node or subtree\n"
-"  signal path signal      send a signal to a worker or every worker under path\n"
+"  signal [--main|--all] path signal\n"
+"                          send a signal to a worker or every worker under\n"
+"                          path: to its process group (and what it\n"
+"                          double-forked); --main: its main process only;\n"
+"                          --all: every process it owns\n"
 "  reload                  re-read the configuration and apply the changes\n"
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
 "  logs path [-n N] [-f] [-t]\n"
 "                          print the last N (default 20, or all) output\n"
-"                          lines of a node; -f, --follow: then new ones;\n"
-"                          -t, --timestamps: with their time and stream\n"
+"                          lines of a node (of a pool: its instances',\n"
+"                          merged, each prefixed 'path | '); -f, --follow:\n"
+"                          then new ones; -t, --timestamps: with their\n"
+"                          time and stream\n"
 "  shutdown                stop the whole tree and make arbord exit\n"
 "  check [file]            validate a configuration file (no daemon needed)\n"
 "  help                    print this help\n"
@@ -201,18 +211,19 @@ cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 	return status;
 }
 
-/* signal PATH SIGNAL. */
+/* signal [--main|--all] PATH SIGNAL. */
 static int
 cmd_signal(const struct cmd *c, char **args, int nargs, int opts)
 {
-	const char *words[3];
+	const char *words[4];
 	struct reply r = { 0 };
 	char num[16];
 	int sig, status;
 
 	(void)c;
 	(void)nargs;
-	(void)opts;
+	if ((opts & OPT_MAIN) && (opts & OPT_ALL))
+		usage_error("signal: --main and --all exclude each other");
 	check_word("path", args[0]);
 	if ((sig = signal_parse(args[1])) == -1)
 		usage_error("unknown signal '%s'", args[1]);
@@ -223,7 +234,10 @@ cmd_signal(const struct cmd *c, char **args, int nargs, int opts)
 		snprintf(num, sizeof num, "%d", sig);
 		words[2] = num;
 	}
-	status = run(words, 3, &r);
+	/* Without a scope, an arbord older than scopes understands it. */
+	words[3] = (opts & OPT_MAIN) ? "main" : (opts & OPT_ALL) ? "all" :
+	    NULL;
+	status = run(words, words[3] != NULL ? 4 : 3, &r);
 	print_ok(&r);
 	return status;
 }
@@ -298,6 +312,11 @@ log_record(char **f, int n, void *arg)
 		printf("%s %s ", ts.s, f[2]);
 		free(ts.s);
 	}
+	/* A pool's instance, named as on arbord's output. */
+	if (n >= 5 && f[4][0] != '\0' && strcmp(f[4], lp->path) != 0)
+		printf("%s | ", f[4]);
+	if (!lp->timestamps && strcmp(f[2], "check") == 0)
+		fputs("[check] ", stdout);	/* not the worker's own */
 	printf("%s\n", f[3]);
 	/* The backlog goes out in one piece, what follows line by line. */
 	if (lp->reply->following)
@@ -327,6 +346,7 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 		words[nwords++] = lines;
 	if (opts & OPT_FOLLOW)
 		words[nwords++] = "follow";
+	lp.path = args[0];
 	lp.timestamps = (opts & OPT_TIMESTAMPS) != 0;
 	lp.reply = &r;
 	r.record = log_record;
@@ -383,7 +403,7 @@ static const struct cmd cmds[] = {
 	{ "start",	1, 1, 0,			cmd_simple },
 	{ "stop",	1, 1, 0,			cmd_simple },
 	{ "restart",	1, 1, 0,			cmd_simple },
-	{ "signal",	2, 2, 0,			cmd_signal },
+	{ "signal",	2, 2, OPT_MAIN | OPT_ALL,		cmd_signal },
 	{ "reload",	0, 0, 0,			cmd_simple },
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
 	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,
@@ -428,6 +448,10 @@ command_args(const struct cmd *c, char **argv, int argc, int *opts)
 		else if (strcmp(a, "-t") == 0 ||
 		    strcmp(a, "--timestamps") == 0)
 			o = OPT_TIMESTAMPS;
+		else if (strcmp(a, "--main") == 0)
+			o = OPT_MAIN;
+		else if (strcmp(a, "--all") == 0)
+			o = OPT_ALL;
 		else if ((c->opts & OPT_LINES) && (strncmp(a, "-n", 2) == 0 ||
 		    strcmp(a, "--lines") == 0 ||
 		    strncmp(a, "--lines=", 8) == 0)) {

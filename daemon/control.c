@@ -13,7 +13,10 @@
  * after the tree has carried out its actions, or from control_event() when
  * the node fails. The last events are kept in a ring for `events`.
  * `logs` reads a node's ring of output lines (logs.c) and, following,
- * gets each new line as a "log" record until the node is removed.
+ * gets each new line as a "log" record until the node is removed. For a
+ * pool it reads its instances' rings merged in the order the lines came,
+ * each record naming its instance, and follows every instance, also
+ * those a reload adds (control_settled looks for them).
  *
  * Clients must not take what supervision needs: there are at most
  * max_clients of them, one that has not sent its request within
@@ -32,6 +35,7 @@
 #include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +69,11 @@ struct client {
 	int		 done;		/* final record queued: close when sent */
 	int		 follow;	/* events follow */
 	struct logfollower *logf;	/* logs PATH follow */
+	char		*log_path;	/* ... the node's path */
+	bool		 log_pool;	/* ... a pool: */
+	struct logsub	*subs;		/* its instances, followed too */
+	unsigned long	 pool_seen;	/* the tree's last node id when its
+					   instances were last looked for */
 	enum wait_kind	 wait;
 	char		*wait_path;
 	struct admin_wait wait_for;	/* stop, start: what the tree says */
@@ -85,7 +94,17 @@ static int64_t		 idle_ms;		/* [arbor] client_timeout */
 static struct event	 backlog[CONTROL_BACKLOG_EVENTS];
 static size_t		 backlog_head, backlog_len;
 
+/* A pool's instance that a client follows (logs POOL follow). */
+struct logsub {
+	struct client		*c;
+	struct logfollower	*f;
+	char			*path;		/* the instance's */
+	unsigned long		 id;		/* ... and its node id */
+	struct logsub		*next;
+};
+
 static void	client_free(struct client *);
+static void	client_unfollow(struct client *);
 static int	client_over_limit(const struct client *);
 static void	client_abandon(struct client *);
 
@@ -106,8 +125,26 @@ client_final(struct client *c, const char *type, const char *text)
 	c->done = 1;
 	c->wait = WAIT_NONE;
 	c->follow = 0;
+	client_unfollow(c);
+}
+
+/* Stop following logs: the node's and its instances'. */
+static void
+client_unfollow(struct client *c)
+{
+	struct logsub *s;
+
 	logs_unfollow(c->logf);
 	c->logf = NULL;
+	while ((s = c->subs) != NULL) {
+		c->subs = s->next;
+		logs_unfollow(s->f);
+		free(s->path);
+		free(s);
+	}
+	free(c->log_path);
+	c->log_path = NULL;
+	c->log_pool = false;
 }
 
 /* Queue a "line" record. */
@@ -173,8 +210,7 @@ client_abandon(struct client *c)
 	c->out.len = c->outoff = 0;
 	c->done = 1;
 	c->follow = 0;
-	logs_unfollow(c->logf);
-	c->logf = NULL;
+	client_unfollow(c);
 	c->wait = WAIT_NONE;
 	ev_io_start(EV_DEFAULT, &c->wio);
 }
@@ -193,7 +229,7 @@ client_free(struct client *c)
 	ev_io_stop(EV_DEFAULT, &c->rio);
 	ev_io_stop(EV_DEFAULT, &c->wio);
 	ev_timer_stop(EV_DEFAULT, &c->idle);
-	logs_unfollow(c->logf);
+	client_unfollow(c);
 	close(c->fd);
 	nclients--;
 	free(c->out.s);
@@ -333,19 +369,31 @@ request_events(struct client *c, const struct proto_request *r)
 		client_final(c, "ok", NULL);
 }
 
-/* Queue a "log" record of LINE. */
+/* Queue a "log" record of LINE, a line of node PATH. */
 static void
-log_record(struct client *c, const struct logline *line)
+log_record(struct client *c, const struct logline *line, const char *path)
 {
 	char ts[24];
-	const char *f[4];
+	const char *f[5];
 
 	snprintf(ts, sizeof ts, "%lld", (long long)line->ts_ms);
 	f[0] = "log";
 	f[1] = ts;
 	f[2] = stream_name(line->stream);
 	f[3] = line->text;
-	client_record(c, f, 4);
+	f[4] = path;
+	client_record(c, f, 5);
+}
+
+/* A record has been queued for a follower: send it, or drop a laggard. */
+static void
+log_follow_send(struct client *c)
+{
+	/* Sent from the write watcher; one that lags too far is dropped. */
+	if (client_over_limit(c))
+		client_abandon(c);
+	else
+		ev_io_start(EV_DEFAULT, &c->wio);
 }
 
 /* logs.c: a new line for a follower, or NULL: its node was removed. */
@@ -358,21 +406,121 @@ log_follow_cb(void *arg, const struct logline *line)
 		c->logf = NULL;		/* logs.c frees it */
 		client_final(c, "ok", "removed by a reload");
 	} else
-		log_record(c, line);
-	/* Sent from the write watcher; one that lags too far is dropped. */
-	if (client_over_limit(c))
-		client_abandon(c);
-	else
-		ev_io_start(EV_DEFAULT, &c->wio);
+		log_record(c, line, c->log_path);
+	log_follow_send(c);
 }
 
-/* logs PATH [N] [follow]: the last N lines kept (all), then new ones. */
+/* logs.c: a new line of a pool's instance, or NULL: it was removed. */
+static void
+log_sub_cb(void *arg, const struct logline *line)
+{
+	struct logsub *s = arg, **pp;
+	struct client *c = s->c;
+
+	if (line != NULL) {
+		log_record(c, line, s->path);
+		log_follow_send(c);
+		return;
+	}
+	/* The pool shrank: follow the others (logs.c frees s->f). */
+	for (pp = &c->subs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	free(s->path);
+	free(s);
+}
+
+/* Follow the instances of C's pool that it does not follow yet. */
+static void
+log_follow_instances(struct client *c)
+{
+	struct tree *t = supervise_tree();
+	struct node *pool = tree_find(t, c->log_path);
+	struct nodelog *nl;
+	struct logsub *s;
+
+	c->pool_seen = t->last_id;
+	for (size_t i = 0; pool != NULL && i < pool->nchildren; i++) {
+		struct node *x = pool->children[i];
+		for (s = c->subs; s != NULL && s->id != x->id; s = s->next)
+			;
+		if (s != NULL || (nl = supervise_nodelog(x)) == NULL)
+			continue;
+		s = xcalloc(1, sizeof *s);
+		s->c = c;
+		s->path = xstrdup(x->path);
+		s->id = x->id;
+		s->f = logs_follow(nl, log_sub_cb, s);
+		s->next = c->subs;
+		c->subs = s;
+	}
+}
+
+/* A line to merge: which node's. */
+struct logref {
+	const struct logline	*line;
+	const char		*path;
+};
+
+/* Order logrefs by the order their lines came in. */
+static int
+logref_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct logref *)a)->line->seq;
+	uint64_t y = ((const struct logref *)b)->line->seq;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The last WANT lines kept of N, or of a pool's instances merged in the
+ * order they came, as "log" records.
+ */
+static void
+log_backlog(struct client *c, const struct node *n, size_t want)
+{
+	struct logref *refs = NULL;
+	size_t nrefs = 0, first;
+	struct nodelog *nl;
+
+	if (!node_is_pool(n)) {
+		nl = supervise_nodelog(n);
+		nrefs = logs_count(nl);
+		first = nrefs > want ? nrefs - want : 0;
+		for (size_t j = first; j < nrefs; j++)
+			log_record(c, logs_get(nl, j), n->path);
+		return;
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		nrefs += logs_count(supervise_nodelog(n->children[i]));
+	refs = xreallocarray(NULL, nrefs > 0 ? nrefs : 1, sizeof *refs);
+	nrefs = 0;
+	for (size_t i = 0; i < n->nchildren; i++) {
+		nl = supervise_nodelog(n->children[i]);
+		for (size_t j = 0; j < logs_count(nl); j++) {
+			refs[nrefs].line = logs_get(nl, j);
+			refs[nrefs++].path = n->children[i]->path;
+		}
+	}
+	qsort(refs, nrefs, sizeof *refs, logref_cmp);
+	first = nrefs > want ? nrefs - want : 0;
+	for (size_t j = first; j < nrefs; j++)
+		log_record(c, refs[j].line, refs[j].path);
+	free(refs);
+}
+
+/*
+ * logs PATH [N] [follow]: the last N lines kept (all), then new ones; of
+ * a pool, its instances' merged.
+ */
 static void
 request_logs(struct client *c, const struct proto_request *r)
 {
 	struct nodelog *nl;
 	struct node *n;
-	size_t want = SIZE_MAX, count, first;
+	size_t want = SIZE_MAX;
 	unsigned long long v;
 	const char *w;
 	char *end, *msg;
@@ -404,17 +552,51 @@ request_logs(struct client *c, const struct proto_request *r)
 		free(msg);
 		return;
 	}
+	log_backlog(c, n, want);
 	nl = supervise_nodelog(n);
-	count = logs_count(nl);
-	first = count > want ? count - want : 0;
-	for (size_t j = first; j < count; j++)
-		log_record(c, logs_get(nl, j));
 	if (follow && nl != NULL) {
 		const char *f[1] = { "following" };
 		client_record(c, f, 1);
+		c->log_path = xstrdup(n->path);
 		c->logf = logs_follow(nl, log_follow_cb, c);
+		if ((c->log_pool = node_is_pool(n)))
+			log_follow_instances(c);
 	} else
 		client_final(c, "ok", NULL);
+}
+
+/* signal PATH SIG [SCOPE]: to the workers under PATH (scope: group). */
+static void
+request_signal(struct client *c, const struct proto_request *r)
+{
+	enum signal_scope scope = SIGNAL_GROUP;
+	struct node *n;
+	char *msg;
+	int sig, count;
+
+	if (request_args(c, r, 2, 3) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	if ((sig = signal_parse(r->words[2])) == -1)
+		msg = xasprintf("unknown signal '%s'", r->words[2]);
+	else if (r->nwords == 4 && signal_scope_parse(r->words[3],
+	    &scope) == -1)
+		msg = xasprintf("unknown signal scope '%s' (group, main or "
+		    "all)", r->words[3]);
+	else if ((count = tree_signal(supervise_tree(), n, sig, scope)) == 0)
+		msg = xasprintf("no running worker under %s", n->path);
+	else {
+		msg = xasprintf("sent %s to %s%d worker%s", signal_name(sig),
+		    scope == SIGNAL_MAIN ? "the main process of " :
+		    scope == SIGNAL_ALL ? "every process of " : "", count,
+		    count == 1 ? "" : "s");
+		client_final(c, "ok", msg);
+		free(msg);
+		run_actions();
+		return;
+	}
+	client_final(c, "error", msg);
+	free(msg);
 }
 
 /* Carry out one request. */
@@ -425,7 +607,6 @@ request(struct client *c, const struct proto_request *r)
 	struct tree *t = supervise_tree();
 	struct node *n;
 	char *msg;
-	int sig, count;
 
 	if (strcmp(cmd, "status") == 0) {
 		if (request_args(c, r, 0, 1) == -1)
@@ -438,25 +619,9 @@ request(struct client *c, const struct proto_request *r)
 	} else if (strcmp(cmd, "stop") == 0 || strcmp(cmd, "start") == 0 ||
 	    strcmp(cmd, "restart") == 0)
 		request_action(c, r);
-	else if (strcmp(cmd, "signal") == 0) {
-		if (request_args(c, r, 2, 2) == -1 ||
-		    (n = request_node(c, r->words[1])) == NULL)
-			return;
-		if ((sig = signal_parse(r->words[2])) == -1) {
-			msg = xasprintf("unknown signal '%s'", r->words[2]);
-			client_final(c, "error", msg);
-		} else if ((count = tree_signal(t, n, sig)) == 0) {
-			msg = xasprintf("no running worker under %s",
-			    n->path);
-			client_final(c, "error", msg);
-		} else {
-			msg = xasprintf("sent %s to %d worker%s",
-			    signal_name(sig), count, count == 1 ? "" : "s");
-			client_final(c, "ok", msg);
-			run_actions();
-		}
-		free(msg);
-	} else if (strcmp(cmd, "reload") == 0) {
+	else if (strcmp(cmd, "signal") == 0)
+		request_signal(c, r);
+	else if (strcmp(cmd, "reload") == 0) {
 		if (request_args(c, r, 0, 0) == 0)
 			request_reload(c);
 	} else if (strcmp(cmd, "events") == 0)
@@ -508,6 +673,9 @@ control_settled(void)
 	for (c = clients; c != NULL; c = next) {
 		next = c->next;
 		client_check_wait(c);
+		/* New nodes (a reload): maybe instances of a followed pool. */
+		if (c->log_pool && c->pool_seen != supervise_tree()->last_id)
+			log_follow_instances(c);
 		if (client_over_limit(c))
 			client_abandon(c);
 		else if (c->out.len > c->outoff)

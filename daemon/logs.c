@@ -86,6 +86,7 @@ static int		 watchers_ready;
 static ev_prepare	 flush_w;
 static ev_timer		 retry_w;
 static struct buf	 scratch;		/* one formatted line */
+static uint64_t		 last_seq;		/* of the newest line */
 
 static int	logfile_open(struct nodelog *);
 
@@ -477,6 +478,7 @@ logs_line(struct nodelog *nl, enum stream st, const char *text, size_t len)
 	if (nl == NULL)
 		return;
 	line.ts_ms = wall_ms();
+	line.seq = ++last_seq;
 	line.stream = st;
 	line.text = xstrndup(text, len);
 	line.len = strlen(line.text);	/* up to a NUL byte, if any */

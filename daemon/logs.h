@@ -21,6 +21,8 @@
 /* One line of a node's output, without its newline. */
 struct logline {
 	int64_t		 ts_ms;		/* wall clock, ms since the epoch */
+	uint64_t	 seq;		/* the order lines came in, of all
+					   nodes: merging follows it */
 	enum stream	 stream;
 	char		*text;
 	size_t		 len;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arbord.h"
 #include "log.h"
 #include "logs.h"
 #include "output.h"
@@ -35,6 +36,7 @@ output_line(struct output *o, const char *line, size_t len)
 	if (len > 0) {
 		free(o->lastline);
 		o->lastline = xstrndup(line, len);
+		o->lastline_at = now_ms();
 	}
 	s = xasprintf("%s | %.*s\n", o->prefix, (int)len, line);
 	log_output(s, strlen(s));
@@ -131,6 +133,13 @@ const char *
 output_lastline(const struct output *o)
 {
 	return o != NULL ? o->lastline : NULL;
+}
+
+/* When the last line was read (monotonic ms; 0 if none). */
+int64_t
+output_lastline_at(const struct output *o)
+{
+	return o != NULL ? o->lastline_at : 0;
 }
 
 /* Read what the child left in the pipe (bounded) and flush it. */

@@ -23,6 +23,7 @@ struct output {
 	char		*buf;		/* a partial line; NULL when none */
 	size_t		 len;
 	char		*lastline;	/* last non-empty line read */
+	int64_t		 lastline_at;	/* ... when (monotonic ms) */
 	struct strv	*capture;	/* collect KEY=VALUE lines here */
 	struct nodelog	*log;		/* every other line also goes here */
 	enum stream	 stream;
@@ -40,5 +41,7 @@ void		 output_drain(struct output *);
 void		 output_close(struct output *);
 /* The last line seen; valid until output_close. */
 const char	*output_lastline(const struct output *);
+/* When it was read (monotonic ms; 0 if none). */
+int64_t		 output_lastline_at(const struct output *);
 
 #endif

@@ -11,6 +11,10 @@
  * double-forked descendants are reparented to it. They left the worker's
  * process group, so they are found by the ARBOR_PATH every process of a
  * worker inherits, and get the worker's signals too.
+ *
+ * Everything a worker owns (arborctl signal --all): its main process and
+ * every descendant, whatever group or session it moved to, and its
+ * orphans with theirs, found in one scan of /proc.
  */
 #include <sys/types.h>
 
@@ -65,9 +69,10 @@ static struct orphan_req *oreqs;
 static size_t		 noreqs, oreqs_cap;
 static int		(*known_pid)(pid_t);
 
-/* Read /proc/PID/stat: its state letter, parent and start time. */
+/* Read /proc/PID/stat: its state letter, parent, group and start time. */
 static int
-proc_stat(pid_t pid, char *state, pid_t *ppid, unsigned long long *start)
+proc_stat_group(pid_t pid, char *state, pid_t *ppid, pid_t *pgid,
+    unsigned long long *start)
 {
 	char file[64], buf[1024], *p;
 	unsigned long long v[20];
@@ -95,8 +100,17 @@ proc_stat(pid_t pid, char *state, pid_t *ppid, unsigned long long *start)
 		p = end;
 	}
 	*ppid = (pid_t)v[0];
+	if (pgid != NULL)
+		*pgid = (pid_t)v[1];
 	*start = v[18];		/* field 22 of stat(5) */
 	return 0;
+}
+
+/* Read /proc/PID/stat: its state letter, parent and start time. */
+static int
+proc_stat(pid_t pid, char *state, pid_t *ppid, unsigned long long *start)
+{
+	return proc_stat_group(pid, state, ppid, NULL, start);
 }
 
 /* Is the process PID alive (not gone, not a zombie), started at START? */
@@ -473,6 +487,107 @@ procs_signal_orphans(const char *path, int sig)
 	oreqs[noreqs].path = xstrdup(path);
 	oreqs[noreqs].sig = sig;
 	noreqs++;
+}
+
+/* A process seen by the scan of /proc for procs_signal_all. */
+struct pnode {
+	pid_t	 pid;
+	pid_t	 ppid;
+	int	 mark;		/* 0 unknown, 1 owned, -1 not */
+};
+
+/* Order pnodes by pid, for bsearch. */
+static int
+pnode_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct pnode *)a)->pid;
+	pid_t y = ((const struct pnode *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+/* Is P owned: one of the roots, or below one? Marks what it learns. */
+static int
+pnode_owned(struct pnode *v, size_t n, struct pnode *p)
+{
+	struct pnode key, *up;
+	int depth = 0, owned;
+
+	/* Iterative: walk up until something is known, then mark the way. */
+	for (up = p; up != NULL && up->mark == 0 && depth < 4096; depth++) {
+		key.pid = up->ppid;
+		up = up->ppid > 0 ? bsearch(&key, v, n, sizeof *v,
+		    pnode_cmp) : NULL;
+	}
+	owned = up != NULL && up->mark == 1;
+	for (; p != up && p != NULL && p->mark == 0; ) {
+		p->mark = owned ? 1 : -1;
+		key.pid = p->ppid;
+		p = p->ppid > 0 ? bsearch(&key, v, n, sizeof *v,
+		    pnode_cmp) : NULL;
+	}
+	return owned;
+}
+
+/*
+ * Send SIG once to every process worker PATH owns: MAIN and all its
+ * descendants, its process group, and the orphans carrying its
+ * ARBOR_PATH with theirs. Returns how many processes were signalled.
+ */
+int
+procs_signal_all(pid_t main, const char *path, int sig)
+{
+	static char env[65536];
+	struct pnode *v = NULL;
+	size_t n = 0, cap = 0;
+	unsigned long long start;
+	struct dirent *de;
+	const char *p;
+	pid_t self = getpid(), ppid, pgid;
+	char state;
+	int count = 0;
+	DIR *d;
+
+	if ((d = opendir("/proc")) == NULL) {
+		log_warn("signal: /proc");
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		pid_t pid;
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		if (proc_stat_group(pid, &state, &ppid, &pgid, &start) == -1 ||
+		    state == 'Z')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[n].pid = pid;
+		v[n].ppid = ppid;
+		v[n].mark = 0;
+		/* The roots: the main process, its group, the orphans. */
+		if (pid == self || pid == 1)
+			v[n].mark = -1;
+		else if (pid == main || (main > 0 && pgid == main))
+			v[n].mark = 1;
+		else if (ppid == self && (known_pid == NULL ||
+		    !known_pid(pid)) && (p = proc_path(pid, env,
+		    sizeof env)) != NULL && strcmp(p, path) == 0)
+			v[n].mark = 1;
+		else if (ppid == self)
+			v[n].mark = -1;	/* arbord's, not this worker's */
+		n++;
+	}
+	closedir(d);
+	/* One by one, so that each hears the signal once. */
+	qsort(v, n, sizeof *v, pnode_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (pnode_owned(v, n, &v[i]) && kill(v[i].pid, sig) == 0)
+			count++;
+	free(v);
+	return count;
 }
 
 /* The parent of live process PID, or -1 if it is gone or a zombie. */

@@ -13,6 +13,7 @@ void	procs_remove(pid_t pgid);
 void	procs_flush(void);
 void	procs_close(void);
 void	procs_signal_orphans(const char *path, int sig);
+int	procs_signal_all(pid_t main, const char *path, int sig);
 pid_t	procs_parent(pid_t pid);
 
 #endif

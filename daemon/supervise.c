@@ -96,6 +96,7 @@ struct nodectx {
 					   (since the cgroup was made) */
 	int		 drain_status;
 	char		*drain_last;
+	int64_t		 drain_last_at;
 	struct node	*node;
 	bool		 spawn_queued;
 	TAILQ_ENTRY(nodectx) spawn_entry;
@@ -141,7 +142,7 @@ static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
 static void	spawn_now(struct node *);
 static void	drain_end(struct nodectx *);
-static bool	drain_begin(struct node *, int, const char *);
+static bool	drain_begin(struct node *, int, const char *, int64_t);
 static void	scripts_end(struct node *);
 static int	limits_check(const struct config *, struct errlist *);
 
@@ -416,13 +417,15 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		return NULL;
 	}
 	p = proc_add(pid, *err != NULL ? PROC_DISCARD : role, n);
+	/* A check's output is a stream of its own in the worker's log. */
 	if (rfd[STREAM_OUT] != -1)
 		p->out = output_new(rfd[STREAM_OUT], prefix,
 		    role == PROC_SETUP ? &p->env : NULL, ctx(n)->log,
-		    STREAM_OUT);
+		    role == PROC_CHECK ? STREAM_CHECK : STREAM_OUT);
 	if (rfd[STREAM_ERR] != -1)
 		p->err = output_new(rfd[STREAM_ERR], prefix, NULL,
-		    ctx(n)->log, STREAM_ERR);
+		    ctx(n)->log, role == PROC_CHECK ? STREAM_CHECK :
+		    STREAM_ERR);
 	return *err != NULL ? NULL : p;
 }
 
@@ -888,6 +891,36 @@ signal_group(pid_t pid, int sig)
 		(void)kill(pid, sig);
 }
 
+/* Carry out ACT_SIGNAL: the worker's processes its scope names. */
+static void
+do_signal(const struct action *a)
+{
+	struct nodectx *nc = ctx(a->node);
+	pid_t pid = nc->proc != NULL ? nc->proc->pid : 0;
+
+	switch (a->scope) {
+	case SIGNAL_MAIN:
+		if (pid > 0)
+			(void)kill(pid, a->sig);
+		break;
+	case SIGNAL_ALL:
+		/* With cgroups: every process in it, wherever it went. */
+		if (cgroup_enabled() && nc->cgdir != NULL)
+			cgroup_signal(nc->cgdir, a->sig, 0);
+		else
+			(void)procs_signal_all(pid, a->node->path, a->sig);
+		break;
+	case SIGNAL_GROUP:
+		signal_group(pid, a->sig);
+		/* What the worker double-forked hears the same. */
+		procs_signal_orphans(a->node->path, a->sig);
+		/* A kill (the shutdown time is over) leaves nothing. */
+		if (a->sig == SIGKILL && cgroup_enabled() && nc->cgdir != NULL)
+			(void)cgroup_kill(nc->cgdir);
+		break;
+	}
+}
+
 /* Log an event (stderr or syslog) in the configured format. */
 static void
 do_event(struct event *ev)
@@ -1051,13 +1084,7 @@ do_action(struct action *a)
 		do_spawn(a->node);
 		break;
 	case ACT_SIGNAL:
-		if (nc->proc != NULL)
-			signal_group(nc->proc->pid, a->sig);
-		/* What the worker double-forked hears the same. */
-		procs_signal_orphans(a->node->path, a->sig);
-		if (cgroup_enabled() && nc->cgdir != NULL)
-			cgroup_signal(nc->cgdir, a->sig,
-			    nc->proc != NULL ? nc->proc->pid : 0);
+		do_signal(a);
 		break;
 	case ACT_SPAWN_CANCEL:
 		spawn_cancel(a->node);
@@ -1277,7 +1304,8 @@ drain_cb(void *arg)
 	drain_end(nc);
 	(void)cgroup_remove(nc->cgdir);
 	nc->cg_written = 0;
-	tree_worker_exited(tree, n, status, last, now_ms());
+	tree_worker_exited(tree, n, status, last, nc->drain_last_at,
+	    now_ms());
 	free(last);
 	run_actions();
 }
@@ -1288,7 +1316,7 @@ drain_cb(void *arg)
  * reports the end then), false if the end can be reported now.
  */
 static bool
-drain_begin(struct node *n, int status, const char *last)
+drain_begin(struct node *n, int status, const char *last, int64_t last_at)
 {
 	struct nodectx *nc = ctx(n);
 
@@ -1304,6 +1332,7 @@ drain_begin(struct node *n, int status, const char *last)
 		else if (cgroup_populated(nc->cgdir) == 1) {
 			nc->drain_status = status;
 			nc->drain_last = last != NULL ? xstrdup(last) : NULL;
+			nc->drain_last_at = last_at;
 			return true;
 		} else
 			drain_end(nc);
@@ -1334,7 +1363,9 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 {
 	struct proc *p = proc_take(w->rpid);
 	int status = w->rstatus;
+	const struct output *lo;
 	const char *last;
+	int64_t now = now_ms(), last_at;
 	char *err = NULL;
 
 	(void)loop;
@@ -1353,14 +1384,16 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	output_drain(p->out);
 	output_drain(p->err);
 	/* The reason of a failure: stderr's last line, wherever it went. */
-	last = output_lastline(p->err != NULL ? p->err :
+	lo = p->err != NULL ? p->err :
 	    p->node->spec->streams[STREAM_ERR].mode == STREAM_STDOUT ?
-	    p->out : NULL);
+	    p->out : NULL;
+	last = output_lastline(lo);
+	last_at = output_lastline_at(lo);
 	if (p->role != PROC_DISCARD && p->role != PROC_CHECK)
 		ctx(p->node)->proc = NULL;
 	if (p->role != PROC_WORKER && p->role != PROC_DISCARD &&
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		err = exit_reason(status, last);
+		err = exit_reason(status, last, now - last_at);
 	switch (p->role) {
 	case PROC_LAUNCHER:
 		procs_remove(p->pid);
@@ -1379,9 +1412,10 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		ready_end(p->node);
 		procs_remove(p->pid);
 		procs_signal_orphans(p->node->path, SIGKILL);
-		if (drain_begin(p->node, status, last))
+		if (drain_begin(p->node, status, last, last_at))
 			break;
-		tree_worker_exited(tree, p->node, status, last, now_ms());
+		tree_worker_exited(tree, p->node, status, last, last_at,
+		    now_ms());
 		break;
 	case PROC_SETUP:
 		scripts_end(p->node);

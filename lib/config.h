@@ -37,8 +37,13 @@ enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY,
 enum auto_shutdown { AUTO_SHUTDOWN_NEVER, AUTO_SHUTDOWN_ANY,
     AUTO_SHUTDOWN_ALL };
 
-/* A worker's stdout and stderr, and where each goes (keys stdout, stderr). */
-enum stream { STREAM_OUT, STREAM_ERR, STREAM_COUNT };
+/*
+ * A worker's stdout and stderr, and where each goes (keys stdout,
+ * stderr): the STREAM_COUNT streams a process has. In a node's log,
+ * STREAM_CHECK labels what its checks (ready = check:) print, on either.
+ */
+enum stream { STREAM_OUT, STREAM_ERR, STREAM_CHECK };
+#define STREAM_COUNT	(STREAM_ERR + 1)
 enum stream_mode {
 	STREAM_LOG,		/* through arbord: prefixed lines, logs */
 	STREAM_INHERIT,		/* arbord's own stdout or stderr */
@@ -209,11 +214,13 @@ const char	*restart_name(enum restart);
 const char	*limit_name(enum limit);	/* "nofile" */
 int		 limit_resource(enum limit);	/* RLIMIT_NOFILE */
 const char	*stream_key(enum stream);	/* "stdout", "stderr" */
-const char	*stream_name(enum stream);	/* "out", "err" */
+const char	*stream_name(enum stream);	/* "out", "err", "check" */
 
 /* duration.c: "250ms", "5s", "2m", "1h", "1.5s"; a bare number is seconds. */
 int		 duration_parse(const char *, int64_t *ms);
 char		*duration_format(int64_t ms, char *buf, size_t len);
+/* An age for people, rounded down: "14s", "2m13s", "1h02m", "3d04h". */
+char		*duration_age(int64_t ms, char *buf, size_t len);
 
 /* argv.c: split a command line with sh-like quoting, no expansion. */
 int		 argv_split(const char *, struct strv *, char **err);

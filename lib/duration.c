@@ -4,6 +4,8 @@
  * kept as int64_t milliseconds. Parsing is exact: a value that is not a
  * whole number of milliseconds ("1.0005s"), a negative value, trailing text
  * or a value that overflows is rejected rather than rounded or clamped.
+ * Ages for people (how long ago a line was written) are rounded down to
+ * two units at most.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #define MS_SECOND	INT64_C(1000)
 #define MS_MINUTE	(60 * MS_SECOND)
 #define MS_HOUR		(60 * MS_MINUTE)
+#define MS_DAY		(24 * MS_HOUR)
 
 /* Most fraction digits kept after trailing zeros are dropped. */
 #define FRAC_MAX	12
@@ -92,5 +95,26 @@ duration_format(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%" PRId64 "s", ms / MS_SECOND);
 	else
 		snprintf(buf, len, "%" PRId64 "ms", ms);
+	return buf;
+}
+
+/*
+ * An age for people in two units at most, rounded down: "0s", "14s",
+ * "2m13s", "1h02m", "3d04h". A negative age is 0s.
+ */
+char *
+duration_age(int64_t ms, char *buf, size_t len)
+{
+	if (ms < MS_MINUTE)
+		snprintf(buf, len, "%" PRId64 "s", ms < 0 ? 0 : ms / MS_SECOND);
+	else if (ms < MS_HOUR)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s", ms / MS_MINUTE,
+		    ms % MS_MINUTE / MS_SECOND);
+	else if (ms < MS_DAY)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m", ms / MS_HOUR,
+		    ms % MS_HOUR / MS_MINUTE);
+	else
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h", ms / MS_DAY,
+		    ms % MS_DAY / MS_HOUR);
 	return buf;
 }

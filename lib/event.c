@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "event.h"
 #include "util.h"
 
@@ -104,11 +105,14 @@ event_format(const struct event *ev, enum event_format fmt)
 	return b.s;
 }
 
-/* "exit status 1: LASTLINE" or "killed by SIGKILL: LASTLINE". */
+/*
+ * "exit status 1: LASTLINE" or "killed by SIGKILL: LASTLINE" when the
+ * line is fresh; "...; last stderr line 14s earlier: LASTLINE" if not.
+ */
 char *
-exit_reason(int wstatus, const char *lastline)
+exit_reason(int wstatus, const char *lastline, int64_t age_ms)
 {
-	char *what;
+	char *what, age[32];
 
 	if (WIFSIGNALED(wstatus))
 		what = xasprintf("killed by %s%s", signal_name(WTERMSIG(wstatus)),
@@ -116,7 +120,10 @@ exit_reason(int wstatus, const char *lastline)
 	else
 		what = xasprintf("exit status %d", WEXITSTATUS(wstatus));
 	if (lastline != NULL && *lastline != '\0') {
-		char *s = xasprintf("%s: %s", what, lastline);
+		char *s = age_ms > EXIT_REASON_FRESH_MS ?
+		    xasprintf("%s; last stderr line %s earlier: %s", what,
+		    duration_age(age_ms, age, sizeof age), lastline) :
+		    xasprintf("%s: %s", what, lastline);
 		free(what);
 		return s;
 	}

@@ -39,7 +39,18 @@ void		 event_copy(struct event *dst, const struct event *src);
 char		*event_format(const struct event *, enum event_format);
 /* Append MS (wall clock) as UTC with milliseconds: 2026-11-27T14:40:10.169Z. */
 void		 buf_ts(struct buf *, int64_t ms);
-/* Exit reason of a wait status plus the process's last stderr line. */
-char		*exit_reason(int wstatus, const char *lastline);
+/*
+ * A process's last stderr line is part of the reason of its end only if
+ * it was written this shortly before (ms); an older one is shown with
+ * its age.
+ */
+#define EXIT_REASON_FRESH_MS	2000
+/*
+ * Exit reason of a wait status plus the process's last stderr line,
+ * written AGE_MS before the end (< 0: unknown, taken as fresh):
+ * "exit status 1: LINE", or "killed by SIGKILL; last stderr line 14s
+ * earlier: LINE".
+ */
+char		*exit_reason(int wstatus, const char *lastline, int64_t age_ms);
 
 #endif

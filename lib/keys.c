@@ -123,11 +123,12 @@ stream_key(enum stream st)
 	return st == STREAM_ERR ? "stderr" : "stdout";
 }
 
-/* The short name of a stream in logs: "out" or "err". */
+/* The short name of a stream in logs: "out", "err" or "check". */
 const char *
 stream_name(enum stream st)
 {
-	return st == STREAM_ERR ? "err" : "out";
+	return st == STREAM_CHECK ? "check" : st == STREAM_ERR ? "err" :
+	    "out";
 }
 
 /*

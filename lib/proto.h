@@ -13,9 +13,11 @@
  *		BACKOFF_MS LAST_ERROR		(status, depth-first pre-order)
  *   event	TS_MS TYPE KIND PATH PID EXIT SIGNAL ERROR
  *		(EXIT is -1 when none, SIGNAL 0 when none; TYPE as in events)
- *   log	TS_MS STREAM TEXT		(logs: one output line; STREAM
- *						 "out" or "err", TEXT without
- *						 its newline)
+ *   log	TS_MS STREAM TEXT PATH		(logs: one output line; STREAM
+ *						 "out", "err" or "check", TEXT
+ *						 without its newline, PATH
+ *						 the node's: a pool's
+ *						 instance)
  *   line	TEXT				(a message for people)
  *   following					(events, logs: the backlog is
  *						 done, live records follow)

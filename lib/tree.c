@@ -61,6 +61,7 @@ struct input {
 	pid_t		 pid;		/* I_SPAWNED */
 	int		 wstatus;	/* I_EXIT */
 	const char	*text;		/* I_EXIT: last line; errors */
+	int64_t		 line_at;	/* I_EXIT: when the last line came */
 	struct strv	*env;		/* I_SETUP_DONE */
 	bool		 ok;		/* I_CHECK_DONE: it passed */
 	char		*reason;	/* I_STOP: failing (owned) */
@@ -805,7 +806,7 @@ w_exit_starting(struct tree *t, struct node *w, struct input *in)
 	reason = w->state == ST_TIMED_OUT ?
 	    xasprintf("not ready within %s", duration_format(
 	    w->spec->start_timeout_ms, d, sizeof d)) :
-	    exit_reason(in->wstatus, in->text);
+	    exit_reason(in->wstatus, in->text, in->now - in->line_at);
 	w_exited(w, in->wstatus);
 	w_start_failed(t, w, pid, reason, in->wstatus, false, in->now);
 	free(reason);
@@ -853,7 +854,7 @@ w_exit_running(struct tree *t, struct node *w, struct input *in)
 		child_down(t, w, true, NULL, false, in->now);
 		return;
 	}
-	reason = exit_reason(in->wstatus, in->text);
+	reason = exit_reason(in->wstatus, in->text, in->now - in->line_at);
 	set_failed(w, reason, in->now);
 	emit(t, w, EV_PROCESS_FAILED, pid, in->wstatus, reason);
 	child_down(t, w, false, reason, false, in->now);
@@ -1381,6 +1382,46 @@ mark_restart(struct node *x)
 		want_start(x, true);
 }
 
+/* Children named in an intensity error, at most. */
+#define INTENSITY_NAMED	4
+
+/*
+ * Why P gives up: C's failure (REASON) was one restart too many. The
+ * restarts counted are those of P's children within its period, the
+ * refused one left out; each child's share is named as status shows it
+ * (restarts_period), so that the numbers can be checked against it.
+ */
+static char *
+intensity_reason(const struct node *p, const struct node *c,
+    const char *reason, int64_t now)
+{
+	struct buf b = { 0 };
+	char period[32];
+	int done = intensity_count(&p->window, now) - 1, named = 0, more = 0;
+
+	duration_format(p->window.period_ms, period, sizeof period);
+	buf_printf(&b, "restart intensity exceeded (%d restart%s of its "
+	    "children within %s already", done, done == 1 ? "" : "s", period);
+	for (size_t i = 0; i < p->nchildren; i++) {
+		int k = intensity_count(&p->children[i]->history, now);
+		if (k == 0)
+			continue;
+		if (named == INTENSITY_NAMED) {
+			more++;
+			continue;
+		}
+		named++;
+		buf_printf(&b, "%s%d of %s", named == 1 ? ": " : ", ", k,
+		    p->children[i]->path);
+	}
+	if (more > 0)
+		buf_printf(&b, " and %d more child%s", more,
+		    more == 1 ? "" : "ren");
+	buf_printf(&b, "; intensity %d); last failure: %s: %s", p->window.max,
+	    c->path, reason ? reason : "exited");
+	return b.s;
+}
+
 /*
  * Child C went down by itself (exit, failed start, failed subtree).
  * NORMAL is a clean exit; REASON says why it failed; ASKED that a stop
@@ -1392,8 +1433,6 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
     bool asked, int64_t now)
 {
 	struct node *p = c->parent;
-	char period[32];
-	int done;
 
 	if (c->detached) {
 		detached_done(t, c);
@@ -1414,13 +1453,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 		return;
 	}
 	if (intensity_add(&p->window, now)) {
-		/* The refused restart is not one that happened. */
-		done = intensity_count(&p->window, now) - 1;
-		duration_format(p->window.period_ms, period, sizeof period);
-		sup_stop(t, p, xasprintf("restart intensity exceeded "
-		    "(%d restart%s within %s already, intensity %d); last "
-		    "failure: %s: %s", done, done == 1 ? "" : "s", period,
-		    p->window.max, c->path, reason ? reason : "exited"), now);
+		sup_stop(t, p, intensity_reason(p, c, reason, now), now);
 		return;
 	}
 	c->restarts++;
@@ -1501,13 +1534,16 @@ tree_worker_start_scarce(struct tree *t, struct node *w, const char *error,
 	dispatch(t, w, &in);
 }
 
-/* Worker W's process exited with WSTATUS; LASTLINE is its last stderr. */
+/*
+ * Worker W's process exited with WSTATUS; LASTLINE is its last stderr,
+ * read at LINE_AT (monotonic ms).
+ */
 void
 tree_worker_exited(struct tree *t, struct node *w, int wstatus,
-    const char *lastline, int64_t now)
+    const char *lastline, int64_t line_at, int64_t now)
 {
 	struct input in = { .kind = I_EXIT, .now = now, .wstatus = wstatus,
-	    .text = lastline };
+	    .text = lastline, .line_at = lastline != NULL ? line_at : now };
 
 	dispatch(t, w, &in);
 }
@@ -1842,19 +1878,45 @@ tree_admin_outcome(const struct tree *t, const char *path,
 
 /* Send SIG to the workers of N's subtree that have a process. */
 int
-tree_signal(struct tree *t, struct node *n, int sig)
+tree_signal(struct tree *t, struct node *n, int sig, enum signal_scope scope)
 {
+	struct action a = { .kind = ACT_SIGNAL, .node = n, .sig = sig,
+	    .scope = scope };
 	int count = 0;
 
 	if (n->spec->kind == NODE_WORKER) {
 		if (n->pid <= 0)
 			return 0;
-		push_simple(t, ACT_SIGNAL, n, sig);
+		push(t, &a);
 		return 1;
 	}
 	for (size_t i = 0; i < n->nchildren; i++)
-		count += tree_signal(t, n->children[i], sig);
+		count += tree_signal(t, n->children[i], sig, scope);
 	return count;
+}
+
+static const char *const scope_names[] = {
+	[SIGNAL_GROUP] = "group", [SIGNAL_MAIN] = "main", [SIGNAL_ALL] = "all",
+};
+
+/* The scope named NAME into *SCOPE: 0, or -1 if there is none. */
+int
+signal_scope_parse(const char *name, enum signal_scope *scope)
+{
+	for (size_t i = 0; i < sizeof scope_names / sizeof scope_names[0];
+	    i++)
+		if (strcmp(name, scope_names[i]) == 0) {
+			*scope = (enum signal_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The name of SCOPE in the protocol. */
+const char *
+signal_scope_name(enum signal_scope scope)
+{
+	return scope_names[scope];
 }
 
 /* The snapshot of N at NOW. */

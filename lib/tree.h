@@ -155,7 +155,8 @@ enum action_kind {
 	ACT_SPAWN_CANCEL,	/* give up a spawn in flight (a pidfile
 				   worker's launcher, its wait): kill what
 				   runs of it, report nothing */
-	ACT_SIGNAL,		/* send sig to a worker's process group */
+	ACT_SIGNAL,		/* send sig to the worker's processes that
+				   scope names */
 	ACT_CHECK,		/* run the worker's readiness check in ms */
 	ACT_TIMER,		/* arm the node's timer for ms, until
 				   deadline (replaces) */
@@ -173,10 +174,25 @@ enum action_kind {
 				   reload changed them while it runs */
 };
 
+/*
+ * Which of a worker's processes a signal reaches (ACT_SIGNAL; arborctl
+ * signal --main, --all). The tree's own signals (stop, kill) are
+ * SIGNAL_GROUP.
+ */
+enum signal_scope {
+	SIGNAL_GROUP,	/* its process group, and what it double-forked
+			   that was reparented to arbord (the default) */
+	SIGNAL_MAIN,	/* its main process only */
+	SIGNAL_ALL,	/* every process it owns: the group, every
+			   descendant wherever its group or session, and
+			   the double-forked ones and theirs */
+};
+
 struct action {
 	enum action_kind	 kind;
 	struct node		*node;
 	int			 sig;
+	enum signal_scope	 scope;		/* ACT_SIGNAL */
 	int64_t			 ms;
 	int64_t			 deadline;	/* ACT_TIMER: now + ms */
 	enum tree_exit		 status;	/* ACT_EXIT */
@@ -251,8 +267,13 @@ void	tree_worker_start_failed(struct tree *, struct node *,
  */
 void	tree_worker_start_scarce(struct tree *, struct node *,
 	    const char *error, int64_t now);
+/*
+ * Worker W exited with WSTATUS; LASTLINE (or NULL) is the last line of
+ * its stderr, read at LINE_AT: part of the failure's reason only if it
+ * came shortly before the end (EXIT_REASON_FRESH_MS).
+ */
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
-	    const char *lastline, int64_t now);
+	    const char *lastline, int64_t line_at, int64_t now);
 /* Setup finished: error is NULL on success, env holds its KEY=VALUE lines. */
 void	tree_setup_done(struct tree *, struct node *, const char *error,
 	    struct strv *env, int64_t now);
@@ -286,10 +307,13 @@ int	tree_admin(struct tree *, struct node *, enum admin_op,
 enum admin_outcome tree_admin_outcome(const struct tree *, const char *path,
 	    const struct admin_wait *, char **msg);
 /*
- * Send SIG to every worker of N's subtree that has a process (and what
- * it double-forked); returns how many workers.
+ * Send SIG to the processes SCOPE names of every worker of N's subtree
+ * that has a process; returns how many workers.
  */
-int	tree_signal(struct tree *, struct node *, int sig);
+int	tree_signal(struct tree *, struct node *, int sig, enum signal_scope);
+/* "group", "main", "all" and back; -1 for an unknown name. */
+int	signal_scope_parse(const char *, enum signal_scope *);
+const char *signal_scope_name(enum signal_scope);
 /*
  * Bring the tree to CONF with the least disruption: added nodes start,
  * removed ones stop (and are released through ACT_FREE), nodes whose own

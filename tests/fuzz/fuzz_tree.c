@@ -877,7 +877,8 @@ feed_exit(struct world *w, struct rec *r, int wstatus)
 	r->pid = 0;
 	r->sig = 0;
 	r->check = false;	/* arbord kills a check with its worker */
-	tree_worker_exited(w->t, r->node, wstatus, "last line", w->now);
+	tree_worker_exited(w->t, r->node, wstatus, "last line",
+	    w->now - (wstatus & 0x7f) * 100, w->now);
 }
 
 /* Feed: R's script ended, successfully or with ERROR. */
@@ -1035,7 +1036,7 @@ world_op(struct world *w)
 	case 12:
 		w->step = "signal";
 		(void)tree_signal(w->t, w->t->nodes[b % w->t->nnodes],
-		    sigs[take(&w->in) % 5]);
+		    sigs[take(&w->in) % 5], (enum signal_scope)(b >> 5) % 3);
 		break;
 	case 13:
 		feed_reload(w);

@@ -20,7 +20,7 @@ ProcessStartFailed root/ghost
 ProcessStartFailed root" "$(event_seq)" "events"
 assert_match '"error":"exec ./does-not-exist: No such file or directory"' \
     "$(event_line ProcessStartFailed root/ghost 1)"
-assert_match 'restart intensity exceeded \(2 restarts within 1m already, intensity 2\).*root/ghost: exec ./does-not-exist' \
+assert_match 'restart intensity exceeded \(2 restarts of its children within 1m already: 2 of root/ghost; intensity 2\).*root/ghost: exec ./does-not-exist' \
     "$(event_line ProcessStartFailed root)"
 grep -q 'arbord: the root supervisor gave up: restart intensity exceeded' "$T/events" ||
     fail "no reason on stderr"

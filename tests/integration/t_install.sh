@@ -14,8 +14,13 @@ for f in usr/sbin/arbord usr/bin/arborctl usr/share/man/man8/arbord.8 \
 done
 grep -q '^ExecStart=/usr/sbin/arbord ' "$T/inst/usr/lib/systemd/system/arbord.service" ||
     fail "unit file paths not adjusted to PREFIX"
-grep -q '^ExecReload=/usr/bin/arborctl reload' "$T/inst/usr/lib/systemd/system/arbord.service" ||
-    fail "unit file ExecReload"
+unit=$T/inst/usr/lib/systemd/system/arbord.service
+grep -qx 'ExecReload=/usr/bin/arborctl -c /etc/arbor/arbor.ini reload' "$unit" ||
+    fail "unit file ExecReload: $(grep ExecReload "$unit")"
+grep -qx 'RuntimeDirectory=arbor' "$unit" || fail "unit file: no RuntimeDirectory=arbor"
+grep -qx 'OOMPolicy=continue' "$unit" || fail "unit file: no OOMPolicy=continue"
+grep -v '^#' "$unit" | grep -q '/usr/local' &&
+    fail "unit file keeps /usr/local: $(grep -v '^#' "$unit" | grep /usr/local)"
 "$T/inst/usr/sbin/arbord" --version | grep -q '^arbord ' || fail "installed arbord --version"
 "$T/inst/usr/sbin/arbord" -n -c "$T/inst/usr/share/doc/arbor/example.ini" >/dev/null ||
     fail "installed example.ini does not check"

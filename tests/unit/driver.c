@@ -414,7 +414,11 @@ drv_act(struct drv *d, const struct action *a)
 			drv_queue(d, IN_STARTED, a->node, 0, NULL);
 		break;
 	case ACT_SIGNAL:
-		strv_pushf(&d->log, "signal %s %d", path, a->sig);
+		if (a->scope == SIGNAL_GROUP)
+			strv_pushf(&d->log, "signal %s %d", path, a->sig);
+		else
+			strv_pushf(&d->log, "signal %s %d %s", path, a->sig,
+			    signal_scope_name(a->scope));
 		ck_assert_msg(f->pid != 0, "signal %d to %s, not running",
 		    a->sig, path);
 		if (f->dying || a->sig == SIGCONT)
@@ -532,7 +536,7 @@ drv_deliver(struct drv *d)
 	case IN_EXITED:
 		f->pid = 0;
 		f->dying = false;
-		tree_worker_exited(d->t, in.node, in.status, NULL, d->now);
+		tree_worker_exited(d->t, in.node, in.status, NULL, 0, d->now);
 		break;
 	case IN_SETUP_DONE:
 		f->script = 0;
@@ -699,7 +703,7 @@ drv_exit_node(struct drv *d, struct node *n, int wstatus,
 	ck_assert_msg(f->pid != 0 && !f->dying, "%s is not running",
 	    n->path);
 	f->pid = 0;
-	tree_worker_exited(d->t, n, wstatus, lastline, d->now);
+	tree_worker_exited(d->t, n, wstatus, lastline, d->now, d->now);
 	drv_settle(d);
 }
 

@@ -117,6 +117,27 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* Ages for people: two units at most, rounded down. */
+START_TEST(test_age)
+{
+	static const struct { int64_t ms; const char *want; } cases[] = {
+		{ -1, "0s" }, { 0, "0s" }, { 999, "0s" }, { 1000, "1s" },
+		{ 14999, "14s" }, { 59999, "59s" }, { 60000, "1m00s" },
+		{ 133000, "2m13s" }, { 3599999, "59m59s" },
+		{ 3600000, "1h00m" }, { 3720000, "1h02m" },
+		{ 86399999, "23h59m" }, { 86400000, "1d00h" },
+		{ 273600000 + 999, "3d04h" }, { INT64_MAX, "106751991167d07h" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ck_assert_str_eq(duration_age(cases[i].ms, buf, sizeof buf),
+		    cases[i].want);
+	/* A short buffer is cut, never overrun. */
+	ck_assert_str_eq(duration_age(133000, buf, 3), "2m");
+}
+END_TEST
+
 /* The duration suite. */
 Suite *
 duration_suite(void)
@@ -129,6 +150,7 @@ duration_suite(void)
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_age);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -189,25 +189,39 @@ static const struct reason_case {
 	int		 wstatus;
 	const char	*lastline;
 	const char	*want;
+	int64_t		 age_ms;	/* of the line; 0 unless said */
 } reason_cases[] = {
-	{ EXITED(1), NULL, "exit status 1" },
-	{ EXITED(0), NULL, "exit status 0" },
-	{ EXITED(255), NULL, "exit status 255" },
-	{ EXITED(1), "", "exit status 1" },
-	{ EXITED(2), "fatal: no config", "exit status 2: fatal: no config" },
-	{ KILLED(SIGKILL), NULL, "killed by SIGKILL" },
-	{ KILLED(SIGTERM), "", "killed by SIGTERM" },
-	{ KILLED(SIGTERM), "bye", "killed by SIGTERM: bye" },
-	{ KILLED(SIGSEGV) | CORE, NULL, "killed by SIGSEGV (core dumped)" },
+	{ EXITED(1), NULL, "exit status 1", 0 },
+	{ EXITED(0), NULL, "exit status 0", 0 },
+	{ EXITED(255), NULL, "exit status 255", 0 },
+	{ EXITED(1), "", "exit status 1", 0 },
+	{ EXITED(2), "fatal: no config", "exit status 2: fatal: no config", 0 },
+	{ KILLED(SIGKILL), NULL, "killed by SIGKILL", 0 },
+	{ KILLED(SIGTERM), "", "killed by SIGTERM", 0 },
+	{ KILLED(SIGTERM), "bye", "killed by SIGTERM: bye", 0 },
+	{ KILLED(SIGSEGV) | CORE, NULL, "killed by SIGSEGV (core dumped)", 0 },
 	{ KILLED(SIGABRT) | CORE, "assertion failed",
-	    "killed by SIGABRT (core dumped): assertion failed" },
+	    "killed by SIGABRT (core dumped): assertion failed", 0 },
+	/* Up to 2 s before the end the line is the reason, no age. */
+	{ KILLED(SIGTERM), "bye", "killed by SIGTERM: bye", 2000 },
+	{ EXITED(1), "x", "exit status 1: x", -5 },
+	/* Older, it is shown with its age. */
+	{ KILLED(SIGKILL), "Hangup", "killed by SIGKILL; last stderr line "
+	    "14s earlier: Hangup", 14999 },
+	{ EXITED(3), "warm-up done", "exit status 3; last stderr line 2s "
+	    "earlier: warm-up done", 2001 },
+	{ KILLED(SIGSEGV) | CORE, "x", "killed by SIGSEGV (core dumped); "
+	    "last stderr line 1h02m earlier: x", 3720000 },
+	/* No line: no age either. */
+	{ KILLED(SIGKILL), NULL, "killed by SIGKILL", 60000 },
+	{ EXITED(1), "", "exit status 1", 60000 },
 };
 
-/* Exit codes and signals, with and without a last line. */
+/* Exit codes and signals, with and without a last line, fresh or old. */
 START_TEST(test_exit_reason)
 {
 	const struct reason_case *rc = &reason_cases[_i];
-	char *s = exit_reason(rc->wstatus, rc->lastline);
+	char *s = exit_reason(rc->wstatus, rc->lastline, rc->age_ms);
 
 	ck_assert_str_eq(s, rc->want);
 	free(s);

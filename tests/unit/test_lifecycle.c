@@ -313,8 +313,9 @@ START_TEST(test_start_timeout_intensity)
 	STATE(d, "root/a", NS_FAILED);
 	STATE(d, "root/b", NS_STOPPED);
 	event_error_is(d, EV_PROCESS_START_FAILED, "root",
-	    "restart intensity exceeded (1 restart within 5s already, "
-	    "intensity 1); last failure: root/a: not ready within 300ms");
+	    "restart intensity exceeded (1 restart of its children within "
+	    "5s already: 1 of root/a; intensity 1); last failure: root/a: "
+	    "not ready within 300ms");
 	ck_assert_int_eq(d->t->exit_status, 1);
 	drv_free(d);
 }

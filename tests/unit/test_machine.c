@@ -359,7 +359,10 @@ START_TEST(test_stale_inputs)
 }
 END_TEST
 
-/* A signal reaches the workers of the subtree that have a process. */
+/*
+ * A signal reaches the workers of the subtree that have a process, with
+ * the scope asked for; the scope names are the protocol's.
+ */
 START_TEST(test_signal_subtree)
 {
 	struct config *c = conf_new();
@@ -377,13 +380,33 @@ START_TEST(test_signal_subtree)
 	drv_fake_at(d, "root/a")->ignore_term = true;
 	drv_fake_at(d, "root/s/x")->ignore_term = true;
 	strv_free(&d->log);
-	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s"), SIGHUP), 1);
-	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root"), SIGUSR1), 2);
-	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s/y"), SIGHUP),
-	    0);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s"), SIGHUP,
+	    SIGNAL_GROUP), 1);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root"), SIGUSR1,
+	    SIGNAL_GROUP), 2);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s/y"), SIGHUP,
+	    SIGNAL_GROUP), 0);
+	/* The scope asked for travels with the signal to the daemon. */
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/a"), SIGHUP,
+	    SIGNAL_MAIN), 1);
+	ck_assert_int_eq(tree_signal(d->t, drv_node(d, "root/s"), SIGUSR2,
+	    SIGNAL_ALL), 1);
 	drv_settle(d);
 	EXPECT(d, "*", "signal root/s/x 1", "signal root/a 10",
-	    "signal root/s/x 10");
+	    "signal root/s/x 10", "signal root/a 1 main",
+	    "signal root/s/x 12 all");
+	for (int i = SIGNAL_GROUP; i <= SIGNAL_ALL; i++) {
+		enum signal_scope sc = SIGNAL_GROUP;
+		ck_assert_int_eq(signal_scope_parse(signal_scope_name(i), &sc),
+		    0);
+		ck_assert_int_eq(sc, i);
+	}
+	{
+		enum signal_scope sc = SIGNAL_MAIN;
+		ck_assert_int_eq(signal_scope_parse("Main", &sc), -1);
+		ck_assert_int_eq(signal_scope_parse("", &sc), -1);
+		ck_assert_int_eq(sc, SIGNAL_MAIN);
+	}
 	drv_free(d);
 }
 END_TEST

@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -613,6 +614,78 @@ START_TEST(test_intensity_exceeded)
 	ck_assert_ptr_nonnull(d->t->exit_reason);
 	ck_assert_ptr_nonnull(strstr(d->t->exit_reason, "intensity"));
 	ck_assert_uint_eq(drv_node(d, "root/a")->restarts, 1);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * The intensity error counts what status shows: the restarts of the
+ * supervisor's children within its period (their restarts_period), each
+ * child's share named (four at most), the refused restart left out.
+ */
+START_TEST(test_intensity_counts_as_status)
+{
+	struct config *c = conf_new();
+	const struct event *ev;
+	struct node_info ni;
+	struct drv *d;
+	char path[16];
+	int sum = 0;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 7;
+	for (int i = 1; i <= 6; i++) {
+		snprintf(path, sizeof path, "root/w%d", i);
+		conf_worker(c, path, RESTART_PERMANENT);
+	}
+	d = drv_up(c);
+	drv_at(d, 0);
+	drv_exit(d, "root/w5", EXITED(1), NULL);
+	for (int i = 1; i <= 6; i++) {
+		snprintf(path, sizeof path, "root/w%d", i);
+		drv_at(d, 100 * i);
+		drv_exit(d, path, EXITED(1), NULL);
+	}
+	for (int i = 1; i <= 6; i++) {
+		snprintf(path, sizeof path, "root/w%d", i);
+		tree_node_info(drv_node(d, path), d->now, &ni);
+		sum += ni.restarts_period;
+	}
+	ck_assert_int_eq(sum, 7);
+	drv_at(d, 1000);
+	drv_exit(d, "root/w2", EXITED(3), "gone");
+	ev = drv_last_event(d, EV_PROCESS_FAILED, "root");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(ev->error, "restart intensity "
+	    "exceeded (7 restarts of its children within 5s already: 1 of "
+	    "root/w1, 1 of root/w2, 1 of root/w3, 1 of root/w4 and 2 more "
+	    "children; intensity 7); last failure: root/w2: exit status 3: "
+	    "gone");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * A last stderr line written long before the end is shown with its
+ * age, not as if it were the reason.
+ */
+START_TEST(test_exit_reason_age)
+{
+	struct drv *d = drv_up(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+
+	drv_at(d, 20000);
+	drv_fake_at(d, "root/a")->pid = 0;
+	tree_worker_exited(d->t, drv_node(d, "root/a"), KILLED(SIGKILL),
+	    "Hangup", 6000, d->now);
+	drv_settle(d);
+	ck_assert_str_eq(drv_node(d, "root/a")->last_error, "killed by "
+	    "SIGKILL; last stderr line 14s earlier: Hangup");
+	drv_at(d, 30000);
+	drv_fake_at(d, "root/b")->pid = 0;
+	tree_worker_exited(d->t, drv_node(d, "root/b"), KILLED(SIGKILL),
+	    "Hangup", 28000, d->now);
+	drv_settle(d);
+	ck_assert_str_eq(drv_node(d, "root/b")->last_error, "killed by "
+	    "SIGKILL: Hangup");
 	drv_free(d);
 }
 END_TEST
@@ -1428,6 +1501,8 @@ tree_suite(void)
 	tcase_add_test(tc, test_intensity_expires);
 	tcase_add_test(tc, test_intensity_exceeded);
 	tcase_add_test(tc, test_intensity_sliding);
+	tcase_add_test(tc, test_intensity_counts_as_status);
+	tcase_add_test(tc, test_exit_reason_age);
 	tcase_add_test(tc, test_intensity_zero);
 	tcase_add_test(tc, test_escalation);
 	suite_add_tcase(s, tc);
