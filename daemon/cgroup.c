@@ -720,6 +720,18 @@ cgroup_usage(const char *dir, struct cgroup_usage *u)
 		u->tasks = count_tasks(dir);
 }
 
+int64_t
+cgroup_oom_kills(const char *dir)
+{
+	char buf[512];
+	int64_t v;
+
+	if (read_in(dir, "memory.events", buf, sizeof buf) == -1 ||
+	    cg_keyed(buf, "oom_kill", &v) == -1)
+		return -1;
+	return v;
+}
+
 void
 cgroup_close(void)
 {

@@ -76,6 +76,9 @@ struct cgroup_usage {
 };
 void	cgroup_usage(const char *dir, struct cgroup_usage *);
 
+/* How many processes the OOM killer killed in DIR (and below); -1. */
+int64_t	cgroup_oom_kills(const char *dir);
+
 /* Remove arbord's cgroups (the tree has stopped; before exit). */
 void	cgroup_close(void);
 

@@ -1322,6 +1322,9 @@ drain_begin(struct node *n, int status, const char *last, int64_t last_at)
 
 	if (!cgroup_enabled() || nc->cgdir == NULL)
 		return false;
+	/* Its cgroup is new at every start: any OOM kill is this run's. */
+	if (cgroup_oom_kills(nc->cgdir) > 0)
+		tree_worker_oom(tree, n);
 	if (cgroup_populated(nc->cgdir) == 1) {
 		(void)cgroup_kill(nc->cgdir);
 		if ((nc->drain = cgroup_watch(nc->cgdir, drain_cb, n)) ==

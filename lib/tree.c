@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "cgparse.h"
 #include "tree.h"
 #include "util.h"
 
@@ -155,6 +156,8 @@ emit(struct tree *t, struct node *n, enum event_type type, pid_t pid,
 		}
 	}
 	a.ev.error = error ? xstrdup(error) : NULL;
+	a.ev.oom = n->oom_killed && (type == EV_PROCESS_FAILED ||
+	    type == EV_PROCESS_START_FAILED);
 	push(t, &a);
 }
 
@@ -531,6 +534,7 @@ start_common(struct node *n)
 	n->starts++;
 	n->up_since = 0;
 	n->exit_code = NODE_NO_EXIT;
+	n->oom_killed = false;
 	if (n->next_spec != NULL) {
 		/* Settings changed by a reload take effect now. */
 		spec_free(n->spec);
@@ -583,6 +587,34 @@ worker_pidfile(const struct node *n)
 
 	return pf[0] == '/' ? xstrdup(pf) :
 	    xasprintf("%s/%s", n->spec->directory, pf);
+}
+
+/*
+ * Why worker W's process ended (IN, an exit): the OOM killer if it struck
+ * in W's cgroup, with the memory_max that bounded it (W's, or the nearest
+ * supervisor's); else the exit status and the last stderr line.
+ */
+static char *
+w_exit_why(const struct node *w, const struct input *in)
+{
+	const struct node *n;
+	char *limit, *why;
+
+	if (!w->oom_killed)
+		return exit_reason(in->wstatus, in->text, in->now - in->line_at);
+	for (n = w; n != NULL; n = n->parent)
+		if (n->spec->cg_limits[CGL_MEMORY_MAX] != CGL_UNSET &&
+		    n->spec->cg_limits[CGL_MEMORY_MAX] != CGL_MAX)
+			break;
+	if (n == NULL)
+		return xstrdup("killed by the OOM killer");
+	limit = cg_limit_text(CGL_MEMORY_MAX,
+	    n->spec->cg_limits[CGL_MEMORY_MAX]);
+	why = n == w ? xasprintf("killed by the OOM killer (memory_max %s)",
+	    limit) : xasprintf("killed by the OOM killer (memory_max %s of "
+	    "%s)", limit, n->path);
+	free(limit);
+	return why;
 }
 
 /* Does S set a cgroup limit (memory_max ... pids_max)? */
@@ -806,7 +838,7 @@ w_exit_starting(struct tree *t, struct node *w, struct input *in)
 	reason = w->state == ST_TIMED_OUT ?
 	    xasprintf("not ready within %s", duration_format(
 	    w->spec->start_timeout_ms, d, sizeof d)) :
-	    exit_reason(in->wstatus, in->text, in->now - in->line_at);
+	    w_exit_why(w, in);
 	w_exited(w, in->wstatus);
 	w_start_failed(t, w, pid, reason, in->wstatus, false, in->now);
 	free(reason);
@@ -854,7 +886,7 @@ w_exit_running(struct tree *t, struct node *w, struct input *in)
 		child_down(t, w, true, NULL, false, in->now);
 		return;
 	}
-	reason = exit_reason(in->wstatus, in->text, in->now - in->line_at);
+	reason = w_exit_why(w, in);
 	set_failed(w, reason, in->now);
 	emit(t, w, EV_PROCESS_FAILED, pid, in->wstatus, reason);
 	child_down(t, w, false, reason, false, in->now);
@@ -1538,6 +1570,13 @@ tree_worker_start_scarce(struct tree *t, struct node *w, const char *error,
  * Worker W's process exited with WSTATUS; LASTLINE is its last stderr,
  * read at LINE_AT (monotonic ms).
  */
+void
+tree_worker_oom(struct tree *t, struct node *w)
+{
+	(void)t;
+	w->oom_killed = true;
+}
+
 void
 tree_worker_exited(struct tree *t, struct node *w, int wstatus,
     const char *lastline, int64_t line_at, int64_t now)

@@ -6,6 +6,7 @@
  * that changes limits of a running node writes them in place and
  * restarts nothing, also when a limit goes away (written back to the
  * default); a stopped node gets its new limits when it next starts.
+ * The OOM killer's kill is a failure's reason, naming the limit.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "driver.h"
 #include "suites.h"
@@ -127,6 +129,75 @@ START_TEST(test_limits_stopped_node)
 }
 END_TEST
 
+/* The last event of TYPE about PATH. */
+static const struct event *
+last(struct drv *d, enum event_type type, const char *path)
+{
+	const struct event *ev = drv_last_event(d, type, path);
+
+	ck_assert_msg(ev != NULL, "no %s event for %s", event_type_name(type),
+	    path);
+	return ev;
+}
+
+/* The OOM killer's kill is the reason, with the memory_max that bounded
+   it (the worker's own, or its nearest supervisor's), and marks the
+   event; the next run starts with a clean slate. */
+START_TEST(test_limits_oom_reason)
+{
+	struct drv *d = drv_new(conf_limits(MIB(64)));
+	const struct event *ev;
+	char *line;
+
+	drv_start(d);
+	tree_worker_oom(d->t, drv_node(d, "root/a"));
+	drv_exit(d, "root/a", KILLED(SIGKILL), "out of memory?");
+	ev = last(d, EV_PROCESS_FAILED, "root/a");
+	ck_assert_str_eq(ev->error, "killed by the OOM killer (memory_max 64M)");
+	ck_assert_int_eq(ev->oom, 1);
+	ck_assert_str_eq(drv_node(d, "root/a")->last_error,
+	    "killed by the OOM killer (memory_max 64M)");
+	line = event_format(ev, EVENT_FORMAT_JSON);
+	ck_assert_msg(strstr(line, ",\"oom\":true}") != NULL, "%s", line);
+	free(line);
+
+	/* b has no limit of its own: root's bounded it. */
+	tree_worker_oom(d->t, drv_node(d, "root/b"));
+	drv_exit(d, "root/b", KILLED(SIGKILL), NULL);
+	ck_assert_str_eq(last(d, EV_PROCESS_FAILED, "root/b")->error,
+	    "killed by the OOM killer (memory_max 1G of root)");
+
+	/* Restarted, a plain crash is a plain crash again. */
+	drv_exit(d, "root/a", EXITED(2), NULL);
+	ev = last(d, EV_PROCESS_FAILED, "root/a");
+	ck_assert_str_eq(ev->error, "exit status 2");
+	ck_assert_int_eq(ev->oom, 0);
+	line = event_format(ev, EVENT_FORMAT_JSON);
+	ck_assert_ptr_null(strstr(line, "oom"));
+	free(line);
+	drv_free(d);
+}
+END_TEST
+
+/* No memory_max anywhere: the OOM killer is named without a limit. */
+START_TEST(test_limits_oom_unbounded)
+{
+	struct config *c = conf_new();
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 5;
+	conf_worker(c, "root/a", RESTART_PERMANENT)->cg_limits[CGL_PIDS_MAX] =
+	    10;
+	d = drv_new(c);
+	drv_start(d);
+	tree_worker_oom(d->t, drv_node(d, "root/a"));
+	drv_exit(d, "root/a", KILLED(SIGKILL), NULL);
+	ck_assert_str_eq(last(d, EV_PROCESS_FAILED, "root/a")->error,
+	    "killed by the OOM killer");
+	drv_free(d);
+}
+END_TEST
+
 Suite *
 limits_suite(void)
 {
@@ -136,6 +207,8 @@ limits_suite(void)
 	tcase_add_test(tc, test_limits_at_start);
 	tcase_add_test(tc, test_limits_reload_live);
 	tcase_add_test(tc, test_limits_stopped_node);
+	tcase_add_test(tc, test_limits_oom_reason);
+	tcase_add_test(tc, test_limits_oom_unbounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
