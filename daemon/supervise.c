@@ -1050,25 +1050,31 @@ apply_limits(struct node *n)
 	if (!cgroup_enabled())
 		return;
 	dir = cgroup_dir(n->path, NULL);
-	if (cgroup_make(dir, &err) == 0)
-		for (int l = 0; l < CGL_COUNT && err == NULL; l++) {
-			int64_t val = n->spec->cg_limits[l];
-			/* Set ones; unset ones only if they were set. */
-			if (val == CGL_UNSET && !(nc->cg_written & 1u << l))
-				continue;
-			v = cg_limit_file_value((enum cg_limit)l, val);
-			if (cgroup_write(dir, cg_limit_file((enum cg_limit)l),
-			    v, &err) == 0) {
-				if (val == CGL_UNSET)
-					nc->cg_written &= ~(1u << l);
-				else
-					nc->cg_written |= 1u << l;
-			}
-			free(v);
-		}
-	if (err != NULL) {
+	if (cgroup_make(dir, &err) == -1) {
 		log_warnx("%s: %s", n->path, err);
 		free(err);
+		free(dir);
+		return;
+	}
+	for (int l = 0; l < CGL_COUNT; l++) {
+		int64_t val = n->spec->cg_limits[l];
+		/* Set ones; unset ones only if they were set. */
+		if (val == CGL_UNSET && !(nc->cg_written & 1u << l))
+			continue;
+		v = cg_limit_file_value((enum cg_limit)l, val);
+		if (cgroup_write(dir, cg_limit_file((enum cg_limit)l), v,
+		    &err) == 0) {
+			if (val == CGL_UNSET)
+				nc->cg_written &= ~(1u << l);
+			else
+				nc->cg_written |= 1u << l;
+		} else {
+			/* The others are still worth setting. */
+			log_warnx("%s: %s", n->path, err);
+			free(err);
+			err = NULL;
+		}
+		free(v);
 	}
 	free(dir);
 }
