@@ -6,10 +6,17 @@
  * with --json, for programs. "check" needs no daemon: it loads a
  * configuration file the way arbord -n does.
  *
- * Exit status: 0 success, 1 the request failed, 2 usage error, 3 no
- * daemon reachable at the socket, 4 access to the daemon denied (see
- * arborctl(1)).
+ * The daemon is found where -s says, or -c FILE's [arbor] socket, or
+ * $ARBOR_SOCKET, or at the default socket and, when nothing answers
+ * there, at the socket of /etc/arbor/arbor.ini (daemon_connect).
+ *
+ * Exit status, on the LSB convention for status: 0 success (status,
+ * is-running: every node running), 1 the request failed, 2 usage error,
+ * 3 a node shown by status or is-running is not running, 4 no daemon
+ * reachable, 5 access to the daemon denied (see arborctl(1)).
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -40,6 +47,10 @@
 #define OPT_ALL		0x20	/* signal --all */
 
 #define LOGS_DEFAULT_LINES	"20"
+#define STATUS_LOG_LINES	"10"	/* in the status of one worker */
+
+/* For tests only: the system configuration looked at last. */
+#define SYSCONF_ENV		"ARBORCTL_SYSTEM_CONFIG"
 
 struct cmd {
 	const char	*name;
@@ -48,14 +59,18 @@ struct cmd {
 	int		(*fn)(const struct cmd *, char **, int, int);
 };
 
-static const char	*socket_path;
+static const char	*socket_path;	/* -s */
+static const char	*conf_file;	/* -c */
 static const char	*lines_arg;	/* -n N */
+static char		*found_socket;	/* where a daemon answered */
 
 /* How "log" records are printed. */
 struct logs_print {
 	const char	*path;		/* asked for: other nodes' lines (a
 					   pool's instances) are prefixed */
 	int		 timestamps;
+	int		 visible;	/* control characters made visible */
+	int		 blank;		/* an empty line before the first */
 	struct reply	*reply;
 };
 
@@ -64,11 +79,13 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: arborctl [-s socket] command [argument ...]\n"
+"usage: arborctl [-s socket | -c file] command [argument ...]\n"
 "       arborctl -h | -V\n"
 "\n"
 "commands:\n"
-"  status [path] [--json]  show the tree under path (default the root)\n"
+"  status [path] [--json]  show the tree under path (default the root);\n"
+"                          a worker with its command and last log lines\n"
+"  is-running path         print nothing; exit 0 if the node runs, else 3\n"
 "  start path              start a stopped node or subtree\n"
 "  stop path               stop a node or subtree (not counted as a failure)\n"
 "  restart path            stop, then start a node or subtree\n"
@@ -86,21 +103,26 @@ usage(FILE *f)
 "                          then new ones; -t, --timestamps: with their\n"
 "                          time and stream\n"
 "  shutdown                stop the whole tree and make arbord exit\n"
-"  check [file]            validate a configuration file (no daemon needed)\n"
+"  check [file]            validate a configuration file (no daemon needed;\n"
+"                          default the -c file, else /etc/arbor/arbor.ini)\n"
 "  help                    print this help\n"
 "\n"
 "options:\n"
-"  -s, --socket socket     the daemon's socket (default $ARBOR_SOCKET, or\n"
-"                          /run/arbor/arbor.sock as root and\n"
-"                          $XDG_RUNTIME_DIR/arbor/arbor.sock otherwise)\n"
+"  -s, --socket socket     the daemon's socket\n"
+"  -c, --config file       the socket named in file's [arbor] section\n"
 "  -h, --help              print this help\n"
 "  -V, --version           print the version\n"
 "\n"
+"Without -s or -c: $ARBOR_SOCKET, else /run/arbor/arbor.sock as root and\n"
+"$XDG_RUNTIME_DIR/arbor/arbor.sock otherwise, then the socket that\n"
+"/etc/arbor/arbor.ini names.\n"
+"\n"
 "exit status: 0 success, 1 the request failed, 2 usage error,\n"
-"3 no daemon reachable at the socket, 4 access to the daemon denied\n");
+"3 status or is-running: a node is not running (stopped, failed, backoff,\n"
+"starting or stopping), 4 no daemon reachable, 5 access denied\n");
 }
 
-/* Report a usage error and exit. */
+/* Report a usage error in one line, with a hint, and exit. */
 static void __attribute__((noreturn)) ARBOR_PRINTF(1, 2)
 usage_error(const char *fmt, ...)
 {
@@ -110,8 +132,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
-	usage(stderr);
+	fputs("\nTry 'arborctl help'.\n", stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -138,18 +159,160 @@ check_word(const char *what, const char *arg)
 	free(s);
 }
 
+/* The configuration file arborctl falls back on. */
+static const char *
+sysconf_file(void)
+{
+	const char *e = getenv(SYSCONF_ENV);
+
+	return e != NULL && e[0] != '\0' ? e : CONF_DEFAULT_FILE;
+}
+
+/*
+ * Load FILE for its [arbor] socket: 0 with *SOCK set (NULL if FILE sets
+ * none), or -1 with ERRS filled.
+ */
+static int
+conf_socket(const char *file, char **sock, struct errlist *errs)
+{
+	struct config *conf;
+
+	*sock = NULL;
+	if ((conf = config_load(file, errs)) == NULL) {
+		if (errs->msgs.n == 0)
+			strv_pushf(&errs->msgs, "%s: configuration not valid",
+			    file);
+		return -1;
+	}
+	if (conf->socket != NULL)
+		*sock = xstrdup(conf->socket);
+	config_free(conf);
+	return 0;
+}
+
+/*
+ * Connect to the daemon at PATH (FROM says where the path came from, or
+ * NULL): the descriptor, or -1 with why not added to MISS.
+ */
+static int
+try_place(const char *path, const char *from, struct buf *miss)
+{
+	char *why;
+	int fd;
+
+	if ((fd = client_connect(path, &why)) != -1) {
+		if (found_socket == NULL)
+			found_socket = xstrdup(path);
+		return fd;
+	}
+	buf_printf(miss, "%s at %s%s%s%s: %s", miss->len > 0 ?
+	    "; nor" : "no daemon", path, from != NULL ? " (" : "",
+	    from != NULL ? from : "", from != NULL ? ")" : "", why);
+	free(why);
+	return -1;
+}
+
+/*
+ * Connect to the daemon: at -s socket; at -c FILE's socket (the default
+ * if FILE sets none); at $ARBOR_SOCKET; else at the default socket and,
+ * when none answers there and the system configuration exists, at its
+ * socket. Once one has answered, at that one. Exits with EXIT_NODAEMON
+ * naming every place looked at when none answers.
+ */
+static int
+daemon_connect(void)
+{
+	struct errlist errs = { 0 };
+	struct buf miss = { 0 };
+	const char *env = getenv("ARBOR_SOCKET"), *sysconf;
+	char *deflt = proto_default_socket(), *sock = NULL, *from;
+	struct stat sb;
+	int fd = -1;
+
+	if (found_socket != NULL)
+		fd = try_place(found_socket, NULL, &miss);
+	else if (socket_path != NULL)
+		fd = try_place(socket_path, NULL, &miss);
+	else if (conf_file != NULL) {
+		if (conf_socket(conf_file, &sock, &errs) == -1) {
+			for (size_t i = 0; i < errs.msgs.n; i++)
+				fprintf(stderr, "%s\n", errs.msgs.v[i]);
+			errx(EXIT_NODAEMON, "%s: cannot tell the daemon's "
+			    "socket", conf_file);
+		}
+		from = sock != NULL ? xasprintf("from %s", conf_file) :
+		    xasprintf("default; %s sets no socket", conf_file);
+		fd = try_place(sock != NULL ? sock : deflt, from, &miss);
+		free(from);
+	} else if (env != NULL && env[0] != '\0')
+		fd = try_place(env, "from $ARBOR_SOCKET", &miss);
+	else if ((fd = try_place(deflt, "default", &miss)) == -1 &&
+	    stat((sysconf = sysconf_file()), &sb) == 0) {
+		if (conf_socket(sysconf, &sock, &errs) == -1)
+			buf_printf(&miss, "; %s not read: %s%s", sysconf,
+			    errs.msgs.v[0], errs.msgs.n > 1 ? " (and more)" :
+			    "");
+		else if (sock == NULL || strcmp(sock, deflt) == 0)
+			buf_printf(&miss, "; %s sets no other socket",
+			    sysconf);
+		else {
+			from = xasprintf("from %s", sysconf);
+			fd = try_place(sock, from, &miss);
+			free(from);
+		}
+	}
+	if (fd == -1)
+		errx(EXIT_NODAEMON, "%s", miss.s);
+	free(miss.s);
+	free(sock);
+	free(deflt);
+	errlist_free(&errs);
+	return fd;
+}
+
 /* Send WORDS and return the exit status of the reply. */
 static int
 run(const char *const *words, int nwords, struct reply *r)
 {
-	int status;
+	int status, fd;
 
-	status = client_request(socket_path, words, nwords, r);
+	fd = daemon_connect();
+	status = client_request(fd, found_socket, words, nwords, r);
 	client_flush();
 	return status;
 }
 
-/* status [PATH] [--json], and paths. */
+static void	log_record(char **, int, void *);
+
+/* A single worker's command line and last log lines, below its status. */
+static void
+worker_detail(const char *path, const char *command)
+{
+	const char *words[3] = { "logs", path, STATUS_LOG_LINES };
+	struct logs_print lp = { 0 };
+	struct reply r = { 0 };
+
+	if (command[0] != '\0') {
+		printf("\ncommand: ");
+		status_print_visible(command);
+	}
+	lp.path = path;
+	lp.timestamps = 1;
+	lp.visible = 1;
+	lp.blank = 1;
+	lp.reply = &r;
+	r.record = log_record;
+	r.arg = &lp;
+	/* Its status is that of the node; a failure here is said. */
+	(void)run(words, 3, &r);
+	free(r.ok_text);
+}
+
+/*
+ * status [PATH] [--json], is-running PATH and paths. The exit status of
+ * status and is-running is 0 if the nodes (is-running: the node itself)
+ * are running or completed, else EXIT_NOTRUNNING.
+ */
 static int
 cmd_status(const struct cmd *c, char **args, int nargs, int opts)
 {
@@ -157,28 +320,33 @@ cmd_status(const struct cmd *c, char **args, int nargs, int opts)
 	struct reply r = { 0 };
 	struct status *st = status_new();
 	int paths = strcmp(c->name, "paths") == 0, status;
-	const char *nc = getenv("NO_COLOR");
+	int quiet = strcmp(c->name, "is-running") == 0;
+	const char *nc = getenv("NO_COLOR"), *command;
 
 	if (nargs > 0)
 		check_word("path", args[0]);
 	r.record = status_add;
 	r.arg = st;
 	/* Keep stdout for what programs read. */
-	r.lines = (opts & OPT_JSON) || paths ? stderr : stdout;
+	r.lines = (opts & OPT_JSON) || paths || quiet ? stderr : stdout;
 	status = run(words, nargs + 1, &r);
 	if (status == 0 && status_count(st) == 0) {
 		warnx("no nodes in the reply");
 		status = EXIT_REQUEST;
 	}
-	if (status == 0) {
-		if (paths)
-			status_print_paths(st);
-		else if (opts & OPT_JSON)
+	if (status == 0 && paths)
+		status_print_paths(st);
+	else if (status == 0) {
+		if (opts & OPT_JSON)
 			status_print_json(st);
-		else
+		else if (!quiet)
 			status_print_text(st, now_ms(), isatty(STDOUT_FILENO) &&
 			    (nc == NULL || nc[0] == '\0'),
 			    strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
+		status = status_running(st, quiet);
+		if (!quiet && !(opts & OPT_JSON) && nargs > 0 &&
+		    (command = status_worker_command(st)) != NULL)
+			worker_detail(args[0], command);
 	}
 	free(r.ok_text);
 	status_free(st);
@@ -289,7 +457,7 @@ cmd_events(const struct cmd *c, char **args, int nargs, int opts)
 static void
 log_record(char **f, int n, void *arg)
 {
-	const struct logs_print *lp = arg;
+	struct logs_print *lp = arg;
 	struct buf ts = { 0 };
 	long long ms;
 	char *end;
@@ -308,16 +476,23 @@ log_record(char **f, int n, void *arg)
 			warnx("malformed log record skipped");
 			return;
 		}
+		if (lp->blank)
+			printf("\n");
+		lp->blank = 0;
 		buf_ts(&ts, (int64_t)ms);
 		printf("%s %s ", ts.s, f[2]);
 		free(ts.s);
 	}
 	/* A pool's instance, named as on arbord's output. */
-	if (n >= 5 && f[4][0] != '\0' && strcmp(f[4], lp->path) != 0)
+	if (n >= 5 && f[4][0] != '\0' && lp->path != NULL &&
+	    strcmp(f[4], lp->path) != 0)
 		printf("%s | ", f[4]);
 	if (!lp->timestamps && strcmp(f[2], "check") == 0)
 		fputs("[check] ", stdout);	/* not the worker's own */
-	printf("%s\n", f[3]);
+	if (lp->visible)
+		status_print_visible(f[3]);
+	else
+		printf("%s\n", f[3]);
 	/* The backlog goes out in one piece, what follows line by line. */
 	if (lp->reply->following)
 		client_flush();
@@ -364,7 +539,8 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 static int
 cmd_check(const struct cmd *c, char **args, int nargs, int opts)
 {
-	const char *file = nargs > 0 ? args[0] : CONF_DEFAULT_FILE;
+	const char *file = nargs > 0 ? args[0] : conf_file != NULL ?
+	    conf_file : CONF_DEFAULT_FILE;
 	struct errlist errs = { 0 };
 	struct config *conf;
 
@@ -400,6 +576,7 @@ cmd_help(const struct cmd *c, char **args, int nargs, int opts)
 
 static const struct cmd cmds[] = {
 	{ "status",	0, 1, OPT_JSON,			cmd_status },
+	{ "is-running",	1, 1, 0,			cmd_status },
 	{ "start",	1, 1, 0,			cmd_simple },
 	{ "stop",	1, 1, 0,			cmd_simple },
 	{ "restart",	1, 1, 0,			cmd_simple },
@@ -482,24 +659,29 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "socket",	required_argument,	NULL, 's' },
+		{ "config",	required_argument,	NULL, 'c' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	const struct cmd *c = NULL;
-	char *deflt = NULL;
 	int ch, nargs, opts, status;
 
 	setlocale(LC_CTYPE, "");
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 
-	while ((ch = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:c:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (optarg[0] == '\0')
 				usage_error("empty socket path");
 			socket_path = optarg;
+			break;
+		case 'c':
+			if (optarg[0] == '\0')
+				usage_error("empty configuration file name");
+			conf_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -511,7 +693,7 @@ main(int argc, char **argv)
 			client_flush();
 			return 0;
 		default:
-			if (optopt == 's')
+			if (optopt == 's' || optopt == 'c')
 				usage_error("option '%s' needs an argument",
 				    argv[optind - 1]);
 			if (optopt != 0)
@@ -529,17 +711,8 @@ main(int argc, char **argv)
 	if (c == NULL)
 		usage_error("unknown command '%s'", argv[0]);
 	nargs = command_args(c, argv + 1, argc - 1, &opts);
-
-	if (socket_path == NULL) {
-		const char *env = getenv("ARBOR_SOCKET");
-
-		if (env != NULL && env[0] != '\0')
-			socket_path = env;
-		else
-			socket_path = deflt = proto_default_socket();
-	}
 	status = c->fn(c, argv + 1, nargs, opts);
-	free(deflt);
+	free(found_socket);
 	client_flush();
 	return status;
 }

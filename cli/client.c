@@ -5,10 +5,11 @@
  * the daemon closes the connection). "line" records are printed as they
  * come; everything else goes to the command's handler.
  *
- * A connection that cannot be made, or that ends before the reply does,
- * means there is no working daemon at that socket: exit status 3. One the
+ * A connection that cannot be made is reported to the caller, which may
+ * look elsewhere (arborctl.c); one that ends before the reply does means
+ * there is no working daemon at that socket: exit status 4. One the
  * socket's permissions refuse, or that the daemon refuses for who we are,
- * reached a daemon that denies access: exit status 4.
+ * reached a daemon that denies access: exit status 5.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -37,18 +38,19 @@ client_flush(void)
 	exit(EXIT_REQUEST);
 }
 
-/* Connect to SOCKET or exit with EXIT_NODAEMON. */
-static int
-client_connect(const char *socket_path)
+/* Connect to SOCKET; see arborctl.h. */
+int
+client_connect(const char *socket_path, char **why)
 {
 	struct sockaddr_un sun;
 	int fd, r;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
-	if (strlen(socket_path) >= sizeof sun.sun_path)
-		errx(EXIT_NODAEMON, "no daemon at %s: %s", socket_path,
-		    strerror(ENAMETOOLONG));
+	if (strlen(socket_path) >= sizeof sun.sun_path) {
+		*why = xstrdup(strerror(ENAMETOOLONG));
+		return -1;
+	}
 	strcpy(sun.sun_path, socket_path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(EXIT_NODAEMON, "socket");
@@ -63,8 +65,11 @@ client_connect(const char *socket_path)
 		errx(EXIT_DENIED, "access denied to the daemon at %s: %s (its "
 		    "socket's permissions; see [arbor] socket_group)",
 		    socket_path, strerror(errno));
-	if (r == -1)
-		err(EXIT_NODAEMON, "no daemon at %s", socket_path);
+	if (r == -1) {
+		*why = xstrdup(strerror(errno));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -138,17 +143,16 @@ handle_record(struct reply *r, char *line, int *status)
 
 /* Send one request and read its reply; see arborctl.h. */
 int
-client_request(const char *socket_path, const char *const *words,
+client_request(int fd, const char *socket_path, const char *const *words,
     int nwords, struct reply *r)
 {
 	struct buf in = { 0 };
 	char *req, *nl;
 	size_t off = 0;
-	int fd, status = 0, write_errno = 0;
+	int status = 0, write_errno = 0;
 
 	if ((req = proto_format_request(words, nwords)) == NULL)
 		errx(EXIT_USAGE, "invalid request word");
-	fd = client_connect(socket_path);
 	/*
 	 * If the write fails the daemon may still have said why before
 	 * closing (a refused peer gets an error record): read it.

@@ -3,9 +3,11 @@
  * arrive in depth-first pre-order; each one's parent is the nearest node
  * before it whose path is a prefix of its own, which is all it takes to
  * rebuild the tree. For people the tree is drawn one node per line with
- * aligned columns (name, kind, state, pid, time up or down, restarts in
- * the period and in total, and why a node is down); for programs it is
- * one JSON object with nested children.
+ * aligned columns under a header (name, kind, state, pid, time up or
+ * down, restarts in the period and in total, and why a node is down),
+ * and a single worker also gets its command line; for programs it is
+ * one JSON object with nested children. status_running() gives the exit
+ * status of status and is-running (LSB: 0 running, 3 not).
  */
 #include <err.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "proto.h"
 #include "arborctl.h"
 
@@ -31,6 +34,8 @@ struct snode {
 	long		 restarts_total;
 	int64_t		 backoff;	/* ms until the next restart */
 	char		*error;		/* "" if none */
+	int		 instances;	/* a pool's N, else 0 */
+	char		*command;	/* a worker's, joined; NULL if none */
 	size_t		 parent;	/* index; the top node is its own */
 	int		 depth;
 	int		 last;		/* the last child of its parent */
@@ -62,6 +67,7 @@ status_free(struct status *st)
 		free(st->nodes[i].kind);
 		free(st->nodes[i].state);
 		free(st->nodes[i].error);
+		free(st->nodes[i].command);
 	}
 	free(st->nodes);
 	free(st->stack);
@@ -135,6 +141,9 @@ status_add(char **f, int n, void *arg)
 	sn->restarts_total = (long)number(f[7]);
 	sn->backoff = number(f[8]);
 	sn->error = xstrdup(n > 9 ? f[9] : "");
+	/* Fields a daemon before them does not send. */
+	sn->instances = n > 10 ? (int)number(f[10]) : 0;
+	sn->command = n > 11 && f[11][0] != '\0' ? xstrdup(f[11]) : NULL;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -185,6 +194,14 @@ state_down(const char *state)
 	return strcmp(state, "failed") == 0 ||
 	    strcmp(state, "stopped") == 0 ||
 	    strcmp(state, "completed") == 0 || strcmp(state, "backoff") == 0;
+}
+
+/* Does a node in STATE count as running for status and is-running? */
+static int
+state_running(const char *state)
+{
+	return strcmp(state, "running") == 0 ||
+	    strcmp(state, "completed") == 0;
 }
 
 /* The ANSI colour of a state, or NULL. */
@@ -272,13 +289,20 @@ void
 status_print_text(const struct status *st, int64_t now_ms, int colour,
     int utf8)
 {
-	struct buf *cols = xcalloc(st->n * NCOLS, sizeof *cols);
+	static const char *const head[NCOLS] = { "NODE", "KIND", "STATE",
+	    "PID", "UP/DOWN", "RESTARTS", "LAST ERROR" };
+	struct buf *cols = xcalloc((st->n + 1) * NCOLS, sizeof *cols);
 	size_t w[NCOLS] = { 0 };
 	char d[32];
 
+	/* Row 0 is the header, row I + 1 node I. */
+	for (size_t k = 0; k < NCOLS; k++) {
+		buf_add(&cols[k], head[k], strlen(head[k]));
+		w[k] = width(head[k]);
+	}
 	for (size_t i = 0; i < st->n; i++) {
 		const struct snode *sn = &st->nodes[i];
-		struct buf *c = &cols[i * NCOLS];
+		struct buf *c = &cols[(i + 1) * NCOLS];
 
 		name_column(st, i, utf8, &c[0]);
 		buf_visible(&c[1], sn->kind);
@@ -306,9 +330,9 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			if (width(c[k].s) > w[k])
 				w[k] = width(c[k].s);
 	}
-	for (size_t i = 0; i < st->n; i++) {
+	for (size_t i = 0; i <= st->n; i++) {
 		struct buf *c = &cols[i * NCOLS];
-		const char *sc = colour ? state_colour(c[2].s) : NULL;
+		const char *sc = colour && i > 0 ? state_colour(c[2].s) : NULL;
 		struct buf line = { 0 };
 
 		for (size_t k = 0; k < NCOLS; k++) {
@@ -330,6 +354,30 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			free(c[k].s);
 	}
 	free(cols);
+}
+
+/* Append a worker's command as a JSON array of its words, else null. */
+static void
+json_command(const struct snode *sn, struct buf *b)
+{
+	struct strv argv = { NULL, 0, 0 };
+
+	buf_add(b, ",\"command\":", 11);
+	if (sn->command == NULL) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	/* The daemon joined it with argv_join(); keep it whole otherwise. */
+	if (argv_split(sn->command, &argv, NULL) == -1)
+		strv_push(&argv, xstrdup(sn->command));
+	buf_add(b, "[", 1);
+	for (size_t i = 0; i < argv.n; i++) {
+		if (i > 0)
+			buf_add(b, ",", 1);
+		buf_quoted(b, argv.v[i]);
+	}
+	buf_add(b, "]", 1);
+	strv_free(&argv);
 }
 
 /* Append the JSON object of node I and its subtree. */
@@ -367,6 +415,12 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		buf_quoted(b, sn->error);
 	else
 		buf_add(b, "null", 4);
+	json_command(sn, b);
+	if (sn->instances > 0)
+		buf_printf(b, ",\"pool\":true,\"instances\":%d",
+		    sn->instances);
+	else
+		buf_add(b, ",\"pool\":false", 13);
 	buf_add(b, ",\"children\":[", 13);
 	for (size_t j = i + 1; j < st->n && st->nodes[j].depth > sn->depth;
 	    j++) {
@@ -399,4 +453,38 @@ status_print_paths(const struct status *st)
 {
 	for (size_t i = 0; i < st->n; i++)
 		printf("%s\n", st->nodes[i].path);
+}
+
+/*
+ * The exit status of status and is-running (LSB): 0 if every node, or
+ * with SELF only the top one, is running or completed, else
+ * EXIT_NOTRUNNING. A supervisor counts by its own state.
+ */
+int
+status_running(const struct status *st, int self)
+{
+	for (size_t i = 0; i < st->n && (i == 0 || !self); i++)
+		if (!state_running(st->nodes[i].state))
+			return EXIT_NOTRUNNING;
+	return 0;
+}
+
+/* A worker's command line as the daemon sent it, or NULL if none. */
+const char *
+status_worker_command(const struct status *st)
+{
+	if (st->n != 1 || strcmp(st->nodes[0].kind, "worker") != 0)
+		return NULL;
+	return st->nodes[0].command != NULL ? st->nodes[0].command : "";
+}
+
+/* Print S with control characters made visible, and a newline. */
+void
+status_print_visible(const char *s)
+{
+	struct buf b = { 0 };
+
+	buf_visible(&b, s);
+	printf("%s\n", b.s);
+	free(b.s);
 }

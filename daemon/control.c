@@ -242,9 +242,10 @@ static void
 status_records(struct client *c, const struct node *n, int64_t now,
     int64_t wall)
 {
-	char pid[16], since[24], rp[16], rt[16], backoff[24];
+	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
+	char *command;
 	struct node_info ni;
-	const char *f[10];
+	const char *f[12];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -264,7 +265,13 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	f[7] = rt;
 	f[8] = backoff;
 	f[9] = ni.last_error ? ni.last_error : "";
-	client_record(c, f, 10);
+	/* Later additions: a pool's instances, a worker's command line. */
+	snprintf(inst, sizeof inst, "%d", ni.pool ? ni.instances : 0);
+	command = ni.command != NULL ? argv_join(ni.command) : xstrdup("");
+	f[10] = inst;
+	f[11] = command;
+	client_record(c, f, 12);
+	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)
 		status_records(c, n->children[i], now, wall);
 }

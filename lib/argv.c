@@ -127,3 +127,45 @@ argv_split(const char *s, struct strv *out, char **err)
 	free(sv.v);
 	return 0;
 }
+
+/* True if C needs no quoting in a word for sh(1) or argv_split. */
+static int
+argv_plain(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("_@%+=:,./-", c) != NULL;
+}
+
+/*
+ * Join SV into one line that argv_split, and sh(1), split back into the
+ * same words: a word of plain characters as it is, any other in single
+ * quotes (a quote in it as '\''). Allocated.
+ */
+char *
+argv_join(const struct strv *sv)
+{
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < sv->n; i++) {
+		const char *w = sv->v[i], *p;
+
+		if (i > 0)
+			buf_add(&b, " ", 1);
+		for (p = w; *p != '\0' && argv_plain(*p); p++)
+			;
+		if (*w != '\0' && *p == '\0') {
+			buf_add(&b, w, strlen(w));
+			continue;
+		}
+		buf_add(&b, "'", 1);
+		for (p = w; *p != '\0'; p++)
+			if (*p == '\'')
+				buf_add(&b, "'\\''", 4);
+			else
+				buf_add(&b, p, 1);
+		buf_add(&b, "'", 1);
+	}
+	if (b.s == NULL)
+		buf_add(&b, "", 0);
+	return b.s;
+}

@@ -224,6 +224,8 @@ char		*duration_age(int64_t ms, char *buf, size_t len);
 
 /* argv.c: split a command line with sh-like quoting, no expansion. */
 int		 argv_split(const char *, struct strv *, char **err);
+/* ... and back: one line with sh-like quoting where a word needs it. */
+char		*argv_join(const struct strv *);
 
 /* signame.c: "TERM", "SIGTERM", "15" -> 15; 15 -> "SIGTERM". */
 int		 signal_parse(const char *);

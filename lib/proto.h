@@ -10,7 +10,8 @@
  * The first field names the record:
  *
  *   node	PATH KIND STATE PID SINCE_MS RESTARTS_PERIOD RESTARTS_TOTAL
- *		BACKOFF_MS LAST_ERROR		(status, depth-first pre-order)
+ *		BACKOFF_MS LAST_ERROR INSTANCES COMMAND
+ *		(status, depth-first pre-order)
  *   event	TS_MS TYPE KIND PATH PID EXIT SIGNAL ERROR
  *		(EXIT is -1 when none, SIGNAL 0 when none; TYPE as in events)
  *   log	TS_MS STREAM TEXT PATH		(logs: one output line; STREAM
@@ -27,7 +28,9 @@
  * KIND is "worker" or "supervisor"; STATE one of starting, running,
  * stopping, stopped, completed, failed, backoff; PID 0 when none;
  * SINCE_MS is wall-clock milliseconds since the epoch; LAST_ERROR may be
- * empty. Unknown trailing fields must be ignored by readers, so records
+ * empty; INSTANCES is a pool's N, 0 for any other node; COMMAND a
+ * worker's argv as one line that argv_split() reads back (argv_join()),
+ * empty for a supervisor. Unknown trailing fields must be ignored by readers, so records
  * can grow without a new version.
  */
 #ifndef ARBOR_PROTO_H

@@ -1972,6 +1972,9 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	ni->backoff_left = n->state == ST_BACKOFF && n->deadline > now ?
 	    n->deadline - now : 0;
 	ni->last_error = n->last_error;
+	ni->command = n->spec->kind == NODE_WORKER ? &n->spec->argv : NULL;
+	ni->pool = node_is_pool(n);
+	ni->instances = ni->pool ? n->spec->instances : 0;
 }
 
 /* Free a node that ACT_FREE announced, with its subtree. */

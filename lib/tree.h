@@ -237,6 +237,9 @@ struct node_info {
 	unsigned		 restarts;
 	int64_t			 backoff_left;	/* ms until a restart */
 	const char		*last_error;	/* NULL: none */
+	const struct strv	*command;	/* a worker's argv; NULL */
+	bool			 pool;		/* a pool (instances = N) */
+	int			 instances;	/* a pool's N; 0 */
 };
 
 /* Admin requests, and how one is doing (tree_admin_outcome). */

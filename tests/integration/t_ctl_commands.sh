@@ -1,7 +1,7 @@
 # t_ctl_commands: every arborctl command against a real arbord, with its
 # exit status: status (tree and JSON), stop/start/restart of workers and
 # subtrees with their events, signal, events, check, shutdown; usage
-# errors exit 2, failed requests 1, no daemon 3.
+# errors exit 2, failed requests 1, no daemon 4.
 . "$(dirname "$0")/lib.sh"
 
 hup=$(script hup <<SH
@@ -29,7 +29,7 @@ command = $hup
 command = $T/sleep 1001
 INI
 
-ctl_expect 3 status
+ctl_expect 4 status
 assert_match "no daemon at $T/arbor.sock" "$(cat "$T/ctl.err")" "no daemon message"
 
 start_arbord "$T/a.ini"
@@ -128,5 +128,5 @@ wait "$fpid"
 assert_eq 0 "$?" "events -f ends with the daemon"
 grep -q '"event":"ProcessTerminated","node":"supervisor","path":"root"' "$T/follow" || fail "follower missed the end"
 [ -e "$T/arbor.sock" ] && fail "socket left behind"
-ctl_expect 3 status
+ctl_expect 4 status
 assert_no_procs

@@ -64,14 +64,14 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	# nobody is not in the group: the socket's mode refuses it, and
 	# arborctl says a daemon is there but denies access (not "no daemon").
 	as nobody nogroup status >"$T/n.out" 2>&1
-	assert_eq 4 "$?" "exit status of a user the socket's mode refuses"
+	assert_eq 5 "$?" "exit status of a user the socket's mode refuses"
 	assert_match 'access denied to the daemon at .*Permission denied' \
 	    "$(cat "$T/n.out")" "socket refusal message"
 	# With the file mode opened up, the daemon itself refuses by the
 	# peer's credentials.
 	chmod 666 "$T/arbor.sock"
 	as nobody nogroup stop root/w >"$T/n.out" 2>&1
-	assert_eq 4 "$?" "refused user's exit status"
+	assert_eq 5 "$?" "refused user's exit status"
 	assert_match 'permission denied: uid [0-9]+ may not control this arbord' \
 	    "$(cat "$T/n.out")" "refusal message"
 	assert_eq running "$(state_of root/w)" "refused stop did nothing"

@@ -40,7 +40,7 @@ wait_event ProcessStarted root/a
 wait_event ProcessStartFailed root/b 3
 assert_match '"error":"fork: Resource temporarily unavailable"' \
     "$(event_line ProcessStartFailed root/b 1)"
-ctl_expect 0 status
+ctl_expect 3 status	# answered; b is in backoff
 assert_match 'root/b|b ' "$(cat "$T/ctl.out")" "status lists b"
 alive "$ARBORD_PID" || fail "arbord died"
 
@@ -54,7 +54,7 @@ alive "$pb" || fail "b not running"
 ctl_expect 1 start root/a
 assert_match 'fork: Resource temporarily unavailable' "$(cat "$T/ctl.out" "$T/ctl.err")" \
     "start a while b holds the slot"
-ctl_expect 0 status
+ctl_expect 3 status	# answered; a is not running
 assert_eq "$pb" "$(pid_of root/b)" "b untouched"
 stop_arbord
 assert_no_procs

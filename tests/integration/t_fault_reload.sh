@@ -43,7 +43,9 @@ steady=$(pid_of root/steady)
 : >"$T/ctl.fail"
 querier() {
 	while [ ! -e "$T/stop-queries" ]; do
-		ctl status --json >/dev/null 2>>"$T/ctl.fail.err" || echo "status $?" >>"$T/ctl.fail"
+		# 3: answered, a node not running (crasher, nodes restarted).
+		ctl status --json >/dev/null 2>>"$T/ctl.fail.err" ||
+		    { rc=$?; [ "$rc" = 3 ] || echo "status $rc" >>"$T/ctl.fail"; }
 		ctl status root/sub >/dev/null 2>&1
 	done
 }
@@ -62,8 +64,8 @@ alive "$ARBORD_PID" || fail "arbord died"
 
 # The last file (30, even) has no extra and no sub; the changed worker runs
 # its even command; steady was never touched; crasher keeps being restarted.
-ctl_expect 0 status --json
-st=$(cat "$T/ctl.out")
+# 0 or 3: the crasher is up or down, as it comes.
+st=$(ctl status --json) || { rc=$?; [ "$rc" = 3 ] || fail "status: exit $rc"; }
 assert_match '"path":"root/steady","node":"worker","state":"running"' "$st" "steady"
 assert_match '"path":"root/changed","node":"worker","state":"running"' "$st" "changed"
 printf '%s' "$st" | grep -q -e 'root/extra' -e 'root/sub' && fail "removed nodes still listed: $st"

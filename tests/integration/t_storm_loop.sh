@@ -30,8 +30,11 @@ wait_for "$T/events" '"event":"ProcessStarted"' "$N" 60
 wait_for "$T/events" '"event":"ProcessCompleted"' $((2 * N)) 60
 for i in 1 2 3 4 5; do
 	start=$(date +%s%3N)
-	timeout 5 "$ARBORCTL" -s "$T/arbor.sock" status >/dev/null ||
-	    fail "arborctl status got no answer within 5 s during the storm (try $i)"
+	# Answered: 0, or 3 as some node is down (anything else: no answer).
+	timeout 5 "$ARBORCTL" -s "$T/arbor.sock" status >/dev/null
+	rc=$?
+	[ $rc = 0 ] || [ $rc = 3 ] ||
+	    fail "arborctl status got no answer within 5 s during the storm (try $i, exit $rc)"
 	took=$(($(date +%s%3N) - start))
 	echo "status answered in $took ms"
 done

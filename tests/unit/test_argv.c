@@ -154,6 +154,41 @@ START_TEST(test_appends)
 }
 END_TEST
 
+/* JOINED is how argv_join writes WORDS, and argv_split reads it back. */
+static void
+join_is(const char *joined, const char *const *words, size_t n)
+{
+	struct strv sv = { NULL, 0, 0 }, back = { NULL, 0, 0 };
+	char *s, *err = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		strv_push(&sv, xstrdup(words[i]));
+	s = argv_join(&sv);
+	ck_assert_str_eq(s, joined);
+	ck_assert_msg(argv_split(s, &back, &err) == 0, "[%s]: %s", s, err);
+	ck_assert_uint_eq(back.n, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(back.v[i], words[i]);
+	free(s);
+	strv_free(&sv);
+	strv_free(&back);
+}
+
+/* argv_join quotes only the words that need it, and reverses argv_split. */
+START_TEST(test_join)
+{
+	const char *plain[] = { "/usr/bin/env", "-u", "X", "a=b,c:d@e%f+g" };
+	const char *odd[] = { "sh", "-c", "echo $HOME; it's", "", "a\tb\n",
+	    "two\nlines", "\"q\"", "*" };
+	const char *nl[] = { "x", "a\nb\tc" };
+
+	join_is("/usr/bin/env -u X a=b,c:d@e%f+g", plain, 4);
+	join_is("sh -c 'echo $HOME; it'\\''s' '' 'a\tb\n' 'two\nlines' "
+	    "'\"q\"' '*'", odd, 8);
+	join_is("x 'a\nb\tc'", nl, 2);
+}
+END_TEST
+
 /* The argv suite. */
 Suite *
 argv_suite(void)
@@ -169,6 +204,7 @@ argv_suite(void)
 	tcase_add_test(tc, test_no_expansion);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_appends);
+	tcase_add_test(tc, test_join);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -485,6 +485,40 @@ START_TEST(test_pool_significant_completes)
 }
 END_TEST
 
+/*
+ * The status snapshot marks a pool with its N and gives each worker its
+ * command, what arborctl status shows ("pool", "instances", "command").
+ */
+START_TEST(test_pool_node_info)
+{
+	struct config *c = conf_with_pool(STRATEGY_ONE_FOR_ONE, 3);
+	struct node_info ni;
+	struct drv *d;
+
+	conf_command(conf_lookup(c, "root/a"), "server --name 'a b'");
+	d = drv_new(c);
+	drv_start(d);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert(ni.pool);
+	ck_assert_int_eq(ni.instances, 3);
+	ck_assert_ptr_null(ni.command);
+	tree_node_info(drv_node(d, "root/p/2"), d->now, &ni);
+	ck_assert(!ni.pool);
+	ck_assert_int_eq(ni.instances, 0);
+	ck_assert_ptr_nonnull(ni.command);
+	ck_assert_str_eq(ni.command->v[0], "true");
+	tree_node_info(drv_node(d, "root/a"), d->now, &ni);
+	ck_assert(!ni.pool);
+	ck_assert_uint_eq(ni.command->n, 3);
+	ck_assert_str_eq(ni.command->v[2], "a b");
+	tree_node_info(drv_node(d, "root"), d->now, &ni);
+	ck_assert(!ni.pool);
+	ck_assert_int_eq(ni.instances, 0);
+	ck_assert_ptr_null(ni.command);
+	drv_free(d);
+}
+END_TEST
+
 /* An ordinary supervisor still stops its children one after the other. */
 START_TEST(test_ordinary_supervisor_in_order)
 {
@@ -526,6 +560,7 @@ pool_suite(void)
 	tcase_add_test(tc, test_pool_reload_removed);
 	tcase_add_test(tc, test_ordinary_supervisor_in_order);
 	tcase_add_test(tc, test_pool_significant_completes);
+	tcase_add_test(tc, test_pool_node_info);
 	suite_add_tcase(s, tc);
 	return s;
 }
