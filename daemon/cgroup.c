@@ -670,14 +670,12 @@ cgroup_unwatch(struct cgroup_watch *cw)
 	free(cw);
 }
 
-/* Count the processes in DIR's cgroup.procs and below. */
+/* Count the processes in DIR's own cgroup.procs (a leaf's). */
 static int64_t
 count_tasks(const char *dir)
 {
 	char path[PATH_MAX], *text;
-	struct dirent *de;
 	int64_t n = 0;
-	DIR *d;
 
 	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 	if ((text = read_proc(path)) == NULL)
@@ -686,38 +684,46 @@ count_tasks(const char *dir)
 		if (*p == '\n')
 			n++;
 	free(text);
-	if ((d = opendir(dir)) == NULL)
-		return n;
-	while ((de = readdir(d)) != NULL) {
-		int64_t k;
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((k = count_tasks(path)) > 0)
-			n += k;
-	}
-	closedir(d);
 	return n;
 }
 
-void
-cgroup_usage(const char *dir, struct cgroup_usage *u)
+/* Is controller NAME enabled for the tree's cgroups? */
+static int
+enabled(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = enable; p != NULL && (p = strchr(p, '+')) != NULL;
+	    p++)
+		if (strncmp(p + 1, name, len) == 0 &&
+		    (p[1 + len] == ' ' || p[1 + len] == '\0'))
+			return 1;
+	return 0;
+}
+
+int
+cgroup_usage(const char *dir, int leaf, struct cgroup_usage *u)
 {
 	char buf[1024];
 
 	u->cpu_usec = u->memory_bytes = u->memory_peak_bytes = -1;
 	u->tasks = u->oom_kills = -1;
-	if (read_in(dir, "cpu.stat", buf, sizeof buf) != -1)
-		(void)cg_keyed(buf, "usage_usec", &u->cpu_usec);
-	if (read_in(dir, "memory.current", buf, sizeof buf) != -1)
-		(void)cg_single(buf, &u->memory_bytes);
-	if (read_in(dir, "memory.peak", buf, sizeof buf) != -1)
-		(void)cg_single(buf, &u->memory_peak_bytes);
-	if (read_in(dir, "memory.events", buf, sizeof buf) != -1)
-		(void)cg_keyed(buf, "oom_kill", &u->oom_kills);
-	if (read_in(dir, "pids.current", buf, sizeof buf) == -1 ||
-	    cg_single(buf, &u->tasks) == -1)
+	/* cpu.stat is there in every cgroup, whatever is enabled. */
+	if (read_in(dir, "cpu.stat", buf, sizeof buf) == -1)
+		return -1;
+	(void)cg_keyed(buf, "usage_usec", &u->cpu_usec);
+	if (enabled("memory")) {
+		if (read_in(dir, "memory.current", buf, sizeof buf) != -1)
+			(void)cg_single(buf, &u->memory_bytes);
+		if (read_in(dir, "memory.peak", buf, sizeof buf) != -1)
+			(void)cg_single(buf, &u->memory_peak_bytes);
+	}
+	if (enabled("pids") && read_in(dir, "pids.current", buf,
+	    sizeof buf) != -1)
+		(void)cg_single(buf, &u->tasks);
+	else if (leaf)
 		u->tasks = count_tasks(dir);
+	return 0;
 }
 
 int64_t

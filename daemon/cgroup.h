@@ -74,7 +74,12 @@ struct cgroup_usage {
 	int64_t	tasks;
 	int64_t	oom_kills;
 };
-void	cgroup_usage(const char *dir, struct cgroup_usage *);
+/*
+ * Read it (the files of enabled controllers only: status reads every
+ * node); processes without the pids controller are counted for a LEAF
+ * only. -1 if DIR is not there.
+ */
+int	cgroup_usage(const char *dir, int leaf, struct cgroup_usage *);
 
 /* How many processes the OOM killer killed in DIR (and below); -1. */
 int64_t	cgroup_oom_kills(const char *dir);

@@ -40,6 +40,7 @@
 #include "cgroup.h"
 #include "timer.h"
 #include "tree.h"
+#include "usage.h"
 
 extern char **environ;
 
@@ -92,6 +93,7 @@ struct nodectx {
 	/* cgroups (cgroup.c): the worker's, and its end held until empty */
 	char		*cgdir;		/* NULL: none (yet) */
 	struct cgroup_watch *drain;	/* the main process ended, others not */
+	struct usage_samples samples;	/* CPU readings for status */
 	unsigned	 cg_written;	/* bit L: limit L written to its cgroup
 					   (since the cgroup was made) */
 	int		 drain_status;
@@ -223,6 +225,13 @@ static struct nodectx *
 ctx(struct node *n)
 {
 	return n->udata;
+}
+
+/* The CPU readings of node N (usage.c). */
+struct usage_samples *
+supervise_samples(const struct node *n)
+{
+	return &ctx((struct node *)n)->samples;
 }
 
 /* The log of node N (for the control socket), NULL if it has none. */

@@ -50,6 +50,10 @@ check_placement() {
 	assert_eq "$base/root/w" "$(cg_of "$main")" "the worker's cgroup"
 	assert_eq "$base/root/w" "$(cg_of "$e")" "the escaped process's cgroup"
 	assert_eq "$base/root/w" "$(ctl status root/w --json | sed -n 's/.*"cgroup":"\([^"]*\)".*/\1/p')" "status names the cgroup"
+	# Its usage comes from the cgroup: both processes, some CPU time.
+	assert_match '"cpu_usec":[0-9]+,' "$(ctl status root/w --json)" "status's cpu_usec"
+	assert_match '"tasks":2,' "$(ctl status root/w --json)" "status's tasks (main and escapee)"
+	assert_match '"tasks":2,' "$(ctl status root --json | sed 's/,"children".*//')" "the supervisor's tasks: its subtree's"
 	BASE=$base
 }
 
@@ -116,5 +120,7 @@ start_arbord "$T/a.ini"
 wait_event ProcessStarted root/w
 assert_eq "$(cg_of "$ARBORD_PID")" "$(cg_of "$(pid_of root/w)")" "cgroup = no: the worker's cgroup"
 assert_eq "" "$(ctl status root/w --json | grep -o '"cgroup":"[^"]*"')" "cgroup = no: status names no cgroup"
+# Usage from /proc, for the main process.
+assert_match '"cpu_usec":[0-9]+,"memory_bytes":[1-9][0-9]*,"memory_peak_bytes":[1-9][0-9]*,"tasks":1,"cgroup":null' "$(ctl status root/w --json)" "cgroup = no: usage from /proc"
 stop_arbord
 assert_no_procs
