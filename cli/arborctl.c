@@ -541,12 +541,12 @@ cmd_check(const struct cmd *c, char **args, int nargs, int opts)
 {
 	const char *file = nargs > 0 ? args[0] : conf_file != NULL ?
 	    conf_file : CONF_DEFAULT_FILE;
-	struct errlist errs = { 0 };
+	struct errlist errs = { 0 }, warns = { 0 };
 	struct config *conf;
 
 	(void)c;
 	(void)opts;
-	if ((conf = config_load(file, &errs)) == NULL) {
+	if ((conf = config_check(file, &errs, &warns)) == NULL) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
 			fprintf(stderr, "%s\n", errs.msgs.v[i]);
 		if (errs.msgs.n == 0)
@@ -554,6 +554,10 @@ cmd_check(const struct cmd *c, char **args, int nargs, int opts)
 		errlist_free(&errs);
 		return EXIT_REQUEST;
 	}
+	/* Warnings (a program not found) leave the status 0. */
+	for (size_t i = 0; i < warns.msgs.n; i++)
+		fprintf(stderr, "%s\n", warns.msgs.v[i]);
+	errlist_free(&warns);
 	printf("%s: configuration OK (%zu nodes)\n", file, conf->nnodes);
 	config_free(conf);
 	errlist_free(&errs);

@@ -35,6 +35,7 @@ struct tree	*supervise_tree(void);
 int		 supervise_reload(struct strv *report);
 struct nodelog	*supervise_nodelog(const struct node *);
 struct usage_samples *supervise_samples(const struct node *);
+const struct strv *supervise_exec_argv(const struct node *);
 void		 run_actions(void);
 int64_t		 now_ms(void);
 int64_t		 wall_ms(void);

@@ -270,7 +270,12 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	f[9] = ni.last_error ? ni.last_error : "";
 	/* Later additions: a pool's instances, a worker's command line. */
 	snprintf(inst, sizeof inst, "%d", ni.pool ? ni.instances : 0);
-	command = ni.command != NULL ? argv_join(ni.command) : xstrdup("");
+	/* As last started (variables expanded), else as configured. */
+	if (ni.command != NULL && supervise_exec_argv(n) != NULL)
+		command = argv_join(supervise_exec_argv(n));
+	else
+		command = ni.command != NULL ? argv_join(ni.command) :
+		    xstrdup("");
 	f[10] = inst;
 	f[11] = command;
 	/* Usage, read now (-1: unknown), and the node's cgroup. */

@@ -32,7 +32,8 @@ static const char usage_text[] =
 "the tree in order on SIGTERM or SIGINT.\n"
 "\n"
 "  -c, --config FILE        configuration (default " CONF_DEFAULT_FILE ")\n"
-"  -n, --check              check the configuration and exit 0 or 1\n"
+"  -n, --check              check the configuration and exit 0 or 1 (and\n"
+"                           warn about programs not found)\n"
 "  -d, --daemon             detach once the tree has started (implies\n"
 "                           --syslog; start-up errors still go to stderr)\n"
 "  -p, --pidfile PATH       write arbord's pid to PATH, removed at exit\n"
@@ -114,7 +115,7 @@ main(int argc, char **argv)
 	const char *pidarg = NULL;
 	char *pidfile = NULL, *conffile = NULL;
 	struct supervise_opts o = { 0 };
-	struct errlist errs = { 0 };
+	struct errlist errs = { 0 }, warns = { 0 };
 	struct config *conf;
 	char *state_root, *socket;
 	int ch, check = 0, status, daemonize = 0, use_syslog = 0;
@@ -174,7 +175,9 @@ main(int argc, char **argv)
 		usage();
 	}
 
-	conf = config_load(file, &errs);
+	/* -n also warns about programs that are not there to run. */
+	conf = check ? config_check(file, &errs, &warns) :
+	    config_load(file, &errs);
 	if (conf == NULL) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
 			fprintf(stderr, "%s\n", errs.msgs.v[i]);
@@ -182,6 +185,9 @@ main(int argc, char **argv)
 		return ARBORD_EXIT_CONFIG;
 	}
 	if (check) {
+		for (size_t i = 0; i < warns.msgs.n; i++)
+			fprintf(stderr, "%s\n", warns.msgs.v[i]);
+		errlist_free(&warns);
 		printf("%s: configuration OK (%zu nodes)\n", file,
 		    conf->nnodes);
 		config_free(conf);

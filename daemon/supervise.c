@@ -28,6 +28,7 @@
 
 #include "arbord.h"
 #include "detach.h"
+#include "expand.h"
 #include "log.h"
 #include "logs.h"
 #include "notify.h"
@@ -79,6 +80,9 @@ struct nodectx {
 	struct proc	*proc;		/* the worker, or a running script */
 	struct pidwait	*pidwait;	/* NULL unless waiting for a pidfile */
 	struct proc	*check;		/* a readiness check that runs */
+	/* this start's ready = check: command and pidfile, expanded */
+	struct strv	 check_argv;
+	char		*pidfile;	/* absolute */
 	/* readiness other than exec: a pipe, a notify socket, a timer */
 	int		 ready_rfd;
 	int		 ready_wfd;
@@ -99,6 +103,7 @@ struct nodectx {
 	int		 drain_status;
 	char		*drain_last;
 	int64_t		 drain_last_at;
+	struct strv	 exec_argv;	/* the expanded command last started */
 	struct node	*node;
 	bool		 spawn_queued;
 	TAILQ_ENTRY(nodectx) spawn_entry;
@@ -234,6 +239,16 @@ supervise_samples(const struct node *n)
 	return &ctx((struct node *)n)->samples;
 }
 
+/* The command worker N last started with, variables expanded; NULL if
+   it never started. */
+const struct strv *
+supervise_exec_argv(const struct node *n)
+{
+	const struct nodectx *nc = n->udata;
+
+	return nc != NULL && nc->exec_argv.n > 0 ? &nc->exec_argv : NULL;
+}
+
 /* The log of node N (for the control socket), NULL if it has none. */
 struct nodelog *
 supervise_nodelog(const struct node *n)
@@ -342,21 +357,25 @@ proc_cgroup(struct node *n, enum proc_role role, char **err)
 /*
  * Start ARGV for node N in the environment the tree gives it, with its
  * output on arbord's stdout under PREFIX and in the node's log (or where
- * a worker's stdout and stderr say). Returns the process, or NULL with
- * *err set; a child that failed before exec is kept as a discard.
+ * a worker's stdout and stderr say). ARGV is template words (expand.h),
+ * expanded in that environment, if KEY names their key ("command"), and
+ * used as it is if KEY is NULL. Returns the process, or NULL with *err
+ * set ("command: undefined variable X"); a child that failed before exec
+ * is kept as a discard.
  */
 static struct proc *
 start_process(struct node *n, enum proc_role role, char *const *argv,
-    const char *prefix, char **err)
+    const char *key, const char *prefix, char **err)
 {
 	const struct node_spec *s = n->spec;
 	struct spawn_opts o = { .argv = argv, .dir = s->directory,
 	    .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	struct spawn_limit limits[LIMIT_COUNT + 1];
-	struct strv env = { 0 };
+	struct strv env = { 0 }, args = { 0 };
 	int cfd[STREAM_COUNT], own[STREAM_COUNT], rfd[STREAM_COUNT];
 	struct proc *p;
 	char *cg = NULL;
+	char *msg;
 	pid_t pid;
 
 	*err = NULL;
@@ -399,13 +418,30 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		o.set_umask = s->umask_set;
 		o.umask = s->umask;
 	}
-	if (stream_fds(n, role, cfd, own, rfd, err) == -1) {
-		free(cg);
-		return NULL;
-	}
 	tree_env(tree, n, environ, &env);
 	if (worker && ctx(n)->notify_name != NULL)
 		env_set(&env, "NOTIFY_SOCKET", ctx(n)->notify_name);
+	if (key != NULL) {
+		if (expand_argv(argv, env.v, &args, &msg) == -1) {
+			*err = xasprintf("%s: %s", key, msg);
+			free(msg);
+			strv_free(&env);
+			free(cg);
+			return NULL;
+		}
+		o.argv = args.v;
+		/* What status shows: the words it really runs with. */
+		if (role == PROC_WORKER || role == PROC_LAUNCHER) {
+			strv_free(&ctx(n)->exec_argv);
+			strv_copy(&ctx(n)->exec_argv, args.v);
+		}
+	}
+	if (stream_fds(n, role, cfd, own, rfd, err) == -1) {
+		strv_free(&args);
+		strv_free(&env);
+		free(cg);
+		return NULL;
+	}
 	if (worker && ctx(n)->ready_wfd != -1) {
 		o.extra_fd = ctx(n)->ready_wfd;
 		o.extra_target = s->ready_fd;
@@ -416,6 +452,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	pid = spawn(&o, err, &start_scarce);
 	strv_free(&env);
 	free(cg);
+	strv_free(&args);
 	for (int i = 0; i < STREAM_COUNT; i++)
 		if (own[i] != -1)
 			close(own[i]);
@@ -520,8 +557,8 @@ readytimer_cb(struct timer *t)
 		return;
 	}
 	prefix = xasprintf("%s:check", n->path);
-	ctx(n)->check = start_process(n, PROC_CHECK, n->spec->ready_check.v,
-	    prefix, &err);
+	ctx(n)->check = start_process(n, PROC_CHECK, ctx(n)->check_argv.v,
+	    NULL, prefix, &err);
 	if (ctx(n)->check == NULL) {
 		/* Not runnable: a failed check; the tree says what next. */
 		log_warnx("%s: readiness check: %s", n->path, err);
@@ -587,14 +624,11 @@ ready_begin(struct node *n)
 	/* ready = check: the tree asks for each check (ACT_CHECK). */
 }
 
-/* The pidfile of worker N, absolute. */
+/* The pidfile of worker N's start, absolute (spawn_prepare). */
 static char *
-pidfile_path(const struct node *n)
+pidfile_path(struct node *n)
 {
-	const char *pf = n->spec->pidfile;
-
-	return pf[0] == '/' ? xstrdup(pf) :
-	    xasprintf("%s/%s", n->spec->directory, pf);
+	return xstrdup(ctx(n)->pidfile);
 }
 
 /* libev: report a start that failed in do_spawn. */
@@ -677,6 +711,63 @@ spawn_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	(void)revents;
 }
 
+/*
+ * Worker N's start failed before it ran (ERR, taken). Reported from the
+ * next loop pass, not now: a start that fails at once and is restarted
+ * at once must not keep the loop from signals and clients.
+ */
+static void
+spawn_failed(struct node *n, char *err, bool scarce)
+{
+	free(ctx(n)->spawn_err);
+	ctx(n)->spawn_err = err;
+	ctx(n)->spawn_scarce = scarce;
+	ev_timer_set(&ctx(n)->failtimer, 0., 0.);
+	ev_timer_start(EV_DEFAULT, &ctx(n)->failtimer);
+}
+
+/*
+ * Before worker N's start: read its env_file, then expand its ready =
+ * check: command and its pidfile in the environment the start will have
+ * (the command itself is expanded by start_process). 0, or -1 with *ERR
+ * ("env_file PATH: ...", "ready: undefined variable X").
+ */
+static int
+spawn_prepare(struct node *n, char **err)
+{
+	const struct node_spec *s = n->spec;
+	struct nodectx *nc = ctx(n);
+	struct strv env = { 0 };
+	char *msg = NULL, *pf;
+
+	*err = NULL;
+	strv_free(&nc->check_argv);
+	free(nc->pidfile);
+	nc->pidfile = NULL;
+	if (envfile_load(s->env_file.v, &env, err) == -1)
+		return -1;
+	tree_set_file_env(n, &env);
+	if (s->ready != READY_CHECK && s->pidfile == NULL)
+		return 0;
+	tree_env(tree, n, environ, &env);
+	if (s->ready == READY_CHECK && expand_argv(s->ready_check.v, env.v,
+	    &nc->check_argv, &msg) == -1)
+		*err = xasprintf("ready: %s", msg);
+	else if (s->pidfile != NULL) {
+		if ((pf = expand_value(s->pidfile, env.v, &msg)) == NULL)
+			*err = xasprintf("pidfile: %s", msg);
+		else {
+			nc->pidfile = pf[0] == '/' ? pf :
+			    xasprintf("%s/%s", s->directory, pf);
+			if (nc->pidfile != pf)
+				free(pf);
+		}
+	}
+	free(msg);
+	strv_free(&env);
+	return *err != NULL ? -1 : 0;
+}
+
 /* Start worker N now. */
 static void
 spawn_now(struct node *n)
@@ -685,27 +776,20 @@ spawn_now(struct node *n)
 	struct proc *p;
 	char *err;
 
+	if (spawn_prepare(n, &err) == -1) {
+		spawn_failed(n, err, false);
+		return;
+	}
 	if (n->spec->pidfile != NULL) {
 		/* What the file says must come from this start. */
-		char *pf = pidfile_path(n);
-		(void)unlink(pf);
-		free(pf);
+		(void)unlink(ctx(n)->pidfile);
 		role = PROC_LAUNCHER;
 	}
 	ready_prepare(n);
-	p = start_process(n, role, n->spec->argv.v, n->path, &err);
+	p = start_process(n, role, n->spec->argv.v, "command", n->path, &err);
 	if (p == NULL) {
-		/*
-		 * Reported from the next loop pass, not now: a start that fails
-		 * at once and is restarted at once must not keep the loop from
-		 * signals and clients.
-		 */
 		ready_end(n);
-		free(ctx(n)->spawn_err);
-		ctx(n)->spawn_err = err;
-		ctx(n)->spawn_scarce = start_scarce;
-		ev_timer_set(&ctx(n)->failtimer, 0., 0.);
-		ev_timer_start(EV_DEFAULT, &ctx(n)->failtimer);
+		spawn_failed(n, err, start_scarce);
 		return;
 	}
 	ctx(n)->proc = p;
@@ -828,7 +912,8 @@ run_script(struct node *n, enum proc_role role, const struct strv *argv,
 	    role == PROC_SETUP ? "setup" : "cleanup");
 	struct proc *p;
 
-	p = start_process(n, role, argv->v, prefix, err);
+	p = start_process(n, role, argv->v, role == PROC_SETUP ? "setup" :
+	    "cleanup", prefix, err);
 	free(prefix);
 	if (p == NULL)
 		return -1;
@@ -836,14 +921,21 @@ run_script(struct node *n, enum proc_role role, const struct strv *argv,
 	return 0;
 }
 
-/* Carry out ACT_SETUP: a fresh state directory, then the setup script. */
+/*
+ * Carry out ACT_SETUP: a fresh state directory, the env_file (for the
+ * scripts and the subtree), then the setup script.
+ */
 static void
 do_setup(struct node *n)
 {
+	struct strv env = { 0 };
 	char *err = NULL;
+	int rc;
 
-	if (statedir_fresh(n->state_dir, n->spec, &err) == -1 ||
-	    (n->spec->setup.n > 0 &&
+	if ((rc = statedir_fresh(n->state_dir, n->spec, &err)) == 0 &&
+	    (rc = envfile_load(n->spec->env_file.v, &env, &err)) == 0)
+		tree_set_file_env(n, &env);
+	if (rc == -1 || (n->spec->setup.n > 0 &&
 	    run_script(n, PROC_SETUP, &n->spec->setup, &err) == -1)) {
 		tree_setup_done(tree, n, err, NULL, now_ms());
 		free(err);
@@ -984,6 +1076,8 @@ nodectx_free(struct nodectx *nc)
 	if (nc->ready_wfd != -1)
 		close(nc->ready_wfd);
 	free(nc->notify_name);
+	strv_free(&nc->check_argv);
+	free(nc->pidfile);
 	logs_node_gone(nc->log);
 	drain_end(nc);
 	free(nc->cgdir);

@@ -48,12 +48,15 @@
  * otherwise (the root, the top of a subtree dropped in by an included
  * file) to the directory of its own file; a worker's stdout or stderr
  * file:PATH is relative to its directory. A node's env holds only its own
- * env.NAME entries: the subtree inherits them at run time (tree_env), interleaved
- * with each supervisor's setup output, so they are not merged here. user
- * and group are looked up here: uid and gid are (uid_t)-1 and (gid_t)-1
- * when not to be changed; with only user, gid is the user's primary group;
- * with only group, uid stays (uid_t)-1. umask, nice and limit.* are only
- * parsed; the *_set flags (and limit_spec.set) say whether to apply them.
+ * env.NAME entries: the subtree inherits them at run time (tree_env),
+ * interleaved with each supervisor's setup output, so they are not merged
+ * here; its env_file paths are made absolute here and the files are read
+ * at each start (envfile.c). Commands keep their variables as template
+ * words (expand.h), expanded at each start. user and group are looked up
+ * here: uid and gid are (uid_t)-1 and (gid_t)-1 when not to be changed;
+ * with only user, gid is the user's primary group; with only group, uid
+ * stays (uid_t)-1. umask, nice and limit.* are only parsed; the *_set
+ * flags (and limit_spec.set) say whether to apply them.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -73,6 +76,7 @@
 
 #include "cgparse.h"
 #include "config.h"
+#include "expand.h"
 #include "keys.h"
 
 #define SUGGEST_MAX	2	/* edit distance for "did you mean" */
@@ -153,6 +157,9 @@ struct loader {
 	int			  arbor_line;	/* line of [arbor], or 0 */
 	struct loader_error	 *errors;
 	size_t			  nerrors;
+	int			  lint;		/* look for the programs */
+	struct loader_error	 *warnings;
+	size_t			  nwarnings;
 };
 
 static void	loader_error(struct loader *, int, const char *, ...)
@@ -951,6 +958,7 @@ expand_pool(struct config *conf, struct node_spec *n)
 	/* Each instance has the limits, not the pool as a whole. */
 	for (int l = 0; l < CGL_COUNT; l++)
 		n->cg_limits[l] = CGL_UNSET;
+	strv_free(&n->env_file);
 	free(n->pidfile);
 	n->pidfile = NULL;
 	n->ready = READY_EXEC;
@@ -1090,6 +1098,150 @@ node_inherit(const struct loader *ld, struct node_spec *n)
 }
 
 /*
+ * Why program PROG cannot run as DIR's process would look it up, with
+ * PATH (NULL: unset), as execvpe does: NULL if it can, else an allocated
+ * reason. PATH_SET: PATH is an env.PATH of the configuration.
+ */
+static char *
+program_problem(const char *prog, const char *dir, const char *path,
+    bool path_set)
+{
+	const char *p, *end;
+	char *full, *d, *noexec = NULL, *why;
+	struct stat st;
+	size_t len;
+
+	if (strchr(prog, '/') != NULL) {
+		full = path_resolve(dir, prog);
+		why = NULL;
+		if (stat(full, &st) == -1)
+			why = xasprintf("program '%s' not found (%s: %s)", prog,
+			    full, strerror(errno));
+		else if (!S_ISREG(st.st_mode) || access(full, X_OK) == -1)
+			why = xasprintf("program '%s' is not executable (%s)",
+			    prog, full);
+		free(full);
+		return why;
+	}
+	if (path == NULL)
+		path = "/bin:/usr/bin";		/* execvpe's, without PATH */
+	for (p = path; ; p = end + 1) {
+		if ((end = strchr(p, ':')) == NULL)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		/* An empty entry is the working directory. */
+		d = xstrndup(p, len);
+		full = path_resolve(dir, len == 0 ? "." : d);
+		free(d);
+		d = path_resolve(full, prog);
+		free(full);
+		if (stat(d, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(d, X_OK) == 0) {
+				free(d);
+				free(noexec);
+				return NULL;
+			}
+			if (noexec == NULL) {
+				noexec = d;
+				d = NULL;
+			}
+		}
+		free(d);
+		if (*end == '\0')
+			break;
+	}
+	if (noexec != NULL) {
+		why = xasprintf("program '%s' found in PATH is not executable "
+		    "(%s)", prog, noexec);
+		free(noexec);
+		return why;
+	}
+	if (path_set)
+		return xasprintf("program '%s' not found in env.PATH (%s)",
+		    prog, path);
+	return xasprintf("program '%s' not found in PATH", prog);
+}
+
+/* Record a warning at LINE of FILE. */
+static void
+loader_warning(struct loader *ld, const struct srcfile *file, int line,
+    const char *msg)
+{
+	struct loader_error *e;
+
+	ld->warnings = xreallocarray(ld->warnings, ld->nwarnings + 1,
+	    sizeof *ld->warnings);
+	e = &ld->warnings[ld->nwarnings];
+	e->file = file;
+	e->line = line;
+	e->seq = ld->nwarnings++;
+	e->msg = str_escape(msg);
+}
+
+/* The env.PATH node N's processes get, or NULL. */
+static const char *
+node_path_env(const struct node_spec *n)
+{
+	const char *v;
+
+	for (; n != NULL; n = n->parent)
+		if ((v = env_get(&n->env, "PATH")) != NULL)
+			return v;
+	return NULL;
+}
+
+/*
+ * Warn if the program of KEY (command, ready = check:, setup, cleanup) in
+ * SEC is not there to run. A program named by a variable is not known.
+ */
+static void
+lint_command(struct loader *ld, const struct section *sec, const char *key,
+    const struct strv *argv)
+{
+	const struct node_spec *n = sec->spec;
+	const char *path = node_path_env(n);
+	char *prog, *why, *err = NULL, *msg;
+
+	if (argv->n == 0 || expand_has_vars(argv->v[0]))
+		return;
+	if ((prog = expand_value(argv->v[0], NULL, &err)) == NULL) {
+		free(err);
+		return;
+	}
+	if ((why = program_problem(prog, n->directory, path != NULL ? path :
+	    getenv("PATH"), path != NULL)) != NULL) {
+		msg = xasprintf("warning: %s: %s", key, why);
+		loader_warning(ld, sec->file, section_key_line(sec, key), msg);
+		free(msg);
+		free(why);
+	}
+	free(prog);
+}
+
+/* config_check: warn about every program that is not there to run. */
+static void
+lint_programs(struct loader *ld)
+{
+	const struct section *sec;
+	const struct node_spec *n;
+
+	for (size_t i = 0; i < ld->nsections; i++) {
+		sec = ld->sections[i];
+		if (sec->kind != SECTION_NODE || sec->duplicate)
+			continue;
+		n = sec->spec;
+		if (n->kind == NODE_WORKER) {
+			lint_command(ld, sec, "command", &n->argv);
+			if (n->ready == READY_CHECK)
+				lint_command(ld, sec, "ready", &n->ready_check);
+		} else {
+			lint_command(ld, sec, "setup", &n->setup);
+			lint_command(ld, sec, "cleanup", &n->cleanup);
+		}
+	}
+}
+
+/*
  * Everything after the last line of the last file: collect the nodes and,
  * if every file was read to its end, validate and link the tree.
  */
@@ -1116,6 +1268,8 @@ config_finish(struct loader *ld)
 	finish_significant(ld);
 	if (conf->root != NULL)
 		node_inherit(ld, conf->root);
+	if (ld->lint && ld->nerrors == 0)
+		lint_programs(ld);
 	for (size_t i = 0, n = conf->nnodes; i < n && conf->root != NULL; i++)
 		if (conf->nodes[i]->kind == NODE_WORKER &&
 		    conf->nodes[i]->instances > 0 && conf->nodes[i]->parent)
@@ -1383,23 +1537,34 @@ loader_read(struct loader *ld, struct srcfile *f, FILE *fp)
 	include_patterns(ld, f);
 }
 
-/* Hand the sorted errors to ERRS and free the loader's own memory. */
+/* Hand the sorted messages of LIST to ERRS (if not NULL) and free them. */
 static void
-loader_done(struct loader *ld, struct errlist *errs)
+loader_list_done(struct loader_error *list, size_t n, struct errlist *errs)
 {
 	struct loader_error *e;
 
-	if (ld->nerrors > 1)
-		qsort(ld->errors, ld->nerrors, sizeof *ld->errors,
-		    loader_error_cmp);
-	for (size_t i = 0; i < ld->nerrors; i++) {
-		e = &ld->errors[i];
+	if (n > 1)
+		qsort(list, n, sizeof *list, loader_error_cmp);
+	for (size_t i = 0; i < n; i++) {
+		e = &list[i];
 		if (errs != NULL)
 			errlist_add(errs, e->file->name, e->line, "%s",
 			    e->msg);
 		free(e->msg);
 	}
-	free(ld->errors);
+	free(list);
+}
+
+/*
+ * Hand the sorted errors to ERRS, the warnings to WARNS (if the
+ * configuration is valid), and free the loader's own memory.
+ */
+static void
+loader_done(struct loader *ld, struct errlist *errs, struct errlist *warns)
+{
+	loader_list_done(ld->errors, ld->nerrors, errs);
+	loader_list_done(ld->warnings, ld->nwarnings, ld->nerrors == 0 ?
+	    warns : NULL);
 	for (size_t i = 0; i < ld->nsections; i++)
 		section_free(ld->sections[i]);
 	free(ld->sections);
@@ -1412,9 +1577,9 @@ loader_done(struct loader *ld, struct errlist *errs)
 	free(ld->buf);
 }
 
-/* Load and validate FILE and what it includes; see config.h. */
-struct config *
-config_load(const char *file, struct errlist *errs)
+/* Load FILE, with warnings if WARNS is not NULL. */
+static struct config *
+load(const char *file, struct errlist *errs, struct errlist *warns)
 {
 	struct loader ld;
 	struct config *conf;
@@ -1424,6 +1589,7 @@ config_load(const char *file, struct errlist *errs)
 	int failed;
 
 	memset(&ld, 0, sizeof ld);
+	ld.lint = warns != NULL;
 	if ((fp = config_open(file, &err)) == NULL) {
 		if (errs != NULL)
 			errlist_add(errs, file, 0, "%s", err);
@@ -1441,7 +1607,7 @@ config_load(const char *file, struct errlist *errs)
 	config_finish(&ld);
 
 	failed = ld.nerrors != 0;
-	loader_done(&ld, errs);
+	loader_done(&ld, errs, warns);
 	/* Limits that nothing could apply are errors, not silent no-ops. */
 	if (!failed && conf->cgroup == CGROUP_NO) {
 		struct errlist none = { 0 };
@@ -1454,6 +1620,20 @@ config_load(const char *file, struct errlist *errs)
 		return NULL;
 	}
 	return conf;
+}
+
+/* Load and validate FILE and what it includes; see config.h. */
+struct config *
+config_load(const char *file, struct errlist *errs)
+{
+	return load(file, errs, NULL);
+}
+
+/* config_load, and look for the programs; see config.h. */
+struct config *
+config_check(const char *file, struct errlist *errs, struct errlist *warns)
+{
+	return load(file, errs, warns);
 }
 
 /* Free a configuration and every node in it. */

@@ -111,9 +111,11 @@ struct node_spec {
 	enum restart		 restart;	/* default permanent */
 	char			*directory;	/* absolute; see config.c */
 	struct strv		 env;		/* env.NAME = value, "NAME=value" */
+	struct strv		 env_file;	/* absolute; "-PATH": optional */
 
 	/* workers */
-	struct strv		 argv;		/* command */
+	struct strv		 argv;		/* command: template words, see
+						   expand.h */
 	enum shutdown		 shutdown;	/* default timeout of 5s */
 	int64_t			 shutdown_ms;
 	int			 stop_signal;	/* default SIGTERM */
@@ -121,7 +123,7 @@ struct node_spec {
 	char			*user;		/* NULL: don't change */
 	char			*group;
 	char			*pidfile;	/* daemonizing worker; relative
-						   to directory */
+						   to directory; a template */
 	uid_t			 uid;
 	gid_t			 gid;		/* valid if user or group set */
 	int			 umask_set;	/* 0: keep arbord's umask */
@@ -139,7 +141,7 @@ struct node_spec {
 	enum strategy		 strategy;	/* default one_for_one */
 	int			 intensity;	/* default 1 */
 	int64_t			 period_ms;	/* default 5s */
-	struct strv		 setup;		/* argv, n == 0 if none */
+	struct strv		 setup;		/* templates, n == 0 if none */
 	struct strv		 cleanup;
 	int64_t			 setup_timeout_ms;	/* default 30s */
 	struct owner_spec	 state_owner;	/* of its state directory */
@@ -150,7 +152,8 @@ struct node_spec {
 	/* readiness (workers) and restart backoff (both kinds) */
 	enum ready		 ready;		/* default exec */
 	int			 ready_fd;	/* ready = fd:N */
-	struct strv		 ready_check;	/* ready = check:COMMAND */
+	struct strv		 ready_check;	/* ready = check:COMMAND,
+						   templates */
 	int64_t			 ready_delay_ms;	/* ready = delay:D */
 	int64_t			 start_timeout_ms;	/* default 30s */
 	int64_t			 check_interval_ms;	/* default 1s */
@@ -191,6 +194,16 @@ struct config {
 
 /* Load and validate FILE; on error return NULL and fill ERRS. */
 struct config	*config_load(const char *file, struct errlist *errs);
+/*
+ * config_load, and, for arbord -n and arborctl check, look for the
+ * program of every command, ready = check:, setup and cleanup (argv[0],
+ * unless a variable names it) in the PATH its process will have (the
+ * nearest env.PATH, else the caller's), relative to its directory: one
+ * not found or not executable is a warning in WARNS, "FILE:LINE: warning:
+ * KEY: ...", at the line of the key. Warnings only for a valid file.
+ */
+struct config	*config_check(const char *file, struct errlist *errs,
+		    struct errlist *warns);
 void		 config_free(struct config *);
 struct node_spec *config_find(const struct config *, const char *path);
 
@@ -222,10 +235,12 @@ char		*duration_format(int64_t ms, char *buf, size_t len);
 /* An age for people, rounded down: "14s", "2m13s", "1h02m", "3d04h". */
 char		*duration_age(int64_t ms, char *buf, size_t len);
 
-/* argv.c: split a command line with sh-like quoting, no expansion. */
+/* argv.c: split a command line with sh-like quoting, no expansion; or
+   into template words that keep its variables (expand.h). */
 int		 argv_split(const char *, struct strv *, char **err);
 /* ... and back: one line with sh-like quoting where a word needs it. */
 char		*argv_join(const struct strv *);
+int		 argv_split_vars(const char *, struct strv *, char **err);
 
 /* signame.c: "TERM", "SIGTERM", "15" -> 15; 15 -> "SIGTERM". */
 int		 signal_parse(const char *);

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cgparse.h"
+#include "expand.h"
 #include "keys.h"
 
 _Static_assert(sizeof(enum restart) == sizeof(int) &&
@@ -271,7 +272,7 @@ strv_equal_at(const struct keydef *kd, const void *a, const void *b)
  * The types.
  */
 
-/* A command line split like sh, without expansion: command, setup. */
+/* A command line split like sh, without expansion: files. */
 static int
 argv_parse(const struct keydef *kd, void *obj, const char *key,
     const char *value, const char *dir, char **err)
@@ -289,8 +290,78 @@ argv_parse(const struct keydef *kd, void *obj, const char *key,
 	return 0;
 }
 
-static const struct keytype key_type_argv = {
-	"argv", 1, argv_parse, NULL, strv_free_at, strv_copy_at,
+/*
+ * A command line split like sh, its variables kept for each start
+ * (expand.h): command, setup, cleanup.
+ */
+static int
+command_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct strv *v = FIELD(obj, kd->off, struct strv);
+	char *msg;
+
+	(void)dir;
+	strv_free(v);
+	if (argv_split_vars(value, v, &msg) == -1) {
+		*err = xasprintf("invalid %s: %s", key, msg);
+		free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct keytype key_type_command = {
+	"command", 1, command_parse, NULL, strv_free_at, strv_copy_at,
+	    strv_equal_at, NULL
+};
+
+/*
+ * env_file = PATH...: split like a command, each relative to the
+ * directory of its file; "-PATH" may be missing. Stored absolute, the
+ * "-" kept.
+ */
+static int
+envfiles_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct strv *v = FIELD(obj, kd->off, struct strv), words = { 0 };
+	const char *p;
+	char *msg, *abs;
+	int optional;
+
+	for (p = value; isspace((unsigned char)*p); p++)
+		;
+	if (value_empty(key, p, err) == -1)
+		return -1;
+	if (argv_split(value, &words, &msg) == -1) {
+		*err = xasprintf("invalid %s: %s", key, msg);
+		free(msg);
+		return -1;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		optional = words.v[i][0] == '-';
+		if (words.v[i][optional] == '\0') {
+			*err = xasprintf("invalid %s '%s' (expected a path, "
+			    "or -PATH for a file that may be missing)", key,
+			    words.v[i]);
+			strv_free(&words);
+			return -1;
+		}
+	}
+	strv_free(v);
+	for (size_t i = 0; i < words.n; i++) {
+		optional = words.v[i][0] == '-';
+		abs = path_resolve(dir, words.v[i] + optional);
+		strv_push(v, optional ? xasprintf("-%s", abs) : xstrdup(abs));
+		free(abs);
+	}
+	strv_free(&words);
+	return 0;
+}
+
+static const struct keytype key_type_envfiles = {
+	"envfiles", 1, envfiles_parse, NULL, strv_free_at, strv_copy_at,
 	    strv_equal_at, NULL
 };
 
@@ -331,7 +402,7 @@ static const struct keytype key_type_path = {
 	"path", 0, path_parse, NULL, str_free, str_copy, str_equal_at, NULL
 };
 
-/* A string kept as written, not empty: pidfile. */
+/* A string kept as written, not empty (pidfile, below). */
 static int
 string_parse(const struct keydef *kd, void *obj, const char *key,
     const char *value, const char *dir, char **err)
@@ -346,9 +417,24 @@ string_parse(const struct keydef *kd, void *obj, const char *key,
 	return 0;
 }
 
-static const struct keytype key_type_string = {
-	"string", 0, string_parse, NULL, str_free, str_copy, str_equal_at,
-	    NULL
+/* A string with variables, expanded at each start: pidfile. */
+static int
+template_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	char *msg;
+
+	if (expand_check(value, &msg) == -1) {
+		*err = xasprintf("invalid %s: %s", key, msg);
+		free(msg);
+		return -1;
+	}
+	return string_parse(kd, obj, key, value, dir, err);
+}
+
+static const struct keytype key_type_template = {
+	"template", 0, template_parse, NULL, str_free, str_copy,
+	    str_equal_at, NULL
 };
 
 /* env.NAME = value, into a strv of "NAME=value". */
@@ -1148,7 +1234,8 @@ ready_parse(const struct keydef *kd, void *obj, const char *key,
 		n->ready = READY_FD;
 		n->ready_fd = (int)fd;
 	} else if (strncmp(value, "check:", 6) == 0) {
-		if (argv_split(value + 6, &n->ready_check, &msg) == -1) {
+		if (argv_split_vars(value + 6, &n->ready_check, &msg) ==
+		    -1) {
 			*err = xasprintf("invalid %s: %s", key, msg);
 			free(msg);
 			return -1;
@@ -1221,12 +1308,14 @@ static const struct keytype key_type_ready = {
  * limit or stream index, enum names, min and max, reload effect.
  */
 const struct keydef keydefs[] = {
-	{ "command", KIND_WORKER, &key_type_argv, NULL, NS(argv), 0, 0,
+	{ "command", KIND_WORKER, &key_type_command, NULL, NS(argv), 0, 0,
 	    NULL, 0, 0, RELOAD_RESTART },
 	{ "directory", KIND_NODE, &key_type_path, NULL, NS(directory), 0, 0,
 	    NULL, 0, 0, RELOAD_RESTART },
 	{ "env.", KIND_NODE, &key_type_env, NULL, NS(env), 0, 0, NULL, 0, 0,
 	    RELOAD_RESTART },
+	{ "env_file", KIND_NODE, &key_type_envfiles, NULL, NS(env_file), 0, 0,
+	    NULL, 0, 0, RELOAD_RESTART },
 	{ "restart", KIND_NODE, &key_type_enum, "permanent", NS(restart), 0,
 	    0, restart_names, 0, 0, RELOAD_LIVE },
 	{ "shutdown", KIND_WORKER, &key_type_shutdown, "5s", NS(shutdown),
@@ -1259,7 +1348,7 @@ const struct keydef keydefs[] = {
 	LIMIT("limit.data", LIMIT_DATA),
 	LIMIT("limit.stack", LIMIT_STACK),
 	LIMIT("limit.memlock", LIMIT_MEMLOCK),
-	{ "pidfile", KIND_WORKER, &key_type_string, NULL, NS(pidfile), 0, 0,
+	{ "pidfile", KIND_WORKER, &key_type_template, NULL, NS(pidfile), 0, 0,
 	    NULL, 0, 0, RELOAD_RESTART },
 	{ "stdout", KIND_WORKER, &key_type_stream, "log", NS(streams[0]), 0,
 	    STREAM_OUT, NULL, 0, 0, RELOAD_RESTART },
@@ -1293,9 +1382,9 @@ const struct keydef keydefs[] = {
 	    NULL, 0, INT_MAX, RELOAD_LIVE },
 	{ "period", KIND_SUPER, &key_type_posduration, "5s", NS(period_ms), 0,
 	    0, NULL, 0, 0, RELOAD_LIVE },
-	{ "setup", KIND_SUPER, &key_type_argv, NULL, NS(setup), 0, 0, NULL, 0,
-	    0, RELOAD_RESTART },
-	{ "cleanup", KIND_SUPER, &key_type_argv, NULL, NS(cleanup), 0, 0,
+	{ "setup", KIND_SUPER, &key_type_command, NULL, NS(setup), 0, 0, NULL,
+	    0, 0, RELOAD_RESTART },
+	{ "cleanup", KIND_SUPER, &key_type_command, NULL, NS(cleanup), 0, 0,
 	    NULL, 0, 0, RELOAD_RESTART },
 	{ "setup_timeout", KIND_SUPER, &key_type_posduration, "30s",
 	    NS(setup_timeout_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },

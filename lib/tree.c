@@ -454,6 +454,7 @@ node_free(struct node *n)
 	free(n->cleanup_error);
 	free(n->state_dir);
 	strv_free(&n->setup_env);
+	strv_free(&n->file_env);
 	intensity_free(&n->window);
 	intensity_free(&n->history);
 	spec_free(n->spec);
@@ -940,6 +941,7 @@ s_start(struct tree *t, struct node *s, struct input *in)
 	free(s->cleanup_error);
 	s->fail_reason = s->cleanup_error = NULL;
 	strv_free(&s->setup_env);
+	strv_free(&s->file_env);
 	intensity_free(&s->window);
 	intensity_init(&s->window, s->spec->intensity, s->spec->period_ms);
 	for (size_t i = 0; i < s->nchildren; i++) {
@@ -1280,6 +1282,7 @@ sup_finished(struct tree *t, struct node *s, int64_t now)
 	char *msg;
 
 	strv_free(&s->setup_env);
+	strv_free(&s->file_env);
 	if (s->cause == CAUSE_COMPLETE) {
 		/* auto_shutdown: done, as its significant children are. */
 		set_state(s, ST_COMPLETED, now);
@@ -1720,21 +1723,26 @@ env_apply(struct strv *out, const struct strv *add)
 	}
 }
 
-/* Apply the env.* and setup output of S's ancestors, root first, and S's. */
+/*
+ * Apply the env_file, env.* and setup output of S's ancestors, root
+ * first, and S's.
+ */
 static void
 env_chain(struct strv *out, const struct node *s)
 {
 	if (s == NULL)
 		return;
 	env_chain(out, s->parent);
+	env_apply(out, &s->file_env);
 	env_apply(out, &s->spec->env);
 	env_apply(out, &s->setup_env);
 }
 
 /*
- * The environment of N's processes: BASE (arbord's own), then every
- * ancestor's env.* and setup output from the root down, then the worker's
- * env.*, then ARBOR_PATH and ARBOR_STATE_DIR.
+ * The environment of N's processes: BASE (arbord's own), then, from the
+ * root down, every ancestor's env_file, env.* and setup output, then the
+ * worker's env_file and env.*, then ARBOR_INSTANCE, ARBOR_PATH and
+ * ARBOR_STATE_DIR. Later values of a name replace earlier ones.
  */
 void
 tree_env(const struct tree *t, const struct node *n, char *const *base,
@@ -1746,6 +1754,7 @@ tree_env(const struct tree *t, const struct node *n, char *const *base,
 		env_chain(out, n);
 	else {
 		env_chain(out, n->parent);
+		env_apply(out, &n->file_env);
 		env_apply(out, &n->spec->env);
 	}
 	if (n->parent != NULL && node_is_pool(n->parent))
@@ -1753,6 +1762,15 @@ tree_env(const struct tree *t, const struct node *n, char *const *base,
 		    strlen(n->parent->path) + 1);
 	env_set(out, "ARBOR_PATH", n->path);
 	env_set(out, "ARBOR_STATE_DIR", tree_state_dir_of(n));
+}
+
+/* What N's env_file said at this start; see tree.h. */
+void
+tree_set_file_env(struct node *n, struct strv *env)
+{
+	strv_free(&n->file_env);
+	n->file_env = *env;
+	memset(env, 0, sizeof *env);
 }
 
 /* Does N's supervisor currently start and stop its children? */

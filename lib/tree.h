@@ -141,6 +141,9 @@ struct node {
 						   cgroup since it started */
 	bool			 reload_mark;	/* scratch for tree_reload */
 
+	/* What its env_file said at its last start (set by the daemon). */
+	struct strv		 file_env;
+
 	/* Supervisors. */
 	enum stop_cause		 cause;		/* while stopping */
 	struct intensity	 window;
@@ -345,6 +348,8 @@ void	action_release(struct action *);
 /* The environment of a worker or of a supervisor's scripts. */
 void	tree_env(const struct tree *, const struct node *, char *const *base,
 	    struct strv *out);
+/* Give N what its env_file says at this start (ENV is taken, emptied). */
+void	tree_set_file_env(struct node *, struct strv *env);
 /* The state directory a node's processes see (its own or its parent's). */
 const char *tree_state_dir_of(const struct node *);
 

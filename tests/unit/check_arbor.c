@@ -1,8 +1,8 @@
 /*
  * check_arbor.c: runs every unit test suite (the pure core: config loading,
- * durations, argv splitting, events, the supervision state machine and
- * the control protocol, admin requests and reload, readiness and restart
- * backoff, pools).
+ * durations, argv splitting, variables and environment files, events, the
+ * supervision state machine and the control protocol, admin requests and
+ * reload, readiness and restart backoff, pools).
  * Exits non-zero if any test fails.
  */
 #include <stdlib.h>
@@ -16,6 +16,7 @@ main(void)
 	int failed;
 
 	srunner_add_suite(sr, argv_suite());
+	srunner_add_suite(sr, expand_suite());
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, event_suite());
 	srunner_add_suite(sr, tree_suite());

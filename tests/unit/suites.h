@@ -12,6 +12,7 @@
 
 Suite	*duration_suite(void);
 Suite	*argv_suite(void);
+Suite	*expand_suite(void);
 Suite	*config_suite(void);
 Suite	*event_suite(void);
 Suite	*tree_suite(void);

@@ -2325,6 +2325,225 @@ START_TEST(test_significant_pool)
 }
 END_TEST
 
+/* env_file: paths relative to the file, "-" kept, on both kinds. */
+START_TEST(test_env_file_key)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "env_file = /etc/r.env\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "env_file = a.env -opt.env 'sub dir/c.env'\n"
+	    "  -/abs/d.env ../e.env\n"
+	    "[worker:r/p]\n"
+	    "command = p\n"
+	    "instances = 2\n"
+	    "env_file = p.env\n");
+	struct node_spec *w = must_find(conf, "r/w");
+	struct node_spec *p = must_find(conf, "r/p");
+	char *a = xasprintf("%s/a.env", cfg_dir);
+	char *opt = xasprintf("-%s/opt.env", cfg_dir);
+	char *c = xasprintf("%s/sub dir/c.env", cfg_dir);
+	char *e = xasprintf("%s/../e.env", cfg_dir);
+	char *pe = xasprintf("%s/p.env", cfg_dir);
+
+	argv_is(&must_find(conf, "r")->env_file, "/etc/r.env", NULL);
+	argv_is(&w->env_file, a, opt, c, "-/abs/d.env", e, NULL);
+	/* A pool's instances read the files, not the pool. */
+	ck_assert_uint_eq(p->env_file.n, 0);
+	argv_is(&must_find(conf, "r/p/1")->env_file, pe, NULL);
+	argv_is(&must_find(conf, "r/p/2")->env_file, pe, NULL);
+	free(a);
+	free(opt);
+	free(c);
+	free(e);
+	free(pe);
+	config_free(conf);
+}
+END_TEST
+
+/* Variables stay in command, ready = check:, setup and pidfile. */
+START_TEST(test_command_vars)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "setup = ./s $X \"$X\" '$X'\n"
+	    "[worker:r/w]\n"
+	    "command = w --n=$ARBOR_INSTANCE ${A} $$\n"
+	    "ready = check:probe $PORT\n"
+	    "pidfile = /run/w-${ARBOR_INSTANCE}.pid\n");
+	struct node_spec *w = must_find(conf, "r/w");
+
+	argv_is(&must_find(conf, "r")->setup, "./s", "$X", "${X}", "$$X",
+	    NULL);
+	argv_is(&w->argv, "w", "--n=${ARBOR_INSTANCE}", "${A}", "$$", NULL);
+	argv_is(&w->ready_check, "probe", "$PORT", NULL);
+	ck_assert_str_eq(w->pidfile, "/run/w-${ARBOR_INSTANCE}.pid");
+	config_free(conf);
+}
+END_TEST
+
+/* Malformed ${...}, env_file without a path. */
+START_TEST(test_vars_errors)
+{
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "env_file =\n"
+	    "cleanup = ./c ${\n"
+	    "[worker:r/w]\n"
+	    "command = w ${A\n"
+	    "ready = check:probe \"${}\"\n"
+	    "pidfile = /run/${1}.pid\n"
+	    "env_file = ok.env -\n",
+	    "2: empty value for 'env_file'",
+	    "3: invalid cleanup: invalid ${...} (expected ${NAME}, a name of "
+	    "letters, digits and _)",
+	    "5: invalid command: invalid ${...} (expected ${NAME}, a name of "
+	    "letters, digits and _)",
+	    "6: invalid ready: invalid ${...} (expected ${NAME}, a name of "
+	    "letters, digits and _)",
+	    "7: invalid pidfile: invalid ${...} (expected ${NAME}, a name of "
+	    "letters, digits and _)",
+	    "8: invalid env_file '-' (expected a path, or -PATH for a file "
+	    "that may be missing)");
+}
+END_TEST
+
+/* A changed env_file restarts the node, as env.* does. */
+START_TEST(test_spec_diff_env_file)
+{
+	struct config *a = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "env_file = /etc/a.env\n");
+	struct config *b = load_ok(
+	    "[supervisor:r]\n"
+	    "directory = /srv\n"
+	    "[worker:r/w]\n"
+	    "command = w\n"
+	    "env_file = -/etc/a.env\n");
+	struct strv changed = { NULL, 0, 0 };
+
+	ck_assert_int_eq(spec_diff(must_find(a, "r/w"), must_find(b, "r/w"),
+	    &changed), 1);
+	ck_assert_str_eq(changed.v[0], "env_file");
+	ck_assert(!spec_changes_live(&changed));
+	strv_free(&changed);
+	config_free(a);
+	config_free(b);
+}
+END_TEST
+
+/* Write TEXT to DIR/NAME with MODE. */
+static void
+write_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+	free(path);
+}
+
+/*
+ * config_check: a program not found or not executable in the PATH its
+ * process will have is a warning at the key's line; a program named by
+ * a variable is not looked for; the configuration stays valid.
+ */
+START_TEST(test_check_programs)
+{
+	static const char ini[] =
+	    "[supervisor:r]\n"
+	    "setup = ./setup-here\n"
+	    "cleanup = arbor-test-no-such-program\n"
+	    "[worker:r/a]\n"
+	    "command = ./nothere --flag\n"
+	    "ready = check:$CHECKER x\n"
+	    "env.CHECKER = c\n"
+	    "[worker:r/b]\n"
+	    "env.PATH = bin:/nonexistent\n"
+	    "command = tool\n"
+	    "ready = check:plain\n"
+	    "[worker:r/c]\n"
+	    "command = ${PROG}\n"
+	    "env.PROG = x\n"
+	    "[supervisor:r/s]\n"
+	    "env.PATH = /nonexistent\n"
+	    "[worker:r/s/d]\n"
+	    "command = sh -c true\n"
+	    "instances = 2\n"
+	    "[worker:r/e]\n"
+	    "command = ./dir\n";
+	char tmpl[] = "/tmp/arbor-check-XXXXXX", dir[PATH_MAX], *path, *w;
+	struct errlist errs = { { NULL, 0, 0 } }, warns = { { NULL, 0, 0 } };
+	struct config *conf;
+	const char *want[5];
+	char *wants[5];
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	ck_assert_ptr_nonnull(realpath(tmpl, dir));
+	write_file(tmpl, "arbor.ini", ini, 0644);
+	write_file(tmpl, "setup-here", "#!/bin/sh\n", 0755);
+	path = xasprintf("%s/bin", tmpl);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	free(path);
+	write_file(tmpl, "bin/tool", "#!/bin/sh\n", 0755);
+	write_file(tmpl, "bin/plain", "#!/bin/sh\n", 0644);
+	path = xasprintf("%s/dir", tmpl);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	free(path);
+	path = xasprintf("%s/arbor.ini", tmpl);
+
+	/* config_load does not look. */
+	conf = config_load(path, &errs);
+	ck_assert_ptr_nonnull(conf);
+	config_free(conf);
+	conf = config_check(path, &errs, &warns);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(errs.msgs.n, 0);
+	ck_assert_uint_eq(conf->nnodes, 9);
+	config_free(conf);
+	want[0] = wants[0] = xasprintf("%s:3: warning: cleanup: program "
+	    "'arbor-test-no-such-program' not found in PATH", path);
+	want[1] = wants[1] = xasprintf("%s:5: warning: command: program "
+	    "'./nothere' not found (%s/nothere: No such file or directory)",
+	    path, dir);
+	want[2] = wants[2] = xasprintf("%s:11: warning: ready: program "
+	    "'plain' found in PATH is not executable (%s/bin/plain)", path,
+	    dir);
+	want[3] = wants[3] = xasprintf("%s:18: warning: command: program "
+	    "'sh' not found in env.PATH (/nonexistent)", path);
+	want[4] = wants[4] = xasprintf("%s:21: warning: command: program "
+	    "'./dir' is not executable (%s/dir)", path, dir);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_msg(i < warns.msgs.n, "only %zu warnings",
+		    warns.msgs.n);
+		ck_assert_str_eq(warns.msgs.v[i], want[i]);
+		free(wants[i]);
+	}
+	ck_assert_uint_eq(warns.msgs.n, 5);
+	errlist_free(&warns);
+
+	/* An invalid file: errors only. */
+	write_file(tmpl, "arbor.ini", "[supervisor:r]\ncleanup = nope-x\n"
+	    "bogus = 1\n", 0644);
+	ck_assert_ptr_null(config_check(path, &errs, &warns));
+	ck_assert_uint_eq(errs.msgs.n, 1);
+	ck_assert_uint_eq(warns.msgs.n, 0);
+	errlist_free(&errs);
+
+	w = xasprintf("rm -rf '%s'", tmpl);
+	ck_assert_int_eq(system(w), 0);
+	free(w);
+	free(path);
+}
+END_TEST
+
 /*
  * The keys arbor.ini.5 documents, by section: the words after ".It Cm"
  * up to "No" (".It Cm a , b No = ..."), env.NAME as "env.", and the items
@@ -2517,6 +2736,10 @@ config_suite(void)
 	tcase_add_test(tc, test_streams);
 	tcase_add_test(tc, test_spec_diff_streams);
 	tcase_add_test(tc, test_significant_pool);
+	tcase_add_test(tc, test_env_file_key);
+	tcase_add_test(tc, test_command_vars);
+	tcase_add_test(tc, test_spec_diff_env_file);
+	tcase_add_test(tc, test_check_programs);
 	tcase_add_test(tc, test_man_keys);
 	tcase_add_test(tc, test_key_table);
 	suite_add_tcase(s, tc);
@@ -2547,6 +2770,7 @@ config_suite(void)
 	tcase_add_test(te, test_streams_errors);
 	tcase_add_test(te, test_comment_cut_note);
 	tcase_add_test(te, test_significant_never);
+	tcase_add_test(te, test_vars_errors);
 	suite_add_tcase(s, te);
 
 	tcase_add_test(tn, test_names);

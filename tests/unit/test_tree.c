@@ -1364,6 +1364,70 @@ START_TEST(test_env_order)
 }
 END_TEST
 
+/*
+ * env_file values (the daemon reads them, tree_set_file_env keeps them):
+ * each supervisor's below its env.* and its setup output, the worker's
+ * below its env.*, ARBOR_* above all; a restarted supervisor forgets its
+ * own until the daemon reads them again.
+ */
+START_TEST(test_env_file_order)
+{
+	struct config *c = conf_new();
+	char *base[] = { "F=base", "ARBOR_PATH=stale", NULL };
+	struct strv out = { 0 }, fe = { 0 };
+	struct node_spec *sp;
+	struct drv *d;
+
+	sp = conf_sup(c, "root", STRATEGY_ONE_FOR_ONE);
+	strv_push(&sp->env, xstrdup("E=root-env"));
+	sp = conf_sup(c, "root/s", STRATEGY_ONE_FOR_ONE);
+	sp = conf_worker(c, "root/s/w", RESTART_PERMANENT);
+	strv_push(&sp->env, xstrdup("WE=w-env"));
+	d = drv_new(c);
+	strv_push(&drv_fake_at(d, "root/s")->setup_out, xstrdup("S=setup"));
+	drv_start(d);
+	STATE(d, "root", NS_RUNNING);
+
+	env_set(&fe, "F", "root-file");
+	env_set(&fe, "E", "root-file");		/* env.E wins */
+	env_set(&fe, "S", "root-file");
+	tree_set_file_env(drv_node(d, "root"), &fe);
+	ck_assert_uint_eq(fe.n, 0);
+	env_set(&fe, "S", "s-file");		/* its setup's S wins */
+	env_set(&fe, "G", "s-file");
+	tree_set_file_env(drv_node(d, "root/s"), &fe);
+	env_set(&fe, "G", "w-file");
+	env_set(&fe, "WE", "w-file");		/* env.WE wins */
+	env_set(&fe, "ARBOR_PATH", "w-file");	/* ARBOR_* win */
+	tree_set_file_env(drv_node(d, "root/s/w"), &fe);
+
+	tree_env(d->t, drv_node(d, "root/s/w"), base, &out);
+	ck_assert_str_eq(env_get(&out, "F"), "root-file");
+	ck_assert_str_eq(env_get(&out, "E"), "root-env");
+	ck_assert_str_eq(env_get(&out, "S"), "setup");
+	ck_assert_str_eq(env_get(&out, "G"), "w-file");
+	ck_assert_str_eq(env_get(&out, "WE"), "w-env");
+	ck_assert_str_eq(env_get(&out, "ARBOR_PATH"), "root/s/w");
+	strv_free(&out);
+	/* The supervisor's scripts: its own file, not its worker's. */
+	tree_env(d->t, drv_node(d, "root/s"), base, &out);
+	ck_assert_str_eq(env_get(&out, "G"), "s-file");
+	ck_assert_ptr_null(env_get(&out, "WE"));
+	strv_free(&out);
+
+	/* root/s restarts: what its file said is gone until read again. */
+	drv_fake_at(d, "root/s")->hold_setup = true;
+	drv_exit(d, "root/s/w", EXITED(1), NULL);
+	drv_exit(d, "root/s/w", EXITED(1), NULL);
+	ck_assert_int_eq(drv_node(d, "root/s")->state, ST_SETUP);
+	tree_env(d->t, drv_node(d, "root/s"), base, &out);
+	ck_assert_ptr_null(env_get(&out, "G"));
+	ck_assert_str_eq(env_get(&out, "F"), "root-file");
+	strv_free(&out);
+	drv_free(d);
+}
+END_TEST
+
 /* A restarted supervisor's processes see only the new setup's output. */
 START_TEST(test_env_setup_output_replaced)
 {
@@ -1534,6 +1598,7 @@ tree_suite(void)
 	tc = tcase_create("env");
 	tcase_add_test(tc, test_env_order);
 	tcase_add_test(tc, test_env_setup_output_replaced);
+	tcase_add_test(tc, test_env_file_order);
 	tcase_add_test(tc, test_names_and_lookup);
 	suite_add_tcase(s, tc);
 
