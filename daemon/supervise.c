@@ -1333,8 +1333,9 @@ limits_check(const struct config *conf, struct errlist *errs)
 		cgroup_enable(need);
 	free(need);
 	n = cgroup_enabled() ? cg_limits_check(conf, NULL,
-	    cgroup_has_controller, cgroup_available(), errs) :
-	    cg_limits_check(conf, cgroup_off_reason(), NULL, NULL, errs);
+	    cgroup_has_controller, cgroup_available(), "arbord's cgroup",
+	    errs) : cg_limits_check(conf, cgroup_off_reason(), NULL, NULL,
+	    NULL, errs);
 	return n > 0 ? -1 : 0;
 }
 

@@ -219,7 +219,8 @@ cg_limit_text(enum cg_limit l, int64_t v)
 
 int
 cg_limits_check(const struct config *conf, const char *off_why,
-    int (*has)(const char *), const char *avail, struct errlist *errs)
+    int (*has)(const char *), const char *avail, const char *whose,
+    struct errlist *errs)
 {
 	int n = 0;
 
@@ -241,9 +242,8 @@ cg_limits_check(const struct config *conf, const char *off_why,
 			else if (has != NULL && !has(rows[l].controller))
 				errlist_add(errs, s->file, s->cg_lines[l],
 				    "%s needs the %s controller, which "
-				    "arbord's cgroup does not have "
-				    "(available: %s)", rows[l].key,
-				    rows[l].controller,
+				    "%s does not have (available: %s)",
+				    rows[l].key, rows[l].controller, whose,
 				    avail != NULL && *avail != '\0' ? avail :
 				    "none");
 			else
@@ -277,4 +277,56 @@ cg_limits_controllers(const struct config *conf)
 			    rows[l].controller);
 	}
 	return b.s;
+}
+
+/* Read the small file PATH into BUF (NUL-terminated); -1 if it cannot. */
+static int
+read_small(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return 0;
+}
+
+/* The controllers the host's cgroup v2 root has, for HAS below. */
+static char host_controllers[512];
+
+static int
+host_has(const char *name)
+{
+	return cg_has_controller(host_controllers, name);
+}
+
+int
+cg_limits_check_host(const struct config *conf, struct errlist *errs)
+{
+	char mi[1 << 16], path[4096], *mount, *need;
+	const char *why = NULL;
+	int n;
+
+	if (conf->cgroup == CGROUP_NO ||
+	    (need = cg_limits_controllers(conf)) == NULL)
+		return 0;	/* config_load said so; or nothing to check */
+	free(need);
+	if (read_small("/proc/self/mountinfo", mi, sizeof mi) == -1 ||
+	    (mount = cg_mountinfo_v2(mi)) == NULL)
+		why = "no cgroup v2 hierarchy is mounted here";
+	else {
+		snprintf(path, sizeof path, "%s/cgroup.controllers", mount);
+		if (read_small(path, host_controllers,
+		    sizeof host_controllers) == -1)
+			host_controllers[0] = '\0';
+		host_controllers[strcspn(host_controllers, "\n")] = '\0';
+		free(mount);
+	}
+	n = why != NULL ? cg_limits_check(conf, why, NULL, NULL, NULL, errs) :
+	    cg_limits_check(conf, NULL, host_has, host_controllers,
+	    "this host's cgroup v2 hierarchy", errs);
+	return n;
 }

@@ -55,10 +55,18 @@ char	*cg_limit_text(enum cg_limit, int64_t);
 /*
  * Add "FILE:LINE: ..." to ERRS for every limit CONF sets that cannot be
  * applied: OFF_WHY (not NULL) says why cgroups are off; else HAS says
- * whether a controller is there (AVAIL lists those that are). The count.
+ * whether a controller is there (AVAIL lists those that are, in WHOSE:
+ * "arbord's cgroup"). The count.
  */
 int	cg_limits_check(const struct config *, const char *off_why,
-	    int (*has)(const char *), const char *avail, struct errlist *);
+	    int (*has)(const char *), const char *avail, const char *whose,
+	    struct errlist *);
+/*
+ * cg_limits_check against this host (arbord -n, arborctl check): its
+ * cgroup v2 hierarchy and the controllers its root has. arbord's own
+ * cgroup may have fewer; arbord checks those when it starts.
+ */
+int	cg_limits_check_host(const struct config *, struct errlist *);
 /* The controllers CONF's limits need ("memory pids"), NULL: none. */
 char	*cg_limits_controllers(const struct config *);
 

@@ -1612,7 +1612,7 @@ load(const char *file, struct errlist *errs, struct errlist *warns)
 	if (!failed && conf->cgroup == CGROUP_NO) {
 		struct errlist none = { 0 };
 		failed = cg_limits_check(conf, "cgroup = no in [arbor]", NULL,
-		    NULL, errs != NULL ? errs : &none) > 0;
+		    NULL, NULL, errs != NULL ? errs : &none) > 0;
 		errlist_free(&none);
 	}
 	if (failed) {
@@ -1633,7 +1633,17 @@ config_load(const char *file, struct errlist *errs)
 struct config *
 config_check(const char *file, struct errlist *errs, struct errlist *warns)
 {
-	return load(file, errs, warns);
+	struct config *conf = load(file, errs, warns);
+	struct errlist none = { 0 };
+
+	/* Limits this host's cgroups cannot apply, as arbord would refuse. */
+	if (conf != NULL && cg_limits_check_host(conf, errs != NULL ? errs :
+	    &none) > 0) {
+		config_free(conf);
+		conf = NULL;
+	}
+	errlist_free(&none);
+	return conf;
 }
 
 /* Free a configuration and every node in it. */

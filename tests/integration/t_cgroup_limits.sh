@@ -34,6 +34,15 @@ pids_max = 10
 cpu_max = 50%
 INI
 
+# arborctl check (and arbord -n) know this host's controllers: a limit
+# whose controller is missing is an error at its line, as at start.
+if "${ARBORCTL:?}" check "$T/a.ini" >"$T/check.out" 2>"$T/check.err"; then
+	assert_match 'configuration OK' "$(cat "$T/check.out")" "arborctl check"
+else
+	assert_match "^$T/a.ini:[0-9]+: [a-z_]+ needs the [a-z]+ controller, which this host's cgroup v2 hierarchy does not have" "$(head -n 1 "$T/check.err")" "arborctl check names the line and the controller"
+	"$ARBORD" -n -c "$T/a.ini" >/dev/null 2>&1 && fail "arbord -n accepted what arborctl check refused"
+fi
+
 # Do the controllers exist for arbord? It says so at start if not.
 start_arbord "$T/a.ini"
 poll 15 eval 'grep -q "\"event\":\"ProcessStarted\",\"node\":\"supervisor\",\"path\":\"root\"" "$T/events" || ! alive "$ARBORD_PID"'
