@@ -29,6 +29,7 @@ cat >"$T/a.ini" <<INI
 cgroup = yes
 
 [supervisor:root]
+setup = sh -c 'echo "setup in \$(sed -n "s/^0:://p" /proc/self/cgroup)"'
 
 [worker:root/w]
 command = $escaper
@@ -63,6 +64,13 @@ for threshold in "" 0; do
 	ARBOR_SPAWNER_THRESHOLD=$threshold start_arbord "$T/a.ini"
 	check_placement 1
 	e=$(escapee)
+	# The supervisor's scripts run in a leaf of their own under it.
+	assert_eq "root:setup | setup in $BASE/root/@scripts" "$(grep '^root:setup | setup in' "$T/out")" "the setup script's cgroup"
+
+	# signal --all reaches every process in the cgroup, the escapee too.
+	ctl_expect 0 signal --all root/w STOP
+	poll 5 eval '[ "$(ps -o stat= -p "$e" | cut -c1)" = T ]' || fail "signal --all did not reach the escapee"
+	ctl_expect 0 signal --all root/w CONT
 
 	# A stop kills it all, and the worker's cgroup goes.
 	ctl_expect 0 stop root/w
