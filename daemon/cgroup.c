@@ -67,28 +67,6 @@ static int			 ino_fd = -1;
 static ev_io			 ino_w;
 static struct cgroup_watch	*watches;
 
-/* Read the small file PATH into BUF (NUL-terminated); its length or -1. */
-static ssize_t
-read_small(const char *path, char *buf, size_t size)
-{
-	ssize_t n, total = 0;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((size_t)total < size - 1) {
-		n = read(fd, buf + total, size - 1 - (size_t)total);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	buf[total] = '\0';
-	return total;
-}
-
 /* Read a whole /proc file of any size (allocated), or NULL. */
 static char *
 read_proc(const char *path)

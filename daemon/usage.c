@@ -23,29 +23,6 @@
 /* Readings taken closer together than this do not make a percentage. */
 #define SAMPLE_MIN_MS	1000
 
-/* Read the small file PATH into BUF; its length or -1. */
-static ssize_t
-slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t n, total = 0;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((size_t)total < size - 1 &&
-	    (n = read(fd, buf + total, size - 1 - (size_t)total)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		total += n;
-	}
-	close(fd);
-	buf[total] = '\0';
-	return total;
-}
-
 /* Process PID's CPU time, resident and peak memory, from /proc. */
 static void
 proc_usage(pid_t pid, struct node_usage *u)
@@ -57,18 +34,18 @@ proc_usage(pid_t pid, struct node_usage *u)
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
 	/* After the ")" of the name: state is field 3, utime 14, stime 15. */
-	if (slurp(path, buf, sizeof buf) > 0 &&
+	if (read_small(path, buf, sizeof buf) > 0 &&
 	    (p = strrchr(buf, ')')) != NULL &&
 	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
 	    "%llu %llu", &ut, &st) == 2 && hz > 0)
 		u->cpu_usec = (int64_t)((ut + st) * 1000000ULL /
 		    (unsigned long long)hz);
 	snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
-	if (slurp(path, buf, sizeof buf) > 0 &&
+	if (read_small(path, buf, sizeof buf) > 0 &&
 	    sscanf(buf, "%*d %lld", &pages) == 1)
 		u->memory_bytes = pages * page;
 	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if (slurp(path, buf, sizeof buf) > 0 &&
+	if (read_small(path, buf, sizeof buf) > 0 &&
 	    (p = strstr(buf, "\nVmHWM:")) != NULL &&
 	    sscanf(p + 7, "%lld", &pages) == 1)
 		u->memory_peak_bytes = pages * 1024;

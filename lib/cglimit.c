@@ -279,21 +279,6 @@ cg_limits_controllers(const struct config *conf)
 	return b.s;
 }
 
-/* Read the small file PATH into BUF (NUL-terminated); -1 if it cannot. */
-static int
-read_small(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (f == NULL)
-		return -1;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return 0;
-}
-
 /* The controllers the host's cgroup v2 root has, for HAS below. */
 static char host_controllers[512];
 

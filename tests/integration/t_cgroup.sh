@@ -9,13 +9,8 @@
 # cgroup = no nothing is made.
 . "$(dirname "$0")/lib.sh"
 
-cgmount=$(grep ' - cgroup2 ' /proc/self/mountinfo | awk '{print $5; exit}')
-own=$cgmount$(sed -n 's/^0:://p' /proc/self/cgroup)
-own=${own%/}
-if [ -z "$cgmount" ] || [ ! -w "$own/cgroup.procs" ]; then
-	echo "SKIP: no writable cgroup v2 hierarchy here (need root and cgroup2 mounted)"
-	exit 0
-fi
+need_cgroup2
+cgmount=$CGMOUNT own=$CGOWN
 
 escaper=$(script escaper <<SH
 #!/bin/sh

@@ -5,13 +5,8 @@
 # controllers available to arbord; says which is missing otherwise.
 . "$(dirname "$0")/lib.sh"
 
-cgmount=$(grep ' - cgroup2 ' /proc/self/mountinfo | awk '{print $5; exit}')
-own=$cgmount$(sed -n 's/^0:://p' /proc/self/cgroup)
-own=${own%/}
-if [ -z "$cgmount" ] || [ ! -w "$own/cgroup.procs" ]; then
-	echo "SKIP: no writable cgroup v2 hierarchy here (need root and cgroup2 mounted)"
-	exit 0
-fi
+need_cgroup2
+cgmount=$CGMOUNT own=$CGOWN
 
 hog=$(script hog <<'SH'
 #!/bin/sh
