@@ -116,6 +116,40 @@ stop_arbord
 [ -d "$deleg/root" ] && fail "the tree's cgroups are left in the delegated cgroup"
 rmdir "$deleg/@arbord" "$deleg"
 
+# Where arbord may not write its cgroup (an unprivileged user here):
+# cgroup = yes refuses to start, saying why; auto says once why not and
+# tracks the workers by process groups.
+if command -v setpriv >/dev/null; then
+	uid=$((200000 + $$))
+	parbord=$(public_copy "$ARBORD")
+	chown $uid "$T"
+	for mode in yes auto; do
+		sed -i "s/^cgroup = .*/cgroup = $mode/" "$T/a.ini"
+		: >"$T/events"; : >"$T/out"
+		setpriv --reuid=$uid --regid=$uid --clear-groups "$parbord" \
+		    -c "$T/a.ini" -S "$T/state.$mode" -s "$T/arbor.sock" \
+		    --event-format json >"$T/out" 2>"$T/events" &
+		ARBORD_PID=$!
+		if [ $mode = yes ]; then
+			wait_arbord 10
+			assert_eq 1 "$RC" "cgroup = yes without a writable cgroup: exit status"
+			assert_match '^arbord: cgroup = yes: .* is not writable' "$(cat "$T/events")" "cgroup = yes: why"
+		else
+			wait_event ProcessStarted root/w
+			assert_eq 1 "$(grep -c 'cgroups off (process groups track the workers): .* is not writable' "$T/events")" "auto: said once why not"
+			assert_eq "$(cg_of "$ARBORD_PID")" "$(cg_of "$(pid_of root/w)")" "auto without cgroups: the worker's cgroup"
+			wait_for "$T/out" '^root/w \| escapee [0-9]+$'
+			e=$(escapee)
+			stop_arbord
+			# Without cgroups, what left group and environment escapes.
+			alive "$e" || fail "test assumption: the escapee escapes process groups"
+			kill -KILL "$e"
+		fi
+	done
+	chown 0 "$T"
+	sed -i "s/^cgroup = .*/cgroup = yes/" "$T/a.ini"
+fi
+
 # cgroup = no: nothing is made, the worker stays in arbord's cgroup
 # (and what escapes its process group would escape: a plain worker here).
 sed -i -e 's/^cgroup = yes/cgroup = no/' -e "s|^command = .*|command = $T/sleep 1002|" "$T/a.ini"
