@@ -1077,6 +1077,7 @@ nodectx_free(struct nodectx *nc)
 		close(nc->ready_wfd);
 	free(nc->notify_name);
 	strv_free(&nc->check_argv);
+	strv_free(&nc->exec_argv);
 	free(nc->pidfile);
 	logs_node_gone(nc->log);
 	drain_end(nc);
