@@ -22,7 +22,8 @@
 #include "proto.h"
 #include "arborctl.h"
 
-#define NCOLS	7	/* name kind state pid time restarts error */
+#define NCOLS	9	/* name kind state pid time restarts cpu memory
+			   error */
 
 struct snode {
 	char		*path;
@@ -36,6 +37,13 @@ struct snode {
 	char		*error;		/* "" if none */
 	int		 instances;	/* a pool's N, else 0 */
 	char		*command;	/* a worker's, joined; NULL if none */
+	/* usage, -1 where unknown (a daemon before them sends none) */
+	int64_t		 cpu_usec;
+	int64_t		 cpu_permille;	/* of one CPU, lately */
+	int64_t		 memory_bytes;
+	int64_t		 memory_peak_bytes;
+	int64_t		 tasks;
+	char		*cgroup;	/* NULL if none */
 	size_t		 parent;	/* index; the top node is its own */
 	int		 depth;
 	int		 last;		/* the last child of its parent */
@@ -68,6 +76,7 @@ status_free(struct status *st)
 		free(st->nodes[i].state);
 		free(st->nodes[i].error);
 		free(st->nodes[i].command);
+		free(st->nodes[i].cgroup);
 	}
 	free(st->nodes);
 	free(st->stack);
@@ -102,6 +111,20 @@ is_under(const char *ancestor, const char *path)
 	size_t n = strlen(ancestor);
 
 	return strncmp(ancestor, path, n) == 0 && path[n] == '/';
+}
+
+/* A usage field: a decimal, or -1 for unknown; -1 if malformed. */
+static int64_t
+signed_number(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < -1)
+		return -1;
+	return v;
 }
 
 /* Add the fields of one "node" record (a reply callback). */
@@ -144,6 +167,12 @@ status_add(char **f, int n, void *arg)
 	/* Fields a daemon before them does not send. */
 	sn->instances = n > 10 ? (int)number(f[10]) : 0;
 	sn->command = n > 11 && f[11][0] != '\0' ? xstrdup(f[11]) : NULL;
+	sn->cpu_usec = n > 12 ? signed_number(f[12]) : -1;
+	sn->cpu_permille = n > 13 ? signed_number(f[13]) : -1;
+	sn->memory_bytes = n > 14 ? signed_number(f[14]) : -1;
+	sn->memory_peak_bytes = n > 15 ? signed_number(f[15]) : -1;
+	sn->tasks = n > 16 ? signed_number(f[16]) : -1;
+	sn->cgroup = n > 17 && f[17][0] != '\0' ? xstrdup(f[17]) : NULL;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -284,13 +313,69 @@ name_column(const struct status *st, size_t i, int utf8, struct buf *b)
 	buf_visible(b, slash != NULL ? slash + 1 : sn->path);
 }
 
+/* Bytes as people read them: 512K, 12.3M, 2.0G. */
+static void
+bytes_text(struct buf *b, int64_t v)
+{
+	static const char units[] = "KMGT";
+	double x = (double)v;
+	int u = -1;
+
+	while (x >= 1024 && u < 3) {
+		x /= 1024;
+		u++;
+	}
+	if (u < 0)
+		buf_printf(b, "%lldB", (long long)v);
+	else if (x < 10)
+		buf_printf(b, "%.1f%c", x, units[u]);
+	else
+		buf_printf(b, "%.0f%c", x, units[u]);
+}
+
+/* "3.1% 2m05s": CPU lately and its total time; "-" if unknown. */
+static void
+cpu_column(const struct snode *sn, struct buf *b)
+{
+	char d[32];
+
+	if (sn->cpu_usec < 0) {
+		buf_add(b, "-", 1);
+		return;
+	}
+	if (sn->cpu_permille >= 0)
+		buf_printf(b, "%lld.%lld%% ", (long long)sn->cpu_permille / 10,
+		    (long long)sn->cpu_permille % 10);
+	if (sn->cpu_usec < 1000000)
+		buf_printf(b, "%lldms", (long long)sn->cpu_usec / 1000);
+	else {
+		(void)status_duration(sn->cpu_usec / 1000, d, sizeof d);
+		buf_add(b, d, strlen(d));
+	}
+}
+
+/* "12M/15M": memory now and at its peak; "-" if unknown. */
+static void
+memory_column(const struct snode *sn, struct buf *b)
+{
+	if (sn->memory_bytes < 0) {
+		buf_add(b, "-", 1);
+		return;
+	}
+	bytes_text(b, sn->memory_bytes);
+	if (sn->memory_peak_bytes >= 0) {
+		buf_add(b, "/", 1);
+		bytes_text(b, sn->memory_peak_bytes);
+	}
+}
+
 /* Print the tree for people. */
 void
 status_print_text(const struct status *st, int64_t now_ms, int colour,
     int utf8)
 {
 	static const char *const head[NCOLS] = { "NODE", "KIND", "STATE",
-	    "PID", "UP/DOWN", "RESTARTS", "LAST ERROR" };
+	    "PID", "UP/DOWN", "RESTARTS", "CPU", "MEMORY", "LAST ERROR" };
 	struct buf *cols = xcalloc((st->n + 1) * NCOLS, sizeof *cols);
 	size_t w[NCOLS] = { 0 };
 	char d[32];
@@ -319,12 +404,14 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			    status_duration(now_ms - sn->since, d, sizeof d));
 		buf_printf(&c[5], "%ld/%ld", sn->restarts_period,
 		    sn->restarts_total);
-		buf_add(&c[6], "", 0);
+		cpu_column(sn, &c[6]);
+		memory_column(sn, &c[7]);
+		buf_add(&c[8], "", 0);
 		if (state_down(sn->state))
-			buf_visible(&c[6], sn->error);
+			buf_visible(&c[8], sn->error);
 		if (strcmp(sn->state, "backoff") == 0 && sn->backoff > 0)
-			buf_printf(&c[6], "%s(restart in %s)",
-			    c[6].len > 0 ? " " : "",
+			buf_printf(&c[8], "%s(restart in %s)",
+			    c[8].len > 0 ? " " : "",
 			    status_duration(sn->backoff + 999, d, sizeof d));
 		for (size_t k = 0; k < NCOLS; k++)
 			if (width(c[k].s) > w[k])
@@ -380,6 +467,35 @@ json_command(const struct snode *sn, struct buf *b)
 	strv_free(&argv);
 }
 
+/*
+ * Node I's processes: as the daemon said, or for a supervisor whose
+ * cgroup does not count them (no pids controller) its children's sum.
+ */
+static int64_t
+tasks_of(const struct status *st, size_t i)
+{
+	const struct snode *sn = &st->nodes[i];
+	int64_t sum = -1, k;
+
+	if (sn->tasks >= 0 || strcmp(sn->kind, "supervisor") != 0)
+		return sn->tasks;
+	for (size_t j = i + 1; j < st->n && st->nodes[j].depth > sn->depth;
+	    j++)
+		if (st->nodes[j].parent == i && (k = tasks_of(st, j)) >= 0)
+			sum = (sum < 0 ? 0 : sum) + k;
+	return sum;
+}
+
+/* Append ,"NAME":V, or null if V is unknown (-1). */
+static void
+json_usage(struct buf *b, const char *name, int64_t v)
+{
+	if (v >= 0)
+		buf_printf(b, ",\"%s\":%lld", name, (long long)v);
+	else
+		buf_printf(b, ",\"%s\":null", name);
+}
+
 /* Append the JSON object of node I and its subtree. */
 static void
 json_node(const struct status *st, size_t i, struct buf *b)
@@ -421,6 +537,15 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		    sn->instances);
 	else
 		buf_add(b, ",\"pool\":false", 13);
+	json_usage(b, "cpu_usec", sn->cpu_usec);
+	json_usage(b, "memory_bytes", sn->memory_bytes);
+	json_usage(b, "memory_peak_bytes", sn->memory_peak_bytes);
+	json_usage(b, "tasks", tasks_of(st, i));
+	buf_add(b, ",\"cgroup\":", 10);
+	if (sn->cgroup != NULL)
+		buf_quoted(b, sn->cgroup);
+	else
+		buf_add(b, "null", 4);
 	buf_add(b, ",\"children\":[", 13);
 	for (size_t j = i + 1; j < st->n && st->nodes[j].depth > sn->depth;
 	    j++) {

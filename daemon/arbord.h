@@ -34,6 +34,7 @@ int		 supervise_run(const struct supervise_opts *, struct config *);
 struct tree	*supervise_tree(void);
 int		 supervise_reload(struct strv *report);
 struct nodelog	*supervise_nodelog(const struct node *);
+struct usage_samples *supervise_samples(const struct node *);
 const struct strv *supervise_exec_argv(const struct node *);
 void		 run_actions(void);
 int64_t		 now_ms(void);

@@ -50,6 +50,7 @@
 #include "proto.h"
 #include "statedir.h"
 #include "tree.h"
+#include "usage.h"
 
 #define CONTROL_BACKLOG_EVENTS	1000		/* kept for `events` */
 #define CONTROL_MAX_REPLY	(16u << 20)	/* unsent bytes per client */
@@ -243,9 +244,11 @@ status_records(struct client *c, const struct node *n, int64_t now,
     int64_t wall)
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
+	char use[5][24];
 	char *command;
 	struct node_info ni;
-	const char *f[12];
+	struct node_usage u;
+	const char *f[18];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -275,7 +278,19 @@ status_records(struct client *c, const struct node *n, int64_t now,
 		    xstrdup("");
 	f[10] = inst;
 	f[11] = command;
-	client_record(c, f, 12);
+	/* Usage, read now (-1: unknown), and the node's cgroup. */
+	usage_read(n, now, &u);
+	snprintf(use[0], sizeof use[0], "%lld", (long long)u.cpu_usec);
+	snprintf(use[1], sizeof use[1], "%lld", (long long)u.cpu_permille);
+	snprintf(use[2], sizeof use[2], "%lld", (long long)u.memory_bytes);
+	snprintf(use[3], sizeof use[3], "%lld",
+	    (long long)u.memory_peak_bytes);
+	snprintf(use[4], sizeof use[4], "%lld", (long long)u.tasks);
+	for (int k = 0; k < 5; k++)
+		f[12 + k] = use[k];
+	f[17] = u.cgroup != NULL ? u.cgroup : "";
+	client_record(c, f, 18);
+	free(u.cgroup);
 	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)
 		status_records(c, n->children[i], now, wall);

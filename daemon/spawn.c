@@ -29,6 +29,13 @@
  * SPAWN_HERE_BELOW), and arbord also runs it itself when there is no
  * spawner.
  *
+ * Its cgroup (cgroup.c): a child that is forked or cloned (the spawner's,
+ * a worker with a `user`) is created in it by clone3's CLONE_INTO_CGROUP
+ * where the kernel has it (5.7); otherwise, and always after vfork (which
+ * clone3 cannot do without a stack of its own), the child writes itself
+ * to the cgroup's cgroup.procs first thing, before it can fork: either
+ * way nothing the worker starts is ever outside.
+ *
  * spawn() departs from the daemon's error convention on purpose: a child
  * that failed before exec (chdir, setuid, exec itself) is still a child,
  * so its pid is returned for reaping together with the error saying why.
@@ -42,14 +49,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <linux/close_range.h>
+#include <linux/sched.h>
 
 #include "log.h"
 #include "spawn.h"
@@ -77,6 +87,9 @@
  * for tests and measurements (0: always through the spawner).
  */
 #define SPAWN_HERE_BELOW	2048
+
+/* Set once clone3 with CLONE_INTO_CGROUP turned out not to work here. */
+static int	no_clone3;
 
 static int	spawn_fd_high = 2;	/* descriptors above are not open */
 static int	spawn_threshold = -1;	/* SPAWN_HERE_BELOW, or from env */
@@ -201,11 +214,19 @@ child_fd(int fd, int target, int flags)
 
 /* In the child: everything between fork and exec. Never returns. */
 static void __attribute__((noreturn))
-child(const struct spawn_opts *o, int report)
+child(const struct spawn_opts *o, int report, const char *procs)
 {
 	struct rlimit rl;
 	sigset_t all;
+	int fd;
 
+	/* Into its cgroup, unless clone3 created it there (PROCS NULL). */
+	if (procs != NULL) {
+		if ((fd = open(procs, O_WRONLY | O_CLOEXEC)) == -1 ||
+		    write(fd, "0", 1) != 1)
+			child_fail(report, STAGE_CGROUP);
+		close(fd);
+	}
 	if (setpgid(0, 0) == -1)
 		child_fail(report, STAGE_SETUP);
 	/* Nothing of arbord's but 0, 1 and 2 crosses exec. */
@@ -263,6 +284,8 @@ spawn_failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
 		    o->argv[0]);
 	case STAGE_CHDIR:
 		return xasprintf("chdir %s: %s", o->dir, e);
+	case STAGE_CGROUP:
+		return xasprintf("joining cgroup %s: %s", o->cgroup, e);
 	case STAGE_RLIMIT:
 		if (f->which < 0 || (size_t)f->which >= o->nlimits)
 			return xasprintf("setrlimit: %s", e);
@@ -284,14 +307,48 @@ spawn_failure_message(const struct spawn_opts *o, const struct spawn_failure *f)
 }
 
 /*
- * Start the child: vfork unless it must allocate (see the top). In the
- * spawner (AS_SIBLING), a copy of the spawner whose parent is arbord.
+ * A fork-like clone straight into cgroup CGFD: with CLONE_PARENT and
+ * CLONE_VFORK in the spawner (AS_SIBLING). -1 with errno if clone3 or
+ * CLONE_INTO_CGROUP is not there (ENOSYS, E2BIG, EINVAL) or fails.
  */
 static pid_t
-start_child(const struct spawn_opts *o, int report[2], bool as_sibling)
+clone_into(int cgfd, bool as_sibling)
 {
-	pid_t pid;
+	struct clone_args ca;
 
+	memset(&ca, 0, sizeof ca);
+	ca.flags = CLONE_INTO_CGROUP | (as_sibling ? CLONE_PARENT |
+	    CLONE_VFORK : 0);
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (uint64_t)cgfd;
+	return (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+}
+
+/*
+ * Start the child: vfork unless it must allocate (see the top). In the
+ * spawner (AS_SIBLING), a copy of the spawner whose parent is arbord.
+ * In a cgroup: cloned into it where that is a fork anyway, else the
+ * child joins it through PROCS.
+ */
+static pid_t
+start_child(const struct spawn_opts *o, int report[2], bool as_sibling,
+    int cgfd, const char *procs)
+{
+	pid_t pid = -1;
+
+	if (cgfd != -1 && (as_sibling || o->user != NULL) && !no_clone3) {
+		pid = clone_into(cgfd, as_sibling);
+		if (pid == 0) {
+			close(report[0]);
+			child(o, report[1], NULL);
+		}
+		if (pid != -1)
+			return pid;
+		if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
+			no_clone3 = 1;
+		else
+			return -1;
+	}
 	if (as_sibling)
 		pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | CLONE_VFORK |
 		    SIGCHLD, NULL, NULL, NULL, 0);
@@ -301,7 +358,7 @@ start_child(const struct spawn_opts *o, int report[2], bool as_sibling)
 		pid = vfork();
 	if (pid == 0) {
 		close(report[0]);
-		child(o, report[1]);
+		child(o, report[1], procs);
 	}
 	return pid;
 }
@@ -312,21 +369,38 @@ spawn_here(const struct spawn_opts *o, bool as_sibling,
     struct spawn_failure *f)
 {
 	sigset_t all, old;
-	int report[2], saved;
+	int report[2], saved, cgfd = -1;
+	char procs[PATH_MAX];
 	ssize_t n;
 	pid_t pid;
 
 	memset(f, 0, sizeof *f);
+	if (o->cgroup != NULL) {
+		if ((size_t)snprintf(procs, sizeof procs, "%s/cgroup.procs",
+		    o->cgroup) >= sizeof procs) {
+			f->stage = STAGE_CGROUP;
+			f->errnum = ENAMETOOLONG;
+			return -1;
+		}
+		if ((as_sibling || o->user != NULL) && !no_clone3)
+			cgfd = open(o->cgroup, O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC);
+	}
 	if (pipe2(report, O_CLOEXEC) == -1) {
 		f->stage = STAGE_PIPE;
 		f->errnum = errno;
+		if (cgfd != -1)
+			close(cgfd);
 		return -1;
 	}
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = start_child(o, report, as_sibling);
+	pid = start_child(o, report, as_sibling, cgfd,
+	    o->cgroup != NULL ? procs : NULL);
 	saved = errno;
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (cgfd != -1)
+		close(cgfd);
 	if (pid == -1) {
 		f->stage = STAGE_FORK;
 		f->errnum = saved;

@@ -34,11 +34,13 @@ struct spawn_opts {
 	int		 err_fd;	/* becomes stderr, -1: /dev/null */
 	int		 extra_fd;	/* becomes extra_target (ready = fd:N) */
 	int		 extra_target;	/* 0: none */
+	const char	*cgroup;	/* the cgroup directory to start in,
+					   NULL: arbord's own */
 };
 
 /* How far a child got: STAGE_NONE, it exec'd. */
 enum spawn_stage { STAGE_NONE, STAGE_SETUP, STAGE_CHDIR, STAGE_RLIMIT,
-    STAGE_NICE, STAGE_GROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC,
+    STAGE_NICE, STAGE_GROUPS, STAGE_CGROUP, STAGE_SETGID, STAGE_SETUID, STAGE_EXEC,
     STAGE_PIPE, STAGE_FORK, STAGE_LOST };
 
 /* What the child reports when it cannot exec. */

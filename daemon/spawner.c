@@ -58,6 +58,7 @@ struct wire_req {
 	uint32_t	umask;
 	int32_t		extra_target;
 	int32_t		fds;		/* FD_* and ERR_IS_OUT */
+	int32_t		has_cgroup;
 };
 
 struct wire_limit {
@@ -258,6 +259,9 @@ spawner_spawn(const struct spawn_opts *o, struct spawn_failure *f)
 	if ((rq->has_user = o->user != NULL) &&
 	    put_str(buf, &len, o->user) == -1)
 		return -2;
+	if ((rq->has_cgroup = o->cgroup != NULL) &&
+	    put_str(buf, &len, o->cgroup) == -1)
+		return -2;
 	rq->uid = o->uid == (uid_t)-1 ? -1 : (int64_t)o->uid;
 	rq->gid = o->gid == (gid_t)-1 ? -1 : (int64_t)o->gid;
 	rq->set_nice = o->set_nice;
@@ -378,6 +382,8 @@ serve(const char *buf, size_t len, int *fds, int nfds, struct wire_rep *rep)
 	if (rq->has_dir && (o.dir = get_str(&p, end)) == NULL)
 		goto out;
 	if (rq->has_user && (o.user = get_str(&p, end)) == NULL)
+		goto out;
+	if (rq->has_cgroup && (o.cgroup = get_str(&p, end)) == NULL)
 		goto out;
 	o.argv = argv;
 	o.envp = envp;

@@ -37,8 +37,11 @@
 #include "spawn.h"
 #include "spawner.h"
 #include "statedir.h"
+#include "cgparse.h"
+#include "cgroup.h"
 #include "timer.h"
 #include "tree.h"
+#include "usage.h"
 
 extern char **environ;
 
@@ -91,6 +94,15 @@ struct nodectx {
 	char		*spawn_err;
 	bool		 spawn_scarce;	/* ... for arbord's lack of resources */
 	struct nodelog	*log;		/* its output: ring, file, followers */
+	/* cgroups (cgroup.c): the worker's, and its end held until empty */
+	char		*cgdir;		/* NULL: none (yet) */
+	struct cgroup_watch *drain;	/* the main process ended, others not */
+	struct usage_samples samples;	/* CPU readings for status */
+	unsigned	 cg_written;	/* bit L: limit L written to its cgroup
+					   (since the cgroup was made) */
+	int		 drain_status;
+	char		*drain_last;
+	int64_t		 drain_last_at;
 	struct strv	 exec_argv;	/* the expanded command last started */
 	struct node	*node;
 	bool		 spawn_queued;
@@ -136,6 +148,10 @@ static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
 static void	spawn_now(struct node *);
+static void	drain_end(struct nodectx *);
+static bool	drain_begin(struct node *, int, const char *, int64_t);
+static void	scripts_end(struct node *);
+static int	limits_check(const struct config *, struct errlist *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -214,6 +230,13 @@ static struct nodectx *
 ctx(struct node *n)
 {
 	return n->udata;
+}
+
+/* The CPU readings of node N (usage.c). */
+struct usage_samples *
+supervise_samples(const struct node *n)
+{
+	return &ctx((struct node *)n)->samples;
 }
 
 /* The command worker N last started with, variables expanded; NULL if
@@ -307,6 +330,31 @@ fail:
 }
 
 /*
+ * The cgroup a process of N in ROLE starts in, made if missing: the
+ * worker's own (also its launcher's and readiness check's), or a leaf
+ * for a supervisor's scripts. NULL with *err if it cannot be made.
+ */
+static char *
+proc_cgroup(struct node *n, enum proc_role role, char **err)
+{
+	struct nodectx *nc = ctx(n);
+	char *dir;
+
+	if (role == PROC_SETUP || role == PROC_CLEANUP)
+		dir = cgroup_dir(n->path, CGROUP_SCRIPTS);
+	else {
+		if (nc->cgdir == NULL)
+			nc->cgdir = cgroup_dir(n->path, NULL);
+		dir = xstrdup(nc->cgdir);
+	}
+	if (cgroup_make(dir, err) == -1) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/*
  * Start ARGV for node N in the environment the tree gives it, with its
  * output on arbord's stdout under PREFIX and in the node's log (or where
  * a worker's stdout and stderr say). ARGV is template words (expand.h),
@@ -326,11 +374,15 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	struct strv env = { 0 }, args = { 0 };
 	int cfd[STREAM_COUNT], own[STREAM_COUNT], rfd[STREAM_COUNT];
 	struct proc *p;
+	char *cg = NULL;
 	char *msg;
 	pid_t pid;
 
 	*err = NULL;
 	start_scarce = false;
+	if (cgroup_enabled() && (cg = proc_cgroup(n, role, err)) == NULL)
+		return NULL;
+	o.cgroup = cg;
 	/*
 	 * Identity, limits, nice and umask are the worker's, and its
 	 * readiness check's (which runs as the worker would), not scripts'.
@@ -374,6 +426,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 			*err = xasprintf("%s: %s", key, msg);
 			free(msg);
 			strv_free(&env);
+			free(cg);
 			return NULL;
 		}
 		o.argv = args.v;
@@ -386,6 +439,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	if (stream_fds(n, role, cfd, own, rfd, err) == -1) {
 		strv_free(&args);
 		strv_free(&env);
+		free(cg);
 		return NULL;
 	}
 	if (worker && ctx(n)->ready_wfd != -1) {
@@ -397,6 +451,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	o.err_fd = cfd[STREAM_ERR];
 	pid = spawn(&o, err, &start_scarce);
 	strv_free(&env);
+	free(cg);
 	strv_free(&args);
 	for (int i = 0; i < STREAM_COUNT; i++)
 		if (own[i] != -1)
@@ -900,6 +955,14 @@ cleanup_finished(struct node *n, const char *error)
 	if (statedir_remove(n->state_dir, &rmerr) == -1)
 		msg = error ? xasprintf("%s; %s", error, rmerr) :
 		    xstrdup(rmerr);
+	if (cgroup_enabled()) {
+		/* Its children are gone: their cgroups and its own go. */
+		char *dir = cgroup_dir(n->path, NULL);
+		(void)cgroup_kill(dir);
+		(void)cgroup_remove(dir);
+		ctx(n)->cg_written = 0;
+		free(dir);
+	}
 	tree_cleanup_done(tree, n, msg ? msg : error, now_ms());
 	free(msg);
 	free(rmerr);
@@ -942,12 +1005,19 @@ do_signal(const struct action *a)
 			(void)kill(pid, a->sig);
 		break;
 	case SIGNAL_ALL:
-		(void)procs_signal_all(pid, a->node->path, a->sig);
+		/* With cgroups: every process in it, wherever it went. */
+		if (cgroup_enabled() && nc->cgdir != NULL)
+			cgroup_signal(nc->cgdir, a->sig, 0);
+		else
+			(void)procs_signal_all(pid, a->node->path, a->sig);
 		break;
 	case SIGNAL_GROUP:
 		signal_group(pid, a->sig);
 		/* What the worker double-forked hears the same. */
 		procs_signal_orphans(a->node->path, a->sig);
+		/* A kill (the shutdown time is over) leaves nothing. */
+		if (a->sig == SIGKILL && cgroup_enabled() && nc->cgdir != NULL)
+			(void)cgroup_kill(nc->cgdir);
 		break;
 	}
 }
@@ -1010,6 +1080,8 @@ nodectx_free(struct nodectx *nc)
 	strv_free(&nc->exec_argv);
 	free(nc->pidfile);
 	logs_node_gone(nc->log);
+	drain_end(nc);
+	free(nc->cgdir);
 	free(nc);
 }
 
@@ -1045,6 +1117,8 @@ spawn_cancel(struct node *n)
 	pidwait_end(nc);
 	ready_end(n);
 	procs_signal_orphans(n->path, SIGKILL);
+	if (cgroup_enabled() && nc->cgdir != NULL)
+		(void)cgroup_kill(nc->cgdir);
 }
 
 /*
@@ -1064,6 +1138,49 @@ supervise_exit_status(enum tree_exit how, int code)
 		return code == NODE_NO_EXIT ? ARBORD_EXIT_FAILED : code;
 	}
 	return ARBORD_EXIT_FAILED;
+}
+
+/*
+ * Carry out ACT_LIMITS: write N's cgroup limits to its cgroup (made if
+ * missing), unset ones back to the kernel's default. Without cgroups
+ * there are no limits (the configuration was refused).
+ */
+static void
+apply_limits(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+	char *dir, *err = NULL, *v;
+
+	if (!cgroup_enabled())
+		return;
+	dir = cgroup_dir(n->path, NULL);
+	if (cgroup_make(dir, &err) == -1) {
+		log_warnx("%s: %s", n->path, err);
+		free(err);
+		free(dir);
+		return;
+	}
+	for (int l = 0; l < CGL_COUNT; l++) {
+		int64_t val = n->spec->cg_limits[l];
+		/* Set ones; unset ones only if they were set. */
+		if (val == CGL_UNSET && !(nc->cg_written & 1u << l))
+			continue;
+		v = cg_limit_file_value((enum cg_limit)l, val);
+		if (cgroup_write(dir, cg_limit_file((enum cg_limit)l), v,
+		    &err) == 0) {
+			if (val == CGL_UNSET)
+				nc->cg_written &= ~(1u << l);
+			else
+				nc->cg_written |= 1u << l;
+		} else {
+			/* The others are still worth setting. */
+			log_warnx("%s: %s", n->path, err);
+			free(err);
+			err = NULL;
+		}
+		free(v);
+	}
+	free(dir);
 }
 
 /* Carry out one action. */
@@ -1111,6 +1228,9 @@ do_action(struct action *a)
 	case ACT_FREE:
 		detach_nodes(a->node);
 		tree_node_release(tree, a->node);
+		break;
+	case ACT_LIMITS:
+		apply_limits(a->node);
 		break;
 	}
 }
@@ -1200,6 +1320,27 @@ supervise_tree(void)
 }
 
 /*
+ * Can the cgroup limits of CONF be applied? With cgroups on, the
+ * controllers they need are enabled first; a limit that cannot be applied
+ * (cgroups off, a controller missing) goes to ERRS as FILE:LINE: message.
+ */
+static int
+limits_check(const struct config *conf, struct errlist *errs)
+{
+	char *need = cg_limits_controllers(conf);
+	int n;
+
+	if (cgroup_enabled() && need != NULL)
+		cgroup_enable(need);
+	free(need);
+	n = cgroup_enabled() ? cg_limits_check(conf, NULL,
+	    cgroup_has_controller, cgroup_available(), "arbord's cgroup",
+	    errs) : cg_limits_check(conf, cgroup_off_reason(), NULL, NULL,
+	    NULL, errs);
+	return n > 0 ? -1 : 0;
+}
+
+/*
  * Re-read the configuration file and bring the tree to it. Returns 0, or
  * -1 when nothing changed: the file has errors, or arbord is shutting
  * down. REPORT gets what was done, the errors, or why not.
@@ -1214,10 +1355,12 @@ supervise_reload(struct strv *report)
 		strv_push(report, xstrdup("arbord is shutting down"));
 		return -1;
 	}
-	if ((conf = config_load(opts->file, &errs)) == NULL) {
+	if ((conf = config_load(opts->file, &errs)) == NULL ||
+	    limits_check(conf, &errs) == -1) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
 			strv_push(report, xstrdup(errs.msgs.v[i]));
 		errlist_free(&errs);
+		config_free(conf);
 		return -1;
 	}
 	if (service_ready) {
@@ -1238,6 +1381,94 @@ supervise_reload(struct strv *report)
 	if (service_ready && !service_stopping && service_status != NULL)
 		notify_send("READY=1\nSTATUS=%s", service_status);
 	return 0;
+}
+
+/*
+ * With cgroups, a worker is gone when its cgroup is empty, not when its
+ * main process is: what it left (whatever it did with sessions, process
+ * groups or its environment) is killed, and the end of the main process
+ * reaches the tree once inotify says the cgroup emptied.
+ */
+static void
+drain_end(struct nodectx *nc)
+{
+	cgroup_unwatch(nc->drain);
+	nc->drain = NULL;
+	free(nc->drain_last);
+	nc->drain_last = NULL;
+}
+
+/* inotify: N's cgroup.events changed; is the cgroup empty now? */
+static void
+drain_cb(void *arg)
+{
+	struct node *n = arg;
+	struct nodectx *nc = ctx(n);
+	char *last;
+	int status;
+
+	if (cgroup_populated(nc->cgdir) == 1)
+		return;
+	status = nc->drain_status;
+	last = nc->drain_last;
+	nc->drain_last = NULL;
+	drain_end(nc);
+	(void)cgroup_remove(nc->cgdir);
+	nc->cg_written = 0;
+	tree_worker_exited(tree, n, status, last, nc->drain_last_at,
+	    now_ms());
+	free(last);
+	run_actions();
+}
+
+/*
+ * Worker N's main process ended with STATUS (LAST its last stderr line):
+ * kill the rest of its cgroup. True if that is still emptying (drain_cb
+ * reports the end then), false if the end can be reported now.
+ */
+static bool
+drain_begin(struct node *n, int status, const char *last, int64_t last_at)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (!cgroup_enabled() || nc->cgdir == NULL)
+		return false;
+	/* Its cgroup is new at every start: any OOM kill is this run's. */
+	if (cgroup_oom_kills(nc->cgdir) > 0)
+		tree_worker_oom(tree, n);
+	if (cgroup_populated(nc->cgdir) == 1) {
+		(void)cgroup_kill(nc->cgdir);
+		if ((nc->drain = cgroup_watch(nc->cgdir, drain_cb, n)) ==
+		    NULL)
+			log_warn("%s: watching cgroup %s", n->path,
+			    cgroup_relative(nc->cgdir));
+		/* It may have emptied before the watch was there. */
+		else if (cgroup_populated(nc->cgdir) == 1) {
+			nc->drain_status = status;
+			nc->drain_last = last != NULL ? xstrdup(last) : NULL;
+			nc->drain_last_at = last_at;
+			return true;
+		} else
+			drain_end(nc);
+	}
+	(void)cgroup_remove(nc->cgdir);
+	nc->cg_written = 0;
+	return false;
+}
+
+/* A setup or cleanup script of supervisor N ended: nothing of it stays. */
+static void
+scripts_end(struct node *n)
+{
+	char *dir;
+
+	if (!cgroup_enabled())
+		return;
+	dir = cgroup_dir(n->path, CGROUP_SCRIPTS);
+	if (cgroup_populated(dir) == 1)
+		(void)cgroup_kill(dir);
+	(void)rmdir(dir);	/* if it is empty already; else at the stop */
+	free(dir);
 }
 
 /* libev: a child process was reaped. */
@@ -1295,13 +1526,17 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		ready_end(p->node);
 		procs_remove(p->pid);
 		procs_signal_orphans(p->node->path, SIGKILL);
+		if (drain_begin(p->node, status, last, last_at))
+			break;
 		tree_worker_exited(tree, p->node, status, last, last_at,
 		    now_ms());
 		break;
 	case PROC_SETUP:
+		scripts_end(p->node);
 		tree_setup_done(tree, p->node, err, &p->env, now_ms());
 		break;
 	case PROC_CLEANUP:
+		scripts_end(p->node);
 		cleanup_finished(p->node, err);
 		break;
 	case PROC_DISCARD:
@@ -1402,6 +1637,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_child child_w;
 	ev_prepare prepare_w;
 	ev_periodic jump_w;
+	struct errlist cgerrs = { 0 };
+	char *cgerr = NULL;
 
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
@@ -1419,6 +1656,20 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
 	procs_init(o->socket, proc_known);
+	if (cgroup_init(conf->cgroup, &cgerr) == -1 ||
+	    limits_check(conf, &cgerrs) == -1) {
+		if (cgerr != NULL)
+			log_warnx("%s", cgerr);
+		for (size_t i = 0; i < cgerrs.msgs.n; i++)
+			log_warnx("%s", cgerrs.msgs.v[i]);
+		free(cgerr);
+		errlist_free(&cgerrs);
+		cgroup_close();
+		procs_close();
+		control_close(ARBORD_EXIT_CONFIG);
+		config_free(conf);
+		return ARBORD_EXIT_CONFIG;
+	}
 
 	logs_configure(conf);
 	tree = tree_new(conf, o->state_root);
@@ -1466,6 +1717,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	if (!tree->finished)
 		ev_run(loop, 0);
 	spawner_stop();
+	cgroup_close();
 
 	if (tree->exit_status == TREE_EXIT_COMPLETED)
 		log_info("the root supervisor completed (auto_shutdown): "

@@ -74,6 +74,7 @@
 
 #include <ini.h>
 
+#include "cgparse.h"
 #include "config.h"
 #include "expand.h"
 #include "keys.h"
@@ -700,8 +701,12 @@ config_handler(void *user, const char *section, const char *key,
 	} else if (kd->type->parse(kd, section_object(ld, sec), key, value,
 	    ld->cur->dir, &err) == -1)
 		key_error(ld, ld->cur, ld->lineno, err, ld->cut);
-	else
+	else {
+		if (kd->type == &key_type_cglimit)
+			((struct node_spec *)section_object(ld, sec))->
+			    cg_lines[kd->arg] = ld->lineno;
 		ld->accept_cont = 1;
+	}
 	return 1;
 }
 
@@ -950,6 +955,9 @@ expand_pool(struct config *conf, struct node_spec *n)
 	    AUTO_SHUTDOWN_NEVER;
 	strv_free(&n->argv);
 	strv_free(&n->env);	/* the instances have it */
+	/* Each instance has the limits, not the pool as a whole. */
+	for (int l = 0; l < CGL_COUNT; l++)
+		n->cg_limits[l] = CGL_UNSET;
 	strv_free(&n->env_file);
 	free(n->pidfile);
 	n->pidfile = NULL;
@@ -1600,6 +1608,13 @@ load(const char *file, struct errlist *errs, struct errlist *warns)
 
 	failed = ld.nerrors != 0;
 	loader_done(&ld, errs, warns);
+	/* Limits that nothing could apply are errors, not silent no-ops. */
+	if (!failed && conf->cgroup == CGROUP_NO) {
+		struct errlist none = { 0 };
+		failed = cg_limits_check(conf, "cgroup = no in [arbor]", NULL,
+		    NULL, NULL, errs != NULL ? errs : &none) > 0;
+		errlist_free(&none);
+	}
 	if (failed) {
 		config_free(conf);
 		return NULL;
@@ -1618,7 +1633,17 @@ config_load(const char *file, struct errlist *errs)
 struct config *
 config_check(const char *file, struct errlist *errs, struct errlist *warns)
 {
-	return load(file, errs, warns);
+	struct config *conf = load(file, errs, warns);
+	struct errlist none = { 0 };
+
+	/* Limits this host's cgroups cannot apply, as arbord would refuse. */
+	if (conf != NULL && cg_limits_check_host(conf, errs != NULL ? errs :
+	    &none) > 0) {
+		config_free(conf);
+		conf = NULL;
+	}
+	errlist_free(&none);
+	return conf;
 }
 
 /* Free a configuration and every node in it. */

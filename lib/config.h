@@ -73,6 +73,16 @@ struct limit_spec {
 	rlim_t			 hard;
 };
 
+/*
+ * The cgroup limits of a node (keys memory_max ... pids_max, cglimit.c):
+ * CGL_UNSET, CGL_MAX ("max"), or bytes, a cpu.max quota in usec per
+ * 100 ms, a weight, a number of processes.
+ */
+enum cg_limit { CGL_MEMORY_MAX, CGL_MEMORY_HIGH, CGL_MEMORY_SWAP_MAX,
+    CGL_CPU_MAX, CGL_CPU_WEIGHT, CGL_IO_WEIGHT, CGL_PIDS_MAX, CGL_COUNT };
+#define CGL_UNSET	(-1)
+#define CGL_MAX		INT64_MAX
+
 /* success_exit = the exit statuses and signals that count as normal. */
 struct exit_set {
 	uint64_t		 codes[4];	/* bit N: exit status N */
@@ -123,6 +133,10 @@ struct node_spec {
 	struct limit_spec	 limits[LIMIT_COUNT];
 	struct stream_spec	 streams[STREAM_COUNT];	/* stdout, stderr */
 
+	/* cgroup limits (both kinds; a supervisor's bound its subtree) */
+	int64_t			 cg_limits[CGL_COUNT];
+	int			 cg_lines[CGL_COUNT];	/* where set */
+
 	/* supervisors */
 	enum strategy		 strategy;	/* default one_for_one */
 	int			 intensity;	/* default 1 */
@@ -154,6 +168,9 @@ struct node_spec {
 	enum auto_shutdown	 auto_shutdown;	/* supervisors */
 };
 
+/* [arbor] cgroup = auto | yes | no (daemon/cgroup.c) */
+enum cgroup_mode { CGROUP_AUTO, CGROUP_YES, CGROUP_NO };
+
 struct config {
 	char			*file;		/* as given */
 	char			*dir;		/* absolute directory of file */
@@ -169,6 +186,7 @@ struct config {
 	int			 log_keep;	/* rotated files, default 5 */
 	int			 max_clients;	/* control connections at once */
 	int64_t			 client_timeout_ms; /* to send a request */
+	enum cgroup_mode	 cgroup;	/* [arbor] cgroup */
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;

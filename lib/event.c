@@ -85,6 +85,8 @@ event_format(const struct event *ev, enum event_format fmt)
 			buf_add(&b, ",\"error\":", 9);
 			buf_quoted(&b, ev->error);
 		}
+		if (ev->oom)
+			buf_add(&b, ",\"oom\":true", 11);
 		buf_add(&b, "}\n", 2);
 		return b.s;
 	}

@@ -29,6 +29,7 @@ struct event {
 	int		 has_exit;
 	int		 signal;	/* terminating signal, 0 if none */
 	char		*error;		/* NULL if none */
+	int		 oom;		/* the kernel's OOM killer struck */
 };
 
 const char	*event_type_name(enum event_type);

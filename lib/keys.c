@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgparse.h"
 #include "expand.h"
 #include "keys.h"
 
@@ -64,6 +65,8 @@ static const char *const auto_shutdown_names[] = { "never",
     "any_significant", "all_significant", NULL };
 static const char *const event_format_names[] = { "text", "json", NULL };
 static const char *const log_names[] = { "stderr", "syslog", NULL };
+/* In the order of enum cgroup_mode. */
+static const char *const cgroup_names[] = { "auto", "yes", "no", NULL };
 
 /* The name of a strategy as written in the configuration. */
 const char *
@@ -1105,6 +1108,28 @@ static const struct keytype key_type_size = {
 	"size", 0, size_parse, NULL, NULL, NULL, NULL, NULL
 };
 
+/* memory_max, cpu_max, ... = a cgroup limit (cglimit.c); unset: -1. */
+static int
+cglimit_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	(void)key;
+	(void)dir;
+	return cg_limit_parse((enum cg_limit)kd->arg, value,
+	    FIELD(obj, kd->off, int64_t), err);
+}
+
+static void
+cglimit_init(const struct keydef *kd, void *obj)
+{
+	*FIELD(obj, kd->off, int64_t) = CGL_UNSET;
+}
+
+const struct keytype key_type_cglimit = {
+	"cgroup limit", 0, cglimit_parse, cglimit_init, NULL, NULL, i64_equal,
+	NULL
+};
+
 /* stdout, stderr = log | inherit | null | file:PATH; stderr = stdout. */
 static int
 stream_parse(const struct keydef *kd, void *obj, const char *key,
@@ -1270,6 +1295,9 @@ static const struct keytype key_type_ready = {
 
 #define NS(f)		offsetof(struct node_spec, f)
 #define CF(f)		offsetof(struct config, f)
+/* A cgroup limit: applied in place by a reload. */
+#define CGLIMIT(name, l) { name, KIND_NODE, &key_type_cglimit, NULL, \
+	NS(cg_limits[l]), 0, l, NULL, 0, 0, RELOAD_LIVE }
 #define LIMIT(k, l)	{ k, KIND_WORKER, &key_type_limit, NULL,	\
 	NS(limits[l]), 0, l, NULL, 0, 0, RELOAD_RESTART }
 
@@ -1304,6 +1332,13 @@ const struct keydef keydefs[] = {
 	    NS(umask_set), 0, NULL, 0, 0, RELOAD_RESTART },
 	{ "nice", KIND_WORKER, &key_type_nice, NULL, NS(nice), NS(nice_set),
 	    0, NULL, 0, 0, RELOAD_RESTART },
+	CGLIMIT("memory_max", CGL_MEMORY_MAX),
+	CGLIMIT("memory_high", CGL_MEMORY_HIGH),
+	CGLIMIT("memory_swap_max", CGL_MEMORY_SWAP_MAX),
+	CGLIMIT("cpu_max", CGL_CPU_MAX),
+	CGLIMIT("cpu_weight", CGL_CPU_WEIGHT),
+	CGLIMIT("io_weight", CGL_IO_WEIGHT),
+	CGLIMIT("pids_max", CGL_PIDS_MAX),
 	LIMIT("limit.nofile", LIMIT_NOFILE),
 	LIMIT("limit.nproc", LIMIT_NPROC),
 	LIMIT("limit.core", LIMIT_CORE),
@@ -1375,6 +1410,8 @@ const struct keydef keydefs[] = {
 	    0, 0, NULL, 1, 100000, RELOAD_NONE },
 	{ "client_timeout", KIND_ARBOR, &key_type_posduration, "10s",
 	    CF(client_timeout_ms), 0, 0, NULL, 0, 0, RELOAD_NONE },
+	{ "cgroup", KIND_ARBOR, &key_type_enum, "auto", CF(cgroup), 0, 0,
+	    cgroup_names, 0, 0, RELOAD_NONE },
 	{ "files", KIND_INCLUDE, &key_type_patterns, NULL,
 	    offsetof(struct include_spec, files), 0, 0, NULL, 0, 0,
 	    RELOAD_NONE },

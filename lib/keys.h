@@ -84,5 +84,6 @@ char		*key_list(int kinds, const struct keytype *);
 char		*path_resolve(const char *base, const char *path);
 
 extern const struct keytype	key_type_limit;
+extern const struct keytype	key_type_cglimit;
 
 #endif

@@ -45,7 +45,7 @@
 #define PROTO_MAX_REQUEST	4096	/* bytes, newline included */
 #define PROTO_MAX_WORDS		8	/* command and arguments */
 #define PROTO_MAX_WORD		255
-#define PROTO_MAX_FIELDS	16
+#define PROTO_MAX_FIELDS	32	/* a reader ignores any beyond */
 
 /* A parsed request: words[0] is the command. */
 struct proto_request {

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "cgparse.h"
 #include "tree.h"
 #include "util.h"
 
@@ -155,6 +156,8 @@ emit(struct tree *t, struct node *n, enum event_type type, pid_t pid,
 		}
 	}
 	a.ev.error = error ? xstrdup(error) : NULL;
+	a.ev.oom = n->oom_killed && (type == EV_PROCESS_FAILED ||
+	    type == EV_PROCESS_START_FAILED);
 	push(t, &a);
 }
 
@@ -532,6 +535,7 @@ start_common(struct node *n)
 	n->starts++;
 	n->up_since = 0;
 	n->exit_code = NODE_NO_EXIT;
+	n->oom_killed = false;
 	if (n->next_spec != NULL) {
 		/* Settings changed by a reload take effect now. */
 		spec_free(n->spec);
@@ -586,12 +590,52 @@ worker_pidfile(const struct node *n)
 	    xasprintf("%s/%s", n->spec->directory, pf);
 }
 
+/*
+ * Why worker W's process ended (IN, an exit): the OOM killer if it struck
+ * in W's cgroup, with the memory_max that bounded it (W's, or the nearest
+ * supervisor's); else the exit status and the last stderr line.
+ */
+static char *
+w_exit_why(const struct node *w, const struct input *in)
+{
+	const struct node *n;
+	char *limit, *why;
+
+	if (!w->oom_killed)
+		return exit_reason(in->wstatus, in->text, in->now - in->line_at);
+	for (n = w; n != NULL; n = n->parent)
+		if (n->spec->cg_limits[CGL_MEMORY_MAX] != CGL_UNSET &&
+		    n->spec->cg_limits[CGL_MEMORY_MAX] != CGL_MAX)
+			break;
+	if (n == NULL)
+		return xstrdup("killed by the OOM killer");
+	limit = cg_limit_text(CGL_MEMORY_MAX,
+	    n->spec->cg_limits[CGL_MEMORY_MAX]);
+	why = n == w ? xasprintf("killed by the OOM killer (memory_max %s)",
+	    limit) : xasprintf("killed by the OOM killer (memory_max %s of "
+	    "%s)", limit, n->path);
+	free(limit);
+	return why;
+}
+
+/* Does S set a cgroup limit (memory_max ... pids_max)? */
+static bool
+has_limits(const struct node_spec *s)
+{
+	for (int l = 0; l < CGL_COUNT; l++)
+		if (s->cg_limits[l] != CGL_UNSET)
+			return true;
+	return false;
+}
+
 /* DOWN, FAILED, COMPLETED + start: spawn. */
 static void
 w_start(struct tree *t, struct node *n, struct input *in)
 {
 	start_common(n);
 	set_state(n, ST_SPAWNING, in->now);
+	if (has_limits(n->spec))
+		push_simple(t, ACT_LIMITS, n, 0);
 	push_simple(t, ACT_SPAWN, n, 0);
 	/* A daemonizing worker has started once its pidfile names it. */
 	if (n->spec->pidfile != NULL)
@@ -795,7 +839,7 @@ w_exit_starting(struct tree *t, struct node *w, struct input *in)
 	reason = w->state == ST_TIMED_OUT ?
 	    xasprintf("not ready within %s", duration_format(
 	    w->spec->start_timeout_ms, d, sizeof d)) :
-	    exit_reason(in->wstatus, in->text, in->now - in->line_at);
+	    w_exit_why(w, in);
 	w_exited(w, in->wstatus);
 	w_start_failed(t, w, pid, reason, in->wstatus, false, in->now);
 	free(reason);
@@ -843,7 +887,7 @@ w_exit_running(struct tree *t, struct node *w, struct input *in)
 		child_down(t, w, true, NULL, false, in->now);
 		return;
 	}
-	reason = exit_reason(in->wstatus, in->text, in->now - in->line_at);
+	reason = w_exit_why(w, in);
 	set_failed(w, reason, in->now);
 	emit(t, w, EV_PROCESS_FAILED, pid, in->wstatus, reason);
 	child_down(t, w, false, reason, false, in->now);
@@ -914,6 +958,9 @@ s_start(struct tree *t, struct node *s, struct input *in)
 		return;
 	}
 	set_state(s, ST_SETUP, in->now);
+	/* Its limits bound the subtree, scripts included: set them first. */
+	if (has_limits(s->spec))
+		push_simple(t, ACT_LIMITS, s, 0);
 	push_simple(t, ACT_SETUP, s, 0);
 	arm(t, s, s->spec->setup_timeout_ms, in->now);
 }
@@ -1527,6 +1574,13 @@ tree_worker_start_scarce(struct tree *t, struct node *w, const char *error,
  * read at LINE_AT (monotonic ms).
  */
 void
+tree_worker_oom(struct tree *t, struct node *w)
+{
+	(void)t;
+	w->oom_killed = true;
+}
+
+void
 tree_worker_exited(struct tree *t, struct node *w, int wstatus,
     const char *lastline, int64_t line_at, int64_t now)
 {
@@ -1966,6 +2020,16 @@ changes_live(const struct strv *changed)
 	return spec_changes_live(changed);
 }
 
+/* Do A and B set different cgroup limits? */
+static bool
+limits_changed(const struct node_spec *a, const struct node_spec *b)
+{
+	for (int l = 0; l < CGL_COUNT; l++)
+		if (a->cg_limits[l] != b->cg_limits[l])
+			return true;
+	return false;
+}
+
 /* Join a list of words with ", ". */
 static char *
 join(const struct strv *sv)
@@ -2022,6 +2086,8 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			n->next_spec = NULL;
 		} else if (changes_live(&changed) || !node_active(n)) {
 			char *what = join(&changed);
+			bool limits = node_active(n) &&
+			    limits_changed(n->spec, spec);
 			strv_pushf(r->report, "updated %s (%s)%s",
 			    spec->path, what, node_active(n) ?
 			    " without a restart" : "");
@@ -2033,6 +2099,9 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 			if (spec->kind == NODE_SUPERVISOR)
 				intensity_resize(&n->window, spec->intensity,
 				    spec->period_ms);
+			/* New limits take effect in place. */
+			if (limits)
+				push_simple(t, ACT_LIMITS, n, 0);
 		} else {
 			char *what = join(&changed);
 			strv_pushf(r->report, "restarted %s (%s)",

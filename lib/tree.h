@@ -137,6 +137,8 @@ struct node {
 	bool			 stop_pending;
 	bool			 admin_stopped;	/* stopped by an admin: stays down */
 	bool			 detached;	/* removed by a reload, stopping */
+	bool			 oom_killed;	/* the OOM killer struck in its
+						   cgroup since it started */
 	bool			 reload_mark;	/* scratch for tree_reload */
 
 	/* What its env_file said at its last start (set by the daemon). */
@@ -171,6 +173,10 @@ enum action_kind {
 	ACT_EXIT,		/* the root is down: exit with status */
 	ACT_FREE,		/* a removed node is down: release it, then
 				   call tree_node_release */
+	ACT_LIMITS,		/* write the node's cgroup limits (made if
+				   missing; unset ones back to the kernel's
+				   default): before it starts, and when a
+				   reload changed them while it runs */
 };
 
 /*
@@ -274,6 +280,13 @@ void	tree_worker_start_scarce(struct tree *, struct node *,
  * its stderr, read at LINE_AT: part of the failure's reason only if it
  * came shortly before the end (EXIT_REASON_FRESH_MS).
  */
+/*
+ * The kernel's OOM killer killed a process in worker W's cgroup since it
+ * started (memory.events oom_kill grew): told before tree_worker_exited,
+ * it makes the failure's reason "killed by the OOM killer (memory_max
+ * 64M)" and marks its event oom.
+ */
+void	tree_worker_oom(struct tree *, struct node *);
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
 	    const char *lastline, int64_t line_at, int64_t now);
 /* Setup finished: error is NULL on success, env holds its KEY=VALUE lines. */

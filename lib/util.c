@@ -4,10 +4,15 @@
  * vectors used for argv, environments and message lists, and the error list
  * through which the loader reports "FILE:LINE: message".
  */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -304,4 +309,26 @@ str_escape(const char *s)
 		p += n;
 	}
 	return b.s != NULL ? b.s : xstrdup("");
+}
+
+long
+read_small(const char *path, char *buf, size_t size)
+{
+	long total = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((size_t)total < size - 1) {
+		n = read(fd, buf + total, size - 1 - (size_t)total);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
 }

@@ -37,6 +37,12 @@ void	 env_set(struct strv *, const char *, const char *);
 const char *env_get(const struct strv *, const char *);
 int	 env_name_valid(const char *, size_t);
 
+/*
+ * Read the small file PATH (/proc, cgroup interface files) into BUF of
+ * SIZE, NUL-terminated, cut at SIZE - 1 bytes: its length, or -1.
+ */
+long	 read_small(const char *path, char *buf, size_t size);
+
 /* Error list: every message is "FILE:LINE: message". */
 struct errlist {
 	struct strv msgs;

@@ -172,6 +172,8 @@ spec_add(struct config *c, enum node_kind kind, const char *path,
 	s->shutdown = SHUTDOWN_TIMEOUT;
 	s->shutdown_ms = 5000;
 	s->stop_signal = SIGTERM;
+	for (int l = 0; l < CGL_COUNT; l++)
+		s->cg_limits[l] = CGL_UNSET;
 	s->uid = (uid_t)-1;
 	s->gid = (gid_t)-1;
 	s->strategy = STRATEGY_ONE_FOR_ONE;
@@ -216,6 +218,9 @@ spec_settings(struct node_spec *s, const uint8_t *p, const struct node_spec
 		s->significant = 0;
 	s->restart_delay_ms = pick_ms(p[3], delay, 4);
 	s->restart_delay_max_ms = pick_ms(p[3] >> 2, delaymax, 3);
+	/* A limit, so that edits change it in place (ACT_LIMITS). */
+	s->cg_limits[CGL_MEMORY_MAX] = (p[3] >> 6) & 1 ? INT64_C(64) << 20 :
+	    CGL_UNSET;
 	if (s->kind == NODE_SUPERVISOR) {
 		s->strategy = (enum strategy)((p[0] >> 2) % 3);
 		s->auto_shutdown = (enum auto_shutdown)((p[0] >> 5) % 3);
@@ -549,6 +554,10 @@ world_act(struct world *w, const struct action *a)
 		check_env(w, n);
 		r->spawn = true;
 		r->check = false;
+		break;
+	case ACT_LIMITS:
+		if (n->detached)
+			fuzz_fail(w, "limits of removed %s", n->path);
 		break;
 	case ACT_SPAWN_CANCEL:
 		/* The launcher and what it started are killed, unreported. */

@@ -175,3 +175,15 @@ script() {
 	chmod +x "$T/$1"
 	echo "$T/$1"
 }
+
+# need_cgroup2: skip the test unless a writable cgroup v2 hierarchy is
+# here; sets CGMOUNT (its mount point) and CGOWN (this shell's cgroup).
+need_cgroup2() {
+	CGMOUNT=$(grep ' - cgroup2 ' /proc/self/mountinfo | awk '{print $5; exit}')
+	CGOWN=$CGMOUNT$(sed -n 's/^0:://p' /proc/self/cgroup)
+	CGOWN=${CGOWN%/}
+	if [ -z "$CGMOUNT" ] || [ ! -w "$CGOWN/cgroup.procs" ]; then
+		echo "SKIP: no writable cgroup v2 hierarchy here (need root and cgroup2 mounted)"
+		exit 0
+	fi
+}

@@ -68,7 +68,7 @@ event_seq | grep -q 'ProcessFailed' && fail "admin actions counted as failures"
 assert_match '"restarts":0,"restarts_period":0' "$(ctl status root/c --json)" "no restarts counted"
 
 # a subtree: cleanup on stop, setup on start, children right to left
-n=$(wc -l <"$T/events")
+n=$(event_seq | wc -l)
 ctl_expect 0 stop root/sub
 assert_eq "ProcessTerminated root/sub/b
 ProcessTerminated root/sub/a

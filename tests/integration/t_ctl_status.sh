@@ -41,7 +41,7 @@ wait_for "$T/out" '^root/talk \| tab'
 # Every node running or completed: 0, with a header row over the columns.
 ctl_expect 0 status
 out=$(cat "$T/ctl.out")
-assert_match '^NODE +KIND +STATE +PID +UP/DOWN +RESTARTS +LAST ERROR$' "$(head -n 1 <<<"$out")" "header"
+assert_match '^NODE +KIND +STATE +PID +UP/DOWN +RESTARTS +CPU +MEMORY +LAST ERROR$' "$(head -n 1 <<<"$out")" "header"
 assert_match '^root +supervisor +running ' "$(sed -n 2p <<<"$out")" "root row"
 assert_match 'job +worker +completed ' "$out" "completed job"
 # The columns line up under the header: KIND, STATE and PID everywhere.
@@ -68,9 +68,9 @@ grep -q 'line-02' <<<"$out" && fail "more than 10 log lines: $out"
 # JSON: the command as its words, pools marked.
 ctl_expect 0 status --json
 json=$(cat "$T/ctl.out")
-assert_match '^\{"path":"root","node":"supervisor",.*"last_error":null,"command":null,"pool":false,"children":\[' "$json" "root"
-assert_match "\"path\":\"root/talk\",[^{]*\"command\":\[\"$talk\",\"two words\",\"it's\"\],\"pool\":false,\"children\":\[\]" "$json" "worker command"
-assert_match '"path":"root/pool","node":"supervisor",[^{]*"command":null,"pool":true,"instances":2,"children":\[\{"path":"root/pool/1"' "$json" "pool"
+assert_match '^\{"path":"root","node":"supervisor",.*"last_error":null,"command":null,"pool":false,"cpu_usec":[0-9]+,[^{]*"children":\[' "$json" "root"
+assert_match "\"path\":\"root/talk\",[^{]*\"command\":\[\"$talk\",\"two words\",\"it's\"\],\"pool\":false,[^{]*\"children\":\[\]" "$json" "worker command"
+assert_match '"path":"root/pool","node":"supervisor",[^{]*"command":null,"pool":true,"instances":2,[^{]*"children":\[\{"path":"root/pool/1"' "$json" "pool"
 assert_match "\"path\":\"root/pool/2\",[^{]*\"command\":\[\"$T/sleep\",\"1000\"\],\"pool\":false," "$json" "instance"
 
 # is-running: nothing printed, 0; a completed one-shot counts as running.

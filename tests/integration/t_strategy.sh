@@ -48,7 +48,7 @@ wait_event ProcessCompleted root/done
 wait_event ProcessFailed root/oneshot
 a_pid=$(pgrep -f "$T/sleep 1000")
 
-n=$(wc -l <"$T/events")
+n=$(event_seq | wc -l)
 pkill -f "$T/sleep 1001"
 wait_event ProcessStarted root/rest/c 2
 assert_eq "ProcessFailed root/rest/b
@@ -57,7 +57,7 @@ ProcessStarted root/rest/b
 ProcessStarted root/rest/c" "$(event_seq | tail -n +$((n + 1)))" "rest_for_one"
 assert_eq "$a_pid" "$(pgrep -f "$T/sleep 1000")" "a untouched"
 
-n=$(wc -l <"$T/events")
+n=$(event_seq | wc -l)
 pkill -f "$T/sleep 1004"
 wait_event ProcessStarted root/all/z 2
 assert_eq "ProcessFailed root/all/y

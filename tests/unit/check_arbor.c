@@ -25,6 +25,8 @@ main(void)
 	srunner_add_suite(sr, lifecycle_suite());
 	srunner_add_suite(sr, pool_suite());
 	srunner_add_suite(sr, machine_suite());
+	srunner_add_suite(sr, cgroup_suite());
+	srunner_add_suite(sr, limits_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -499,6 +499,10 @@ drv_act(struct drv *d, const struct action *a)
 		strv_pushf(&d->log, "exit %d", a->status);
 		d->exits++;
 		break;
+	case ACT_LIMITS:
+		strv_pushf(&d->log, "limits %s", path);
+		ck_assert_msg(!a->node->detached, "limits of removed %s", path);
+		break;
 	default:
 		ck_abort_msg("unknown action %d", a->kind);
 	}

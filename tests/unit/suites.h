@@ -21,5 +21,7 @@ Suite	*admin_suite(void);
 Suite	*lifecycle_suite(void);
 Suite	*pool_suite(void);
 Suite	*machine_suite(void);
+Suite	*cgroup_suite(void);
+Suite	*limits_suite(void);
 
 #endif

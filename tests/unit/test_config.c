@@ -683,6 +683,74 @@ START_TEST(test_state_owner)
 END_TEST
 
 /* success_exit = statuses and signal names. */
+/* The cgroup limit keys: values as written, "max", errors, in both
+   kinds of sections; with cgroup = no a limit is an error at its line. */
+START_TEST(test_cgroup_limits)
+{
+	struct config *conf = load_ok(
+	    "[supervisor:r]\n"
+	    "memory_max = 1G\n"
+	    "pids_max = max\n"
+	    "[worker:r/w]\n"
+	    "command = x\n"
+	    "memory_max = 64M\n"
+	    "memory_high = 48m\n"
+	    "memory_swap_max = 0\n"
+	    "cpu_max = 12.5%\n"
+	    "cpu_weight = 10000\n"
+	    "io_weight = 1\n"
+	    "pids_max = 32\n");
+	const struct node_spec *r = config_find(conf, "r");
+	const struct node_spec *w = config_find(conf, "r/w");
+
+	ck_assert_int_eq(r->cg_limits[CGL_MEMORY_MAX], 1 << 30);
+	ck_assert_int_eq(r->cg_limits[CGL_PIDS_MAX], CGL_MAX);
+	ck_assert_int_eq(r->cg_limits[CGL_CPU_MAX], CGL_UNSET);
+	ck_assert_int_eq(r->cg_lines[CGL_MEMORY_MAX], 2);
+	ck_assert_int_eq(w->cg_limits[CGL_MEMORY_MAX], 64 << 20);
+	ck_assert_int_eq(w->cg_lines[CGL_MEMORY_MAX], 6);
+	ck_assert_int_eq(w->cg_limits[CGL_MEMORY_HIGH], 48 << 20);
+	ck_assert_int_eq(w->cg_limits[CGL_MEMORY_SWAP_MAX], 0);
+	ck_assert_int_eq(w->cg_limits[CGL_CPU_MAX], 12500);
+	ck_assert_int_eq(w->cg_limits[CGL_CPU_WEIGHT], 10000);
+	ck_assert_int_eq(w->cg_limits[CGL_IO_WEIGHT], 1);
+	ck_assert_int_eq(w->cg_limits[CGL_PIDS_MAX], 32);
+	config_free(conf);
+
+	expect_errors("[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = x\n"
+	    "memory_max = 64X\n"
+	    "cpu_max = 50\n"
+	    "cpu_max = 0.5%\n"
+	    "cpu_weight = 0\n"
+	    "io_weight = max\n"
+	    "pids_max = -1\n",
+	    "4: invalid memory_max '64X' (expected a size such as 512K, 64M "
+	    "or 2G, or max)",
+	    "5: invalid cpu_max '50' (expected a share of one CPU such as "
+	    "50% or 200%, at least 1%, or max)",
+	    "6: duplicate key 'cpu_max' in worker 'r/w' (first set at line 5)",
+	    "7: invalid cpu_weight '0' (expected 1 to 10000)",
+	    "8: invalid io_weight 'max' (expected 1 to 10000)",
+	    "9: invalid pids_max '-1' (expected a number of processes, or "
+	    "max)", NULL);
+	expect_errors("[arbor]\n"
+	    "cgroup = no\n"
+	    "[supervisor:r]\n"
+	    "pids_max = 100\n"
+	    "[worker:r/w]\n"
+	    "command = x\n"
+	    "memory_max = 64M\n",
+	    "4: pids_max needs cgroups, which are off: cgroup = no in "
+	    "[arbor]",
+	    "7: memory_max needs cgroups, which are off: cgroup = no in "
+	    "[arbor]", NULL);
+	expect_errors("[arbor]\ncgroup = sometimes\n[supervisor:r]\n",
+	    "2: invalid cgroup 'sometimes' (expected auto, yes or no)", NULL);
+}
+END_TEST
+
 START_TEST(test_success_exit_key)
 {
 	struct config *conf;
@@ -838,7 +906,7 @@ START_TEST(test_unknown_keys)
 	    "2: unknown key 'sockt' in [arbor] (did you mean 'socket'?)",
 	    "3: unknown key 'colour' in [arbor] (expected socket, "
 	    "socket_group, state_dir, event_format, log, log_dir, "
-	    "log_max_size, log_keep, max_clients or client_timeout)",
+	    "log_max_size, log_keep, max_clients, client_timeout or cgroup)",
 	    "5: unknown key 'stratgey' in supervisor 'r' (did you mean "
 	    "'strategy'?)",
 	    "6: 'command' is a worker key; 'r' is a supervisor",
@@ -2600,14 +2668,16 @@ END_TEST
 
 /* Every default in the table parses, and a reload applies in place
    exactly the keys changes_live listed before the table, and
-   success_exit (read only when a worker ends). */
+   success_exit (read only when a worker ends) and the cgroup limits
+   (written to the cgroup in place). */
 START_TEST(test_key_table)
 {
 	static const char *const live[] = { "restart", "shutdown",
 	    "stop_signal", "strategy", "intensity", "period",
 	    "setup_timeout", "cleanup_timeout", "start_timeout",
 	    "check_interval", "restart_delay", "restart_delay_max",
-	    "success_exit" };
+	    "success_exit", "memory_max", "memory_high", "memory_swap_max",
+	    "cpu_max", "cpu_weight", "io_weight", "pids_max" };
 	struct node_spec n;
 	struct strv sv = { NULL, 0, 0 };
 	size_t nlive = 0;
@@ -2678,6 +2748,7 @@ config_suite(void)
 	tcase_add_test(te, test_file_kinds);
 	tcase_add_test(te, test_state_owner);
 	tcase_add_test(te, test_success_exit_key);
+	tcase_add_test(te, test_cgroup_limits);
 	tcase_add_test(te, test_continuation_errors);
 	tcase_add_test(te, test_continuation_not_duplicate);
 	tcase_add_test(te, test_unknown_keys);
