@@ -859,7 +859,7 @@ START_TEST(test_health_keys)
 	    "address or localhost: arbord does not look names up)",
 	    "13: invalid health 'tcp:127.0.0.1:99999' (tcp: needs HOST:PORT "
 	    "with a port from 1 to 65535)",
-	    "16: invalid health: unterminated quote");
+	    "16: invalid health: unterminated single quote");
 }
 END_TEST
 
