@@ -729,8 +729,10 @@ live_rearm(struct tree *t, struct node *w, int64_t now, bool lazy)
 	}
 	if (lazy && w->live_deadline != 0 && w->live_deadline < due)
 		return;
+	/* A deadline already past (a result that came late) fires now. */
 	w->live_deadline = due;
-	push_live(t, ACT_LIVE_TIMER, w, due > now ? due - now : 0, due);
+	push_live(t, ACT_LIVE_TIMER, w, due > now ? due - now : 0,
+	    due > now ? due : now);
 }
 
 /* W is running (ready): its checks and its watchdog begin. */
@@ -767,7 +769,9 @@ static void	w_stop_with(struct tree *, struct node *, int, int64_t);
 
 /*
  * W is unhealthy for REASON: say so, then stop it as an admin stop would
- * but with SIG first; its end will be a failure (w_exit_stopped).
+ * but with SIG first; its end will be a failure (w_exit_stopped). One
+ * its supervisor is about to stop anyway (marked, or the supervisor is
+ * stopping right to left) keeps its turn in that order.
  */
 static void
 live_unhealthy(struct tree *t, struct node *w, const char *reason, int sig,
@@ -775,9 +779,12 @@ live_unhealthy(struct tree *t, struct node *w, const char *reason, int sig,
 {
 	live_end(t, w);
 	w->health = HS_UNHEALTHY;
+	emit(t, w, EV_PROCESS_UNHEALTHY, w->pid, -1, reason);
+	if (w->stop_pending || w->admin_stopped || (w->parent != NULL &&
+	    node_status(w->parent) == NS_STOPPING))
+		return;
 	free(w->unhealthy);
 	w->unhealthy = xasprintf("unhealthy: %s", reason);
-	emit(t, w, EV_PROCESS_UNHEALTHY, w->pid, -1, reason);
 	w_stop_with(t, w, sig, now);
 }
 
