@@ -158,7 +158,7 @@ bench/worker: bench/worker.c config.mk
 bench/benchtool: bench/benchtool.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/benchtool.c
 
-bench: arbord arborctl bench/worker bench/benchtool
+bench: arbord arborctl bench/worker bench/benchtool tests/integration/listen
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
 
 demo: arbord arborctl
