@@ -90,6 +90,9 @@ tests/integration/rawclient: tests/integration/rawclient.c config.mk
 tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/notifylisten.c
 
+tests/integration/listen: tests/integration/listen.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/listen.c
+
 # make check first installs or names what only the tests need, check and
 # mandoc (check-deps: build-aux/ensure-deps --check), and configures again
 # when check arrived after configure ran; then check-run, a make that reads
@@ -106,7 +109,7 @@ check-deps:
 
 check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 	tests/integration/sdnotify \
-	tests/integration/notifylisten
+	tests/integration/notifylisten tests/integration/listen
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
@@ -114,6 +117,7 @@ check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 		RAWCLIENT=$(CURDIR)/tests/integration/rawclient \
 		SDNOTIFY=$(CURDIR)/tests/integration/sdnotify \
 		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
+		LISTEN=$(CURDIR)/tests/integration/listen \
 		tests/integration/run
 
 # The chaos test (tests/chaos/run): random faults against a live tree of
@@ -154,7 +158,7 @@ bench/worker: bench/worker.c config.mk
 bench/benchtool: bench/benchtool.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/benchtool.c
 
-bench: arbord arborctl bench/worker bench/benchtool
+bench: arbord arborctl bench/worker bench/benchtool tests/integration/listen
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
 
 demo: arbord arborctl
@@ -201,7 +205,8 @@ clean:
 		tests/unit/*.o tests/unit/check_arbor lib/*.d daemon/*.d \
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
 		tests/integration/sdnotify \
-		tests/integration/notifylisten tests/integration/*.d \
+		tests/integration/notifylisten tests/integration/listen \
+		tests/integration/*.d \
 		tests/chaos/chaosworker tests/chaos/*.d
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \

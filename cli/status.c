@@ -44,6 +44,11 @@ struct snode {
 	int64_t		 memory_peak_bytes;
 	int64_t		 tasks;
 	char		*cgroup;	/* NULL if none */
+	/* liveness: NULL without health or watchdog (or an older daemon) */
+	char		*health;	/* starting, healthy, unhealthy */
+	int64_t		 health_checked; /* wall clock ms, 0 if never */
+	long		 health_failures;
+	char		*health_error;	/* NULL if none */
 	size_t		 parent;	/* index; the top node is its own */
 	int		 depth;
 	int		 last;		/* the last child of its parent */
@@ -77,6 +82,8 @@ status_free(struct status *st)
 		free(st->nodes[i].error);
 		free(st->nodes[i].command);
 		free(st->nodes[i].cgroup);
+		free(st->nodes[i].health);
+		free(st->nodes[i].health_error);
 	}
 	free(st->nodes);
 	free(st->stack);
@@ -173,6 +180,11 @@ status_add(char **f, int n, void *arg)
 	sn->memory_peak_bytes = n > 15 ? signed_number(f[15]) : -1;
 	sn->tasks = n > 16 ? signed_number(f[16]) : -1;
 	sn->cgroup = n > 17 && f[17][0] != '\0' ? xstrdup(f[17]) : NULL;
+	sn->health = n > 18 && f[18][0] != '\0' ? xstrdup(f[18]) : NULL;
+	sn->health_checked = n > 19 ? number(f[19]) : 0;
+	sn->health_failures = n > 20 ? (long)number(f[20]) : 0;
+	sn->health_error = n > 21 && f[21][0] != '\0' ? xstrdup(f[21]) :
+	    NULL;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -369,7 +381,30 @@ memory_column(const struct snode *sn, struct buf *b)
 	}
 }
 
-/* Print the tree for people. */
+/*
+ * "healthy 4s ago", "starting", "unhealthy 1s ago": a worker's liveness
+ * and when it was last checked.
+ */
+static void
+health_column(const struct snode *sn, int64_t now_ms, struct buf *b)
+{
+	char d[32];
+
+	if (sn->health == NULL) {
+		buf_add(b, "-", 1);
+		return;
+	}
+	buf_visible(b, sn->health);
+	if (sn->health_checked > 0)
+		buf_printf(b, " %s ago", status_duration(now_ms -
+		    sn->health_checked, d, sizeof d));
+}
+
+/*
+ * Print the tree for people. A HEALTH column after STATE appears when a
+ * worker has a health check or a watchdog; a running worker whose last
+ * checks failed shows why under LAST ERROR.
+ */
 void
 status_print_text(const struct status *st, int64_t now_ms, int colour,
     int utf8)
@@ -377,9 +412,16 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 	static const char *const head[NCOLS] = { "NODE", "KIND", "STATE",
 	    "PID", "UP/DOWN", "RESTARTS", "CPU", "MEMORY", "LAST ERROR" };
 	struct buf *cols = xcalloc((st->n + 1) * NCOLS, sizeof *cols);
-	size_t w[NCOLS] = { 0 };
+	struct buf *hcol = xcalloc(st->n + 1, sizeof *hcol);
+	size_t w[NCOLS] = { 0 }, hw;
+	int health = 0;
 	char d[32];
 
+	for (size_t i = 0; i < st->n; i++)
+		if (st->nodes[i].health != NULL)
+			health = 1;
+	buf_add(&hcol[0], "HEALTH", 6);
+	hw = 6;
 	/* Row 0 is the header, row I + 1 node I. */
 	for (size_t k = 0; k < NCOLS; k++) {
 		buf_add(&cols[k], head[k], strlen(head[k]));
@@ -413,6 +455,16 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			buf_printf(&c[8], "%s(restart in %s)",
 			    c[8].len > 0 ? " " : "",
 			    status_duration(sn->backoff + 999, d, sizeof d));
+		if (state_up(sn->state) && sn->health_error != NULL &&
+		    sn->health_failures > 0) {
+			buf_printf(&c[8], "health: ");
+			buf_visible(&c[8], sn->health_error);
+			buf_printf(&c[8], " (%ld failed in a row)",
+			    sn->health_failures);
+		}
+		health_column(sn, now_ms, &hcol[i + 1]);
+		if (width(hcol[i + 1].s) > hw)
+			hw = width(hcol[i + 1].s);
 		for (size_t k = 0; k < NCOLS; k++)
 			if (width(c[k].s) > w[k])
 				w[k] = width(c[k].s);
@@ -432,7 +484,11 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			if (k < NCOLS - 1)
 				buf_printf(&line, "%*s",
 				    (int)(w[k] - width(c[k].s)), "");
+			if (k == 2 && health)
+				buf_printf(&line, "  %s%*s", hcol[i].s,
+				    (int)(hw - width(hcol[i].s)), "");
 		}
+		free(hcol[i].s);
 		while (line.len > 0 && line.s[line.len - 1] == ' ')
 			line.s[--line.len] = '\0';
 		printf("%s\n", line.s);
@@ -441,6 +497,7 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			free(c[k].s);
 	}
 	free(cols);
+	free(hcol);
 }
 
 /* Append a worker's command as a JSON array of its words, else null. */
@@ -496,6 +553,43 @@ json_usage(struct buf *b, const char *name, int64_t v)
 		buf_printf(b, ",\"%s\":null", name);
 }
 
+/* Append ,"NAME":"2026-...Z" for wall clock MS, or null if 0. */
+static void
+json_time(struct buf *b, const char *name, int64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	char ts[32];
+
+	if (ms <= 0) {
+		buf_printf(b, ",\"%s\":null", name);
+		return;
+	}
+	gmtime_r(&secs, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_printf(b, ",\"%s\":\"%s.%03dZ\"", name, ts, (int)(ms % 1000));
+}
+
+/* Append health, health_checked, health_failures and health_error. */
+static void
+json_health(const struct snode *sn, struct buf *b)
+{
+	buf_add(b, ",\"health\":", 10);
+	if (sn->health == NULL) {
+		buf_add(b, "null,\"health_checked\":null,\"health_failures\":"
+		    "null,\"health_error\":null", 69);
+		return;
+	}
+	buf_quoted(b, sn->health);
+	json_time(b, "health_checked", sn->health_checked);
+	buf_printf(b, ",\"health_failures\":%ld,\"health_error\":",
+	    sn->health_failures);
+	if (sn->health_error != NULL)
+		buf_quoted(b, sn->health_error);
+	else
+		buf_add(b, "null", 4);
+}
+
 /* Append the JSON object of node I and its subtree. */
 static void
 json_node(const struct status *st, size_t i, struct buf *b)
@@ -546,6 +640,7 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		buf_quoted(b, sn->cgroup);
 	else
 		buf_add(b, "null", 4);
+	json_health(sn, b);
 	buf_add(b, ",\"children\":[", 13);
 	for (size_t j = i + 1; j < st->n && st->nodes[j].depth > sn->depth;
 	    j++) {

@@ -244,11 +244,11 @@ status_records(struct client *c, const struct node *n, int64_t now,
     int64_t wall)
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
-	char use[5][24];
+	char use[5][24], hchecked[24], hfail[16];
 	char *command;
 	struct node_info ni;
 	struct node_usage u;
-	const char *f[18];
+	const char *f[22];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -289,7 +289,15 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	for (int k = 0; k < 5; k++)
 		f[12 + k] = use[k];
 	f[17] = u.cgroup != NULL ? u.cgroup : "";
-	client_record(c, f, 18);
+	/* Liveness: status, last check (wall ms, 0: none), failures, why. */
+	snprintf(hchecked, sizeof hchecked, "%lld", ni.health_checked == 0 ?
+	    0LL : (long long)(wall - (now - ni.health_checked)));
+	snprintf(hfail, sizeof hfail, "%u", ni.health_failures);
+	f[18] = ni.health != HS_NONE ? health_status_name(ni.health) : "";
+	f[19] = hchecked;
+	f[20] = hfail;
+	f[21] = ni.health_error != NULL ? ni.health_error : "";
+	client_record(c, f, 22);
 	free(u.cgroup);
 	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)

@@ -8,6 +8,12 @@
  * STATUS= for "systemctl status". The variable is removed from the
  * environment, so workers never talk to arbord's service manager.
  * Without the variable every call is a no-op.
+ *
+ * systemd's watchdog (WatchdogSec=) gives WATCHDOG_USEC, and WATCHDOG_PID
+ * naming the process meant: when it names arbord (or is not set), arbord
+ * must send WATCHDOG=1 at least that often; supervise.c does it at half
+ * the interval from the event loop, so a stuck loop is caught. Both are
+ * removed from the environment too: a worker's watchdog is its own.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -26,6 +32,7 @@ static int			 notify_fd = -1;
 static struct sockaddr_un	 notify_addr;
 static socklen_t		 notify_len;
 static int			 notify_warned;
+static int64_t			 watchdog_usec;
 
 /* Take $NOTIFY_SOCKET (and remove it from the environment). */
 void
@@ -62,8 +69,43 @@ notify_init(void)
 	}
 	/* A stuck service manager may delay arbord a second, not forever. */
 	(void)setsockopt(notify_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	watchdog_usec = notify_watchdog_env(getenv("WATCHDOG_USEC"),
+	    getenv("WATCHDOG_PID"), getpid());
 out:
 	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+}
+
+/*
+ * The watchdog interval USEC (WATCHDOG_USEC) if it is meant for process
+ * SELF (WATCHDOG_PID unset or SELF), else 0.
+ */
+int64_t
+notify_watchdog_env(const char *usec, const char *pid, pid_t self)
+{
+	char *end;
+	long long v;
+
+	if (usec == NULL || *usec == '\0')
+		return 0;
+	errno = 0;
+	v = strtoll(usec, &end, 10);
+	if (errno != 0 || *end != '\0' || v <= 0)
+		return 0;
+	if (pid != NULL && *pid != '\0') {
+		long long p = strtoll(pid, &end, 10);
+		if (*end != '\0' || p != (long long)self)
+			return 0;
+	}
+	return v;
+}
+
+/* The interval of arbord's own watchdog in microseconds, 0 if none. */
+int64_t
+notify_watchdog_usec(void)
+{
+	return watchdog_usec;
 }
 
 /* Send one datagram of newline-separated KEY=VALUE assignments. */

@@ -5,6 +5,9 @@
 #ifndef ARBOR_NOTIFY_H
 #define ARBOR_NOTIFY_H
 
+#include <sys/types.h>
+#include <stdint.h>
+
 #include "util.h"
 
 /* Take $NOTIFY_SOCKET (and remove it from the environment). */
@@ -15,5 +18,9 @@ void	notify_send(const char *, ...) ARBOR_PRINTF(1, 2);
 void	notify_close(void);
 /* Is there a service manager to tell (a $NOTIFY_SOCKET)? */
 int	notify_active(void);
+/* The interval of arbord's own watchdog (WATCHDOG_USEC), 0 if none. */
+int64_t	notify_watchdog_usec(void);
+/* WATCHDOG_USEC's value if WATCHDOG_PID is unset or SELF, else 0. */
+int64_t	notify_watchdog_env(const char *usec, const char *pid, pid_t self);
 
 #endif

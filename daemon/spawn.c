@@ -212,6 +212,29 @@ child_fd(int fd, int target, int flags)
 	return dup2(fd, target) == -1 ? -1 : 0;
 }
 
+/*
+ * In the child: write its own pid into the value of ENTRY ("NAME=" and
+ * room), which is its own memory or, after vfork, arbord's copy of the
+ * environment, thrown away after the start. No allocation.
+ */
+static void
+child_pid_env(char *entry)
+{
+	char digits[16], *v = strchr(entry, '=');
+	long pid = (long)getpid();
+	size_t k = 0;
+
+	if (v == NULL || strlen(v + 1) < sizeof SPAWN_PID_ROOM - 1)
+		return;
+	v++;
+	do
+		digits[k++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0 && k < sizeof digits);
+	while (k > 0)
+		*v++ = digits[--k];
+	*v = '\0';
+}
+
 /* In the child: everything between fork and exec. Never returns. */
 static void __attribute__((noreturn))
 child(const struct spawn_opts *o, int report, const char *procs)
@@ -264,6 +287,8 @@ child(const struct spawn_opts *o, int report, const char *procs)
 	}
 	if (o->uid != (uid_t)-1 && setuid(o->uid) == -1)
 		child_fail(report, STAGE_SETUID);
+	if (o->pid_env > 0)
+		child_pid_env(o->envp[o->pid_env - 1]);
 	execvpe(o->argv[0], o->argv, o->envp);
 	child_fail(report, STAGE_EXEC);
 }

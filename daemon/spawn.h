@@ -36,7 +36,14 @@ struct spawn_opts {
 	int		 extra_target;	/* 0: none */
 	const char	*cgroup;	/* the cgroup directory to start in,
 					   NULL: arbord's own */
+	int		 pid_env;	/* N > 0: envp[N - 1] is "NAME=" and
+					   room for SPAWN_PID_ROOM digits,
+					   where the child writes its own pid
+					   (WATCHDOG_PID) */
 };
+
+/* The placeholder of a pid_env value: room for any pid. */
+#define SPAWN_PID_ROOM	"0000000000"
 
 /* How far a child got: STAGE_NONE, it exec'd. */
 enum spawn_stage { STAGE_NONE, STAGE_SETUP, STAGE_CHDIR, STAGE_RLIMIT,

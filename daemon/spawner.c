@@ -59,6 +59,7 @@ struct wire_req {
 	int32_t		extra_target;
 	int32_t		fds;		/* FD_* and ERR_IS_OUT */
 	int32_t		has_cgroup;
+	int32_t		pid_env;	/* spawn_opts' */
 };
 
 struct wire_limit {
@@ -269,6 +270,7 @@ spawner_spawn(const struct spawn_opts *o, struct spawn_failure *f)
 	rq->set_umask = o->set_umask;
 	rq->umask = o->umask;
 	rq->extra_target = o->extra_target;
+	rq->pid_env = o->pid_env;
 	if (o->out_fd != -1) {
 		rq->fds |= FD_OUT;
 		fds[nfds++] = o->out_fd;
@@ -405,6 +407,9 @@ serve(const char *buf, size_t len, int *fds, int nfds, struct wire_rep *rep)
 	if (rq->fds & FD_EXTRA)
 		o.extra_fd = fds[k++];
 	o.extra_target = rq->extra_target;
+	if (rq->pid_env < 0 || rq->pid_env > rq->nenv)
+		goto out;
+	o.pid_env = rq->pid_env;
 	rep->pid = spawn_here(&o, true, &f);
 	rep->stage = f.stage;
 	rep->errnum = f.errnum;

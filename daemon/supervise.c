@@ -33,6 +33,7 @@
 #include "logs.h"
 #include "notify.h"
 #include "output.h"
+#include "probe.h"
 #include "procs.h"
 #include "spawn.h"
 #include "spawner.h"
@@ -49,7 +50,7 @@ extern char **environ;
 
 /* A launcher is a pidfile worker's command, which daemonizes. */
 enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
-    PROC_CHECK, PROC_DISCARD };
+    PROC_CHECK, PROC_HEALTH, PROC_DISCARD };
 
 #define PIDFILE_WAIT_MS		100	/* between looks at a pidfile */
 
@@ -83,12 +84,23 @@ struct nodectx {
 	/* this start's ready = check: command and pidfile, expanded */
 	struct strv	 check_argv;
 	char		*pidfile;	/* absolute */
-	/* readiness other than exec: a pipe, a notify socket, a timer */
+	/* readiness other than exec: a pipe, a timer */
 	int		 ready_rfd;
 	int		 ready_wfd;
 	ev_io		 readyio;
 	struct timer	 readytimer;
+	/*
+	 * The notify socket (ready = notify, watchdog): until ready, or
+	 * with a watchdog until the worker is gone.
+	 */
+	int		 notify_fd;
+	ev_io		 notifyio;
 	char		*notify_name;	/* "@arbor/PID/N" */
+	/* liveness: the tree's second timer, the check that runs */
+	struct timer	 livetimer;	/* ACT_LIVE_TIMER */
+	struct proc	*health;	/* health = check: running */
+	struct probe	*probe;		/* health = tcp:, unix: running */
+	struct strv	 health_argv;	/* this start's check:, expanded */
 	/* a spawn that failed, reported on the next loop pass */
 	ev_timer	 failtimer;
 	char		*spawn_err;
@@ -151,6 +163,10 @@ static void	spawn_now(struct node *);
 static void	drain_end(struct nodectx *);
 static bool	drain_begin(struct node *, int, const char *, int64_t);
 static void	scripts_end(struct node *);
+static void	notify_end(struct node *);
+static void	notifyio_cb(struct ev_loop *, ev_io *, int);
+static void	livetimer_cb(struct timer *);
+static void	health_cancel(struct node *);
 static int	limits_check(const struct config *, struct errlist *);
 
 /* Monotonic milliseconds, the tree's clock. */
@@ -388,7 +404,7 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	 * readiness check's (which runs as the worker would), not scripts'.
 	 */
 	int worker = role == PROC_WORKER || role == PROC_LAUNCHER;
-	int as_worker = worker || role == PROC_CHECK;
+	int as_worker = worker || role == PROC_CHECK || role == PROC_HEALTH;
 	if (as_worker && (s->user != NULL || s->group != NULL)) {
 		o.user = s->user;
 		o.uid = s->user != NULL ? s->uid : (uid_t)-1;
@@ -421,6 +437,22 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	tree_env(tree, n, environ, &env);
 	if (worker && ctx(n)->notify_name != NULL)
 		env_set(&env, "NOTIFY_SOCKET", ctx(n)->notify_name);
+	if (worker && s->watchdog_ms > 0) {
+		/* As systemd: WATCHDOG_PID is the process started, whose
+		   pid the child writes in itself (spawn.c). */
+		char usec[24];
+
+		snprintf(usec, sizeof usec, "%lld",
+		    (long long)s->watchdog_ms * 1000);
+		env_set(&env, "WATCHDOG_USEC", usec);
+		if (role == PROC_WORKER) {
+			env_set(&env, "WATCHDOG_PID", SPAWN_PID_ROOM);
+			for (size_t i = 0; i < env.n; i++)
+				if (strncmp(env.v[i], "WATCHDOG_PID=", 13) ==
+				    0)
+					o.pid_env = (int)i + 1;
+		}
+	}
 	if (key != NULL) {
 		if (expand_argv(argv, env.v, &args, &msg) == -1) {
 			*err = xasprintf("%s: %s", key, msg);
@@ -464,14 +496,14 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 	}
 	p = proc_add(pid, *err != NULL ? PROC_DISCARD : role, n);
 	/* A check's output is a stream of its own in the worker's log. */
+	int check = role == PROC_CHECK || role == PROC_HEALTH;
 	if (rfd[STREAM_OUT] != -1)
 		p->out = output_new(rfd[STREAM_OUT], prefix,
 		    role == PROC_SETUP ? &p->env : NULL, ctx(n)->log,
-		    role == PROC_CHECK ? STREAM_CHECK : STREAM_OUT);
+		    check ? STREAM_CHECK : STREAM_OUT);
 	if (rfd[STREAM_ERR] != -1)
 		p->err = output_new(rfd[STREAM_ERR], prefix, NULL,
-		    ctx(n)->log, role == PROC_CHECK ? STREAM_CHECK :
-		    STREAM_ERR);
+		    ctx(n)->log, check ? STREAM_CHECK : STREAM_ERR);
 	return *err != NULL ? NULL : p;
 }
 
@@ -488,8 +520,9 @@ ready_end(struct node *n)
 	if (nc->ready_wfd != -1)
 		close(nc->ready_wfd);
 	nc->ready_rfd = nc->ready_wfd = -1;
-	free(nc->notify_name);
-	nc->notify_name = NULL;
+	/* A watchdog hears the worker until it is gone (notify_end). */
+	if (n->spec->watchdog_ms <= 0)
+		notify_end(n);
 	if (nc->check != NULL) {
 		/* Its answer would be about a start that is over. */
 		signal_group(nc->check->pid, SIGKILL);
@@ -524,24 +557,52 @@ readyfd_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(EV_DEFAULT, w);	/* closed: start_timeout decides */
 }
 
-/* libev: a datagram on the worker's notify socket (sd_notify). */
+/* Close worker N's notify socket (its end, or ready without watchdog). */
 static void
-notify_cb(struct ev_loop *loop, ev_io *w, int revents)
+notify_end(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	ev_io_stop(EV_DEFAULT, &nc->notifyio);
+	if (nc->notify_fd != -1)
+		close(nc->notify_fd);
+	nc->notify_fd = -1;
+	free(nc->notify_name);
+	nc->notify_name = NULL;
+}
+
+/*
+ * libev: datagrams on the worker's notify socket (sd_notify): READY=1,
+ * WATCHDOG=1, WATCHDOG=trigger. Read them all, then tell the tree.
+ */
+static void
+notifyio_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct node *n = w->data;
-	char buf[4096];
+	bool ready = false, ping = false, trigger = false;
+	char buf[4096], *save;
 	ssize_t r;
 
 	(void)loop;
 	(void)revents;
 	while ((r = recv(w->fd, buf, sizeof buf - 1, 0)) > 0) {
 		buf[r] = '\0';
-		for (char *line = strtok(buf, "\n"); line != NULL;
-		    line = strtok(NULL, "\n"))
-			if (strcmp(line, "READY=1") == 0) {
-				ready_now(n);
-				return;
-			}
+		for (char *line = strtok_r(buf, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			if (strcmp(line, "READY=1") == 0)
+				ready = true;
+			else if (strcmp(line, "WATCHDOG=1") == 0)
+				ping = true;
+			else if (strcmp(line, "WATCHDOG=trigger") == 0)
+				trigger = true;
+		}
+	}
+	if (ready && n->spec->ready == READY_NOTIFY &&
+	    node_status(n) == NS_STARTING)
+		ready_now(n);
+	if (ping || trigger) {
+		tree_watchdog(tree, n, trigger, now_ms());
+		run_actions();
 	}
 }
 
@@ -583,7 +644,9 @@ ready_prepare(struct node *n)
 		nc->ready_rfd = fds[0];
 		nc->ready_wfd = fds[1];
 		ev_io_init(&nc->readyio, readyfd_cb, fds[0], EV_READ);
-	} else if (n->spec->ready == READY_NOTIFY) {
+	}
+	if (n->spec->ready == READY_NOTIFY || n->spec->watchdog_ms > 0) {
+		notify_end(n);
 		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 		nc->notify_name = xasprintf("@arbor/%ld/%u", (long)getpid(),
@@ -601,8 +664,9 @@ ready_prepare(struct node *n)
 			nc->notify_name = NULL;
 			return;
 		}
-		nc->ready_rfd = fd;
-		ev_io_init(&nc->readyio, notify_cb, fd, EV_READ);
+		nc->notify_fd = fd;
+		ev_io_init(&nc->notifyio, notifyio_cb, fd, EV_READ);
+		nc->notifyio.data = n;
 	}
 	nc->readyio.data = n;
 }
@@ -619,6 +683,8 @@ ready_begin(struct node *n)
 	}
 	if (nc->ready_rfd != -1)
 		ev_io_start(EV_DEFAULT, &nc->readyio);
+	if (nc->notify_fd != -1)
+		ev_io_start(EV_DEFAULT, &nc->notifyio);
 	if (n->spec->ready == READY_DELAY)
 		timer_start(&nc->readytimer, n->spec->ready_delay_ms);
 	/* ready = check: the tree asks for each check (ACT_CHECK). */
@@ -742,17 +808,22 @@ spawn_prepare(struct node *n, char **err)
 
 	*err = NULL;
 	strv_free(&nc->check_argv);
+	strv_free(&nc->health_argv);
 	free(nc->pidfile);
 	nc->pidfile = NULL;
 	if (envfile_load(s->env_file.v, &env, err) == -1)
 		return -1;
 	tree_set_file_env(n, &env);
-	if (s->ready != READY_CHECK && s->pidfile == NULL)
+	if (s->ready != READY_CHECK && s->pidfile == NULL &&
+	    s->health != HEALTH_CHECK)
 		return 0;
 	tree_env(tree, n, environ, &env);
 	if (s->ready == READY_CHECK && expand_argv(s->ready_check.v, env.v,
 	    &nc->check_argv, &msg) == -1)
 		*err = xasprintf("ready: %s", msg);
+	else if (s->health == HEALTH_CHECK && expand_argv(s->health_check.v,
+	    env.v, &nc->health_argv, &msg) == -1)
+		*err = xasprintf("health: %s", msg);
 	else if (s->pidfile != NULL) {
 		if ((pf = expand_value(s->pidfile, env.v, &msg)) == NULL)
 			*err = xasprintf("pidfile: %s", msg);
@@ -789,6 +860,7 @@ spawn_now(struct node *n)
 	p = start_process(n, role, n->spec->argv.v, "command", n->path, &err);
 	if (p == NULL) {
 		ready_end(n);
+		notify_end(n);
 		spawn_failed(n, err, start_scarce);
 		return;
 	}
@@ -822,6 +894,7 @@ pidfile_failed(struct node *n, const char *why)
 {
 	pidwait_end(ctx(n));
 	ready_end(n);
+	notify_end(n);
 	procs_signal_orphans(n->path, SIGKILL);
 	tree_worker_start_failed(tree, n, why, now_ms());
 }
@@ -1051,7 +1124,10 @@ attach_nodes(void)
 		nc->failtimer.data = tree->nodes[i];
 		ev_io_init(&nc->readyio, readyfd_cb, -1, EV_READ);
 		nc->readyio.data = tree->nodes[i];
-		nc->ready_rfd = nc->ready_wfd = -1;
+		ev_io_init(&nc->notifyio, notifyio_cb, -1, EV_READ);
+		nc->notifyio.data = tree->nodes[i];
+		timer_init(&nc->livetimer, livetimer_cb, tree->nodes[i]);
+		nc->ready_rfd = nc->ready_wfd = nc->notify_fd = -1;
 		nc->log = logs_node_new(tree->nodes[i]->path);
 		nc->node = tree->nodes[i];
 		tree->nodes[i]->udata = nc;
@@ -1075,7 +1151,17 @@ nodectx_free(struct nodectx *nc)
 		close(nc->ready_rfd);
 	if (nc->ready_wfd != -1)
 		close(nc->ready_wfd);
+	ev_io_stop(EV_DEFAULT, &nc->notifyio);
+	if (nc->notify_fd != -1)
+		close(nc->notify_fd);
 	free(nc->notify_name);
+	timer_stop(&nc->livetimer);
+	if (nc->health != NULL) {
+		signal_group(nc->health->pid, SIGKILL);
+		nc->health->role = PROC_DISCARD;
+	}
+	probe_cancel(nc->probe);
+	strv_free(&nc->health_argv);
 	strv_free(&nc->check_argv);
 	strv_free(&nc->exec_argv);
 	free(nc->pidfile);
@@ -1116,6 +1202,7 @@ spawn_cancel(struct node *n)
 	}
 	pidwait_end(nc);
 	ready_end(n);
+	notify_end(n);
 	procs_signal_orphans(n->path, SIGKILL);
 	if (cgroup_enabled() && nc->cgdir != NULL)
 		(void)cgroup_kill(nc->cgdir);
@@ -1183,6 +1270,72 @@ apply_limits(struct node *n)
 	free(dir);
 }
 
+/* A connect probe of worker ARG ended. */
+static void
+probe_done(void *arg, bool ok, const char *reason)
+{
+	struct node *n = arg;
+
+	ctx(n)->probe = NULL;
+	tree_health_done(tree, n, ok, reason, now_ms());
+}
+
+/*
+ * Carry out ACT_HEALTH: run one health check of worker N, whose result
+ * reaches the tree from child_cb (check:) or probe_done (tcp:, unix:),
+ * or at once if it could not even start.
+ */
+static void
+do_health(struct node *n)
+{
+	const struct node_spec *s = n->spec;
+	struct nodectx *nc = ctx(n);
+	char *prefix, *err = NULL, *path;
+
+	if (nc->health != NULL || nc->probe != NULL)
+		return;		/* the tree never asks: one runs */
+	switch (s->health) {
+	case HEALTH_NONE:
+		break;
+	case HEALTH_CHECK:
+		prefix = xasprintf("%s:health", n->path);
+		nc->health = start_process(n, PROC_HEALTH, nc->health_argv.v,
+		    NULL, prefix, &err);
+		free(prefix);
+		if (nc->health == NULL) {
+			tree_health_done(tree, n, false, err ? err :
+			    "could not start", now_ms());
+			free(err);
+		}
+		break;
+	case HEALTH_TCP:
+		nc->probe = probe_connect(s->health_host, s->health_port, NULL,
+		    probe_done, n);
+		break;
+	case HEALTH_UNIX:
+		path = s->health_path[0] == '/' ? xstrdup(s->health_path) :
+		    xasprintf("%s/%s", s->directory, s->health_path);
+		nc->probe = probe_connect(NULL, 0, path, probe_done, n);
+		free(path);
+		break;
+	}
+}
+
+/* Carry out ACT_HEALTH_CANCEL: abandon N's running health check. */
+static void
+health_cancel(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (nc->health != NULL) {
+		signal_group(nc->health->pid, SIGKILL);
+		nc->health->role = PROC_DISCARD;
+		nc->health = NULL;
+	}
+	probe_cancel(nc->probe);
+	nc->probe = NULL;
+}
+
 /* Carry out one action. */
 static void
 do_action(struct action *a)
@@ -1231,6 +1384,18 @@ do_action(struct action *a)
 		break;
 	case ACT_LIMITS:
 		apply_limits(a->node);
+		break;
+	case ACT_HEALTH:
+		do_health(a->node);
+		break;
+	case ACT_HEALTH_CANCEL:
+		health_cancel(a->node);
+		break;
+	case ACT_LIVE_TIMER:
+		timer_start(&nc->livetimer, a->ms);
+		break;
+	case ACT_LIVE_CANCEL:
+		timer_stop(&nc->livetimer);
 		break;
 	}
 }
@@ -1503,7 +1668,8 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	    p->out : NULL;
 	last = output_lastline(lo);
 	last_at = output_lastline_at(lo);
-	if (p->role != PROC_DISCARD && p->role != PROC_CHECK)
+	if (p->role != PROC_DISCARD && p->role != PROC_CHECK &&
+	    p->role != PROC_HEALTH)
 		ctx(p->node)->proc = NULL;
 	if (p->role != PROC_WORKER && p->role != PROC_DISCARD &&
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
@@ -1522,8 +1688,15 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		ctx(p->node)->check = NULL;
 		tree_check_done(tree, p->node, err == NULL, now_ms());
 		break;
+	case PROC_HEALTH:
+		ctx(p->node)->health = NULL;
+		tree_health_done(tree, p->node, err == NULL, err, now_ms());
+		break;
 	case PROC_WORKER:
 		ready_end(p->node);
+		notify_end(p->node);
+		/* Its check would only see it gone (the tree cancels too). */
+		health_cancel(p->node);
 		procs_remove(p->pid);
 		procs_signal_orphans(p->node->path, SIGKILL);
 		if (drain_begin(p->node, status, last, last_at))
@@ -1584,6 +1757,24 @@ jump_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)revents;
 }
 
+/* A node's liveness timer (ACT_LIVE_TIMER) expired. */
+static void
+livetimer_cb(struct timer *t)
+{
+	tree_live_timer_fired(tree, t->data, now_ms());
+	run_actions();
+}
+
+/* libev: time for arbord's own WATCHDOG=1 to systemd. */
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	notify_send("WATCHDOG=1");
+}
+
 /* A node's timer (ACT_TIMER) expired. */
 static void
 timer_cb(struct timer *t)
@@ -1637,6 +1828,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_child child_w;
 	ev_prepare prepare_w;
 	ev_periodic jump_w;
+	ev_timer watchdog_w;
 	struct errlist cgerrs = { 0 };
 	char *cgerr = NULL;
 
@@ -1673,6 +1865,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 
 	logs_configure(conf);
 	tree = tree_new(conf, o->state_root);
+	/* Health checks spread differently in every run. */
+	tree->seed = (uint64_t)wall_ms() ^ (uint64_t)getpid() << 40;
 	config_free(conf);
 	attach_nodes();
 
@@ -1710,6 +1904,15 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal_init(&sighup_w, hup_cb, SIGHUP);
 	ev_signal_start(loop, &sighup_w);
 
+	/* systemd's WatchdogSec=: WATCHDOG=1 at half the interval. */
+	ev_timer_init(&watchdog_w, watchdog_cb, 0.,
+	    (double)notify_watchdog_usec() / 2e6);
+	if (notify_watchdog_usec() > 0) {
+		ev_timer_again(loop, &watchdog_w);
+		ev_unref(loop);
+		notify_send("WATCHDOG=1");
+	}
+
 	spawner_start();
 	log_loop(1);
 	tree_start(tree, now_ms());
@@ -1740,6 +1943,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_prepare_stop(loop, &prepare_w);
 	ev_ref(loop);
 	ev_periodic_stop(loop, &jump_w);
+	if (notify_watchdog_usec() > 0) {
+		ev_ref(loop);
+		ev_timer_stop(loop, &watchdog_w);
+	}
 	ev_signal_stop(loop, &sigterm_w);
 	ev_signal_stop(loop, &sigpwr_w);
 	ev_signal_stop(loop, &sigint_w);

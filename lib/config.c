@@ -1234,6 +1234,9 @@ lint_programs(struct loader *ld)
 			lint_command(ld, sec, "command", &n->argv);
 			if (n->ready == READY_CHECK)
 				lint_command(ld, sec, "ready", &n->ready_check);
+			if (n->health == HEALTH_CHECK)
+				lint_command(ld, sec, "health",
+				    &n->health_check);
 		} else {
 			lint_command(ld, sec, "setup", &n->setup);
 			lint_command(ld, sec, "cleanup", &n->cleanup);

@@ -33,6 +33,8 @@ enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
    READY=1 on $NOTIFY_SOCKET, a check command exits 0, a delay passed. */
 enum ready { READY_EXEC, READY_FD, READY_NOTIFY, READY_CHECK, READY_DELAY,
     READY_EXIT };
+/* Liveness (health = ...): how a worker's health is checked. */
+enum health_kind { HEALTH_NONE, HEALTH_CHECK, HEALTH_TCP, HEALTH_UNIX };
 /* OTP 24: when significant children end, their supervisor ends too. */
 enum auto_shutdown { AUTO_SHUTDOWN_NEVER, AUTO_SHUTDOWN_ANY,
     AUTO_SHUTDOWN_ALL };
@@ -159,6 +161,20 @@ struct node_spec {
 	int64_t			 check_interval_ms;	/* default 1s */
 	int64_t			 restart_delay_ms;	/* default 0 */
 	int64_t			 restart_delay_max_ms;	/* default 0: none */
+
+	/* liveness (workers): health checks and the watchdog */
+	enum health_kind	 health;	/* default none */
+	struct strv		 health_check;	/* check:COMMAND, templates */
+	char			*health_host;	/* tcp: an address, localhost */
+	int			 health_port;
+	char			*health_path;	/* unix: as written (relative
+						   to directory) */
+	int64_t			 health_interval_ms;	/* default 10s */
+	int64_t			 health_timeout_ms;	/* default 5s */
+	int			 health_retries;	/* default 3 */
+	int64_t			 health_start_period_ms; /* default 0 */
+	int64_t			 watchdog_ms;		/* 0: none */
+	int			 watchdog_signal;	/* default SIGABRT */
 
 	/* pools and significant children */
 	int			 instances;	/* worker: N > 0 makes a pool; on

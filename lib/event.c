@@ -26,6 +26,7 @@ event_type_name(enum event_type t)
 	case EV_PROCESS_TERMINATED:	return "ProcessTerminated";
 	case EV_PROCESS_COMPLETED:	return "ProcessCompleted";
 	case EV_PROCESS_READY:		return "ProcessReady";
+	case EV_PROCESS_UNHEALTHY:	return "ProcessUnhealthy";
 	}
 	return "Unknown";
 }

@@ -17,6 +17,7 @@ enum event_type {
 	EV_PROCESS_TERMINATED,
 	EV_PROCESS_COMPLETED,
 	EV_PROCESS_READY,	/* a worker with a readiness check is ready */
+	EV_PROCESS_UNHEALTHY,	/* its health checks or watchdog failed */
 };
 
 struct event {

@@ -16,6 +16,8 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <grp.h>
 #include <limits.h>
@@ -1293,6 +1295,126 @@ static const struct keytype key_type_ready = {
 	    NULL
 };
 
+/*
+ * A tcp: host: an IPv4 or IPv6 address ("[::1]" or "::1") or localhost.
+ * Names are refused: a lookup could block arbord's loop.
+ */
+static bool
+health_host_ok(const char *host)
+{
+	unsigned char a[16];
+
+	return strcmp(host, "localhost") == 0 ||
+	    inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}
+
+/* health = check:COMMAND | tcp:HOST:PORT | unix:PATH | none. */
+static int
+health_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct node_spec *n = obj;
+	char *msg = NULL, *host, *colon, *end;
+	long port;
+
+	(void)kd;
+	(void)dir;
+	strv_free(&n->health_check);
+	free(n->health_host);
+	free(n->health_path);
+	n->health_host = n->health_path = NULL;
+	n->health_port = 0;
+	n->health = HEALTH_NONE;
+	if (strcmp(value, "none") == 0)
+		return 0;
+	if (strncmp(value, "check:", 6) == 0) {
+		if (argv_split_vars(value + 6, &n->health_check, &msg) == -1) {
+			*err = xasprintf("invalid %s: %s", key, msg);
+			free(msg);
+			return -1;
+		}
+		n->health = HEALTH_CHECK;
+	} else if (strncmp(value, "tcp:", 4) == 0) {
+		colon = strrchr(value + 4, ':');
+		port = colon != NULL ? strtol(colon + 1, &end, 10) : 0;
+		if (colon == NULL || colon == value + 4 || end == colon + 1 ||
+		    *end != '\0' || port < 1 || port > 65535) {
+			*err = xasprintf("invalid %s '%s' (tcp: needs HOST:PORT "
+			    "with a port from 1 to 65535)", key, value);
+			return -1;
+		}
+		host = xstrndup(value + 4, (size_t)(colon - value - 4));
+		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+			memmove(host, host + 1, strlen(host) - 2);
+			host[strlen(host) - 2] = '\0';
+		}
+		if (!health_host_ok(host)) {
+			*err = xasprintf("invalid %s '%s' (tcp: HOST must be an "
+			    "IP address or localhost: arbord does not look "
+			    "names up)", key, value);
+			free(host);
+			return -1;
+		}
+		n->health_host = host;
+		n->health_port = (int)port;
+		n->health = HEALTH_TCP;
+	} else if (strncmp(value, "unix:", 5) == 0 && value[5] != '\0') {
+		n->health_path = xstrdup(value + 5);
+		n->health = HEALTH_UNIX;
+	} else {
+		*err = xasprintf("invalid %s '%s' (expected check:COMMAND, "
+		    "tcp:HOST:PORT, unix:PATH or none)", key, value);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what health holds. */
+static void
+health_free(const struct keydef *kd, void *obj)
+{
+	struct node_spec *n = obj;
+
+	(void)kd;
+	strv_free(&n->health_check);
+	free(n->health_host);
+	free(n->health_path);
+	n->health_host = n->health_path = NULL;
+}
+
+/* Copy what health holds. */
+static void
+health_copy(const struct keydef *kd, void *dst, const void *src)
+{
+	struct node_spec *d = dst;
+	const struct node_spec *s = src;
+
+	(void)kd;
+	memset(&d->health_check, 0, sizeof d->health_check);
+	strv_copy(&d->health_check, s->health_check.v);
+	d->health_host = s->health_host ? xstrdup(s->health_host) : NULL;
+	d->health_path = s->health_path ? xstrdup(s->health_path) : NULL;
+}
+
+/* Compare every part of health. */
+static bool
+health_equal(const struct keydef *kd, const void *pa, const void *pb)
+{
+	const struct node_spec *a = pa, *b = pb;
+
+	(void)kd;
+	return a->health == b->health && a->health_port == b->health_port &&
+	    str_equal(a->health_host, b->health_host) &&
+	    str_equal(a->health_path, b->health_path) &&
+	    strv_equal(&a->health_check, &b->health_check);
+}
+
+static const struct keytype key_type_health = {
+	"health", 0, health_parse, NULL, health_free, health_copy,
+	    health_equal, NULL
+};
+
 #define NS(f)		offsetof(struct node_spec, f)
 #define CF(f)		offsetof(struct config, f)
 /* A cgroup limit: applied in place by a reload. */
@@ -1360,6 +1482,20 @@ const struct keydef keydefs[] = {
 	    NS(start_timeout_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
 	{ "check_interval", KIND_WORKER, &key_type_posduration, "1s",
 	    NS(check_interval_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
+	{ "health", KIND_WORKER, &key_type_health, "none", NS(health), 0, 0,
+	    NULL, 0, 0, RELOAD_RESTART },
+	{ "health_interval", KIND_WORKER, &key_type_posduration, "10s",
+	    NS(health_interval_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
+	{ "health_timeout", KIND_WORKER, &key_type_posduration, "5s",
+	    NS(health_timeout_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
+	{ "health_retries", KIND_WORKER, &key_type_int, "3",
+	    NS(health_retries), 0, 0, NULL, 1, 1000000, RELOAD_LIVE },
+	{ "health_start_period", KIND_WORKER, &key_type_duration, "0",
+	    NS(health_start_period_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
+	{ "watchdog", KIND_WORKER, &key_type_duration, "0", NS(watchdog_ms),
+	    0, 0, NULL, 0, 0, RELOAD_RESTART },
+	{ "watchdog_signal", KIND_WORKER, &key_type_signal, "ABRT",
+	    NS(watchdog_signal), 0, 0, NULL, 0, 0, RELOAD_LIVE },
 	{ "restart_delay", KIND_NODE, &key_type_duration, "0",
 	    NS(restart_delay_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
 	{ "restart_delay_max", KIND_NODE, &key_type_duration, "0",

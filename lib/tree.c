@@ -17,6 +17,14 @@
  * in backoff, the script's timeout while setup or cleanup runs). A new
  * feature adds a state, or an input, and its row.
  *
+ * Liveness (health checks, the watchdog) runs beside a running worker's
+ * state rather than as states of its own: a running worker has a second
+ * timer, the liveness timer, for the earliest of its next check, its
+ * running check's timeout and its watchdog's deadline. A worker found
+ * unhealthy is stopped as an admin stop would (stop_signal, or
+ * watchdog_signal for the watchdog, then the shutdown time, then SIGKILL),
+ * remembering why in `unhealthy`; its end is then a failure.
+ *
  * A supervisor's work is reconciled by sup_advance(): its children carry
  * start_pending / stop_pending marks set by the strategy, and advance issues
  * the next single step (stop the rightmost marked child, else start the
@@ -52,6 +60,9 @@ enum input_kind {
 	I_SETUP_DONE,		/* the setup script ended */
 	I_CLEANUP_DONE,		/* the cleanup script ended */
 	I_CHECK_DONE,		/* a readiness check ended */
+	I_HEALTH,		/* a health check ended */
+	I_WATCHDOG,		/* WATCHDOG=1, or WATCHDOG=trigger */
+	I_LIVE_TIMER,		/* the liveness timer expired */
 	I_COUNT
 };
 
@@ -61,10 +72,12 @@ struct input {
 	int64_t		 now;
 	pid_t		 pid;		/* I_SPAWNED */
 	int		 wstatus;	/* I_EXIT */
-	const char	*text;		/* I_EXIT: last line; errors */
+	const char	*text;		/* I_EXIT: last line; errors; I_HEALTH:
+					   why it failed */
 	int64_t		 line_at;	/* I_EXIT: when the last line came */
 	struct strv	*env;		/* I_SETUP_DONE */
-	bool		 ok;		/* I_CHECK_DONE: it passed */
+	bool		 ok;		/* I_CHECK_DONE, I_HEALTH: it passed;
+					   I_WATCHDOG: a ping, not trigger */
 	char		*reason;	/* I_STOP: failing (owned) */
 };
 
@@ -171,6 +184,17 @@ tree_next_action(struct tree *t, struct action *out)
 	t->qhead = (t->qhead + 1) % t->qcap;
 	t->qlen--;
 	return true;
+}
+
+/* Queue a liveness action about worker N with MS and DEADLINE. */
+static void
+push_live(struct tree *t, enum action_kind kind, struct node *n, int64_t ms,
+    int64_t deadline)
+{
+	struct action a = { .kind = kind, .node = n, .ms = ms,
+	    .deadline = deadline };
+
+	push(t, &a);
 }
 
 /* Free what an action owns. */
@@ -303,6 +327,19 @@ node_state_name(enum node_status st)
 	case NS_BACKOFF:	return "backoff";
 	}
 	return "unknown";
+}
+
+/* The printable name of a health status, NULL for none. */
+const char *
+health_status_name(enum health_status hs)
+{
+	switch (hs) {
+	case HS_NONE:		return NULL;
+	case HS_STARTING:	return "starting";
+	case HS_HEALTHY:	return "healthy";
+	case HS_UNHEALTHY:	return "unhealthy";
+	}
+	return NULL;
 }
 
 /* Are A and B the same settings (paths aside), so one copy serves both? */
@@ -450,6 +487,8 @@ node_free(struct node *n)
 		node_free(n->children[i]);
 	free(n->children);
 	free(n->last_error);
+	free(n->health_error);
+	free(n->unhealthy);
 	free(n->fail_reason);
 	free(n->cleanup_error);
 	free(n->state_dir);
@@ -542,6 +581,15 @@ start_common(struct node *n)
 		n->spec = n->next_spec;
 		n->next_spec = NULL;
 	}
+	/* Liveness starts over with every start. */
+	n->health = n->spec->kind == NODE_WORKER &&
+	    spec_has_liveness(n->spec) ? HS_STARTING : HS_NONE;
+	n->health_failures = 0;
+	n->health_checked = 0;
+	n->health_started = false;
+	free(n->health_error);
+	free(n->unhealthy);
+	n->health_error = n->unhealthy = NULL;
 }
 
 /* If N waits in backoff, stop waiting and go to state ST. */
@@ -628,6 +676,234 @@ has_limits(const struct node_spec *s)
 	return false;
 }
 
+/*
+ * Liveness: health checks and the watchdog of a running worker.
+ */
+
+/* Does worker spec S watch its liveness (health or watchdog)? */
+bool
+spec_has_liveness(const struct node_spec *s)
+{
+	return s->health != HEALTH_NONE || s->watchdog_ms > 0;
+}
+
+/*
+ * The offset of N's checks after it is ready, in [0, health_interval):
+ * pseudo-random from its path and the tree's seed, so that many workers
+ * do not check in lockstep, and the same at every start of the worker.
+ */
+int64_t
+tree_health_offset(const struct tree *t, const struct node *n)
+{
+	uint64_t h = UINT64_C(14695981039346656037) ^ t->seed;
+
+	for (const char *p = n->path; *p != '\0'; p++) {
+		h ^= (unsigned char)*p;
+		h *= UINT64_C(1099511628211);
+	}
+	h ^= h >> 29;
+	return (int64_t)(h % (uint64_t)n->spec->health_interval_ms);
+}
+
+/*
+ * Arm W's liveness timer for the earliest of its deadlines, or stop it.
+ * LAZY (a watchdog ping, which only ever moves a deadline later): a
+ * timer that fires earlier is left alone and re-armed when it fires, so
+ * that pings cost no timer changes.
+ */
+static void
+live_rearm(struct tree *t, struct node *w, int64_t now, bool lazy)
+{
+	int64_t due = 0, d[3] = { w->health_due, w->health_timeout_at,
+	    w->watchdog_due };
+
+	for (int i = 0; i < 3; i++)
+		if (d[i] != 0 && (due == 0 || d[i] < due))
+			due = d[i];
+	if (due == w->live_deadline)
+		return;
+	if (due == 0) {
+		push_live(t, ACT_LIVE_CANCEL, w, 0, 0);
+		w->live_deadline = 0;
+		return;
+	}
+	if (lazy && w->live_deadline != 0 && w->live_deadline < due)
+		return;
+	/* A deadline already past (a result that came late) fires now. */
+	w->live_deadline = due;
+	push_live(t, ACT_LIVE_TIMER, w, due > now ? due - now : 0,
+	    due > now ? due : now);
+}
+
+/* W is running (ready): its checks and its watchdog begin. */
+static void
+live_begin(struct tree *t, struct node *w, int64_t now)
+{
+	const struct node_spec *s = w->spec;
+
+	if (!spec_has_liveness(s))
+		return;
+	if (s->health != HEALTH_NONE) {
+		w->health_phase = now + tree_health_offset(t, w);
+		w->health_due = w->health_phase;
+	}
+	if (s->watchdog_ms > 0)
+		w->watchdog_due = now + s->watchdog_ms;
+	live_rearm(t, w, now, false);
+}
+
+/* W stops running: no more checks, no watchdog, no liveness timer. */
+static void
+live_end(struct tree *t, struct node *w)
+{
+	if (w->health_running)
+		push_simple(t, ACT_HEALTH_CANCEL, w, 0);
+	if (w->live_deadline != 0)
+		push_live(t, ACT_LIVE_CANCEL, w, 0, 0);
+	w->health_running = false;
+	w->health_due = w->health_timeout_at = w->watchdog_due = 0;
+	w->live_deadline = 0;
+}
+
+static void	w_stop_with(struct tree *, struct node *, int, int64_t);
+
+/*
+ * W is unhealthy for REASON: say so, then stop it as an admin stop would
+ * but with SIG first; its end will be a failure (w_exit_stopped). One
+ * its supervisor is about to stop anyway (marked, or the supervisor is
+ * stopping right to left) keeps its turn in that order.
+ */
+static void
+live_unhealthy(struct tree *t, struct node *w, const char *reason, int sig,
+    int64_t now)
+{
+	live_end(t, w);
+	w->health = HS_UNHEALTHY;
+	emit(t, w, EV_PROCESS_UNHEALTHY, w->pid, -1, reason);
+	if (w->stop_pending || w->admin_stopped || (w->parent != NULL &&
+	    node_status(w->parent) == NS_STOPPING))
+		return;
+	free(w->unhealthy);
+	w->unhealthy = xasprintf("unhealthy: %s", reason);
+	w_stop_with(t, w, sig, now);
+}
+
+/* The first check of W due after NOW: on its phase, every interval. */
+static int64_t
+health_next(const struct node *w, int64_t now)
+{
+	int64_t iv = w->spec->health_interval_ms;
+
+	if (now < w->health_phase)
+		return w->health_phase;
+	return w->health_phase + ((now - w->health_phase) / iv + 1) * iv;
+}
+
+/*
+ * A check of W ended (OK, or failed for REASON): count it. A failure
+ * within health_start_period of W's start counts only once a check has
+ * passed; health_retries failures in a row make W unhealthy. True if W
+ * is still running.
+ */
+static bool
+health_result(struct tree *t, struct node *w, bool ok, const char *reason,
+    int64_t now)
+{
+	const struct node_spec *s = w->spec;
+
+	w->health_running = false;
+	w->health_timeout_at = 0;
+	w->health_checked = now;
+	free(w->health_error);
+	w->health_error = NULL;
+	if (ok) {
+		w->health_failures = 0;
+		w->health_started = true;
+		w->health = HS_HEALTHY;
+	} else {
+		w->health_error = xstrdup(reason ? reason : "failed");
+		if (w->health_started ||
+		    now - w->up_since >= s->health_start_period_ms)
+			w->health_failures++;
+		if (w->health_failures >= (unsigned)s->health_retries) {
+			live_unhealthy(t, w, w->health_error, s->stop_signal,
+			    now);
+			return false;
+		}
+	}
+	w->health_due = health_next(w, now);
+	return true;
+}
+
+/* RUNNING + health: a check ended (not one abandoned: stale). */
+static void
+w_health(struct tree *t, struct node *w, struct input *in)
+{
+	if (!w->health_running)
+		return;
+	if (health_result(t, w, in->ok, in->text, in->now))
+		live_rearm(t, w, in->now, false);
+}
+
+/* RUNNING + watchdog: WATCHDOG=1 pushes the deadline on; trigger fails. */
+static void
+w_watchdog(struct tree *t, struct node *w, struct input *in)
+{
+	if (w->spec->watchdog_ms <= 0)
+		return;
+	if (!in->ok) {
+		live_unhealthy(t, w, "watchdog triggered (WATCHDOG=trigger)",
+		    w->spec->watchdog_signal, in->now);
+		return;
+	}
+	w->watchdog_due = in->now + w->spec->watchdog_ms;
+	if (w->spec->health == HEALTH_NONE) {
+		w->health = HS_HEALTHY;
+		w->health_checked = in->now;
+	}
+	live_rearm(t, w, in->now, true);
+}
+
+/*
+ * RUNNING + liveness timer: the watchdog missed, or the running check
+ * overran its health_timeout (abandoned: a failure), or a check is due
+ * (unless one still runs).
+ */
+static void
+w_live_timer(struct tree *t, struct node *w, struct input *in)
+{
+	const struct node_spec *s = w->spec;
+	int64_t now = in->now;
+	char d[32], *why;
+
+	w->live_deadline = 0;
+	if (w->watchdog_due != 0 && now >= w->watchdog_due) {
+		why = xasprintf("watchdog timeout (%s)", duration_format(
+		    s->watchdog_ms, d, sizeof d));
+		live_unhealthy(t, w, why, s->watchdog_signal, now);
+		free(why);
+		return;
+	}
+	if (w->health_running && now >= w->health_timeout_at) {
+		push_simple(t, ACT_HEALTH_CANCEL, w, 0);
+		why = xasprintf("timed out after %s", duration_format(
+		    s->health_timeout_ms, d, sizeof d));
+		if (!health_result(t, w, false, why, now)) {
+			free(why);
+			return;
+		}
+		free(why);
+	}
+	if (!w->health_running && w->health_due != 0 && now >= w->health_due) {
+		w->health_running = true;
+		w->health_due = 0;
+		w->health_timeout_at = now + s->health_timeout_ms;
+		push_live(t, ACT_HEALTH, w, s->health_timeout_ms,
+		    w->health_timeout_at);
+	}
+	live_rearm(t, w, now, false);
+}
+
 /* DOWN, FAILED, COMPLETED + start: spawn. */
 static void
 w_start(struct tree *t, struct node *n, struct input *in)
@@ -660,26 +936,37 @@ w_stop_later(struct tree *t, struct node *n, struct input *in)
 	set_state(n, ST_SPAWN_STOP, in->now);
 }
 
-/* Ask a worker with a process to stop as its shutdown setting says. */
+/*
+ * Stop a worker with a process as its shutdown setting says, with SIG
+ * first (its stop_signal, or the watchdog's).
+ */
 static void
-w_stop(struct tree *t, struct node *w, struct input *in)
+w_stop_with(struct tree *t, struct node *w, int sig, int64_t now)
 {
 	const struct node_spec *s = w->spec;
 
 	if (w->state == ST_AWAITING)
 		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	live_end(t, w);
 	if (s->shutdown == SHUTDOWN_BRUTAL_KILL) {
-		set_state(w, ST_KILLING, in->now);
+		set_state(w, ST_KILLING, now);
 		push_simple(t, ACT_SIGNAL, w, SIGKILL);
 		return;
 	}
-	set_state(w, ST_STOPPING, in->now);
-	push_simple(t, ACT_SIGNAL, w, s->stop_signal);
+	set_state(w, ST_STOPPING, now);
+	push_simple(t, ACT_SIGNAL, w, sig);
 	/* Like s6 and systemd: a stopped process must see the signal. */
-	if (s->stop_signal != SIGKILL && s->stop_signal != SIGCONT)
+	if (sig != SIGKILL && sig != SIGCONT)
 		push_simple(t, ACT_SIGNAL, w, SIGCONT);
 	if (s->shutdown == SHUTDOWN_TIMEOUT)
-		arm(t, w, s->shutdown_ms, in->now);
+		arm(t, w, s->shutdown_ms, now);
+}
+
+/* Ask a worker with a process to stop as its shutdown setting says. */
+static void
+w_stop(struct tree *t, struct node *w, struct input *in)
+{
+	w_stop_with(t, w, w->spec->stop_signal, in->now);
 }
 
 /* SPAWNING, SPAWN_STOP + spawned: running, or awaiting readiness. */
@@ -696,6 +983,8 @@ w_spawned(struct tree *t, struct node *w, struct input *in)
 		if (pidfile)
 			push_simple(t, ACT_TIMER_CANCEL, w, 0);
 		set_state(w, ST_RUNNING, in->now);
+		if (!stop)
+			live_begin(t, w, in->now);
 	} else {
 		/* start_timeout: a pidfile worker's began with its spawn. */
 		set_state(w, ST_AWAITING, in->now);
@@ -796,6 +1085,7 @@ w_ready(struct tree *t, struct node *w, struct input *in)
 	push_simple(t, ACT_TIMER_CANCEL, w, 0);
 	set_state(w, ST_RUNNING, in->now);
 	emit(t, w, EV_PROCESS_READY, w->pid, -1, NULL);
+	live_begin(t, w, in->now);
 	if (w->parent != NULL)
 		sup_advance(t, w->parent, in->now);
 }
@@ -845,12 +1135,27 @@ w_exit_starting(struct tree *t, struct node *w, struct input *in)
 	free(reason);
 }
 
-/* STOPPING, KILLING + exit: down as asked. */
+/*
+ * STOPPING, KILLING + exit: down as asked; or, stopped as unhealthy (and
+ * not asked to stop since), failed.
+ */
 static void
 w_exit_stopped(struct tree *t, struct node *w, struct input *in)
 {
 	pid_t pid = w->pid;
+	char *reason = w->unhealthy;
 
+	w->unhealthy = NULL;
+	if (reason != NULL && !w->stop_pending && !w->admin_stopped) {
+		w_exited(w, in->wstatus);
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+		set_failed(w, reason, in->now);
+		emit(t, w, EV_PROCESS_FAILED, pid, in->wstatus, reason);
+		child_down(t, w, false, reason, false, in->now);
+		free(reason);
+		return;
+	}
+	free(reason);
 	w_exited(w, in->wstatus);
 	push_simple(t, ACT_TIMER_CANCEL, w, 0);
 	set_state(w, ST_DOWN, in->now);
@@ -880,6 +1185,7 @@ w_exit_running(struct tree *t, struct node *w, struct input *in)
 	pid_t pid = w->pid;
 	char *reason;
 
+	live_end(t, w);
 	w_exited(w, in->wstatus);
 	if (exit_normal(w->spec, in->wstatus)) {
 		set_state(w, ST_COMPLETED, in->now);
@@ -920,7 +1226,9 @@ static input_fn *const worker_table[ST_COUNT][I_COUNT] = {
 	[ST_AWAITING] =	  { [I_STOP] = w_stop, [I_READY] = w_ready,
 			    [I_CHECK_DONE] = w_check_done,
 			    [I_EXIT] = w_exit_starting, [I_TIMER] = w_not_ready },
-	[ST_RUNNING] =	  { [I_STOP] = w_stop, [I_EXIT] = w_exit_running },
+	[ST_RUNNING] =	  { [I_STOP] = w_stop, [I_EXIT] = w_exit_running,
+			    [I_HEALTH] = w_health, [I_WATCHDOG] = w_watchdog,
+			    [I_LIVE_TIMER] = w_live_timer },
 	[ST_STOPPING] =	  { [I_EXIT] = w_exit_stopped, [I_TIMER] = w_kill },
 	[ST_KILLING] =	  { [I_EXIT] = w_exit_stopped },
 	[ST_TIMED_OUT] =  { [I_EXIT] = w_exit_starting },
@@ -1621,6 +1929,33 @@ tree_check_done(struct tree *t, struct node *n, bool ok, int64_t now)
 	dispatch(t, n, &in);
 }
 
+/* Worker N's health check ended: OK, or failed for REASON. */
+void
+tree_health_done(struct tree *t, struct node *n, bool ok, const char *reason,
+    int64_t now)
+{
+	struct input in = { .kind = I_HEALTH, .now = now, .ok = ok,
+	    .text = reason };
+
+	dispatch(t, n, &in);
+}
+
+/* Worker N sent WATCHDOG=1, or WATCHDOG=trigger. */
+void
+tree_watchdog(struct tree *t, struct node *n, bool trigger, int64_t now)
+{
+	struct input in = { .kind = I_WATCHDOG, .now = now, .ok = !trigger };
+
+	dispatch(t, n, &in);
+}
+
+/* N's liveness timer expired. */
+void
+tree_live_timer_fired(struct tree *t, struct node *n, int64_t now)
+{
+	input(t, n, I_LIVE_TIMER, now);
+}
+
 /* N's timer expired: its deadline, whatever its state makes of it. */
 void
 tree_timer_fired(struct tree *t, struct node *n, int64_t now)
@@ -1993,6 +2328,12 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	ni->command = n->spec->kind == NODE_WORKER ? &n->spec->argv : NULL;
 	ni->pool = node_is_pool(n);
 	ni->instances = ni->pool ? n->spec->instances : 0;
+	ni->health = n->spec->kind == NODE_WORKER &&
+	    spec_has_liveness(n->spec) ? (n->health == HS_NONE ?
+	    HS_STARTING : n->health) : HS_NONE;
+	ni->health_checked = ni->health != HS_NONE ? n->health_checked : 0;
+	ni->health_failures = ni->health != HS_NONE ? n->health_failures : 0;
+	ni->health_error = ni->health != HS_NONE ? n->health_error : NULL;
 }
 
 /* Free a node that ACT_FREE announced, with its subtree. */

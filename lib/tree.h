@@ -35,6 +35,18 @@ enum node_status {
 };
 
 /*
+ * A worker's liveness as users see it (health, watchdog): none without
+ * either; starting until a check passed or a WATCHDOG=1 came; healthy;
+ * unhealthy once it failed (until its next start).
+ */
+enum health_status {
+	HS_NONE,
+	HS_STARTING,
+	HS_HEALTHY,
+	HS_UNHEALTHY,
+};
+
+/*
  * A node's state. Both kinds share the ends; the others belong to one
  * kind. The state alone says what the node's one deadline means (in
  * brackets); tree.c's tables say which inputs each state accepts.
@@ -141,6 +153,29 @@ struct node {
 						   cgroup since it started */
 	bool			 reload_mark;	/* scratch for tree_reload */
 
+	/*
+	 * Liveness (workers with health or watchdog), from when the worker
+	 * is running until it goes. It has a second timer of its own, the
+	 * liveness timer (ACT_LIVE_TIMER), armed for the earliest of three
+	 * deadlines: the next health check, the running check's timeout and
+	 * the watchdog's; the node's one deadline keeps its meaning.
+	 */
+	enum health_status	 health;
+	unsigned		 health_failures; /* consecutive, counted */
+	int64_t			 health_checked; /* last result or ping; 0 */
+	char			*health_error;	/* why the last check failed */
+	bool			 health_started; /* a check passed: the
+						   start period is over */
+	bool			 health_running; /* ACT_HEALTH, no result yet */
+	int64_t			 health_phase;	/* checks are due at phase +
+						   k * health_interval */
+	int64_t			 health_due;	/* the next check; 0: none */
+	int64_t			 health_timeout_at; /* the running check's */
+	int64_t			 watchdog_due;	/* 0: no watchdog running */
+	int64_t			 live_deadline;	/* liveness timer; 0: idle */
+	char			*unhealthy;	/* stopping as unhealthy: the
+						   reason its end is a failure */
+
 	/* What its env_file said at its last start (set by the daemon). */
 	struct strv		 file_env;
 
@@ -177,6 +212,15 @@ enum action_kind {
 				   missing; unset ones back to the kernel's
 				   default): before it starts, and when a
 				   reload changed them while it runs */
+	ACT_HEALTH,		/* run one health check of the worker now
+				   (its health key), report its result with
+				   tree_health_done; the tree times it out */
+	ACT_HEALTH_CANCEL,	/* abandon the running health check (kill
+				   the command, close the connection);
+				   report nothing of it */
+	ACT_LIVE_TIMER,		/* arm the node's liveness timer for ms,
+				   until deadline (replaces) */
+	ACT_LIVE_CANCEL,	/* stop the liveness timer */
 };
 
 /*
@@ -216,6 +260,8 @@ struct tree {
 	size_t			 qhead, qlen, qcap;
 
 	unsigned long		 last_id;	/* the last node's id */
+	uint64_t		 seed;		/* spreads health checks (set by
+						   the daemon; 0 in tests) */
 	bool			 shutting_down;
 	bool			 restart_root;	/* start the root once stopped */
 	bool			 finished;
@@ -243,6 +289,10 @@ struct node_info {
 	const struct strv	*command;	/* a worker's argv; NULL */
 	bool			 pool;		/* a pool (instances = N) */
 	int			 instances;	/* a pool's N; 0 */
+	enum health_status	 health;	/* HS_NONE: no health, watchdog */
+	int64_t			 health_checked; /* monotonic ms; 0: never */
+	unsigned		 health_failures;
+	const char		*health_error;	/* NULL: none */
 };
 
 /* Admin requests, and how one is doing (tree_admin_outcome). */
@@ -297,6 +347,16 @@ void	tree_cleanup_done(struct tree *, struct node *, const char *error,
 void	tree_timer_fired(struct tree *, struct node *, int64_t now);
 /* A readiness check (ready = check:) ended; OK if it exited 0. */
 void	tree_check_done(struct tree *, struct node *, bool ok, int64_t now);
+/*
+ * A health check (ACT_HEALTH) ended: OK, or failed for REASON ("connect:
+ * Connection refused", "exit status 1: LINE").
+ */
+void	tree_health_done(struct tree *, struct node *, bool ok,
+	    const char *reason, int64_t now);
+/* The worker sent WATCHDOG=1 (TRIGGER: WATCHDOG=trigger). */
+void	tree_watchdog(struct tree *, struct node *, bool trigger, int64_t now);
+/* N's liveness timer (ACT_LIVE_TIMER) expired. */
+void	tree_live_timer_fired(struct tree *, struct node *, int64_t now);
 
 /*
  * Admin requests (arborctl stop/start/restart). An admin stop is not a
@@ -358,6 +418,12 @@ void	tree_node_info(const struct node *, int64_t now, struct node_info *);
 /* The status users see of N's state. */
 enum node_status node_status(const struct node *);
 const char *node_state_name(enum node_status);
+/* "starting", "healthy", "unhealthy"; NULL for HS_NONE. */
+const char *health_status_name(enum health_status);
+/* Does worker spec S watch its liveness (health or watchdog)? */
+bool	spec_has_liveness(const struct node_spec *);
+/* The offset in [0, health_interval) of N's checks after it is ready. */
+int64_t	tree_health_offset(const struct tree *, const struct node *);
 /* Up and staying up: a start asks nothing of it. */
 bool	node_up(const struct node *);
 /* The tree's invariants, for tests and fuzzing: NULL, or what is wrong. */

@@ -79,6 +79,9 @@ struct rec {
 	pid_t		 pid;		/* its process; 0: none */
 	bool		 spawn;		/* ACT_SPAWN asked, not answered */
 	bool		 check;		/* ACT_CHECK asked, not answered */
+	bool		 health;	/* ACT_HEALTH asked, not answered */
+	bool		 live;		/* the liveness timer is armed */
+	int64_t		 live_deadline;
 	bool		 ready_sent;	/* readiness reported for this pid */
 	int		 sig;		/* a signal it may die of; 0: none */
 	bool		 timer;		/* armed */
@@ -250,6 +253,20 @@ spec_settings(struct node_spec *s, const uint8_t *p, const struct node_spec
 		s->pidfile = xasprintf("/run/%s.pid", s->name);
 	s->start_timeout_ms = pick_ms(p[3] >> 4, timeout, 4);
 	s->check_interval_ms = pick_ms(p[4] >> 6, small, 4);
+	/* Liveness: a health check, a watchdog, both or neither. */
+	if (p[5] & 0x10) {
+		s->health = HEALTH_TCP;
+		s->health_host = xstrdup("127.0.0.1");
+		s->health_port = 80;
+		s->health_interval_ms = pick_ms(p[5] >> 5, small, 4);
+		s->health_timeout_ms = pick_ms(p[4] >> 2, small, 4);
+		s->health_retries = 1 + (p[1] & 3);
+		s->health_start_period_ms = (p[5] & 0x80) ? 1000 : 0;
+	}
+	if (p[5] & 0x08) {
+		s->watchdog_ms = pick_ms(p[2] >> 4, small, 4);
+		s->watchdog_signal = SIGABRT;
+	}
 }
 
 /* Build slot I of G (path PATH) under PARENT, then its subtree. */
@@ -319,6 +336,7 @@ config_destroy(struct config *c)
 		strv_free(&s->setup);
 		strv_free(&s->cleanup);
 		strv_free(&s->ready_check);
+		free(s->health_host);
 		free(s);
 	}
 	free(c->nodes);
@@ -480,6 +498,9 @@ world_forget(struct world *w, struct node *n)
 		if (r->setups != 0)
 			fuzz_fail(w, "free of %s: setup without cleanup",
 			    r->path);
+		if (r->health || r->live)
+			fuzz_fail(w, "free of %s: health check %d, liveness "
+			    "timer %d", r->path, r->health, r->live);
 		rec_drop(w, i);
 		break;
 	}
@@ -587,6 +608,33 @@ world_act(struct world *w, const struct action *a)
 		break;
 	case ACT_TIMER_CANCEL:
 		r->timer = false;
+		break;
+	case ACT_HEALTH:
+		if (n->spec->health == HEALTH_NONE || r->pid == 0 ||
+		    n->state != ST_RUNNING || r->health)
+			fuzz_fail(w, "health check of %s (health %d, pid %d, "
+			    "state %d%s)", n->path, n->spec->health,
+			    (int)r->pid, n->state, r->health ?
+			    ", one runs" : "");
+		r->health = true;
+		break;
+	case ACT_HEALTH_CANCEL:
+		if (!r->health)
+			fuzz_fail(w, "health-cancel of %s: none runs",
+			    n->path);
+		r->health = false;
+		break;
+	case ACT_LIVE_TIMER:
+		if (a->ms < 0 || a->deadline != w->now + a->ms ||
+		    n->spec->kind != NODE_WORKER || !spec_has_liveness(n->spec))
+			fuzz_fail(w, "liveness timer of %s: %lld ms, deadline "
+			    "%lld", n->path, (long long)a->ms,
+			    (long long)a->deadline);
+		r->live = true;
+		r->live_deadline = a->deadline;
+		break;
+	case ACT_LIVE_CANCEL:
+		r->live = false;
 		break;
 	case ACT_SETUP:
 		if (n->spec->kind != NODE_SUPERVISOR || node_is_pool(n))
@@ -826,6 +874,8 @@ pick(struct world *w, bool (*ok)(const struct rec *), unsigned b)
 static bool has_timer(const struct rec *r) { return r->timer; }
 static bool has_spawn(const struct rec *r) { return r->spawn; }
 static bool has_check(const struct rec *r) { return r->check; }
+static bool has_health(const struct rec *r) { return r->health; }
+static bool has_live(const struct rec *r) { return r->live; }
 static bool has_script(const struct rec *r) { return r->script != 0; }
 static bool has_pid(const struct rec *r) { return r->pid != 0; }
 static bool has_signal(const struct rec *r) { return r->pid != 0 && r->sig; }
@@ -1000,7 +1050,13 @@ world_op(struct world *w)
 		w->now += steps[b % 10];
 		return true;
 	case 2: case 3:
-		if ((r = pick(w, has_timer, b)) != NULL)
+		if ((b & 0x40) && (r = pick(w, has_live, b)) != NULL) {
+			w->step = "liveness timer";
+			if (w->now < r->live_deadline)
+				w->now = r->live_deadline;
+			r->live = false;
+			tree_live_timer_fired(w->t, r->node, w->now);
+		} else if ((r = pick(w, has_timer, b)) != NULL)
 			feed_timer(w, r);
 		break;
 	case 4: case 5:
@@ -1015,7 +1071,16 @@ world_op(struct world *w)
 		}
 		break;
 	case 7:
-		if ((r = pick(w, has_check, b)) != NULL) {
+		if ((b & 0x40) && (r = pick(w, has_health, b)) != NULL) {
+			w->step = "health done";
+			r->health = false;
+			tree_health_done(w->t, r->node, (b & 0x80) != 0,
+			    "connect: Connection refused", w->now);
+		} else if ((b & 0x20) && (r = pick(w, has_pid, b)) != NULL) {
+			w->step = "watchdog";
+			tree_watchdog(w->t, r->node, (b & 0x90) == 0x90,
+			    w->now);
+		} else if ((r = pick(w, has_check, b)) != NULL) {
 			w->step = "check done";
 			r->check = false;
 			tree_check_done(w->t, r->node, (b & 0x80) != 0, w->now);
@@ -1079,6 +1144,13 @@ world_settle_step(struct world *w)
 			w->step = "check done";
 			r->check = false;
 			tree_check_done(w->t, r->node, true, w->now);
+			return true;
+		}
+		/* Checks end well; the liveness timer is periodic: left. */
+		if (r->health) {
+			w->step = "health done";
+			r->health = false;
+			tree_health_done(w->t, r->node, true, NULL, w->now);
 			return true;
 		}
 		if (r->pid != 0 && r->sig != 0) {

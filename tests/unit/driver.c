@@ -503,6 +503,31 @@ drv_act(struct drv *d, const struct action *a)
 		strv_pushf(&d->log, "limits %s", path);
 		ck_assert_msg(!a->node->detached, "limits of removed %s", path);
 		break;
+	case ACT_HEALTH:
+		strv_pushf(&d->log, "health %s %lld", path, (long long)a->ms);
+		ck_assert_msg(f->pid != 0, "health check of %s, not running",
+		    path);
+		ck_assert_msg(!f->health, "health check of %s while one runs",
+		    path);
+		ck_assert_int_ne(a->node->spec->health, HEALTH_NONE);
+		f->health = true;
+		break;
+	case ACT_HEALTH_CANCEL:
+		strv_pushf(&d->log, "health-cancel %s", path);
+		ck_assert_msg(f->health, "health-cancel of %s: none runs",
+		    path);
+		f->health = false;
+		break;
+	case ACT_LIVE_TIMER:
+		strv_pushf(&d->log, "live %s %lld", path, (long long)a->ms);
+		ck_assert_int_eq(a->deadline, d->now + a->ms);
+		f->live = true;
+		f->live_deadline = a->deadline;
+		break;
+	case ACT_LIVE_CANCEL:
+		strv_pushf(&d->log, "live-cancel %s", path);
+		f->live = false;
+		break;
 	default:
 		ck_abort_msg("unknown action %d", a->kind);
 	}
@@ -751,6 +776,40 @@ drv_fire_node(struct drv *d, struct node *n)
 	ck_assert_msg(f->timer, "no timer armed for %s", n->path);
 	f->timer = false;
 	tree_timer_fired(d->t, n, d->now);
+	drv_settle(d);
+}
+
+/* The running health check of PATH ends: OK, or failed for REASON. */
+void
+drv_health(struct drv *d, const char *path, bool ok, const char *reason)
+{
+	struct fake *f = drv_fake_at(d, path);
+
+	ck_assert_msg(f->health, "no health check runs for %s", path);
+	f->health = false;
+	tree_health_done(d->t, drv_node(d, path), ok, reason, d->now);
+	drv_settle(d);
+}
+
+/* The worker at PATH sends WATCHDOG=1, or WATCHDOG=trigger. */
+void
+drv_watchdog(struct drv *d, const char *path, bool trigger)
+{
+	tree_watchdog(d->t, drv_node(d, path), trigger, d->now);
+	drv_settle(d);
+}
+
+/* Move the clock to PATH's liveness deadline and fire its timer. */
+void
+drv_live_fire(struct drv *d, const char *path)
+{
+	struct fake *f = drv_fake_at(d, path);
+
+	ck_assert_msg(f->live, "no liveness timer armed for %s", path);
+	f->live = false;
+	if (f->live_deadline > d->now)
+		d->now = f->live_deadline;
+	tree_live_timer_fired(d->t, drv_node(d, path), d->now);
 	drv_settle(d);
 }
 

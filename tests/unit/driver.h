@@ -63,6 +63,9 @@ struct fake {
 	bool		 timer;		/* the node's timer is armed */
 	bool		 check;		/* a readiness check is asked for */
 	int64_t		 timer_ms;
+	bool		 health;	/* a health check runs */
+	bool		 live;		/* the liveness timer is armed */
+	int64_t		 live_deadline;	/* ... until then */
 };
 
 enum input_kind {
@@ -147,6 +150,12 @@ void		 drv_setup_done(struct drv *, const char *, const char *);
 void		 drv_fire(struct drv *, const char *);
 void		 drv_check(struct drv *, const char *, bool);
 void		 drv_fire_node(struct drv *, struct node *);
+/* The running health check of PATH ends: OK, or failed for REASON. */
+void		 drv_health(struct drv *, const char *, bool, const char *);
+/* The worker at PATH sends WATCHDOG=1 (or WATCHDOG=trigger). */
+void		 drv_watchdog(struct drv *, const char *, bool trigger);
+/* Move the clock to PATH's liveness deadline and fire its timer. */
+void		 drv_live_fire(struct drv *, const char *);
 void		 drv_expect_log(struct drv *, int, bool, const char *,
 		    const char *const *);
 void		 drv_expect_strv(const struct strv *, int, const char *,

@@ -23,5 +23,6 @@ Suite	*pool_suite(void);
 Suite	*machine_suite(void);
 Suite	*cgroup_suite(void);
 Suite	*limits_suite(void);
+Suite	*health_suite(void);
 
 #endif

@@ -783,6 +783,86 @@ START_TEST(test_success_exit_key)
 }
 END_TEST
 
+/* health = check: | tcp: | unix: | none, the other liveness keys. */
+START_TEST(test_health_keys)
+{
+	struct config *conf;
+	struct node_spec *w;
+
+	conf = load_ok(
+	    "[supervisor:r]\n"
+	    "[worker:r/c]\n"
+	    "command = ./w\n"
+	    "health = check:curl -fsS http://127.0.0.1:$PORT/\n"
+	    "health_interval = 2s\n"
+	    "health_timeout = 250ms\n"
+	    "health_retries = 1\n"
+	    "health_start_period = 30s\n"
+	    "[worker:r/t]\n"
+	    "command = ./w\n"
+	    "health = tcp:[::1]:8080\n"
+	    "watchdog = 30s\n"
+	    "watchdog_signal = QUIT\n"
+	    "[worker:r/l]\n"
+	    "command = ./w\n"
+	    "health = tcp:localhost:1\n"
+	    "[worker:r/u]\n"
+	    "command = ./w\n"
+	    "health = unix:run/w.sock\n");
+	w = must_find(conf, "r/c");
+	ck_assert_int_eq(w->health, HEALTH_CHECK);
+	argv_is(&w->health_check, "curl", "-fsS",
+	    "http://127.0.0.1:${PORT}/", NULL);
+	ck_assert_int_eq(w->health_interval_ms, 2000);
+	ck_assert_int_eq(w->health_timeout_ms, 250);
+	ck_assert_int_eq(w->health_retries, 1);
+	ck_assert_int_eq(w->health_start_period_ms, 30000);
+	ck_assert_int_eq(w->watchdog_ms, 0);
+	w = must_find(conf, "r/t");
+	ck_assert_int_eq(w->health, HEALTH_TCP);
+	ck_assert_str_eq(w->health_host, "::1");
+	ck_assert_int_eq(w->health_port, 8080);
+	ck_assert_int_eq(w->watchdog_ms, 30000);
+	ck_assert_int_eq(w->watchdog_signal, SIGQUIT);
+	w = must_find(conf, "r/l");
+	ck_assert_str_eq(w->health_host, "localhost");
+	w = must_find(conf, "r/u");
+	ck_assert_int_eq(w->health, HEALTH_UNIX);
+	ck_assert_str_eq(w->health_path, "run/w.sock");
+	config_free(conf);
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"
+	    "health = http://x/\n"
+	    "health_retries = 0\n"				/* 5 */
+	    "health_interval = 0\n"
+	    "watchdog = soon\n"
+	    "[worker:r/x]\n"
+	    "command = ./x\n"
+	    "health = tcp:example.com:80\n"			/* 10 */
+	    "[worker:r/y]\n"
+	    "command = ./x\n"
+	    "health = tcp:127.0.0.1:99999\n"
+	    "[worker:r/z]\n"
+	    "command = ./x\n"					/* 15 */
+	    "health = check:'unterminated\n",
+	    "4: invalid health 'http://x/' (expected check:COMMAND, "
+	    "tcp:HOST:PORT, unix:PATH or none)",
+	    "5: invalid health_retries '0' (expected an integer from 1 to "
+	    "1000000)",
+	    "6: invalid health_interval '0' (expected a duration > 0 such as "
+	    "5s, 250ms or 1.5m)",
+	    "7: invalid watchdog 'soon' (expected a duration such as 0, 500ms "
+	    "or 2s)",
+	    "10: invalid health 'tcp:example.com:80' (tcp: HOST must be an IP "
+	    "address or localhost: arbord does not look names up)",
+	    "13: invalid health 'tcp:127.0.0.1:99999' (tcp: needs HOST:PORT "
+	    "with a port from 1 to 65535)",
+	    "16: invalid health: unterminated single quote");
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct errlist errs = { { NULL, 0, 0 } };
@@ -2677,7 +2757,9 @@ START_TEST(test_key_table)
 	    "setup_timeout", "cleanup_timeout", "start_timeout",
 	    "check_interval", "restart_delay", "restart_delay_max",
 	    "success_exit", "memory_max", "memory_high", "memory_swap_max",
-	    "cpu_max", "cpu_weight", "io_weight", "pids_max" };
+	    "cpu_max", "cpu_weight", "io_weight", "pids_max",
+	    "health_interval", "health_timeout", "health_retries",
+	    "health_start_period", "watchdog_signal" };
 	struct node_spec n;
 	struct strv sv = { NULL, 0, 0 };
 	size_t nlive = 0;
@@ -2690,6 +2772,13 @@ START_TEST(test_key_table)
 	ck_assert_int_eq(n.uid, (uid_t)-1);
 	ck_assert_int_eq(n.gid, (gid_t)-1);
 	ck_assert_int_eq(n.check_interval_ms, 1000);
+	ck_assert_int_eq(n.health, HEALTH_NONE);
+	ck_assert_int_eq(n.health_interval_ms, 10000);
+	ck_assert_int_eq(n.health_timeout_ms, 5000);
+	ck_assert_int_eq(n.health_retries, 3);
+	ck_assert_int_eq(n.health_start_period_ms, 0);
+	ck_assert_int_eq(n.watchdog_ms, 0);
+	ck_assert_int_eq(n.watchdog_signal, SIGABRT);
 	for (size_t i = 0; i < nkeydefs; i++)
 		if (keydefs[i].reload == RELOAD_LIVE)
 			nlive++;
@@ -2748,6 +2837,7 @@ config_suite(void)
 	tcase_add_test(te, test_file_kinds);
 	tcase_add_test(te, test_state_owner);
 	tcase_add_test(te, test_success_exit_key);
+	tcase_add_test(te, test_health_keys);
 	tcase_add_test(te, test_cgroup_limits);
 	tcase_add_test(te, test_continuation_errors);
 	tcase_add_test(te, test_continuation_not_duplicate);
