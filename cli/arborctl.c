@@ -237,6 +237,8 @@ daemon_connect(void)
 		if (conf_socket(conf_file, &sock, &errs) == -1) {
 			for (size_t i = 0; i < errs.msgs.n; i++)
 				fprintf(stderr, "%s\n", errs.msgs.v[i]);
+			errlist_free(&errs);
+			free(deflt);
 			errx(EXIT_NODAEMON, "%s: cannot tell the daemon's "
 			    "socket", conf_file);
 		}
@@ -262,11 +264,13 @@ daemon_connect(void)
 		}
 	}
 	if (fd == -1)
-		errx(EXIT_NODAEMON, "%s", miss.s);
+		warnx("%s", miss.s);
 	free(miss.s);
 	free(sock);
 	free(deflt);
 	errlist_free(&errs);
+	if (fd == -1)
+		exit(EXIT_NODAEMON);
 	return fd;
 }
 
