@@ -94,6 +94,9 @@ usage(FILE *f)
 "                          path: to its process group (and what it\n"
 "                          double-forked); --main: its main process only;\n"
 "                          --all: every process it owns\n"
+"  scale path N            run N instances (1 to 10000) of a pool until\n"
+"                          the next reload: stop the highest-numbered\n"
+"                          ones, or start new ones\n"
 "  reload                  re-read the configuration and apply the changes\n"
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
 "  logs path [-n N] [-f] [-t]\n"
@@ -379,6 +382,29 @@ cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 	return status;
 }
 
+/* scale PATH N: a pool's number of instances, 1 to 10000. */
+static int
+cmd_scale(const struct cmd *c, char **args, int nargs, int opts)
+{
+	const char *words[3] = { "scale", args[0], args[1] };
+	struct reply r = { 0 };
+	char *end;
+	long n;
+	int status;
+
+	(void)c;
+	(void)nargs;
+	(void)opts;
+	check_word("path", args[0]);
+	n = strtol(args[1], &end, 10);
+	if (*end != '\0' || end == args[1] || n < 1 || n > 10000)
+		usage_error("scale: '%s' is not a number of instances (1 to "
+		    "10000)", args[1]);
+	status = run(words, 3, &r);
+	print_ok(&r);
+	return status;
+}
+
 /* signal [--main|--all] PATH SIGNAL. */
 static int
 cmd_signal(const struct cmd *c, char **args, int nargs, int opts)
@@ -585,6 +611,7 @@ static const struct cmd cmds[] = {
 	{ "stop",	1, 1, 0,			cmd_simple },
 	{ "restart",	1, 1, 0,			cmd_simple },
 	{ "signal",	2, 2, OPT_MAIN | OPT_ALL,		cmd_signal },
+	{ "scale",	2, 2, 0,			cmd_scale },
 	{ "reload",	0, 0, 0,			cmd_simple },
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
 	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,

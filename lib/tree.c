@@ -97,6 +97,9 @@ static void	child_down(struct tree *, struct node *, bool, const char *,
 		    bool, int64_t);
 static void	detached_done(struct tree *, struct node *);
 static bool	pool_stop(struct tree *, struct node *, bool, int64_t);
+static void	pool_trim(struct tree *, struct node *);
+static enum admin_outcome scale_outcome(const struct node *,
+		    const struct admin_wait *, char **);
 
 /* What users see of each state. */
 static const enum node_status status_of[ST_COUNT] = {
@@ -1261,7 +1264,9 @@ s_start(struct tree *t, struct node *s, struct input *in)
 		/* No state of its own: its instances start at once. */
 		set_state(s, ST_STARTING, in->now);
 		for (size_t i = 0; i < s->nchildren; i++)
-			want_start(s->children[i], !s->children[i]->admin_stopped);
+			want_start(s->children[i],
+			    !s->children[i]->admin_stopped &&
+			    !s->children[i]->removing);
 		sup_advance(t, s, in->now);
 		return;
 	}
@@ -1469,6 +1474,8 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 
 	if (!sup_managing(s))
 		return;
+	if (node_is_pool(s))
+		pool_trim(t, s);
 	if (s->state == ST_STOPPING) {
 		/*
 		 * A pool told every instance at the stop's start (s_stop):
@@ -1782,7 +1789,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 		return;
 	}
 	if (node_status(p) == NS_STOPPING || c->stop_pending || asked ||
-	    c->admin_stopped) {
+	    c->admin_stopped || c->removing) {
 		/* It was going down anyway: no restart, nothing counted. */
 		want_stop(c, false);
 		sup_advance(t, p, now);
@@ -1987,6 +1994,12 @@ check_counts(const struct node *n)
 		const struct node *c = n->children[i];
 		if (c->parent != n || c->index != i)
 			return xasprintf("%s: bad parent or index", c->path);
+		if (c->removing && (c->start_pending || !node_is_pool(n)))
+			return xasprintf("%s: scaled away, yet to start",
+			    c->path);
+		if (i > 0 && n->children[i - 1]->removing && !c->removing)
+			return xasprintf("%s: kept after one scaled away",
+			    c->path);
 		active += node_active(c);
 		starting += node_status(c) == NS_STARTING;
 		stopmarks += c->stop_pending;
@@ -2115,6 +2128,11 @@ parent_manages(const struct node *n, char **err)
 	const struct node *p = n->parent;
 	enum node_status st = node_status(p);
 
+	if (n->removing) {
+		*err = xasprintf("cannot start %s: scaled away, it leaves "
+		    "the tree", n->path);
+		return false;
+	}
 	if (st == NS_RUNNING || st == NS_STARTING)
 		return true;
 	*err = xasprintf("cannot start %s: its supervisor %s is %s",
@@ -2230,6 +2248,9 @@ tree_admin(struct tree *t, struct node *n, enum admin_op op,
 		return tree_start_node(t, n, now, msg);
 	case ADMIN_RESTART:
 		return tree_restart_node(t, n, now, msg);
+	case ADMIN_SCALE:
+		*msg = xstrdup("scale: use tree_scale");
+		return -1;
 	}
 	return 0;
 }
@@ -2247,6 +2268,8 @@ tree_admin_outcome(const struct tree *t, const char *path,
 		*msg = xstrdup("removed by a reload");
 		return w->op == ADMIN_STOP ? ADMIN_DONE : ADMIN_FAILED;
 	}
+	if (w->op == ADMIN_SCALE)
+		return scale_outcome(n, w, msg);
 	/* Down, even if something has started it again since. */
 	if (w->op == ADMIN_STOP)
 		return node_active(n) && n->downs == w->downs ?
@@ -2266,6 +2289,195 @@ tree_admin_outcome(const struct tree *t, const char *path,
 		return ADMIN_FAILED;
 	}
 	return ADMIN_PENDING;
+}
+
+/*
+ * Scaling (arborctl scale). A pool's children are its instances P/1 ..
+ * P/k; scaling down marks the highest ones `removing`: they stop at once
+ * (a pool's stop, pool_stop), are never started again, and leave the tree
+ * once down (pool_trim, ACT_FREE), so that they are always the last
+ * children. Scaling up brings back removing ones first, then appends new
+ * instances that share the last one's settings. The pool's spec keeps
+ * the configured size; a reload rebuilds the children from it.
+ */
+
+/* The number of instances pool P runs now (those scaled away aside). */
+int
+tree_pool_size(const struct node *p)
+{
+	size_t k = p->nchildren;
+
+	while (k > 0 && p->children[k - 1]->removing)
+		k--;
+	return (int)k;
+}
+
+/* Release pool P's last children that were scaled away and are down. */
+static void
+pool_trim(struct tree *t, struct node *p)
+{
+	size_t k = p->nchildren;
+
+	while (k > 0 && p->children[k - 1]->removing &&
+	    !node_active(p->children[k - 1])) {
+		struct node *c = p->children[--k];
+
+		want_start(c, false);
+		want_stop(c, false);
+		c->parent = NULL;
+		c->detached = true;	/* out of the tree, as a reload's */
+		push_simple(t, ACT_FREE, c, 0);
+	}
+	if (k == p->nchildren)
+		return;
+	p->nchildren = k;
+	children_count(p);
+	collect_all(t);
+}
+
+/* A new instance P/K (K = P's children + 1), stopped, like the last. */
+static struct node *
+pool_instance_new(struct tree *t, struct node *p)
+{
+	const struct node *last = p->children[p->nchildren - 1];
+	struct node *c = xcalloc(1, sizeof *c);
+
+	c->spec = spec_ref(last->next_spec != NULL ? last->next_spec :
+	    last->spec);
+	c->path = xasprintf("%s/%zu", p->path, p->nchildren + 1);
+	c->id = ++t->last_id;
+	c->parent = p;
+	c->index = p->nchildren;
+	c->state = ST_DOWN;
+	c->exit_code = NODE_NO_EXIT;
+	intensity_init(&c->history, p->spec->intensity, p->spec->period_ms);
+	p->children = xreallocarray(p->children, p->nchildren + 1,
+	    sizeof *p->children);
+	p->children[p->nchildren++] = c;
+	return c;
+}
+
+/* Pool P keeps its first N instances: the others stop and go. */
+static void
+pool_scale_down(struct tree *t, struct node *p, int n, int64_t now)
+{
+	for (size_t i = p->nchildren; i-- > (size_t)n;) {
+		struct node *c = p->children[i];
+
+		if (c->removing)
+			continue;
+		c->removing = true;
+		want_start(c, false);
+		backoff_cancel(t, c, ST_DOWN, now);
+		if (node_active(c))
+			want_stop(c, true);
+	}
+}
+
+/* Pool P runs N instances: removing ones come back, new ones are added. */
+static void
+pool_scale_up(struct tree *t, struct node *p, int n)
+{
+	bool starts = p->state == ST_RUNNING || p->state == ST_STARTING;
+
+	for (size_t i = 0; i < p->nchildren && i < (size_t)n; i++) {
+		struct node *c = p->children[i];
+
+		if (!c->removing)
+			continue;
+		c->removing = false;
+		c->failed_start = 0;	/* tree_admin_outcome: this start's */
+		want_start(c, starts && !c->admin_stopped);
+	}
+	while (p->nchildren < (size_t)n)
+		want_start(pool_instance_new(t, p), starts);
+	collect_all(t);
+}
+
+/* Carry out an admin scale of pool P to N instances; see tree.h. */
+int
+tree_scale(struct tree *t, struct node *p, int n, struct admin_wait *w,
+    int64_t now, char **msg)
+{
+	int size;
+
+	*msg = NULL;
+	if (t->shutting_down || t->finished) {
+		*msg = xstrdup(t->finished ? "arbord is exiting" :
+		    "arbord is shutting down");
+		return -1;
+	}
+	if (!node_is_pool(p)) {
+		*msg = xasprintf("%s is not a pool (a worker with instances "
+		    "= N)", p->path);
+		return -1;
+	}
+	if (n < 1 || n > TREE_SCALE_MAX) {
+		*msg = xasprintf("a pool runs 1 to %d instances",
+		    TREE_SCALE_MAX);
+		return -1;
+	}
+	if (node_status(p) == NS_STOPPING) {
+		*msg = xasprintf("cannot scale %s: it is stopping", p->path);
+		return -1;
+	}
+	size = tree_pool_size(p);
+	w->op = ADMIN_SCALE;
+	w->id = p->id;
+	w->starts = p->starts;
+	w->downs = p->downs;
+	w->size = n;
+	w->from = size;
+	if (n < size)
+		pool_scale_down(t, p, n, now);
+	else if (n > size || (size_t)n < p->nchildren)
+		pool_scale_up(t, p, n);
+	if (sup_managing(p))
+		sup_advance(t, p, now);
+	else
+		pool_trim(t, p);
+	if (!node_active(p)) {
+		*msg = xasprintf("%s: %d instance%s (it is %s: they start "
+		    "with it)", p->path, n, n == 1 ? "" : "s",
+		    node_state_name(node_status(p)));
+		return 1;
+	}
+	if (n == size && (size_t)n == p->nchildren) {
+		*msg = xasprintf("%s: %d instance%s already", p->path, n,
+		    n == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
+/* Has the scale W of pool P finished? See tree_admin_outcome. */
+static enum admin_outcome
+scale_outcome(const struct node *p, const struct admin_wait *w, char **msg)
+{
+	int size = tree_pool_size(p);
+
+	if (size != w->size) {
+		*msg = xasprintf("%s runs %d instance%s now (scaled again, "
+		    "or reloaded)", p->path, size, size == 1 ? "" : "s");
+		return ADMIN_FAILED;
+	}
+	if ((size_t)size != p->nchildren)
+		return ADMIN_PENDING;	/* some are still going */
+	for (int i = w->from; i < size; i++) {
+		const struct node *c = p->children[i];
+
+		if (c->failed_start > 0) {
+			*msg = xasprintf("%s: %s", c->path, c->last_error ?
+			    c->last_error : "failed");
+			return ADMIN_FAILED;
+		}
+		if (c->start_pending || (node_active(c) &&
+		    c->state != ST_RUNNING))
+			return ADMIN_PENDING;
+	}
+	*msg = xasprintf("%s: %d instance%s", p->path, size,
+	    size == 1 ? "" : "s");
+	return ADMIN_DONE;
 }
 
 /* Send SIG to the workers of N's subtree that have a process. */
@@ -2327,7 +2539,8 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	ni->last_error = n->last_error;
 	ni->command = n->spec->kind == NODE_WORKER ? &n->spec->argv : NULL;
 	ni->pool = node_is_pool(n);
-	ni->instances = ni->pool ? n->spec->instances : 0;
+	ni->instances = ni->pool ? tree_pool_size(n) : 0;
+	ni->instances_configured = ni->pool ? n->spec->instances : 0;
 	ni->health = n->spec->kind == NODE_WORKER &&
 	    spec_has_liveness(n->spec) ? (n->health == HS_NONE ?
 	    HS_STARTING : n->health) : HS_NONE;
@@ -2420,11 +2633,22 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 		want_start(n, true);	/* if its parent runs */
 	} else {
 		n->reload_mark = true;
+		if (n->removing) {
+			/* Scaled away, configured again: it stays. */
+			n->removing = false;
+			n->failed_start = 0;
+			want_start(n, !n->admin_stopped);
+		}
 		if (spec_diff(n->spec, spec, &changed) == 0) {
 			/* Back to the running settings: drop a pending change. */
 			r->unchanged++;
 			spec_free(n->next_spec);
 			n->next_spec = NULL;
+			/* A pool's size is its children's; keep it told. */
+			if (n->spec->instances != spec->instances) {
+				spec_free(n->spec);
+				n->spec = spec_for(parent, index, spec);
+			}
 		} else if (changes_live(&changed) || !node_active(n)) {
 			char *what = join(&changed);
 			bool limits = node_active(n) &&

@@ -961,9 +961,16 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
 	int rc;
 
 	w->step = "admin";
-	rc = tree_admin(w->t, n, (enum admin_op)(ob % 3), &aw, w->now, &msg);
+	if (ob % 4 == ADMIN_SCALE) {
+		/* A pool (else refused) to 1 .. 5 instances. */
+		w->step = "scale";
+		rc = tree_scale(w->t, n, 1 + (int)(ob >> 2) % 5, &aw, w->now,
+		    &msg);
+	} else
+		rc = tree_admin(w->t, n, (enum admin_op)(ob % 4), &aw, w->now,
+		    &msg);
 	if (trace)
-		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 3, n->path, rc,
+		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 4, n->path, rc,
 		    msg ? msg : "");
 	free(msg);
 	if (rc != 0)

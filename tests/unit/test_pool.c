@@ -519,6 +519,225 @@ START_TEST(test_pool_node_info)
 }
 END_TEST
 
+/* Scale pool P of D to N: accepted (0), or RC with MSG; settles. */
+static void
+scale(struct drv *d, const char *p, int n, struct admin_wait *w, int rc)
+{
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, p), n, w, d->now,
+	    &msg), rc);
+	ck_assert((msg == NULL) == (rc == 0));
+	free(msg);
+	drv_settle(d);
+}
+
+/* The outcome of scale W of root/p, with its message checked. */
+static void
+scale_outcome_is(struct drv *d, const struct admin_wait *w,
+    enum admin_outcome want, const char *msg_has)
+{
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/p", w, &msg), want);
+	if (msg_has != NULL) {
+		ck_assert_ptr_nonnull(msg);
+		ck_assert_msg(strstr(msg, msg_has) != NULL, "\"%s\" lacks "
+		    "\"%s\"", msg, msg_has);
+	}
+	free(msg);
+}
+
+/*
+ * Scaling up starts the new instances as a pool starts its instances,
+ * one after the other; status tells the running size from the
+ * configured one.
+ */
+START_TEST(test_pool_scale_up)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct admin_wait w;
+	struct node_info ni;
+
+	scale(d, "root/p", 5, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "spawn root/p/4", "event ProcessStarted root/p/4",
+	    "spawn root/p/5", "event ProcessStarted root/p/5");
+	scale_outcome_is(d, &w, ADMIN_DONE, "root/p: 5 instances");
+	STATE(d, "root/p/5", NS_RUNNING);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 5);
+	ck_assert_int_eq(ni.instances_configured, 3);
+	ck_assert_ptr_null(tree_check(d->t));
+	/* The same size again: nothing to do. */
+	scale(d, "root/p", 5, &w, 1);
+	EXPECT(d, "spawn signal event free", NULL);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Scaling down stops the highest instances at once, as a pool stops; they
+ * leave the tree once down, and the request is done then.
+ */
+START_TEST(test_pool_scale_down)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 4);
+	struct admin_wait w;
+	struct node_info ni;
+	char *msg = NULL;
+
+	ignore_term(d, 4);
+	scale(d, "root/p", 2, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "signal root/p/3 15", "signal root/p/3 18");
+	scale_outcome_is(d, &w, ADMIN_PENDING, NULL);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 2);
+	/* A scaled away instance cannot be started again. */
+	ck_assert_int_eq(tree_start_node(d->t, drv_node(d, "root/p/4"),
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "scaled away"));
+	free(msg);
+	/* The lower one down first: it waits for the last to go. */
+	drv_fire(d, "root/p/3");
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/3 9", "event ProcessTerminated root/p/3");
+	scale_outcome_is(d, &w, ADMIN_PENDING, NULL);
+	drv_fire(d, "root/p/4");
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/4 9", "event ProcessTerminated root/p/4",
+	    "free root/p/4", "free root/p/3");
+	scale_outcome_is(d, &w, ADMIN_DONE, "root/p: 2 instances");
+	ck_assert_ptr_null(tree_find(d->t, "root/p/3"));
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 2);
+	STATE(d, "root/p/2", NS_RUNNING);
+	ck_assert_ptr_null(tree_check(d->t));
+	/* Their end is no failure: nothing restarted, nothing counted. */
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 0);
+	drv_free(d);
+}
+END_TEST
+
+/* Scaled back up while going away: those instances stay and restart. */
+START_TEST(test_pool_scale_down_up)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct admin_wait w;
+
+	ignore_term(d, 3);
+	scale(d, "root/p", 1, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/2 15", "signal root/p/2 18");
+	scale(d, "root/p", 4, &w, 0);
+	EXPECT(d, "spawn signal event free", NULL);
+	drv_fire(d, "root/p/3");
+	drv_fire(d, "root/p/2");
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/3 9", "event ProcessTerminated root/p/3",
+	    "signal root/p/2 9", "event ProcessTerminated root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "spawn root/p/4", "event ProcessStarted root/p/4");
+	scale_outcome_is(d, &w, ADMIN_DONE, "4 instances");
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/* A reload brings a scaled pool back to its configured size. */
+START_TEST(test_pool_scale_reload)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct strv report = { 0 };
+	struct admin_wait w;
+	struct node_info ni;
+
+	scale(d, "root/p", 5, &w, 0);
+	drv_log_clear(d);
+	drv_reload(d, conf_with_pool(STRATEGY_ONE_FOR_ONE, 3), &report);
+	EXPECT_LINES(&report, "removed root/p/4", "removed root/p/5",
+	    "7 nodes unchanged");
+	EXPECT(d, "spawn event free",
+	    "event ProcessTerminated root/p/4", "free root/p/4",
+	    "event ProcessTerminated root/p/5", "free root/p/5");
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 3);
+	/* The request made before the reload is over: the size changed. */
+	scale_outcome_is(d, &w, ADMIN_FAILED, "runs 3 instances now");
+	strv_free(&report);
+
+	scale(d, "root/p", 1, &w, 0);
+	drv_log_clear(d);
+	drv_reload(d, conf_with_pool(STRATEGY_ONE_FOR_ONE, 3), &report);
+	EXPECT_LINES(&report, "added root/p/2", "added root/p/3",
+	    "5 nodes unchanged");
+	EXPECT(d, "spawn event free",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3");
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 3);
+	ck_assert_int_eq(ni.instances_configured, 3);
+
+	/* A reload that changes the configured size: status follows it. */
+	strv_free(&report);
+	drv_reload(d, conf_with_pool(STRATEGY_ONE_FOR_ONE, 4), &report);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 4);
+	ck_assert_int_eq(ni.instances_configured, 4);
+	ck_assert_ptr_null(tree_check(d->t));
+	strv_free(&report);
+	drv_free(d);
+}
+END_TEST
+
+/* What scale refuses; a stopped pool is resized, to start so later. */
+START_TEST(test_pool_scale_refused)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 2);
+	struct admin_wait w;
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/a"), 2, &w,
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "not a pool"));
+	free(msg);
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/p"), 0, &w,
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "1 to 10000"));
+	free(msg);
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/p"), 10001, &w,
+	    d->now, &msg), -1);
+	free(msg);
+	drv_admin(d, tree_stop_node, "root/p");
+	drv_log_clear(d);
+	scale(d, "root/p", 3, &w, 1);
+	EXPECT(d, "spawn event free", NULL);
+	scale(d, "root/p", 1, &w, 1);
+	EXPECT(d, "spawn event free", "free root/p/3", "free root/p/2");
+	drv_admin(d, tree_start_node, "root/p");
+	EXPECT(d, "spawn", "spawn root/p/1");
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 1);
+	drv_free(d);
+}
+END_TEST
+
+/* An instance added by a scale that cannot start fails the request. */
+START_TEST(test_pool_scale_start_fails)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 1);
+	struct admin_wait w;
+
+	drv_fake_new(d, "root/p/2")->exec_fail = -1;
+	scale(d, "root/p", 2, &w, 0);
+	scale_outcome_is(d, &w, ADMIN_FAILED,
+	    "root/p/2: exec: No such file");
+	drv_free(d);
+}
+END_TEST
+
 /* An ordinary supervisor still stops its children one after the other. */
 START_TEST(test_ordinary_supervisor_in_order)
 {
@@ -561,6 +780,12 @@ pool_suite(void)
 	tcase_add_test(tc, test_ordinary_supervisor_in_order);
 	tcase_add_test(tc, test_pool_significant_completes);
 	tcase_add_test(tc, test_pool_node_info);
+	tcase_add_test(tc, test_pool_scale_up);
+	tcase_add_test(tc, test_pool_scale_down);
+	tcase_add_test(tc, test_pool_scale_down_up);
+	tcase_add_test(tc, test_pool_scale_reload);
+	tcase_add_test(tc, test_pool_scale_refused);
+	tcase_add_test(tc, test_pool_scale_start_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }
