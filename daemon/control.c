@@ -343,21 +343,47 @@ request_args(struct client *c, const struct proto_request *r, int min,
 	return -1;
 }
 
-/* stop, start, restart: act, then wait for the outcome. */
+/*
+ * stop, start, restart PATH; restart PATH rolling [BATCH]: act, then wait
+ * for the outcome.
+ */
 static void
 request_action(struct client *c, const struct proto_request *r)
 {
 	struct node *n;
 	enum admin_op op;
-	char *msg = NULL;
+	char *msg = NULL, *end;
+	long batch = 1;
 	int rc;
 
-	if (request_args(c, r, 1, 1) == -1 ||
-	    (n = request_node(c, r->words[1])) == NULL)
-		return;
 	op = strcmp(r->words[0], "stop") == 0 ? ADMIN_STOP :
 	    strcmp(r->words[0], "start") == 0 ? ADMIN_START : ADMIN_RESTART;
-	rc = tree_admin(supervise_tree(), n, op, &c->wait_for, now_ms(), &msg);
+	if (request_args(c, r, 1, op == ADMIN_RESTART ? 3 : 1) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	if (r->nwords > 2 && strcmp(r->words[2], "rolling") != 0) {
+		client_final(c, "error", "restart: the word after the path "
+		    "can only be 'rolling'");
+		return;
+	}
+	if (r->nwords > 3) {
+		batch = strtol(r->words[3], &end, 10);
+		if (*end != '\0' || end == r->words[3] || batch < 1 ||
+		    batch > TREE_SCALE_MAX) {
+			msg = xasprintf("restart: '%s' is not a batch size "
+			    "(1 to %d)", r->words[3], TREE_SCALE_MAX);
+			client_final(c, "error", msg);
+			free(msg);
+			return;
+		}
+	}
+	if (r->nwords > 2) {
+		rc = tree_roll(supervise_tree(), n, (int)batch, &c->wait_for,
+		    now_ms(), &msg);
+		supervise_attach();	/* a pool's surge instances */
+	} else
+		rc = tree_admin(supervise_tree(), n, op, &c->wait_for,
+		    now_ms(), &msg);
 	if (rc != 0) {
 		client_final(c, rc == 1 ? "ok" : "error", msg);
 		free(msg);
