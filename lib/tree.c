@@ -34,6 +34,19 @@
  * signal at once, each keeps its own shutdown timer, and the stop is over
  * when the last one is down. A pool has no state of its own: no setup, no
  * cleanup, no state directory.
+ *
+ * A pool's size can change at run time (tree_scale): instances scaled away
+ * are marked `removing`, stop as a pool stops and leave the tree once down
+ * (pool_trim, ACT_FREE); new ones are appended. A rolling restart
+ * (tree_roll, reload = rolling) needs no second process per node: the
+ * supervisor rolled marks one batch of children at a time for an ordinary
+ * restart (stop, then start) and waits, through each child's roll_wait,
+ * until they run (ready) again before marking the next batch (roll_step,
+ * from sup_advance). A pool first gets surge instances beyond its size,
+ * added as a scale up adds them and scaled away at the end, so that it
+ * never has fewer ready instances than its size; a failed start ends the
+ * roll, with its reason, before any other child is touched.
+ *
  * Inputs come from the daemon with the current monotonic time; outputs are
  * queued actions. Semantics follow OTP's supervisor.erl; differences are
  * noted where they occur (and in arbor.ini(5)).
