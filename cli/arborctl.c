@@ -45,6 +45,8 @@
 #define OPT_TIMESTAMPS	0x8
 #define OPT_MAIN	0x10	/* signal --main */
 #define OPT_ALL		0x20	/* signal --all */
+#define OPT_ROLLING	0x40	/* restart --rolling */
+#define OPT_BATCH	0x80	/* restart --batch K */
 
 #define LOGS_DEFAULT_LINES	"20"
 #define STATUS_LOG_LINES	"10"	/* in the status of one worker */
@@ -62,6 +64,7 @@ struct cmd {
 static const char	*socket_path;	/* -s */
 static const char	*conf_file;	/* -c */
 static const char	*lines_arg;	/* -n N */
+static const char	*batch_arg;	/* --batch K */
 static char		*found_socket;	/* where a daemon answered */
 
 /* How "log" records are printed. */
@@ -89,11 +92,20 @@ usage(FILE *f)
 "  start path              start a stopped node or subtree\n"
 "  stop path               stop a node or subtree (not counted as a failure)\n"
 "  restart path            stop, then start a node or subtree\n"
+"  restart --rolling [--batch K] path\n"
+"                          replace the workers of a pool or the children\n"
+"                          of a supervisor K (default 1) at a time, each\n"
+"                          batch once the previous one is ready; a pool\n"
+"                          first starts K surge instances; stops at the\n"
+"                          first that fails, saying why\n"
 "  signal [--main|--all] path signal\n"
 "                          send a signal to a worker or every worker under\n"
 "                          path: to its process group (and what it\n"
 "                          double-forked); --main: its main process only;\n"
 "                          --all: every process it owns\n"
+"  scale path N            run N instances (1 to 10000) of a pool until\n"
+"                          the next reload: stop the highest-numbered\n"
+"                          ones, or start new ones\n"
 "  reload                  re-read the configuration and apply the changes\n"
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
 "  logs path [-n N] [-f] [-t]\n"
@@ -367,18 +379,53 @@ print_ok(struct reply *r)
 	r->ok_text = NULL;
 }
 
-/* stop, start, restart PATH; reload; shutdown. */
+/* stop, start, restart [--rolling [--batch K]] PATH; reload; shutdown. */
 static int
 cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 {
-	const char *words[2] = { c->name, nargs > 0 ? args[0] : NULL };
+	const char *words[4] = { c->name, nargs > 0 ? args[0] : NULL,
+	    "rolling", batch_arg };
 	struct reply r = { 0 };
-	int status;
+	char *end;
+	long k;
+	int status, n = nargs + 1;
 
-	(void)opts;
 	if (nargs > 0)
 		check_word("path", args[0]);
-	status = run(words, nargs + 1, &r);
+	if ((opts & OPT_BATCH) && !(opts & OPT_ROLLING))
+		usage_error("restart: --batch goes with --rolling");
+	if (opts & OPT_BATCH) {
+		k = strtol(batch_arg, &end, 10);
+		if (*end != '\0' || end == batch_arg || k < 1 || k > 10000)
+			usage_error("restart: --batch '%s' is not a number of "
+			    "children (1 to 10000)", batch_arg);
+	}
+	if (opts & OPT_ROLLING)
+		n = (opts & OPT_BATCH) ? 4 : 3;
+	status = run(words, n, &r);
+	print_ok(&r);
+	return status;
+}
+
+/* scale PATH N: a pool's number of instances, 1 to 10000. */
+static int
+cmd_scale(const struct cmd *c, char **args, int nargs, int opts)
+{
+	const char *words[3] = { "scale", args[0], args[1] };
+	struct reply r = { 0 };
+	char *end;
+	long n;
+	int status;
+
+	(void)c;
+	(void)nargs;
+	(void)opts;
+	check_word("path", args[0]);
+	n = strtol(args[1], &end, 10);
+	if (*end != '\0' || end == args[1] || n < 1 || n > 10000)
+		usage_error("scale: '%s' is not a number of instances (1 to "
+		    "10000)", args[1]);
+	status = run(words, 3, &r);
 	print_ok(&r);
 	return status;
 }
@@ -587,8 +634,9 @@ static const struct cmd cmds[] = {
 	{ "is-running",	1, 1, 0,			cmd_status },
 	{ "start",	1, 1, 0,			cmd_simple },
 	{ "stop",	1, 1, 0,			cmd_simple },
-	{ "restart",	1, 1, 0,			cmd_simple },
+	{ "restart",	1, 1, OPT_ROLLING | OPT_BATCH,	cmd_simple },
 	{ "signal",	2, 2, OPT_MAIN | OPT_ALL,		cmd_signal },
+	{ "scale",	2, 2, 0,			cmd_scale },
 	{ "reload",	0, 0, 0,			cmd_simple },
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
 	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,
@@ -637,6 +685,19 @@ command_args(const struct cmd *c, char **argv, int argc, int *opts)
 			o = OPT_MAIN;
 		else if (strcmp(a, "--all") == 0)
 			o = OPT_ALL;
+		else if (strcmp(a, "--rolling") == 0)
+			o = OPT_ROLLING;
+		else if ((c->opts & OPT_BATCH) && (strcmp(a, "--batch") == 0 ||
+		    strncmp(a, "--batch=", 8) == 0)) {
+			o = OPT_BATCH;
+			if (strcmp(a, "--batch") == 0) {
+				if (i + 1 >= argc)
+					usage_error("%s: option '%s' needs an "
+					    "argument", c->name, a);
+				batch_arg = argv[++i];
+			} else
+				batch_arg = a + 8;
+		}
 		else if ((c->opts & OPT_LINES) && (strncmp(a, "-n", 2) == 0 ||
 		    strcmp(a, "--lines") == 0 ||
 		    strncmp(a, "--lines=", 8) == 0)) {

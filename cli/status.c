@@ -35,7 +35,9 @@ struct snode {
 	long		 restarts_total;
 	int64_t		 backoff;	/* ms until the next restart */
 	char		*error;		/* "" if none */
-	int		 instances;	/* a pool's N, else 0 */
+	int		 instances;	/* a pool's N (running), else 0 */
+	int		 instances_configured; /* ... as configured; 0:
+					   unknown (an older daemon) */
 	char		*command;	/* a worker's, joined; NULL if none */
 	/* usage, -1 where unknown (a daemon before them sends none) */
 	int64_t		 cpu_usec;
@@ -185,6 +187,8 @@ status_add(char **f, int n, void *arg)
 	sn->health_failures = n > 20 ? (long)number(f[20]) : 0;
 	sn->health_error = n > 21 && f[21][0] != '\0' ? xstrdup(f[21]) :
 	    NULL;
+	sn->instances_configured = n > 22 ? (int)number(f[22]) :
+	    sn->instances;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -455,6 +459,12 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			buf_printf(&c[8], "%s(restart in %s)",
 			    c[8].len > 0 ? " " : "",
 			    status_duration(sn->backoff + 999, d, sizeof d));
+		/* A pool scaled away from its configuration says so. */
+		if (sn->instances > 0 && sn->instances_configured > 0 &&
+		    sn->instances != sn->instances_configured)
+			buf_printf(&c[8], "%sscaled to %d (configured %d)",
+			    c[8].len > 0 ? " " : "", sn->instances,
+			    sn->instances_configured);
 		if (state_up(sn->state) && sn->health_error != NULL &&
 		    sn->health_failures > 0) {
 			buf_printf(&c[8], "health: ");
@@ -627,8 +637,9 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		buf_add(b, "null", 4);
 	json_command(sn, b);
 	if (sn->instances > 0)
-		buf_printf(b, ",\"pool\":true,\"instances\":%d",
-		    sn->instances);
+		buf_printf(b, ",\"pool\":true,\"instances\":%d,"
+		    "\"instances_configured\":%d", sn->instances,
+		    sn->instances_configured);
 	else
 		buf_add(b, ",\"pool\":false", 13);
 	json_usage(b, "cpu_usec", sn->cpu_usec);

@@ -33,6 +33,7 @@ struct supervise_opts {
 int		 supervise_run(const struct supervise_opts *, struct config *);
 struct tree	*supervise_tree(void);
 int		 supervise_reload(struct strv *report);
+void		 supervise_attach(void);
 struct nodelog	*supervise_nodelog(const struct node *);
 struct usage_samples *supervise_samples(const struct node *);
 const struct strv *supervise_exec_argv(const struct node *);

@@ -244,11 +244,11 @@ status_records(struct client *c, const struct node *n, int64_t now,
     int64_t wall)
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
-	char use[5][24], hchecked[24], hfail[16];
+	char use[5][24], hchecked[24], hfail[16], conf_inst[16];
 	char *command;
 	struct node_info ni;
 	struct node_usage u;
-	const char *f[22];
+	const char *f[23];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -297,7 +297,11 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	f[19] = hchecked;
 	f[20] = hfail;
 	f[21] = ni.health_error != NULL ? ni.health_error : "";
-	client_record(c, f, 22);
+	/* A pool's size as configured (f[10] is the running one). */
+	snprintf(conf_inst, sizeof conf_inst, "%d", ni.pool ?
+	    ni.instances_configured : 0);
+	f[22] = conf_inst;
+	client_record(c, f, 23);
 	free(u.cgroup);
 	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)
@@ -339,27 +343,88 @@ request_args(struct client *c, const struct proto_request *r, int min,
 	return -1;
 }
 
-/* stop, start, restart: act, then wait for the outcome. */
+/*
+ * stop, start, restart PATH; restart PATH rolling [BATCH]: act, then wait
+ * for the outcome.
+ */
 static void
 request_action(struct client *c, const struct proto_request *r)
 {
 	struct node *n;
 	enum admin_op op;
-	char *msg = NULL;
+	char *msg = NULL, *end;
+	long batch = 1;
 	int rc;
 
-	if (request_args(c, r, 1, 1) == -1 ||
-	    (n = request_node(c, r->words[1])) == NULL)
-		return;
 	op = strcmp(r->words[0], "stop") == 0 ? ADMIN_STOP :
 	    strcmp(r->words[0], "start") == 0 ? ADMIN_START : ADMIN_RESTART;
-	rc = tree_admin(supervise_tree(), n, op, &c->wait_for, now_ms(), &msg);
+	if (request_args(c, r, 1, op == ADMIN_RESTART ? 3 : 1) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	if (r->nwords > 2 && strcmp(r->words[2], "rolling") != 0) {
+		client_final(c, "error", "restart: the word after the path "
+		    "can only be 'rolling'");
+		return;
+	}
+	if (r->nwords > 3) {
+		batch = strtol(r->words[3], &end, 10);
+		if (*end != '\0' || end == r->words[3] || batch < 1 ||
+		    batch > TREE_SCALE_MAX) {
+			msg = xasprintf("restart: '%s' is not a batch size "
+			    "(1 to %d)", r->words[3], TREE_SCALE_MAX);
+			client_final(c, "error", msg);
+			free(msg);
+			return;
+		}
+	}
+	if (r->nwords > 2) {
+		rc = tree_roll(supervise_tree(), n, (int)batch, &c->wait_for,
+		    now_ms(), &msg);
+		supervise_attach();	/* a pool's surge instances */
+	} else
+		rc = tree_admin(supervise_tree(), n, op, &c->wait_for,
+		    now_ms(), &msg);
 	if (rc != 0) {
 		client_final(c, rc == 1 ? "ok" : "error", msg);
 		free(msg);
 		return;
 	}
 	c->wait = op == ADMIN_STOP ? WAIT_STOP : WAIT_START;
+	c->wait_path = xstrdup(n->path);
+	run_actions();
+}
+
+/* scale PATH N: resize a pool, then wait for the outcome. */
+static void
+request_scale(struct client *c, const struct proto_request *r)
+{
+	struct node *n;
+	char *msg = NULL, *end;
+	long size;
+	int rc;
+
+	if (request_args(c, r, 2, 2) == -1 ||
+	    (n = request_node(c, r->words[1])) == NULL)
+		return;
+	size = strtol(r->words[2], &end, 10);
+	if (*end != '\0' || end == r->words[2] || size < 1 ||
+	    size > TREE_SCALE_MAX) {
+		msg = xasprintf("scale: '%s' is not a number of instances "
+		    "(1 to %d)", r->words[2], TREE_SCALE_MAX);
+		client_final(c, "error", msg);
+		free(msg);
+		return;
+	}
+	rc = tree_scale(supervise_tree(), n, (int)size, &c->wait_for,
+	    now_ms(), &msg);
+	supervise_attach();
+	if (rc != 0) {
+		client_final(c, rc == 1 ? "ok" : "error", msg);
+		free(msg);
+		run_actions();
+		return;
+	}
+	c->wait = WAIT_START;
 	c->wait_path = xstrdup(n->path);
 	run_actions();
 }
@@ -656,6 +721,8 @@ request(struct client *c, const struct proto_request *r)
 		request_action(c, r);
 	else if (strcmp(cmd, "signal") == 0)
 		request_signal(c, r);
+	else if (strcmp(cmd, "scale") == 0)
+		request_scale(c, r);
 	else if (strcmp(cmd, "reload") == 0) {
 		if (request_args(c, r, 0, 0) == 0)
 			request_reload(c);

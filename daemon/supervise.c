@@ -1134,6 +1134,13 @@ attach_nodes(void)
 	}
 }
 
+/* Give nodes an admin request added (a scale) their daemon data. */
+void
+supervise_attach(void)
+{
+	attach_nodes();
+}
+
 /* Release a node's daemon data. */
 static void
 nodectx_free(struct nodectx *nc)

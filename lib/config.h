@@ -27,6 +27,8 @@ enum node_kind { NODE_SUPERVISOR, NODE_WORKER };
 enum strategy { STRATEGY_ONE_FOR_ONE, STRATEGY_ONE_FOR_ALL,
     STRATEGY_REST_FOR_ONE };
 enum restart { RESTART_PERMANENT, RESTART_TRANSIENT, RESTART_TEMPORARY };
+/* How a reload replaces a pool's changed instances (key reload). */
+enum reload_mode { RELOAD_MODE_RESTART, RELOAD_MODE_ROLLING };
 enum shutdown { SHUTDOWN_TIMEOUT, SHUTDOWN_BRUTAL_KILL, SHUTDOWN_INFINITY };
 enum event_format { EVENT_FORMAT_TEXT, EVENT_FORMAT_JSON };
 /* When a worker is ready (started): exec succeeded, a line on fd N,
@@ -181,6 +183,7 @@ struct node_spec {
 						   the pool supervisor: its N */
 	int			 significant;	/* with restart transient or
 						   temporary */
+	enum reload_mode	 reload_mode;	/* a pool's: default restart */
 	enum auto_shutdown	 auto_shutdown;	/* supervisors */
 };
 

@@ -34,6 +34,7 @@
 _Static_assert(sizeof(enum restart) == sizeof(int) &&
     sizeof(enum strategy) == sizeof(int) &&
     sizeof(enum auto_shutdown) == sizeof(int) &&
+    sizeof(enum reload_mode) == sizeof(int) &&
     sizeof(enum event_format) == sizeof(int), "enums stored as int");
 
 #define FIELD(obj, off, type)	((type *)(void *)((char *)(obj) + (off)))
@@ -66,6 +67,8 @@ static const char *const restart_names[] = { "permanent", "transient",
 static const char *const auto_shutdown_names[] = { "never",
     "any_significant", "all_significant", NULL };
 static const char *const event_format_names[] = { "text", "json", NULL };
+static const char *const reload_mode_names[] = { "restart", "rolling",
+    NULL };
 static const char *const log_names[] = { "stderr", "syslog", NULL };
 /* In the order of enum cgroup_mode. */
 static const char *const cgroup_names[] = { "auto", "yes", "no", NULL };
@@ -1503,6 +1506,9 @@ const struct keydef keydefs[] = {
 	/* A pool's size changes its children, not the pool. */
 	{ "instances", KIND_WORKER, &key_type_int, NULL, NS(instances), 0, 0,
 	    NULL, 1, 10000, RELOAD_NONE },
+	/* How a reload replaces a pool's changed instances. */
+	{ "reload", KIND_WORKER, &key_type_enum, "restart", NS(reload_mode),
+	    0, 0, reload_mode_names, 0, 0, RELOAD_LIVE },
 	{ "significant", KIND_NODE, &key_type_bool, "no", NS(significant), 0,
 	    0, NULL, 0, 0, RELOAD_RESTART },
 	{ "auto_shutdown", KIND_SUPER, &key_type_enum, "never",

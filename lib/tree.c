@@ -34,6 +34,19 @@
  * signal at once, each keeps its own shutdown timer, and the stop is over
  * when the last one is down. A pool has no state of its own: no setup, no
  * cleanup, no state directory.
+ *
+ * A pool's size can change at run time (tree_scale): instances scaled away
+ * are marked `removing`, stop as a pool stops and leave the tree once down
+ * (pool_trim, ACT_FREE); new ones are appended. A rolling restart
+ * (tree_roll, reload = rolling) needs no second process per node: the
+ * supervisor rolled marks one batch of children at a time for an ordinary
+ * restart (stop, then start) and waits, through each child's roll_wait,
+ * until they run (ready) again before marking the next batch (roll_step,
+ * from sup_advance). A pool first gets surge instances beyond its size,
+ * added as a scale up adds them and scaled away at the end, so that it
+ * never has fewer ready instances than its size; a failed start ends the
+ * roll, with its reason, before any other child is touched.
+ *
  * Inputs come from the daemon with the current monotonic time; outputs are
  * queued actions. Semantics follow OTP's supervisor.erl; differences are
  * noted where they occur (and in arbor.ini(5)).
@@ -97,6 +110,14 @@ static void	child_down(struct tree *, struct node *, bool, const char *,
 		    bool, int64_t);
 static void	detached_done(struct tree *, struct node *);
 static bool	pool_stop(struct tree *, struct node *, bool, int64_t);
+static void	pool_trim(struct tree *, struct node *);
+static enum admin_outcome scale_outcome(const struct node *,
+		    const struct admin_wait *, char **);
+static void	roll_step(struct tree *, struct node *, int64_t);
+static enum admin_outcome roll_outcome(const struct node *,
+		    const struct admin_wait *, char **);
+static void	roll_end(struct tree *, struct node *, char *, int64_t);
+static void	pool_scale_down(struct tree *, struct node *, int, int64_t);
 
 /* What users see of each state. */
 static const enum node_status status_of[ST_COUNT] = {
@@ -491,6 +512,7 @@ node_free(struct node *n)
 	free(n->unhealthy);
 	free(n->fail_reason);
 	free(n->cleanup_error);
+	free(n->roll_error);
 	free(n->state_dir);
 	strv_free(&n->setup_env);
 	strv_free(&n->file_env);
@@ -1261,7 +1283,9 @@ s_start(struct tree *t, struct node *s, struct input *in)
 		/* No state of its own: its instances start at once. */
 		set_state(s, ST_STARTING, in->now);
 		for (size_t i = 0; i < s->nchildren; i++)
-			want_start(s->children[i], !s->children[i]->admin_stopped);
+			want_start(s->children[i],
+			    !s->children[i]->admin_stopped &&
+			    !s->children[i]->removing);
 		sup_advance(t, s, in->now);
 		return;
 	}
@@ -1278,6 +1302,9 @@ static void
 s_stopping(struct tree *t, struct node *s, enum node_state st,
     struct input *in)
 {
+	if (s->rolling)
+		roll_end(t, s, xasprintf("%s stopped during the rolling "
+		    "restart", s->path), in->now);
 	if (in->reason != NULL) {
 		s->cause = node_status(s) == NS_STARTING ? CAUSE_START_FAIL :
 		    CAUSE_FAIL;
@@ -1469,6 +1496,10 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 
 	if (!sup_managing(s))
 		return;
+	if (node_is_pool(s))
+		pool_trim(t, s);
+	if (s->rolling && s->state == ST_RUNNING)
+		roll_step(t, s, now);
 	if (s->state == ST_STOPPING) {
 		/*
 		 * A pool told every instance at the stop's start (s_stop):
@@ -1782,7 +1813,7 @@ child_down(struct tree *t, struct node *c, bool normal, const char *reason,
 		return;
 	}
 	if (node_status(p) == NS_STOPPING || c->stop_pending || asked ||
-	    c->admin_stopped) {
+	    c->admin_stopped || c->removing) {
 		/* It was going down anyway: no restart, nothing counted. */
 		want_stop(c, false);
 		sup_advance(t, p, now);
@@ -1987,6 +2018,14 @@ check_counts(const struct node *n)
 		const struct node *c = n->children[i];
 		if (c->parent != n || c->index != i)
 			return xasprintf("%s: bad parent or index", c->path);
+		if (c->removing && (c->start_pending || !node_is_pool(n)))
+			return xasprintf("%s: scaled away, yet to start",
+			    c->path);
+		if (c->roll_wait && !n->rolling)
+			return xasprintf("%s: waited for by no roll", c->path);
+		if (i > 0 && n->children[i - 1]->removing && !c->removing)
+			return xasprintf("%s: kept after one scaled away",
+			    c->path);
 		active += node_active(c);
 		starting += node_status(c) == NS_STARTING;
 		stopmarks += c->stop_pending;
@@ -2115,6 +2154,11 @@ parent_manages(const struct node *n, char **err)
 	const struct node *p = n->parent;
 	enum node_status st = node_status(p);
 
+	if (n->removing) {
+		*err = xasprintf("cannot start %s: scaled away, it leaves "
+		    "the tree", n->path);
+		return false;
+	}
 	if (st == NS_RUNNING || st == NS_STARTING)
 		return true;
 	*err = xasprintf("cannot start %s: its supervisor %s is %s",
@@ -2230,6 +2274,10 @@ tree_admin(struct tree *t, struct node *n, enum admin_op op,
 		return tree_start_node(t, n, now, msg);
 	case ADMIN_RESTART:
 		return tree_restart_node(t, n, now, msg);
+	case ADMIN_SCALE:
+	case ADMIN_ROLL:
+		*msg = xstrdup("use tree_scale or tree_roll");
+		return -1;
 	}
 	return 0;
 }
@@ -2247,6 +2295,10 @@ tree_admin_outcome(const struct tree *t, const char *path,
 		*msg = xstrdup("removed by a reload");
 		return w->op == ADMIN_STOP ? ADMIN_DONE : ADMIN_FAILED;
 	}
+	if (w->op == ADMIN_SCALE)
+		return scale_outcome(n, w, msg);
+	if (w->op == ADMIN_ROLL)
+		return roll_outcome(n, w, msg);
 	/* Down, even if something has started it again since. */
 	if (w->op == ADMIN_STOP)
 		return node_active(n) && n->downs == w->downs ?
@@ -2266,6 +2318,393 @@ tree_admin_outcome(const struct tree *t, const char *path,
 		return ADMIN_FAILED;
 	}
 	return ADMIN_PENDING;
+}
+
+/*
+ * Scaling (arborctl scale). A pool's children are its instances P/1 ..
+ * P/k; scaling down marks the highest ones `removing`: they stop at once
+ * (a pool's stop, pool_stop), are never started again, and leave the tree
+ * once down (pool_trim, ACT_FREE), so that they are always the last
+ * children. Scaling up brings back removing ones first, then appends new
+ * instances that share the last one's settings. The pool's spec keeps
+ * the configured size; a reload rebuilds the children from it.
+ */
+
+/* The number of instances pool P runs now (those scaled away aside). */
+int
+tree_pool_size(const struct node *p)
+{
+	size_t k = p->nchildren;
+
+	while (k > 0 && p->children[k - 1]->removing)
+		k--;
+	return (int)k;
+}
+
+/* Release pool P's last children that were scaled away and are down. */
+static void
+pool_trim(struct tree *t, struct node *p)
+{
+	size_t k = p->nchildren;
+
+	while (k > 0 && p->children[k - 1]->removing &&
+	    !node_active(p->children[k - 1])) {
+		struct node *c = p->children[--k];
+
+		want_start(c, false);
+		want_stop(c, false);
+		c->parent = NULL;
+		c->detached = true;	/* out of the tree, as a reload's */
+		push_simple(t, ACT_FREE, c, 0);
+	}
+	if (k == p->nchildren)
+		return;
+	p->nchildren = k;
+	children_count(p);
+	collect_all(t);
+}
+
+/* A new instance P/K (K = P's children + 1), stopped, like the last. */
+static struct node *
+pool_instance_new(struct tree *t, struct node *p)
+{
+	const struct node *last = p->children[p->nchildren - 1];
+	struct node *c = xcalloc(1, sizeof *c);
+
+	c->spec = spec_ref(last->next_spec != NULL ? last->next_spec :
+	    last->spec);
+	c->path = xasprintf("%s/%zu", p->path, p->nchildren + 1);
+	c->id = ++t->last_id;
+	c->parent = p;
+	c->index = p->nchildren;
+	c->state = ST_DOWN;
+	c->exit_code = NODE_NO_EXIT;
+	intensity_init(&c->history, p->spec->intensity, p->spec->period_ms);
+	p->children = xreallocarray(p->children, p->nchildren + 1,
+	    sizeof *p->children);
+	p->children[p->nchildren++] = c;
+	return c;
+}
+
+/* Pool P keeps its first N instances: the others stop and go. */
+static void
+pool_scale_down(struct tree *t, struct node *p, int n, int64_t now)
+{
+	for (size_t i = p->nchildren; i-- > (size_t)n;) {
+		struct node *c = p->children[i];
+
+		if (c->removing)
+			continue;
+		c->removing = true;
+		want_start(c, false);
+		backoff_cancel(t, c, ST_DOWN, now);
+		if (node_active(c))
+			want_stop(c, true);
+	}
+}
+
+/* Pool P runs N instances: removing ones come back, new ones are added. */
+static void
+pool_scale_up(struct tree *t, struct node *p, int n)
+{
+	bool starts = p->state == ST_RUNNING || p->state == ST_STARTING;
+
+	for (size_t i = 0; i < p->nchildren && i < (size_t)n; i++) {
+		struct node *c = p->children[i];
+
+		if (!c->removing)
+			continue;
+		c->removing = false;
+		c->failed_start = 0;	/* tree_admin_outcome: this start's */
+		want_start(c, starts && !c->admin_stopped);
+	}
+	while (p->nchildren < (size_t)n)
+		want_start(pool_instance_new(t, p), starts);
+	collect_all(t);
+}
+
+/* Carry out an admin scale of pool P to N instances; see tree.h. */
+int
+tree_scale(struct tree *t, struct node *p, int n, struct admin_wait *w,
+    int64_t now, char **msg)
+{
+	int size;
+
+	*msg = NULL;
+	if (t->shutting_down || t->finished) {
+		*msg = xstrdup(t->finished ? "arbord is exiting" :
+		    "arbord is shutting down");
+		return -1;
+	}
+	if (!node_is_pool(p)) {
+		*msg = xasprintf("%s is not a pool (a worker with instances "
+		    "= N)", p->path);
+		return -1;
+	}
+	if (n < 1 || n > TREE_SCALE_MAX) {
+		*msg = xasprintf("a pool runs 1 to %d instances",
+		    TREE_SCALE_MAX);
+		return -1;
+	}
+	if (node_status(p) == NS_STOPPING) {
+		*msg = xasprintf("cannot scale %s: it is stopping", p->path);
+		return -1;
+	}
+	if (p->rolling) {
+		*msg = xasprintf("cannot scale %s during its rolling restart",
+		    p->path);
+		return -1;
+	}
+	size = tree_pool_size(p);
+	w->op = ADMIN_SCALE;
+	w->id = p->id;
+	w->starts = p->starts;
+	w->downs = p->downs;
+	w->size = n;
+	w->from = size;
+	if (n < size)
+		pool_scale_down(t, p, n, now);
+	else if (n > size || (size_t)n < p->nchildren)
+		pool_scale_up(t, p, n);
+	if (sup_managing(p))
+		sup_advance(t, p, now);
+	else
+		pool_trim(t, p);
+	if (!node_active(p)) {
+		*msg = xasprintf("%s: %d instance%s (it is %s: they start "
+		    "with it)", p->path, n, n == 1 ? "" : "s",
+		    node_state_name(node_status(p)));
+		return 1;
+	}
+	if (n == size && (size_t)n == p->nchildren) {
+		*msg = xasprintf("%s: %d instance%s already", p->path, n,
+		    n == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Rolling restarts (arborctl restart --rolling, reload = rolling). The
+ * supervisor rolled drives it from sup_advance (roll_step): its children
+ * restarted by the roll carry roll_wait until they run again (ready); only
+ * then is the next batch marked to restart (want_stop, want_start: the
+ * ordinary restart path, so stop and start follow the supervisor's usual
+ * order and each child's own shutdown). A pool first gets `batch` surge
+ * instances beyond its size (as a scale up would add), waits for them to
+ * be ready, and scales them away at the end: it never has fewer ready
+ * instances than its size while one of them is being replaced. A child
+ * whose new start fails (or that is stopped, or not ready within its
+ * start_timeout) ends the roll with the reason: the children not yet
+ * replaced keep their processes; the one that failed is left to its
+ * restart policy like any failed start.
+ */
+
+/* S's roll is over: REASON (owned; NULL: done) is what the admin sees. */
+static void
+roll_end(struct tree *t, struct node *s, char *reason, int64_t now)
+{
+	s->rolling = false;
+	free(s->roll_error);
+	s->roll_error = reason;
+	for (size_t i = 0; i < s->nchildren; i++)
+		s->children[i]->roll_wait = false;
+	/* The surge instances go. */
+	if (node_is_pool(s) && s->roll_size < s->nchildren)
+		pool_scale_down(t, s, (int)s->roll_size, now);
+}
+
+/* Mark child C to restart as part of its supervisor's roll. */
+static void
+roll_mark(struct node *c)
+{
+	c->roll_wait = true;
+	c->roll_starts = c->starts;
+	want_stop(c, true);
+	want_start(c, true);
+}
+
+/*
+ * Take S's roll one step: see how the children it restarted do (all
+ * running: on; one failed: the roll ends), then mark the next batch, or
+ * end when none is left.
+ */
+static void
+roll_step(struct tree *t, struct node *s, int64_t now)
+{
+	const char *err;
+	int marked = 0;
+	bool waiting = false;
+
+	for (size_t i = 0; i < s->nchildren; i++) {
+		struct node *c = s->children[i];
+
+		if (!c->roll_wait)
+			continue;
+		err = c->last_error ? c->last_error : "";
+		if (c->failed_start > c->roll_starts) {
+			roll_end(t, s, xasprintf("%s: %s", c->path, *err ?
+			    err : "failed"), now);
+			return;
+		}
+		if (c->state == ST_RUNNING && c->starts > c->roll_starts &&
+		    !c->stop_pending && !c->start_pending) {
+			c->roll_wait = false;
+			continue;
+		}
+		if (!node_active(c) && !c->start_pending &&
+		    c->state != ST_BACKOFF) {
+			roll_end(t, s, xasprintf("%s is %s%s%s", c->path,
+			    node_state_name(node_status(c)), *err ? ": " : "",
+			    err), now);
+			return;
+		}
+		waiting = true;
+	}
+	if (waiting)
+		return;
+	while (s->roll_next < s->roll_size && marked < s->roll_batch) {
+		struct node *c = s->children[s->roll_next++];
+
+		/* One down starts anew anyway; a reload's: the changed. */
+		if (!node_up(c) || c->state != ST_RUNNING ||
+		    (s->roll_changed && c->next_spec == NULL))
+			continue;
+		roll_mark(c);
+		marked++;
+	}
+	if (marked == 0)
+		roll_end(t, s, NULL, now);
+}
+
+/* Begin rolling S's children, BATCH at a time (CHANGED: a reload's). */
+static void
+roll_begin(struct tree *t, struct node *s, int batch, bool changed)
+{
+	size_t from = s->nchildren;
+
+	s->rolling = true;
+	s->roll_changed = changed;
+	s->roll_batch = batch;
+	s->roll_next = 0;
+	s->roll_size = s->nchildren;
+	s->roll_seq++;
+	free(s->roll_error);
+	s->roll_error = NULL;
+	if (!node_is_pool(s))
+		return;
+	/* Surge instances first, as many as the batch (at most the size). */
+	pool_scale_up(t, s, (int)(from + ((size_t)batch < from ?
+	    (size_t)batch : from)));
+	for (size_t i = from; i < s->nchildren; i++) {
+		s->children[i]->roll_wait = true;
+		s->children[i]->roll_starts = s->children[i]->starts;
+	}
+}
+
+/* Carry out an admin rolling restart of S; see tree.h. */
+int
+tree_roll(struct tree *t, struct node *s, int batch, struct admin_wait *w,
+    int64_t now, char **msg)
+{
+	*msg = NULL;
+	if (t->shutting_down || t->finished) {
+		*msg = xstrdup(t->finished ? "arbord is exiting" :
+		    "arbord is shutting down");
+		return -1;
+	}
+	if (s->spec->kind != NODE_SUPERVISOR) {
+		*msg = xasprintf("%s is a worker: a rolling restart replaces "
+		    "the workers of a pool or the children of a supervisor",
+		    s->path);
+		return -1;
+	}
+	if (batch < 1 || batch > TREE_SCALE_MAX) {
+		*msg = xasprintf("a batch is 1 to %d children",
+		    TREE_SCALE_MAX);
+		return -1;
+	}
+	if (s->state != ST_RUNNING || s->stop_pending) {
+		*msg = xasprintf("cannot roll %s: it is %s", s->path,
+		    s->stop_pending ? "about to restart" :
+		    node_state_name(node_status(s)));
+		return -1;
+	}
+	if (s->rolling) {
+		*msg = xasprintf("a rolling restart of %s is in progress",
+		    s->path);
+		return -1;
+	}
+	if (node_is_pool(s) && (size_t)tree_pool_size(s) != s->nchildren) {
+		*msg = xasprintf("cannot roll %s while it is being scaled "
+		    "down", s->path);
+		return -1;
+	}
+	roll_begin(t, s, batch, false);
+	w->op = ADMIN_ROLL;
+	w->id = s->id;
+	w->starts = s->roll_seq;
+	w->downs = s->downs;
+	w->size = batch;
+	w->from = 0;
+	sup_advance(t, s, now);
+	if (!s->rolling && s->roll_error == NULL) {
+		*msg = xasprintf("%s: no running child to replace", s->path);
+		return 1;
+	}
+	return 0;
+}
+
+/* Has the roll W of S finished? See tree_admin_outcome. */
+static enum admin_outcome
+roll_outcome(const struct node *s, const struct admin_wait *w, char **msg)
+{
+	if (s->roll_seq != w->starts) {
+		*msg = xasprintf("another rolling restart of %s began",
+		    s->path);
+		return ADMIN_FAILED;
+	}
+	if (s->rolling)
+		return ADMIN_PENDING;
+	if (s->roll_error != NULL) {
+		*msg = xstrdup(s->roll_error);
+		return ADMIN_FAILED;
+	}
+	/* Done once the surge instances are gone too. */
+	if (node_is_pool(s) && (size_t)tree_pool_size(s) != s->nchildren)
+		return ADMIN_PENDING;
+	*msg = xasprintf("%s: every child replaced", s->path);
+	return ADMIN_DONE;
+}
+
+/* Has the scale W of pool P finished? See tree_admin_outcome. */
+static enum admin_outcome
+scale_outcome(const struct node *p, const struct admin_wait *w, char **msg)
+{
+	int size = tree_pool_size(p);
+
+	if (size != w->size) {
+		*msg = xasprintf("%s runs %d instance%s now (scaled again, "
+		    "or reloaded)", p->path, size, size == 1 ? "" : "s");
+		return ADMIN_FAILED;
+	}
+	if ((size_t)size != p->nchildren)
+		return ADMIN_PENDING;	/* some are still going */
+	for (int i = w->from; i < size; i++) {
+		const struct node *c = p->children[i];
+
+		if (c->failed_start > 0) {
+			*msg = xasprintf("%s: %s", c->path, c->last_error ?
+			    c->last_error : "failed");
+			return ADMIN_FAILED;
+		}
+		if (c->start_pending || (node_active(c) &&
+		    c->state != ST_RUNNING))
+			return ADMIN_PENDING;
+	}
+	*msg = xasprintf("%s: %d instance%s", p->path, size,
+	    size == 1 ? "" : "s");
+	return ADMIN_DONE;
 }
 
 /* Send SIG to the workers of N's subtree that have a process. */
@@ -2327,7 +2766,8 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	ni->last_error = n->last_error;
 	ni->command = n->spec->kind == NODE_WORKER ? &n->spec->argv : NULL;
 	ni->pool = node_is_pool(n);
-	ni->instances = ni->pool ? n->spec->instances : 0;
+	ni->instances = ni->pool ? tree_pool_size(n) : 0;
+	ni->instances_configured = ni->pool ? n->spec->instances : 0;
 	ni->health = n->spec->kind == NODE_WORKER &&
 	    spec_has_liveness(n->spec) ? (n->health == HS_NONE ?
 	    HS_STARTING : n->health) : HS_NONE;
@@ -2420,11 +2860,22 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 		want_start(n, true);	/* if its parent runs */
 	} else {
 		n->reload_mark = true;
+		if (n->removing) {
+			/* Scaled away, configured again: it stays. */
+			n->removing = false;
+			n->failed_start = 0;
+			want_start(n, !n->admin_stopped);
+		}
 		if (spec_diff(n->spec, spec, &changed) == 0) {
 			/* Back to the running settings: drop a pending change. */
 			r->unchanged++;
 			spec_free(n->next_spec);
 			n->next_spec = NULL;
+			/* A pool's size is its children's; keep it told. */
+			if (n->spec->instances != spec->instances) {
+				spec_free(n->spec);
+				n->spec = spec_for(parent, index, spec);
+			}
 		} else if (changes_live(&changed) || !node_active(n)) {
 			char *what = join(&changed);
 			bool limits = node_active(n) &&
@@ -2445,15 +2896,32 @@ reload_node(struct tree *t, struct reload *r, const struct node_spec *spec,
 				push_simple(t, ACT_LIMITS, n, 0);
 		} else {
 			char *what = join(&changed);
-			strv_pushf(r->report, "restarted %s (%s)",
-			    spec->path, what);
+			/* A pool with reload = rolling replaces it in a roll. */
+			bool roll = parent != NULL && node_is_pool(parent) &&
+			    parent->next_spec == NULL &&
+			    parent->spec->reload_mode == RELOAD_MODE_ROLLING &&
+			    n->state == ST_RUNNING && node_up(n);
+			strv_pushf(r->report, "restarted %s (%s)%s",
+			    spec->path, what, roll ? ", rolling" : "");
 			free(what);
 			spec_free(n->next_spec);
 			n->next_spec = spec_for(parent, index, spec);
-			want_stop(n, true);
-			want_start(n, !n->admin_stopped);
+			if (roll)
+				parent->roll_reload = true;
+			else {
+				want_stop(n, true);
+				want_start(n, !n->admin_stopped);
+			}
 		}
 		strv_free(&changed);
+		if (n->rolling) {
+			/* Its children are rebuilt: the roll cannot go on. */
+			n->rolling = false;
+			free(n->roll_error);
+			n->roll_error = xstrdup("interrupted by a reload");
+			for (size_t i = 0; i < n->nchildren; i++)
+				n->children[i]->roll_wait = false;
+		}
 		free(n->children);
 	}
 	n->parent = parent;
@@ -2517,6 +2985,39 @@ reload_settle(struct node *n)
 		want_start(n, false);
 }
 
+/*
+ * Begin the rolls a reload asked for (reload = rolling): over the changed
+ * instances, one at a time. A pool that cannot roll now (stopping, about
+ * to restart) restarts them as reload = restart would.
+ */
+static void
+reload_rolls(struct tree *t)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *p = t->nodes[i];
+
+		if (!p->roll_reload)
+			continue;
+		p->roll_reload = false;
+		if (p->state == ST_RUNNING && !p->stop_pending &&
+		    (size_t)tree_pool_size(p) == p->nchildren) {
+			roll_begin(t, p, 1, true);
+			continue;
+		}
+		/* About to restart, or stopping: they restart with it. */
+		if (!sup_managing(p) || p->state == ST_STOPPING ||
+		    p->stop_pending)
+			continue;
+		for (size_t k = 0; k < p->nchildren; k++) {
+			struct node *c = p->children[k];
+			if (c->next_spec == NULL || !node_active(c))
+				continue;
+			want_stop(c, true);
+			want_start(c, !c->admin_stopped && !c->removing);
+		}
+	}
+}
+
 /* Bring the tree to CONF with the least disruption; see tree.h. */
 void
 tree_reload(struct tree *t, const struct config *conf, int64_t now,
@@ -2562,5 +3063,6 @@ tree_reload(struct tree *t, const struct config *conf, int64_t now,
 	want_start(root, false);
 	want_stop(root, false);
 	reload_settle(root);
+	reload_rolls(t);
 	reload_apply(t, root, now);
 }

@@ -152,6 +152,22 @@ struct node {
 	bool			 oom_killed;	/* the OOM killer struck in its
 						   cgroup since it started */
 	bool			 reload_mark;	/* scratch for tree_reload */
+	/* Rolling restarts (tree_roll): on the supervisor rolled ... */
+	bool			 rolling;
+	bool			 roll_changed;	/* only children a reload changed */
+	int			 roll_batch;	/* children replaced at once */
+	size_t			 roll_next;	/* the next child to replace */
+	size_t			 roll_size;	/* children rolled (a pool's
+						   surge instances after them) */
+	unsigned		 roll_seq;	/* rolls begun */
+	char			*roll_error;	/* why the last one stopped */
+	bool			 roll_reload;	/* scratch for tree_reload */
+	/* ... and on its children: restarted by it, not yet running. */
+	bool			 roll_wait;
+	unsigned		 roll_starts;	/* its starts when restarted */
+	bool			 removing;	/* a pool's instance scaled away
+						   (tree_scale): stopping, then
+						   released (ACT_FREE) */
 
 	/*
 	 * Liveness (workers with health or watchdog), from when the worker
@@ -288,7 +304,10 @@ struct node_info {
 	const char		*last_error;	/* NULL: none */
 	const struct strv	*command;	/* a worker's argv; NULL */
 	bool			 pool;		/* a pool (instances = N) */
-	int			 instances;	/* a pool's N; 0 */
+	int			 instances;	/* a pool's running size (scale
+						   may change it); 0 */
+	int			 instances_configured; /* ... its N as
+						   configured; 0 */
 	enum health_status	 health;	/* HS_NONE: no health, watchdog */
 	int64_t			 health_checked; /* monotonic ms; 0: never */
 	unsigned		 health_failures;
@@ -296,7 +315,8 @@ struct node_info {
 };
 
 /* Admin requests, and how one is doing (tree_admin_outcome). */
-enum admin_op { ADMIN_STOP, ADMIN_START, ADMIN_RESTART };
+enum admin_op { ADMIN_STOP, ADMIN_START, ADMIN_RESTART, ADMIN_SCALE,
+    ADMIN_ROLL };
 enum admin_outcome { ADMIN_PENDING, ADMIN_DONE, ADMIN_FAILED };
 
 /* What a client waits for after an admin request. */
@@ -305,6 +325,8 @@ struct admin_wait {
 	unsigned long		 id;		/* the node asked about */
 	unsigned		 starts;	/* its starts when asked */
 	unsigned		 downs;		/* ... and how often down */
+	int			 size;		/* scale: the size asked for */
+	int			 from;		/* ... the size before */
 };
 
 struct tree	*tree_new(const struct config *, const char *state_root);
@@ -381,6 +403,32 @@ int	tree_admin(struct tree *, struct node *, enum admin_op,
  */
 enum admin_outcome tree_admin_outcome(const struct tree *, const char *path,
 	    const struct admin_wait *, char **msg);
+/*
+ * Admin scale (arborctl scale): pool P runs N instances (1 ..
+ * TREE_SCALE_MAX) from now on, until a reload brings it back to its
+ * configured size. Instances beyond N (highest numbers first) stop at
+ * once, as a pool stops, and leave the tree once down (ACT_FREE); new
+ * ones P/k+1 .. P/N start as instances do, if P runs. Returns 0 and
+ * fills W for tree_admin_outcome, 1 with *msg when there is nothing to
+ * wait for, or -1 with *msg saying why not.
+ */
+#define TREE_SCALE_MAX	10000
+int	tree_scale(struct tree *, struct node *p, int n, struct admin_wait *,
+	    int64_t now, char **msg);
+/* The number of instances pool P runs now (those scaled away aside). */
+int	tree_pool_size(const struct node *p);
+/*
+ * Admin rolling restart (arborctl restart --rolling): replace the
+ * children of supervisor or pool S, BATCH (>= 1) at a time, each batch
+ * once the previous one is running again (ready); a pool first starts
+ * BATCH surge instances beyond its size and removes them at the end, so
+ * that it never serves with fewer ready instances than it has. A child
+ * that fails to start or to become ready stops the roll (the rest keep
+ * their processes). Returns 0 and fills W, 1 with *msg when there is
+ * nothing to replace, or -1 with *msg.
+ */
+int	tree_roll(struct tree *, struct node *s, int batch,
+	    struct admin_wait *, int64_t now, char **msg);
 /*
  * Send SIG to the processes SCOPE names of every worker of N's subtree
  * that has a process; returns how many workers.

@@ -299,12 +299,16 @@ build_node(struct config *c, const struct genome *g, int i, const char *path,
 	s->restart = (enum restart)(gn->p[0] % 3);
 	s->restart_delay_ms = gn->p[3] % 4 == 3 ? 1000 : 0;
 	s->instances = 1 + (gn->p[2] >> 4) % 4;
+	/* reload = rolling on some pools (on the instances too, as loaded). */
+	s->reload_mode = (gn->p[2] >> 6) & 1 ? RELOAD_MODE_ROLLING :
+	    RELOAD_MODE_RESTART;
 	s->intensity = parent->intensity;
 	s->period_ms = parent->period_ms;
 	for (int k = 1; k <= s->instances; k++) {
 		char *wp = xasprintf("%s/%d", path, k);
 		struct node_spec *w = spec_add(c, NODE_WORKER, wp, s);
 		spec_settings(w, gn->p, parent);
+		w->reload_mode = s->reload_mode;
 		free(wp);
 	}
 }
@@ -961,9 +965,21 @@ feed_admin(struct world *w, unsigned nb, unsigned ob)
 	int rc;
 
 	w->step = "admin";
-	rc = tree_admin(w->t, n, (enum admin_op)(ob % 3), &aw, w->now, &msg);
+	if (ob % 5 == ADMIN_SCALE) {
+		/* A pool (else refused) to 1 .. 5 instances. */
+		w->step = "scale";
+		rc = tree_scale(w->t, n, 1 + (int)(ob >> 3) % 5, &aw, w->now,
+		    &msg);
+	} else if (ob % 5 == ADMIN_ROLL) {
+		/* A supervisor or pool (else refused), 1 .. 3 at a time. */
+		w->step = "roll";
+		rc = tree_roll(w->t, n, 1 + (int)(ob >> 3) % 3, &aw, w->now,
+		    &msg);
+	} else
+		rc = tree_admin(w->t, n, (enum admin_op)(ob % 5), &aw, w->now,
+		    &msg);
 	if (trace)
-		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 3, n->path, rc,
+		fprintf(stderr, "  admin %u on %s: %d %s\n", ob % 5, n->path, rc,
 		    msg ? msg : "");
 	free(msg);
 	if (rc != 0)
@@ -982,6 +998,7 @@ feed_reload(struct world *w)
 {
 	struct strv report = { 0 };
 	struct config *c;
+	size_t surge = 0;
 
 	w->step = "reload";
 	genome_mutate(&w->g, &w->in);
@@ -990,7 +1007,12 @@ feed_reload(struct world *w)
 	for (size_t i = 0; trace && i < report.n; i++)
 		fprintf(stderr, "  reload: %s\n", report.v[i]);
 	strv_free(&report);
-	if (w->t->nnodes != c->nnodes)
+	/* One node per spec, and the surge instances of rolls it began. */
+	for (size_t i = 0; i < w->t->nnodes; i++)
+		if (w->t->nodes[i]->rolling && node_is_pool(w->t->nodes[i]))
+			surge += w->t->nodes[i]->nchildren -
+			    w->t->nodes[i]->roll_size;
+	if (w->t->nnodes != c->nnodes + surge)
 		fuzz_fail(w, "reload: %zu nodes for %zu specs", w->t->nnodes,
 		    c->nnodes);
 	config_destroy(c);

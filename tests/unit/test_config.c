@@ -2759,7 +2759,7 @@ START_TEST(test_key_table)
 	    "success_exit", "memory_max", "memory_high", "memory_swap_max",
 	    "cpu_max", "cpu_weight", "io_weight", "pids_max",
 	    "health_interval", "health_timeout", "health_retries",
-	    "health_start_period", "watchdog_signal" };
+	    "health_start_period", "watchdog_signal", "reload" };
 	struct node_spec n;
 	struct strv sv = { NULL, 0, 0 };
 	size_t nlive = 0;

@@ -519,6 +519,515 @@ START_TEST(test_pool_node_info)
 }
 END_TEST
 
+/* Scale pool P of D to N: accepted (0), or RC with MSG; settles. */
+static void
+scale(struct drv *d, const char *p, int n, struct admin_wait *w, int rc)
+{
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, p), n, w, d->now,
+	    &msg), rc);
+	ck_assert((msg == NULL) == (rc == 0));
+	free(msg);
+	drv_settle(d);
+}
+
+/* The outcome of scale W of root/p, with its message checked. */
+static void
+scale_outcome_is(struct drv *d, const struct admin_wait *w,
+    enum admin_outcome want, const char *msg_has)
+{
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_admin_outcome(d->t, "root/p", w, &msg), want);
+	if (msg_has != NULL) {
+		ck_assert_ptr_nonnull(msg);
+		ck_assert_msg(strstr(msg, msg_has) != NULL, "\"%s\" lacks "
+		    "\"%s\"", msg, msg_has);
+	}
+	free(msg);
+}
+
+/*
+ * Scaling up starts the new instances as a pool starts its instances,
+ * one after the other; status tells the running size from the
+ * configured one.
+ */
+START_TEST(test_pool_scale_up)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct admin_wait w;
+	struct node_info ni;
+
+	scale(d, "root/p", 5, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "spawn root/p/4", "event ProcessStarted root/p/4",
+	    "spawn root/p/5", "event ProcessStarted root/p/5");
+	scale_outcome_is(d, &w, ADMIN_DONE, "root/p: 5 instances");
+	STATE(d, "root/p/5", NS_RUNNING);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 5);
+	ck_assert_int_eq(ni.instances_configured, 3);
+	ck_assert_ptr_null(tree_check(d->t));
+	/* The same size again: nothing to do. */
+	scale(d, "root/p", 5, &w, 1);
+	EXPECT(d, "spawn signal event free", NULL);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * Scaling down stops the highest instances at once, as a pool stops; they
+ * leave the tree once down, and the request is done then.
+ */
+START_TEST(test_pool_scale_down)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 4);
+	struct admin_wait w;
+	struct node_info ni;
+	char *msg = NULL;
+
+	ignore_term(d, 4);
+	scale(d, "root/p", 2, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "signal root/p/3 15", "signal root/p/3 18");
+	scale_outcome_is(d, &w, ADMIN_PENDING, NULL);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 2);
+	/* A scaled away instance cannot be started again. */
+	ck_assert_int_eq(tree_start_node(d->t, drv_node(d, "root/p/4"),
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "scaled away"));
+	free(msg);
+	/* The lower one down first: it waits for the last to go. */
+	drv_fire(d, "root/p/3");
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/3 9", "event ProcessTerminated root/p/3");
+	scale_outcome_is(d, &w, ADMIN_PENDING, NULL);
+	drv_fire(d, "root/p/4");
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/4 9", "event ProcessTerminated root/p/4",
+	    "free root/p/4", "free root/p/3");
+	scale_outcome_is(d, &w, ADMIN_DONE, "root/p: 2 instances");
+	ck_assert_ptr_null(tree_find(d->t, "root/p/3"));
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 2);
+	STATE(d, "root/p/2", NS_RUNNING);
+	ck_assert_ptr_null(tree_check(d->t));
+	/* Their end is no failure: nothing restarted, nothing counted. */
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 0);
+	drv_free(d);
+}
+END_TEST
+
+/* Scaled back up while going away: those instances stay and restart. */
+START_TEST(test_pool_scale_down_up)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct admin_wait w;
+
+	ignore_term(d, 3);
+	scale(d, "root/p", 1, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "signal root/p/2 15", "signal root/p/2 18");
+	scale(d, "root/p", 4, &w, 0);
+	EXPECT(d, "spawn signal event free", NULL);
+	drv_fire(d, "root/p/3");
+	drv_fire(d, "root/p/2");
+	EXPECT(d, "spawn signal event free",
+	    "signal root/p/3 9", "event ProcessTerminated root/p/3",
+	    "signal root/p/2 9", "event ProcessTerminated root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "spawn root/p/4", "event ProcessStarted root/p/4");
+	scale_outcome_is(d, &w, ADMIN_DONE, "4 instances");
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/* A reload brings a scaled pool back to its configured size. */
+START_TEST(test_pool_scale_reload)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 3);
+	struct strv report = { 0 };
+	struct admin_wait w;
+	struct node_info ni;
+
+	scale(d, "root/p", 5, &w, 0);
+	drv_log_clear(d);
+	drv_reload(d, conf_with_pool(STRATEGY_ONE_FOR_ONE, 3), &report);
+	EXPECT_LINES(&report, "removed root/p/4", "removed root/p/5",
+	    "7 nodes unchanged");
+	EXPECT(d, "spawn event free",
+	    "event ProcessTerminated root/p/4", "free root/p/4",
+	    "event ProcessTerminated root/p/5", "free root/p/5");
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 3);
+	/* The request made before the reload is over: the size changed. */
+	scale_outcome_is(d, &w, ADMIN_FAILED, "runs 3 instances now");
+	strv_free(&report);
+
+	scale(d, "root/p", 1, &w, 0);
+	drv_log_clear(d);
+	drv_reload(d, conf_with_pool(STRATEGY_ONE_FOR_ONE, 3), &report);
+	EXPECT_LINES(&report, "added root/p/2", "added root/p/3",
+	    "5 nodes unchanged");
+	EXPECT(d, "spawn event free",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "spawn root/p/3", "event ProcessStarted root/p/3");
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 3);
+	ck_assert_int_eq(ni.instances_configured, 3);
+
+	/* A reload that changes the configured size: status follows it. */
+	strv_free(&report);
+	drv_reload(d, conf_with_pool(STRATEGY_ONE_FOR_ONE, 4), &report);
+	tree_node_info(drv_node(d, "root/p"), d->now, &ni);
+	ck_assert_int_eq(ni.instances, 4);
+	ck_assert_int_eq(ni.instances_configured, 4);
+	ck_assert_ptr_null(tree_check(d->t));
+	strv_free(&report);
+	drv_free(d);
+}
+END_TEST
+
+/* What scale refuses; a stopped pool is resized, to start so later. */
+START_TEST(test_pool_scale_refused)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 2);
+	struct admin_wait w;
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/a"), 2, &w,
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "not a pool"));
+	free(msg);
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/p"), 0, &w,
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "1 to 10000"));
+	free(msg);
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/p"), 10001, &w,
+	    d->now, &msg), -1);
+	free(msg);
+	drv_admin(d, tree_stop_node, "root/p");
+	drv_log_clear(d);
+	scale(d, "root/p", 3, &w, 1);
+	EXPECT(d, "spawn event free", NULL);
+	scale(d, "root/p", 1, &w, 1);
+	EXPECT(d, "spawn event free", "free root/p/3", "free root/p/2");
+	drv_admin(d, tree_start_node, "root/p");
+	EXPECT(d, "spawn", "spawn root/p/1");
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 1);
+	drv_free(d);
+}
+END_TEST
+
+/* An instance added by a scale that cannot start fails the request. */
+START_TEST(test_pool_scale_start_fails)
+{
+	struct drv *d = started(STRATEGY_ONE_FOR_ONE, 1);
+	struct admin_wait w;
+
+	drv_fake_new(d, "root/p/2")->exec_fail = -1;
+	scale(d, "root/p", 2, &w, 0);
+	scale_outcome_is(d, &w, ADMIN_FAILED,
+	    "root/p/2: exec: No such file");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * A started tree of conf_with_pool with N instances that report ready
+ * after their exec (ready = fd:3), as will SURGE more instances beyond
+ * them (a roll's), with RELOAD as the pool's reload key; log cleared.
+ */
+static struct drv *
+started_ready(int n, int surge, enum reload_mode reload)
+{
+	struct config *c = conf_with_pool(STRATEGY_ONE_FOR_ONE, n);
+	struct drv *d;
+
+	conf_lookup(c, "root/p")->reload_mode = reload;
+	for (int i = 1; i <= n; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		conf_ready(conf_lookup(c, path), READY_FD, 10000);
+		conf_lookup(c, path)->reload_mode = reload;
+		free(path);
+	}
+	d = drv_new(c);
+	for (int i = 1; i <= n + surge; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		(i <= n ? drv_fake_at(d, path) : drv_fake_new(d,
+		    path))->ready_on_start = true;
+		free(path);
+	}
+	drv_start(d);
+	STATE(d, "root/p", NS_RUNNING);
+	drv_log_clear(d);
+	return d;
+}
+
+/* Roll S of D by BATCH: accepted (RC 0), or RC with a message; settles. */
+static void
+roll(struct drv *d, const char *s, int batch, struct admin_wait *w, int rc)
+{
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_roll(d->t, drv_node(d, s), batch, w, d->now,
+	    &msg), rc);
+	ck_assert((msg == NULL) == (rc == 0));
+	free(msg);
+	drv_settle(d);
+}
+
+/* The outcome of request W on PATH, its message checked. */
+static void
+outcome_is(struct drv *d, const char *path, const struct admin_wait *w,
+    enum admin_outcome want, const char *msg_has)
+{
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_admin_outcome(d->t, path, w, &msg), want);
+	if (msg_has != NULL) {
+		ck_assert_ptr_nonnull(msg);
+		ck_assert_msg(strstr(msg, msg_has) != NULL, "\"%s\" lacks "
+		    "\"%s\"", msg, msg_has);
+	}
+	free(msg);
+}
+
+/*
+ * A rolling restart of a pool: a surge instance first; once it is ready,
+ * each instance in turn is stopped, started and ready again before the
+ * next is stopped; then the surge instance goes. The pool never has fewer
+ * ready instances than its size.
+ */
+START_TEST(test_pool_roll)
+{
+	struct drv *d = started_ready(3, 1, RELOAD_MODE_RESTART);
+	struct admin_wait w;
+	pid_t old[4];
+
+	for (int i = 1; i <= 3; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		old[i] = drv_node(d, path)->pid;
+		free(path);
+	}
+	roll(d, "root/p", 1, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "spawn root/p/4", "event ProcessStarted root/p/4",
+	    "event ProcessReady root/p/4",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/1",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "event ProcessReady root/p/1",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "event ProcessTerminated root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessReady root/p/2",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "event ProcessTerminated root/p/3",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "event ProcessReady root/p/3",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "event ProcessTerminated root/p/4", "free root/p/4");
+	outcome_is(d, "root/p", &w, ADMIN_DONE, "every child replaced");
+	for (int i = 1; i <= 3; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		ck_assert_int_ne(drv_node(d, path)->pid, old[i]);
+		STATE(d, path, NS_RUNNING);
+		free(path);
+	}
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 3);
+	/* Replaced, not failed: nothing counted. */
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 0);
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/* --batch 2: two surge instances, then two instances at a time. */
+START_TEST(test_pool_roll_batch)
+{
+	struct drv *d = started_ready(4, 2, RELOAD_MODE_RESTART);
+	struct admin_wait w;
+
+	roll(d, "root/p", 2, &w, 0);
+	EXPECT(d, "spawn signal free",
+	    "spawn root/p/5", "spawn root/p/6",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "spawn root/p/1", "spawn root/p/2",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "spawn root/p/3", "spawn root/p/4",
+	    "signal root/p/6 15", "signal root/p/6 18",
+	    "signal root/p/5 15", "signal root/p/5 18",
+	    "free root/p/6", "free root/p/5");
+	outcome_is(d, "root/p", &w, ADMIN_DONE, NULL);
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * An instance whose new process cannot start ends the roll with its
+ * reason: the instances after it keep their processes, the surge goes,
+ * and the one that failed is restarted by its policy like any failure.
+ */
+START_TEST(test_pool_roll_fails)
+{
+	struct drv *d = started_ready(3, 1, RELOAD_MODE_RESTART);
+	struct admin_wait w;
+	pid_t p3 = drv_node(d, "root/p/3")->pid;
+
+	drv_fake_at(d, "root/p/2")->exec_fail = 1;
+	roll(d, "root/p", 1, &w, 0);
+	EXPECT(d, "spawn signal event free",
+	    "spawn root/p/4", "event ProcessStarted root/p/4",
+	    "event ProcessReady root/p/4",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/1",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "event ProcessReady root/p/1",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "event ProcessTerminated root/p/2",
+	    "spawn root/p/2", "event ProcessStartFailed root/p/2",
+	    "signal root/p/4 15", "signal root/p/4 18",
+	    "event ProcessTerminated root/p/4", "free root/p/4",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessReady root/p/2");
+	outcome_is(d, "root/p", &w, ADMIN_FAILED,
+	    "root/p/2: exec: No such file or directory");
+	ck_assert_int_eq(drv_node(d, "root/p/3")->pid, p3);
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 3);
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/* A new process not ready within its start_timeout ends the roll too. */
+START_TEST(test_pool_roll_not_ready)
+{
+	struct drv *d = started_ready(2, 1, RELOAD_MODE_RESTART);
+	struct admin_wait w;
+	pid_t p2 = drv_node(d, "root/p/2")->pid;
+
+	drv_fake_at(d, "root/p/1")->ready_on_start = false;
+	roll(d, "root/p", 1, &w, 0);
+	outcome_is(d, "root/p", &w, ADMIN_PENDING, NULL);
+	STATE(d, "root/p/1", NS_STARTING);
+	drv_fire(d, "root/p/1");
+	outcome_is(d, "root/p", &w, ADMIN_FAILED,
+	    "root/p/1: not ready within 10s");
+	ck_assert_int_eq(drv_node(d, "root/p/2")->pid, p2);
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/* A supervisor's children roll one after the other, each ready first. */
+START_TEST(test_supervisor_roll)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 1));
+	struct admin_wait w;
+
+	drv_start(d);
+	drv_log_clear(d);
+	roll(d, "root", 1, &w, 0);
+	EXPECT(d, "spawn signal event",
+	    "signal root/a 15", "signal root/a 18",
+	    "event ProcessTerminated root/a",
+	    "spawn root/a", "event ProcessStarted root/a",
+	    "signal root/b 15", "signal root/b 18",
+	    "event ProcessTerminated root/b",
+	    "spawn root/b", "event ProcessStarted root/b",
+	    "signal root/c 15", "signal root/c 18",
+	    "event ProcessTerminated root/c",
+	    "spawn root/c", "event ProcessStarted root/c");
+	outcome_is(d, "root", &w, ADMIN_DONE, "every child replaced");
+	drv_free(d);
+}
+END_TEST
+
+/* What a roll refuses; a stop of the pool ends it. */
+START_TEST(test_pool_roll_refused)
+{
+	struct drv *d = started_ready(2, 0, RELOAD_MODE_RESTART);
+	struct admin_wait w, w2;
+	char *msg = NULL;
+
+	ck_assert_int_eq(tree_roll(d->t, drv_node(d, "root/a"), 1, &w,
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "is a worker"));
+	free(msg);
+	(void)drv_fake_new(d, "root/p/3");	/* the surge: never ready */
+	roll(d, "root/p", 1, &w, 0);
+	ck_assert_int_eq(tree_roll(d->t, drv_node(d, "root/p"), 1, &w2,
+	    d->now, &msg), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "in progress"));
+	free(msg);
+	ck_assert_int_eq(tree_scale(d->t, drv_node(d, "root/p"), 5, &w2,
+	    d->now, &msg), -1);
+	free(msg);
+	drv_admin(d, tree_stop_node, "root/p");
+	outcome_is(d, "root/p", &w, ADMIN_FAILED, "stopped during");
+	ck_assert_ptr_null(tree_find(d->t, "root/p/3"));
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * reload = rolling: instances whose command changed are replaced in a
+ * roll, a surge instance with the new command first.
+ */
+START_TEST(test_pool_reload_rolling)
+{
+	struct drv *d = started_ready(2, 1, RELOAD_MODE_ROLLING);
+	struct config *c = conf_with_pool(STRATEGY_ONE_FOR_ONE, 2);
+	struct strv report = { 0 };
+
+	conf_lookup(c, "root/p")->reload_mode = RELOAD_MODE_ROLLING;
+	for (int i = 1; i <= 2; i++) {
+		char *path = xasprintf("root/p/%d", i);
+
+		conf_ready(conf_lookup(c, path), READY_FD, 10000);
+		conf_lookup(c, path)->reload_mode = RELOAD_MODE_ROLLING;
+		conf_command(conf_lookup(c, path), "sleep 2");
+		free(path);
+	}
+	drv_reload(d, c, &report);
+	EXPECT_LINES(&report,
+	    "restarted root/p/1 (command), rolling",
+	    "restarted root/p/2 (command), rolling",
+	    "4 nodes unchanged");
+	EXPECT(d, "spawn signal event free",
+	    "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "event ProcessReady root/p/3",
+	    "signal root/p/1 15", "signal root/p/1 18",
+	    "event ProcessTerminated root/p/1",
+	    "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "event ProcessReady root/p/1",
+	    "signal root/p/2 15", "signal root/p/2 18",
+	    "event ProcessTerminated root/p/2",
+	    "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessReady root/p/2",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "event ProcessTerminated root/p/3", "free root/p/3");
+	ck_assert_str_eq(drv_node(d, "root/p/2")->spec->argv.v[0], "sleep");
+	ck_assert_ptr_null(tree_check(d->t));
+	strv_free(&report);
+	drv_free(d);
+}
+END_TEST
+
 /* An ordinary supervisor still stops its children one after the other. */
 START_TEST(test_ordinary_supervisor_in_order)
 {
@@ -561,6 +1070,19 @@ pool_suite(void)
 	tcase_add_test(tc, test_ordinary_supervisor_in_order);
 	tcase_add_test(tc, test_pool_significant_completes);
 	tcase_add_test(tc, test_pool_node_info);
+	tcase_add_test(tc, test_pool_scale_up);
+	tcase_add_test(tc, test_pool_scale_down);
+	tcase_add_test(tc, test_pool_scale_down_up);
+	tcase_add_test(tc, test_pool_scale_reload);
+	tcase_add_test(tc, test_pool_scale_refused);
+	tcase_add_test(tc, test_pool_scale_start_fails);
+	tcase_add_test(tc, test_pool_roll);
+	tcase_add_test(tc, test_pool_roll_batch);
+	tcase_add_test(tc, test_pool_roll_fails);
+	tcase_add_test(tc, test_pool_roll_not_ready);
+	tcase_add_test(tc, test_supervisor_roll);
+	tcase_add_test(tc, test_pool_roll_refused);
+	tcase_add_test(tc, test_pool_reload_rolling);
 	suite_add_tcase(s, tc);
 	return s;
 }
