@@ -93,6 +93,12 @@ tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
 tests/integration/listen: tests/integration/listen.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/listen.c
 
+tests/integration/lsserver: tests/integration/lsserver.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/lsserver.c
+
+tests/integration/connloop: tests/integration/connloop.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/connloop.c
+
 # make check first installs or names what only the tests need, check and
 # mandoc (check-deps: build-aux/ensure-deps --check), and configures again
 # when check arrived after configure ran; then check-run, a make that reads
@@ -109,7 +115,8 @@ check-deps:
 
 check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 	tests/integration/sdnotify \
-	tests/integration/notifylisten tests/integration/listen
+	tests/integration/notifylisten tests/integration/listen \
+	tests/integration/lsserver tests/integration/connloop
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
@@ -118,6 +125,8 @@ check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 		SDNOTIFY=$(CURDIR)/tests/integration/sdnotify \
 		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
 		LISTEN=$(CURDIR)/tests/integration/listen \
+		LSSERVER=$(CURDIR)/tests/integration/lsserver \
+		CONNLOOP=$(CURDIR)/tests/integration/connloop \
 		tests/integration/run
 
 # The chaos test (tests/chaos/run): random faults against a live tree of
@@ -206,6 +215,7 @@ clean:
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
 		tests/integration/sdnotify \
 		tests/integration/notifylisten tests/integration/listen \
+		tests/integration/lsserver tests/integration/connloop \
 		tests/integration/*.d \
 		tests/chaos/chaosworker tests/chaos/*.d
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
