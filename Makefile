@@ -193,6 +193,7 @@ install: arbord arborctl
 		>$(DESTDIR)$(UNITDIR)/arbord.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/arbord.service
 	install -m 644 conf/example.ini $(DESTDIR)$(DOCDIR)/example.ini
+	install -m 644 conf/zero-downtime.ini $(DESTDIR)$(DOCDIR)/zero-downtime.ini
 	install -d $(DESTDIR)$(DOCDIR)/demo
 	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
 	install -m 644 conf/demo/words.txt $(DESTDIR)$(DOCDIR)/demo/
@@ -205,7 +206,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/arbor-protocol.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/arborctl \
 		$(DESTDIR)$(UNITDIR)/arbord.service \
-		$(DESTDIR)$(DOCDIR)/example.ini
+		$(DESTDIR)$(DOCDIR)/example.ini \
+		$(DESTDIR)$(DOCDIR)/zero-downtime.ini
 	rm -rf $(DESTDIR)$(DOCDIR)/demo
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 

@@ -1905,6 +1905,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	notify_init();
+	/* arbord uses no sockets systemd passes it; workers get their own. */
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDNAMES");
 	if (mkdir_p(o->state_root, 0755) == -1)
 		fatal("state directory %s", o->state_root);
 	if (control_init(o->socket, conf) == -1) {

@@ -23,6 +23,9 @@ PORT=$((20000 + RANDOM % 20000))
 PORT2=$((PORT + 1))
 BUSY=$((PORT + 2))
 
+# The README's example is a valid configuration.
+"$ARBORD" -n -c "$ROOT/conf/zero-downtime.ini" >"$T/o" 2>&1 || fail "zero-downtime.ini: $(cat "$T/o")"
+
 # field NAME LINE: the value of NAME=value in connloop's LINE.
 field() {
 	sed -n "s/.* *\\b$1=\\([0-9]*\\).*/\\1/p" <<<"$2"
