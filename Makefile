@@ -167,7 +167,8 @@ bench/worker: bench/worker.c config.mk
 bench/benchtool: bench/benchtool.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/benchtool.c
 
-bench: arbord arborctl bench/worker bench/benchtool tests/integration/listen
+bench: arbord arborctl bench/worker bench/benchtool tests/integration/listen \
+	tests/integration/lsserver tests/integration/connloop
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
 
 demo: arbord arborctl

@@ -4,7 +4,7 @@
  * from 3, LISTEN_PID its own pid), accepts on all of them and writes its
  * pid and a newline to each connection, then closes it.
  *
- *   lsserver [-e] [-b PORT]
+ *   lsserver [-e] [-b PORT] [-p PIDFILE]
  *
  * -e   first print LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES and, for each
  *      descriptor, whether it is a listening socket, close-on-exec or
@@ -12,6 +12,7 @@
  *      "serving", on stdout
  * -b   bind 127.0.0.1:PORT itself (SO_REUSEADDR) instead, as a server
  *      without socket activation does (for the benchmark)
+ * -p   once serving, write its pid to PIDFILE (atomically: a rename)
  *
  * It exits 3 if LISTEN_PID is not its pid or LISTEN_FDS is missing.
  */
@@ -62,9 +63,12 @@ main(int argc, char **argv)
 	const char *e, *p;
 	char line[32];
 	int n = 0, opt, show = 0, port = 0, len, fd, fl, fdfl, acc;
+	const char *pidfile = NULL;
+	char tmp[4096];
+	FILE *f;
 	socklen_t olen;
 
-	while ((opt = getopt(argc, argv, "eb:")) != -1) {
+	while ((opt = getopt(argc, argv, "eb:p:")) != -1) {
 		switch (opt) {
 		case 'e':
 			show = 1;
@@ -72,8 +76,12 @@ main(int argc, char **argv)
 		case 'b':
 			port = atoi(optarg);
 			break;
+		case 'p':
+			pidfile = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: lsserver [-e] [-b PORT]\n");
+			fprintf(stderr, "usage: lsserver [-e] [-b PORT] "
+			    "[-p PIDFILE]\n");
 			return 2;
 		}
 	}
@@ -120,6 +128,19 @@ main(int argc, char **argv)
 	}
 	if (show)
 		printf("serving\n");
+	if (pidfile != NULL) {
+		snprintf(tmp, sizeof tmp, "%s.%ld", pidfile, (long)getpid());
+		if ((f = fopen(tmp, "w")) == NULL) {
+			perror(tmp);
+			return 1;
+		}
+		fprintf(f, "%ld\n", (long)getpid());
+		fclose(f);
+		if (rename(tmp, pidfile) == -1) {
+			perror(pidfile);
+			return 1;
+		}
+	}
 	len = snprintf(line, sizeof line, "%ld\n", (long)getpid());
 	for (;;) {
 		if (poll(pfd, (nfds_t)n, -1) == -1) {
