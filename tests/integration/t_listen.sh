@@ -5,6 +5,7 @@
 # of connections while the worker is SIGKILLed every 100 ms sees no
 # refused connection, nor while its supervisor is restarted; a pool of 3
 # shares one port (connections reach several instances); a reload that
+# changes the address rebinds it; one that
 # removes the worker closes its sockets and removes the socket file, as
 # shutdown does; a port taken by another process is a start failure with
 # the reason; as root, a port below 1024 is served by a worker that runs
@@ -130,11 +131,21 @@ echo "supervisor restarts: $out" >&2
 assert_eq 0 "$(field refused "$out")" "refused connections during supervisor restarts"
 [ "$(field ok "$out")" -ge 10 ] || fail "too few answered: $out"
 
+# A reload that changes listen restarts the worker on the new address and
+# closes the old one.
+PORT3=$((PORT + 3))
+sed -i "s|^listen = tcp:127.0.0.1:$PORT\$|listen = tcp:127.0.0.1:$PORT3|" "$T/a.ini"
+ctl_expect 0 reload
+grep -q 'restarted root/sub/web (listen)' "$T/ctl.out" || fail "reload: $(cat "$T/ctl.out")"
+poll 10 "$T/connloop" tcp:127.0.0.1:$PORT3 1 5 || fail "nothing answers on the new port $PORT3"
+out=$("$T/connloop" tcp:127.0.0.1:$PORT 1 5)
+assert_eq 1 "$(field refused "$out")" "the old port closed after the reload"
+
 # A reload that removes the worker closes its sockets, removes the file.
 sed -i '/^\[worker:root\/sub\/web\]/,/^listen_names/d' "$T/a.ini"
 ctl_expect 0 reload
 poll 10 test ! -e "$T/web.sock" || fail "$T/web.sock left after the reload"
-out=$("$T/connloop" tcp:127.0.0.1:$PORT 1 5)
+out=$("$T/connloop" tcp:127.0.0.1:$PORT3 1 5)
 assert_eq 1 "$(field refused "$out")" "port closed after the reload"
 stop_arbord
 assert_no_procs
