@@ -93,6 +93,12 @@ tests/integration/notifylisten: tests/integration/notifylisten.c config.mk
 tests/integration/listen: tests/integration/listen.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/listen.c
 
+tests/integration/lsserver: tests/integration/lsserver.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/lsserver.c
+
+tests/integration/connloop: tests/integration/connloop.c config.mk
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ tests/integration/connloop.c
+
 # make check first installs or names what only the tests need, check and
 # mandoc (check-deps: build-aux/ensure-deps --check), and configures again
 # when check arrived after configure ran; then check-run, a make that reads
@@ -109,7 +115,8 @@ check-deps:
 
 check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 	tests/integration/sdnotify \
-	tests/integration/notifylisten tests/integration/listen
+	tests/integration/notifylisten tests/integration/listen \
+	tests/integration/lsserver tests/integration/connloop
 	@echo "== unit tests"
 	cd tests/unit && CK_DEFAULT_TIMEOUT=30 ./check_arbor
 	@echo "== integration tests"
@@ -118,6 +125,8 @@ check-run: arbord arborctl tests/unit/check_arbor tests/integration/rawclient \
 		SDNOTIFY=$(CURDIR)/tests/integration/sdnotify \
 		NOTIFYLISTEN=$(CURDIR)/tests/integration/notifylisten \
 		LISTEN=$(CURDIR)/tests/integration/listen \
+		LSSERVER=$(CURDIR)/tests/integration/lsserver \
+		CONNLOOP=$(CURDIR)/tests/integration/connloop \
 		tests/integration/run
 
 # The chaos test (tests/chaos/run): random faults against a live tree of
@@ -158,7 +167,8 @@ bench/worker: bench/worker.c config.mk
 bench/benchtool: bench/benchtool.c config.mk
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/benchtool.c
 
-bench: arbord arborctl bench/worker bench/benchtool tests/integration/listen
+bench: arbord arborctl bench/worker bench/benchtool tests/integration/listen \
+	tests/integration/lsserver tests/integration/connloop
 	ARBORD=$(CURDIR)/arbord ARBORCTL=$(CURDIR)/arborctl bench/run
 
 demo: arbord arborctl
@@ -184,6 +194,7 @@ install: arbord arborctl
 		>$(DESTDIR)$(UNITDIR)/arbord.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/arbord.service
 	install -m 644 conf/example.ini $(DESTDIR)$(DOCDIR)/example.ini
+	install -m 644 conf/zero-downtime.ini $(DESTDIR)$(DOCDIR)/zero-downtime.ini
 	install -d $(DESTDIR)$(DOCDIR)/demo
 	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
 	install -m 644 conf/demo/words.txt $(DESTDIR)$(DOCDIR)/demo/
@@ -196,7 +207,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/arbor-protocol.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/arborctl \
 		$(DESTDIR)$(UNITDIR)/arbord.service \
-		$(DESTDIR)$(DOCDIR)/example.ini
+		$(DESTDIR)$(DOCDIR)/example.ini \
+		$(DESTDIR)$(DOCDIR)/zero-downtime.ini
 	rm -rf $(DESTDIR)$(DOCDIR)/demo
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
@@ -206,6 +218,7 @@ clean:
 		cli/*.d tests/unit/*.d tests/integration/rawclient \
 		tests/integration/sdnotify \
 		tests/integration/notifylisten tests/integration/listen \
+		tests/integration/lsserver tests/integration/connloop \
 		tests/integration/*.d \
 		tests/chaos/chaosworker tests/chaos/*.d
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md

@@ -141,6 +141,8 @@ spawn_via_spawner(const struct spawn_opts *o)
 	spawn_saw_fd(o->out_fd);
 	spawn_saw_fd(o->err_fd);
 	spawn_saw_fd(o->extra_fd);
+	for (int i = 0; i < o->nlisten; i++)
+		spawn_saw_fd(o->listen[i]);
 	return o->user != NULL || spawn_fd_watermark() >= spawn_threshold;
 }
 
@@ -235,6 +237,39 @@ child_pid_env(char *entry)
 	*v = '\0';
 }
 
+/*
+ * In the child: the listening sockets to 3, 4 ... and the readiness
+ * descriptor to its target (above them: config.c sees to it). Each is
+ * first copied above every target, so that none is overwritten before
+ * it is moved; the copies are close-on-exec. No allocation.
+ */
+static void
+child_listen(const struct spawn_opts *o, int report)
+{
+	int high[SPAWN_LISTEN_MAX], extra = -1, base, n = o->nlisten;
+
+	if (n > SPAWN_LISTEN_MAX) {
+		errno = EINVAL;
+		child_fail(report, STAGE_SETUP);
+	}
+	base = 3 + n;
+	if (o->extra_target >= base)
+		base = o->extra_target + 1;
+	for (int i = 0; i < n; i++)
+		if ((high[i] = fcntl(o->listen[i], F_DUPFD_CLOEXEC, base)) ==
+		    -1)
+			child_fail(report, STAGE_SETUP);
+	if (o->extra_target > 0 && o->extra_fd != -1 &&
+	    (extra = fcntl(o->extra_fd, F_DUPFD_CLOEXEC, base)) == -1)
+		child_fail(report, STAGE_SETUP);
+	for (int i = 0; i < n; i++)
+		if (dup2(high[i], 3 + i) == -1)
+			child_fail(report, STAGE_SETUP);
+	if (o->extra_target > 0 &&
+	    child_fd(extra, o->extra_target, O_WRONLY) == -1)
+		child_fail(report, STAGE_SETUP);
+}
+
 /* In the child: everything between fork and exec. Never returns. */
 static void __attribute__((noreturn))
 child(const struct spawn_opts *o, int report, const char *procs)
@@ -263,7 +298,9 @@ child(const struct spawn_opts *o, int report, const char *procs)
 	    child_fd(o->out_fd, STDOUT_FILENO, O_WRONLY) == -1 ||
 	    child_fd(o->err_fd, STDERR_FILENO, O_WRONLY) == -1)
 		child_fail(report, STAGE_SETUP);
-	if (o->extra_target > 0 &&
+	if (o->nlisten > 0)
+		child_listen(o, report);
+	else if (o->extra_target > 0 &&
 	    child_fd(o->extra_fd, o->extra_target, O_WRONLY) == -1)
 		child_fail(report, STAGE_SETUP);
 	if (o->dir != NULL && chdir(o->dir) == -1)
@@ -289,6 +326,8 @@ child(const struct spawn_opts *o, int report, const char *procs)
 		child_fail(report, STAGE_SETUID);
 	if (o->pid_env > 0)
 		child_pid_env(o->envp[o->pid_env - 1]);
+	if (o->pid_env2 > 0)
+		child_pid_env(o->envp[o->pid_env2 - 1]);
 	execvpe(o->argv[0], o->argv, o->envp);
 	child_fail(report, STAGE_EXEC);
 }

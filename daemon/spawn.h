@@ -40,7 +40,13 @@ struct spawn_opts {
 					   room for SPAWN_PID_ROOM digits,
 					   where the child writes its own pid
 					   (WATCHDOG_PID) */
+	int		 pid_env2;	/* another one (LISTEN_PID) */
+	const int	*listen;	/* become 3, 4 ... (LISTEN_FDS) */
+	int		 nlisten;	/* at most SPAWN_LISTEN_MAX */
 };
+
+/* Descriptors passed as LISTEN_FDS, at most (config.h's LISTEN_MAX). */
+#define SPAWN_LISTEN_MAX	64
 
 /* The placeholder of a pid_env value: room for any pid. */
 #define SPAWN_PID_ROOM	"0000000000"

@@ -45,6 +45,9 @@
 #define SPAWNER_FD	3		/* the spawner's end, after exec */
 #define SPAWNER_MAX	(128 * 1024)	/* largest request */
 #define SPAWNER_LIMITS	32		/* resource limits per request */
+/* Descriptors per request: stdout, stderr, readiness, listen (253 is
+   the kernel's most in one SCM_RIGHTS message). */
+#define SPAWNER_FDS	(3 + SPAWN_LISTEN_MAX)
 
 enum { FD_OUT = 1, FD_ERR = 2, FD_EXTRA = 4, ERR_IS_OUT = 8 };
 
@@ -60,6 +63,8 @@ struct wire_req {
 	int32_t		fds;		/* FD_* and ERR_IS_OUT */
 	int32_t		has_cgroup;
 	int32_t		pid_env;	/* spawn_opts' */
+	int32_t		pid_env2;
+	int32_t		nlisten;	/* descriptors after the others */
 };
 
 struct wire_limit {
@@ -228,17 +233,18 @@ spawner_spawn(const struct spawn_opts *o, struct spawn_failure *f)
 	struct wire_limit *wl;
 	struct wire_rep rep;
 	union {
-		char		buf[CMSG_SPACE(3 * sizeof(int))];
+		char		buf[CMSG_SPACE(SPAWNER_FDS * sizeof(int))];
 		struct cmsghdr	align;
 	} cm;
 	struct iovec iov;
 	struct msghdr msg;
 	struct cmsghdr *c;
-	int fds[3], nfds = 0;
+	int fds[SPAWNER_FDS], nfds = 0;
 	size_t len;
 	ssize_t n;
 
-	if (sock == -1 || o->nlimits > SPAWNER_LIMITS)
+	if (sock == -1 || o->nlimits > SPAWNER_LIMITS ||
+	    o->nlisten > SPAWN_LISTEN_MAX)
 		return -2;
 	memset(rq, 0, sizeof *rq);
 	len = sizeof *rq + o->nlimits * sizeof *wl;
@@ -271,6 +277,7 @@ spawner_spawn(const struct spawn_opts *o, struct spawn_failure *f)
 	rq->umask = o->umask;
 	rq->extra_target = o->extra_target;
 	rq->pid_env = o->pid_env;
+	rq->pid_env2 = o->pid_env2;
 	if (o->out_fd != -1) {
 		rq->fds |= FD_OUT;
 		fds[nfds++] = o->out_fd;
@@ -285,6 +292,9 @@ spawner_spawn(const struct spawn_opts *o, struct spawn_failure *f)
 		rq->fds |= FD_EXTRA;
 		fds[nfds++] = o->extra_fd;
 	}
+	for (int i = 0; i < o->nlisten; i++)
+		fds[nfds++] = o->listen[i];
+	rq->nlisten = o->nlisten;
 
 	memset(&msg, 0, sizeof msg);
 	iov.iov_base = buf;
@@ -362,7 +372,8 @@ serve(const char *buf, size_t len, int *fds, int nfds, struct wire_rep *rep)
 		return -1;
 	want = !!(rq->fds & FD_OUT) + !!(rq->fds & FD_ERR) +
 	    !!(rq->fds & FD_EXTRA);
-	if (want != nfds)
+	if (rq->nlisten < 0 || rq->nlisten > SPAWN_LISTEN_MAX ||
+	    want + rq->nlisten != nfds)
 		return -1;
 	memset(&o, 0, sizeof o);
 	wl = (const void *)(buf + sizeof *rq);
@@ -407,9 +418,13 @@ serve(const char *buf, size_t len, int *fds, int nfds, struct wire_rep *rep)
 	if (rq->fds & FD_EXTRA)
 		o.extra_fd = fds[k++];
 	o.extra_target = rq->extra_target;
-	if (rq->pid_env < 0 || rq->pid_env > rq->nenv)
+	o.listen = fds + k;
+	o.nlisten = rq->nlisten;
+	if (rq->pid_env < 0 || rq->pid_env > rq->nenv ||
+	    rq->pid_env2 < 0 || rq->pid_env2 > rq->nenv)
 		goto out;
 	o.pid_env = rq->pid_env;
+	o.pid_env2 = rq->pid_env2;
 	rep->pid = spawn_here(&o, true, &f);
 	rep->stage = f.stage;
 	rep->errnum = f.errnum;
@@ -427,7 +442,7 @@ spawner_main(int fd)
 {
 	static char buf[SPAWNER_MAX];
 	union {
-		char		buf[CMSG_SPACE(3 * sizeof(int))];
+		char		buf[CMSG_SPACE(SPAWNER_FDS * sizeof(int))];
 		struct cmsghdr	align;
 	} cm;
 	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
@@ -437,7 +452,7 @@ spawner_main(int fd)
 	struct cmsghdr *c;
 	struct msghdr msg;
 	struct iovec iov;
-	int fds[3], nfds, null;
+	int fds[SPAWNER_FDS], nfds, null;
 	ssize_t n;
 
 	/*
@@ -476,9 +491,19 @@ spawner_main(int fd)
 			    c->cmsg_type == SCM_RIGHTS) {
 				size_t k = (c->cmsg_len - CMSG_LEN(0)) /
 				    sizeof(int);
-				for (size_t i = 0; i < k && nfds < 3; i++)
-					memcpy(&fds[nfds++], CMSG_DATA(c) +
-					    i * sizeof(int), sizeof(int));
+				for (size_t i = 0; i < k; i++) {
+					int extra;
+
+					if (nfds < SPAWNER_FDS) {
+						memcpy(&fds[nfds++],
+						    CMSG_DATA(c) + i *
+						    sizeof(int), sizeof(int));
+						continue;
+					}
+					memcpy(&extra, CMSG_DATA(c) + i *
+					    sizeof(int), sizeof(int));
+					close(extra);
+				}
 			}
 		memset(&rep, 0, sizeof rep);
 		if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||

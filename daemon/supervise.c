@@ -29,6 +29,8 @@
 #include "arbord.h"
 #include "detach.h"
 #include "expand.h"
+#include "listen.h"
+#include "listenspec.h"
 #include "log.h"
 #include "logs.h"
 #include "notify.h"
@@ -371,6 +373,42 @@ proc_cgroup(struct node *n, enum proc_role role, char **err)
 }
 
 /*
+ * Worker N's held sockets (listen.c), bound at its first start, into O
+ * (descriptors 3, 4 ... in the child) and ENV, as systemd passes them:
+ * LISTEN_FDS, LISTEN_PID (written by the child, marked in O->pid_env2)
+ * and LISTEN_FDNAMES, by default the name of the node or pool holding
+ * them for each. 0, or -1 with *ERR: a bind that failed fails the start.
+ */
+static int
+listen_env(struct node *n, struct strv *env, struct spawn_opts *o,
+    char **err)
+{
+	const struct node_spec *s = n->spec;
+	const char *key = tree_listen_key(n), *name, *slash;
+	struct buf names = { NULL, 0, 0 };
+	const int *fds;
+	char count[16];
+
+	if (listen_fds(key, s, &fds, err, &start_scarce) == -1)
+		return -1;
+	o->listen = fds;
+	o->nlisten = (int)s->nlisten;
+	slash = strrchr(key, '/');
+	for (size_t i = 0; i < s->nlisten; i++) {
+		name = s->listen_names.n == 0 ? (slash ? slash + 1 : key) :
+		    s->listen_names.v[s->listen_names.n == 1 ? 0 : i];
+		buf_printf(&names, "%s%s", i == 0 ? "" : ":", name);
+	}
+	snprintf(count, sizeof count, "%zu", s->nlisten);
+	env_set(env, "LISTEN_FDS", count);
+	env_set(env, "LISTEN_PID", SPAWN_PID_ROOM);
+	env_set(env, "LISTEN_FDNAMES", names.s);
+	free(names.s);
+	o->pid_env2 = 1;	/* found by start_process */
+	return 0;
+}
+
+/*
  * Start ARGV for node N in the environment the tree gives it, with its
  * output on arbord's stdout under PREFIX and in the node's log (or where
  * a worker's stdout and stderr say). ARGV is template words (expand.h),
@@ -447,11 +485,13 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		env_set(&env, "WATCHDOG_USEC", usec);
 		if (role == PROC_WORKER) {
 			env_set(&env, "WATCHDOG_PID", SPAWN_PID_ROOM);
-			for (size_t i = 0; i < env.n; i++)
-				if (strncmp(env.v[i], "WATCHDOG_PID=", 13) ==
-				    0)
-					o.pid_env = (int)i + 1;
+			o.pid_env = 1;	/* found below */
 		}
+	}
+	if (worker && s->nlisten > 0 && listen_env(n, &env, &o, err) == -1) {
+		strv_free(&env);
+		free(cg);
+		return NULL;
 	}
 	if (key != NULL) {
 		if (expand_argv(argv, env.v, &args, &msg) == -1) {
@@ -479,6 +519,15 @@ start_process(struct node *n, enum proc_role role, char *const *argv,
 		o.extra_target = s->ready_fd;
 	}
 	o.envp = env.v;
+	/* Where the child writes its pid: after every env_set. */
+	for (size_t i = 0; i < env.n; i++) {
+		if (o.pid_env > 0 && strncmp(env.v[i], "WATCHDOG_PID=", 13) ==
+		    0)
+			o.pid_env = (int)i + 1;
+		if (o.pid_env2 > 0 && strncmp(env.v[i], "LISTEN_PID=", 11) ==
+		    0)
+			o.pid_env2 = (int)i + 1;
+	}
 	o.out_fd = cfd[STREAM_OUT];
 	o.err_fd = cfd[STREAM_ERR];
 	pid = spawn(&o, err, &start_scarce);
@@ -1512,6 +1561,21 @@ limits_check(const struct config *conf, struct errlist *errs)
 	return n > 0 ? -1 : 0;
 }
 
+/* listen_sweep: are the sockets held under KEY still those of CONF? */
+static bool
+listen_keep(const char *key, const struct listen_spec *l, size_t n,
+    void *arg)
+{
+	const struct node_spec *s = config_find(arg, key);
+
+	if (s == NULL || s->nlisten != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!listen_spec_equal(&s->listen[i], &l[i]))
+			return false;
+	return true;
+}
+
 /*
  * Re-read the configuration file and bring the tree to it. Returns 0, or
  * -1 when nothing changed: the file has errors, or arbord is shutting
@@ -1543,6 +1607,8 @@ supervise_reload(struct strv *report)
 		    ts.tv_nsec / 1000, opts->file);
 	}
 	tree_reload(tree, conf, now_ms(), report);
+	/* Sockets of nodes gone, or with other addresses, close now. */
+	listen_sweep(listen_keep, conf);
 	if (!opts->event_format_forced)
 		event_fmt = conf->event_format;
 	logs_configure(conf);
@@ -1846,6 +1912,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	notify_init();
+	/* arbord uses no sockets systemd passes it; workers get their own. */
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDNAMES");
 	if (mkdir_p(o->state_root, 0755) == -1)
 		fatal("state directory %s", o->state_root);
 	if (control_init(o->socket, conf) == -1) {
@@ -1926,6 +1996,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	run_actions();
 	if (!tree->finished)
 		ev_run(loop, 0);
+	/* Every worker is gone: the sockets close, their files go. */
+	listen_close_all();
 	spawner_stop();
 	cgroup_close();
 

@@ -100,6 +100,34 @@ struct owner_spec {
 	gid_t			 gid;		/* (gid_t)-1: unchanged */
 };
 
+/*
+ * listen = ADDRESS...: a listening socket arbord holds for a worker (or
+ * its pool) and passes it as systemd does (LISTEN_FDS); lib/listenspec.c
+ * parses it, daemon/listen.c binds it.
+ */
+enum listen_kind { LISTEN_TCP, LISTEN_UNIX };
+#define LISTEN_MAX		64	/* sockets per worker */
+#define LISTEN_NAME_MAX		255	/* characters in a LISTEN_FDNAMES name */
+
+struct listen_spec {
+	char			*word;		/* as written, with options */
+	char			*addr;		/* without options, for messages */
+	enum listen_kind	 kind;
+	int			 family;	/* tcp: AF_INET or AF_INET6 */
+	unsigned char		 ip[16];	/* tcp: the address, binary */
+	int			 port;		/* tcp: 1..65535 */
+	char			*path;		/* unix: as written; "@name" is
+						   abstract; relative to the
+						   worker's directory */
+	int			 backlog;	/* default SOMAXCONN */
+	bool			 reuseport;	/* tcp: SO_REUSEPORT */
+	bool			 mode_set;	/* unix: mode= (default 0666) */
+	mode_t			 mode;
+	char			*owner;		/* unix: owner=USER[:GROUP] */
+	uid_t			 uid;		/* (uid_t)-1: unchanged */
+	gid_t			 gid;
+};
+
 struct node_spec {
 	enum node_kind		 kind;
 	unsigned		 refs;		/* spec_dup/spec_ref copies */
@@ -177,6 +205,13 @@ struct node_spec {
 	int64_t			 health_start_period_ms; /* default 0 */
 	int64_t			 watchdog_ms;		/* 0: none */
 	int			 watchdog_signal;	/* default SIGABRT */
+
+	/* held listening sockets (workers; a pool's are shared) */
+	struct listen_spec	*listen;	/* listen = ADDRESS... */
+	size_t			 nlisten;
+	struct strv		 listen_names;	/* LISTEN_FDNAMES: one name
+						   for all, or one each; none:
+						   the node's (pool's) name */
 
 	/* pools and significant children */
 	int			 instances;	/* worker: N > 0 makes a pool; on

@@ -30,6 +30,7 @@
 #include "cgparse.h"
 #include "expand.h"
 #include "keys.h"
+#include "listenspec.h"
 
 _Static_assert(sizeof(enum restart) == sizeof(int) &&
     sizeof(enum strategy) == sizeof(int) &&
@@ -1418,6 +1419,192 @@ static const struct keytype key_type_health = {
 	    health_equal, NULL
 };
 
+/*
+ * listen = ADDRESS...: split like a command (a path may be quoted), each
+ * address parsed by listenspec.c; at most LISTEN_MAX, none twice.
+ */
+static int
+listen_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct node_spec *n = obj;
+	struct strv words = { 0 };
+	struct listen_spec *ls;
+	char *msg = NULL;
+	size_t k = 0;
+
+	(void)kd;
+	(void)dir;
+	if (argv_split(value, &words, &msg) == -1) {
+		*err = xasprintf("invalid %s: %s", key, msg);
+		free(msg);
+		return -1;
+	}
+	if (words.n == 0 || words.n > LISTEN_MAX) {
+		*err = xasprintf("invalid %s (expected from 1 to %d addresses "
+		    "such as tcp:0.0.0.0:8080 or unix:/run/app.sock)", key,
+		    LISTEN_MAX);
+		strv_free(&words);
+		return -1;
+	}
+	ls = xcalloc(words.n, sizeof *ls);
+	for (; k < words.n; k++) {
+		if (listen_spec_parse(words.v[k], &ls[k], &msg) == -1) {
+			*err = xasprintf("invalid %s '%s' (%s)", key,
+			    words.v[k], msg);
+			free(msg);
+			break;
+		}
+		for (size_t j = 0; j < k; j++)
+			if (strcmp(ls[j].addr, ls[k].addr) == 0) {
+				*err = xasprintf("invalid %s: '%s' is listed "
+				    "twice", key, ls[k].addr);
+				listen_spec_free(&ls[k]);
+				goto out;
+			}
+	}
+out:
+	if (k < words.n) {
+		while (k-- > 0)
+			listen_spec_free(&ls[k]);
+		free(ls);
+		strv_free(&words);
+		return -1;
+	}
+	for (size_t i = 0; i < n->nlisten; i++)
+		listen_spec_free(&n->listen[i]);
+	free(n->listen);
+	n->listen = ls;
+	n->nlisten = words.n;
+	strv_free(&words);
+	return 0;
+}
+
+/* Free the sockets. */
+static void
+listen_free(const struct keydef *kd, void *obj)
+{
+	struct node_spec *n = obj;
+
+	(void)kd;
+	for (size_t i = 0; i < n->nlisten; i++)
+		listen_spec_free(&n->listen[i]);
+	free(n->listen);
+	n->listen = NULL;
+	n->nlisten = 0;
+}
+
+/* Give a copy its own sockets. */
+static void
+listen_copy(const struct keydef *kd, void *dst, const void *src)
+{
+	struct node_spec *d = dst;
+	const struct node_spec *s = src;
+
+	(void)kd;
+	d->listen = NULL;
+	if (s->nlisten == 0)
+		return;
+	d->listen = xcalloc(s->nlisten, sizeof *d->listen);
+	for (size_t i = 0; i < s->nlisten; i++)
+		listen_spec_copy(&d->listen[i], &s->listen[i]);
+}
+
+/* The same sockets in the same order? */
+static bool
+listen_equal(const struct keydef *kd, const void *pa, const void *pb)
+{
+	const struct node_spec *a = pa, *b = pb;
+
+	(void)kd;
+	if (a->nlisten != b->nlisten)
+		return false;
+	for (size_t i = 0; i < a->nlisten; i++)
+		if (!listen_spec_equal(&a->listen[i], &b->listen[i]))
+			return false;
+	return true;
+}
+
+/* The sockets take descriptors 3 and up: ready = fd:N must be above. */
+static int
+listen_finish(const struct keydef *kd, void *obj, char **err)
+{
+	struct node_spec *n = obj;
+
+	(void)kd;
+	if (n->nlisten > 0 && n->ready == READY_FD &&
+	    (size_t)n->ready_fd < 3 + n->nlisten) {
+		*err = xasprintf("ready = fd:%d is one of the descriptors of "
+		    "listen (3 to %zu): use fd:%zu or above", n->ready_fd,
+		    2 + n->nlisten, 3 + n->nlisten);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct keytype key_type_listen = {
+	"listen", 1, listen_parse, NULL, listen_free, listen_copy,
+	    listen_equal, listen_finish
+};
+
+/* listen_names = NAME...: LISTEN_FDNAMES, one for all or one each. */
+static int
+listennames_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct strv *v = FIELD(obj, kd->off, struct strv), words = { 0 };
+	char *msg;
+
+	(void)dir;
+	if (argv_split(value, &words, &msg) == -1) {
+		*err = xasprintf("invalid %s: %s", key, msg);
+		free(msg);
+		return -1;
+	}
+	if (words.n == 0) {
+		*err = xasprintf("empty value for '%s'", key);
+		return -1;
+	}
+	for (size_t i = 0; i < words.n; i++)
+		if (!listen_name_valid(words.v[i])) {
+			*err = xasprintf("invalid %s '%s' (a name is 1 to %d "
+			    "printable characters without ':' or spaces)",
+			    key, words.v[i], LISTEN_NAME_MAX);
+			strv_free(&words);
+			return -1;
+		}
+	strv_free(v);
+	*v = words;
+	return 0;
+}
+
+/* As many names as sockets, or one for all of them. */
+static int
+listennames_finish(const struct keydef *kd, void *obj, char **err)
+{
+	struct node_spec *n = obj;
+
+	(void)kd;
+	if (n->listen_names.n == 0)
+		return 0;
+	if (n->nlisten == 0) {
+		*err = xstrdup("listen_names without listen");
+		return -1;
+	}
+	if (n->listen_names.n != 1 && n->listen_names.n != n->nlisten) {
+		*err = xasprintf("listen_names has %zu names for %zu sockets "
+		    "(expected one name for all, or one for each)",
+		    n->listen_names.n, n->nlisten);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct keytype key_type_listennames = {
+	"names", 1, listennames_parse, NULL, strv_free_at, strv_copy_at,
+	    strv_equal_at, listennames_finish
+};
+
 #define NS(f)		offsetof(struct node_spec, f)
 #define CF(f)		offsetof(struct config, f)
 /* A cgroup limit: applied in place by a reload. */
@@ -1499,6 +1686,10 @@ const struct keydef keydefs[] = {
 	    0, 0, NULL, 0, 0, RELOAD_RESTART },
 	{ "watchdog_signal", KIND_WORKER, &key_type_signal, "ABRT",
 	    NS(watchdog_signal), 0, 0, NULL, 0, 0, RELOAD_LIVE },
+	{ "listen", KIND_WORKER, &key_type_listen, NULL, NS(listen), 0, 0,
+	    NULL, 0, 0, RELOAD_RESTART },
+	{ "listen_names", KIND_WORKER, &key_type_listennames, NULL,
+	    NS(listen_names), 0, 0, NULL, 0, 0, RELOAD_RESTART },
 	{ "restart_delay", KIND_NODE, &key_type_duration, "0",
 	    NS(restart_delay_ms), 0, 0, NULL, 0, 0, RELOAD_LIVE },
 	{ "restart_delay_max", KIND_NODE, &key_type_duration, "0",

@@ -2081,6 +2081,17 @@ node_is_pool(const struct node *n)
 	return n->spec->kind == NODE_SUPERVISOR && n->spec->instances > 0;
 }
 
+/*
+ * Whose path keys N's held sockets (listen): its pool's, whose instances
+ * share one set, or its own.
+ */
+const char *
+tree_listen_key(const struct node *n)
+{
+	return n->parent != NULL && node_is_pool(n->parent) ?
+	    n->parent->path : n->path;
+}
+
 /* Apply "NAME=value" strings to OUT, later ones winning. */
 static void
 env_apply(struct strv *out, const struct strv *add)

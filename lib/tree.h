@@ -480,6 +480,8 @@ char	*tree_check(const struct tree *);
 const char *tree_failing(const struct tree *);
 /* A pool (instances = N): a supervisor without state of its own. */
 bool	node_is_pool(const struct node *);
+/* The path that keys N's held sockets (listen): its pool's, or its own. */
+const char *tree_listen_key(const struct node *);
 bool	node_active(const struct node *);
 
 #endif

@@ -8,6 +8,7 @@ make -s -C "$ROOT" install DESTDIR="$T/inst" PREFIX=/usr >"$T/make.out" 2>&1 ||
 for f in usr/sbin/arbord usr/bin/arborctl usr/share/man/man8/arbord.8 \
     usr/share/man/man1/arborctl.1 usr/share/man/man5/arbor.ini.5 \
     usr/share/man/man7/arbor-protocol.7 usr/share/doc/arbor/example.ini \
+    usr/share/doc/arbor/zero-downtime.ini \
     usr/share/bash-completion/completions/arborctl \
     usr/lib/systemd/system/arbord.service; do
 	[ -e "$T/inst/$f" ] || fail "not installed: $f"

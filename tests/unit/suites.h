@@ -24,5 +24,6 @@ Suite	*machine_suite(void);
 Suite	*cgroup_suite(void);
 Suite	*limits_suite(void);
 Suite	*health_suite(void);
+Suite	*listen_suite(void);
 
 #endif

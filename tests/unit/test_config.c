@@ -863,6 +863,73 @@ START_TEST(test_health_keys)
 }
 END_TEST
 
+/* listen and listen_names: stored, copied to a pool's instances, errors. */
+START_TEST(test_listen_keys)
+{
+	struct config *conf;
+	struct node_spec *w;
+
+	conf = load_ok(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"
+	    "listen = tcp:0.0.0.0:8080,backlog=1024,reuseport\n"
+	    "  unix:/run/app.sock,mode=0660\n"
+	    "listen_names = http admin\n"
+	    "ready = fd:5\n"
+	    "[worker:r/p]\n"
+	    "command = ./w\n"
+	    "instances = 3\n"
+	    "listen = tcp:[::]:80\n");
+	w = must_find(conf, "r/w");
+	ck_assert_uint_eq(w->nlisten, 2);
+	ck_assert_str_eq(w->listen[0].addr, "tcp:0.0.0.0:8080");
+	ck_assert_int_eq(w->listen[0].backlog, 1024);
+	ck_assert(w->listen[0].reuseport);
+	ck_assert_str_eq(w->listen[1].path, "/run/app.sock");
+	argv_is(&w->listen_names, "http", "admin", NULL);
+	w = must_find(conf, "r/p");
+	ck_assert_uint_eq(w->nlisten, 1);
+	w = must_find(conf, "r/p/2");
+	ck_assert_uint_eq(w->nlisten, 1);
+	ck_assert_str_eq(w->listen[0].word, "tcp:[::]:80");
+	ck_assert_uint_eq(w->listen_names.n, 0);
+	config_free(conf);
+	EXPECT_ERRORS(
+	    "[supervisor:r]\n"
+	    "[worker:r/w]\n"
+	    "command = ./w\n"
+	    "listen = tcp:example.com:80\n"
+	    "[worker:r/x]\n"					/* 5 */
+	    "command = ./x\n"
+	    "listen = tcp:1.2.3.4:80 tcp:1.2.3.4:80\n"
+	    "[worker:r/y]\n"
+	    "command = ./x\n"
+	    "listen = tcp:1.2.3.4:80 unix:/s\n"		/* 10 */
+	    "listen_names = a b c\n"
+	    "ready = fd:4\n"
+	    "[worker:r/z]\n"
+	    "command = ./x\n"
+	    "listen_names = a:b\n"				/* 15 */
+	    "[worker:r/v]\n"
+	    "command = ./x\n"
+	    "listen_names = a\n"
+	    "[supervisor:r/s]\n"
+	    "listen = tcp:1.2.3.4:80\n",			/* 20 */
+	    "4: invalid listen 'tcp:example.com:80' (tcp: HOST must be an IP "
+	    "address, [IPv6], localhost or *: arbord does not look names up)",
+	    "7: invalid listen: 'tcp:1.2.3.4:80' is listed twice",
+	    "10: ready = fd:4 is one of the descriptors of listen (3 to 4): "
+	    "use fd:5 or above",
+	    "11: listen_names has 3 names for 2 sockets (expected one name "
+	    "for all, or one for each)",
+	    "15: invalid listen_names 'a:b' (a name is 1 to 255 printable "
+	    "characters without ':' or spaces)",
+	    "18: listen_names without listen",
+	    "20: 'listen' is a worker key; 'r/s' is a supervisor");
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct errlist errs = { { NULL, 0, 0 } };
@@ -2864,6 +2931,7 @@ config_suite(void)
 	suite_add_tcase(s, te);
 
 	tcase_add_test(tn, test_names);
+	tcase_add_test(tn, test_listen_keys);
 	tcase_add_test(tn, test_signals);
 	suite_add_tcase(s, tn);
 	return s;
