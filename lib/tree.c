@@ -1498,8 +1498,12 @@ sup_advance(struct tree *t, struct node *s, int64_t now)
 		return;
 	if (node_is_pool(s))
 		pool_trim(t, s);
-	if (s->rolling && s->state == ST_RUNNING)
+	if (s->rolling && s->state == ST_RUNNING) {
 		roll_step(t, s, now);
+		/* Its end removes the surge: those already down go now. */
+		if (!s->rolling && node_is_pool(s))
+			pool_trim(t, s);
+	}
 	if (s->state == ST_STOPPING) {
 		/*
 		 * A pool told every instance at the stop's start (s_stop):
