@@ -912,6 +912,36 @@ START_TEST(test_pool_roll_fails)
 }
 END_TEST
 
+/*
+ * The surge instance fails while the roll waits for an old instance to
+ * stop: once the roll is over the surge goes even though it is already
+ * down, and the request completes (fuzz_tree found it pending forever).
+ */
+START_TEST(test_pool_roll_surge_fails)
+{
+	struct drv *d = started_ready(1, 1, RELOAD_MODE_RESTART);
+	struct admin_wait w;
+
+	drv_fake_at(d, "root/p/1")->ignore_term = true;
+	roll(d, "root/p", 1, &w, 0);
+	STATE(d, "root/p/1", NS_STOPPING);
+	STATE(d, "root/p/2", NS_RUNNING);
+	outcome_is(d, "root/p", &w, ADMIN_PENDING, NULL);
+	/* The surge dies; it may not come back before the roll is over. */
+	drv_fake_at(d, "root/p/2")->exec_fail = -1;
+	drv_exit(d, "root/p/2", EXITED(1), NULL);
+	drv_fire(d, "root/p/1");	/* shutdown over: SIGKILL */
+	drv_settle(d);
+	STATE(d, "root/p/1", NS_RUNNING);
+	drv_at(d, d->now + 60000);
+	drv_settle(d);
+	outcome_is(d, "root/p", &w, ADMIN_DONE, NULL);
+	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 1);
+	ck_assert_ptr_null(tree_check(d->t));
+	drv_free(d);
+}
+END_TEST
+
 /* A new process not ready within its start_timeout ends the roll too. */
 START_TEST(test_pool_roll_not_ready)
 {
@@ -1079,6 +1109,7 @@ pool_suite(void)
 	tcase_add_test(tc, test_pool_roll);
 	tcase_add_test(tc, test_pool_roll_batch);
 	tcase_add_test(tc, test_pool_roll_fails);
+	tcase_add_test(tc, test_pool_roll_surge_fails);
 	tcase_add_test(tc, test_pool_roll_not_ready);
 	tcase_add_test(tc, test_supervisor_roll);
 	tcase_add_test(tc, test_pool_roll_refused);
