@@ -299,7 +299,9 @@ static int
 sibling_stale(const char *dir, const char *name)
 {
 	char path[64], comm[64], *cg, *mine;
+	const char *rel;
 	unsigned long rnd;
+	size_t len;
 	int pid, stale;
 
 	if (sscanf(name, "arbor-%d-%lx", &pid, &rnd) != 2 || pid <= 0)
@@ -312,7 +314,11 @@ sibling_stale(const char *dir, const char *name)
 		return 0;
 	mine = cg_self_path(cg);
 	free(cg);
-	stale = mine == NULL || strstr(dir, mine) == NULL;
+	/* Its arbord is in it (at DIR/@arbord), or it is somebody else's. */
+	rel = cgroup_relative(dir);
+	len = strlen(rel);
+	stale = mine == NULL || strncmp(mine, rel, len) != 0 ||
+	    (mine[len] != '/' && mine[len] != '\0');
 	free(mine);
 	snprintf(path, sizeof path, "/proc/%d/comm", pid);
 	if (stale && read_small(path, comm, sizeof comm) > 0 &&

@@ -102,6 +102,23 @@ alive "$old_e" && fail "the killed arbord's escapee survived the next arbord"
 [ -d "$cgmount$old_base" ] && fail "the killed arbord's cgroup is still there"
 stop_arbord
 
+# A live arbord is never taken for a killed one, whatever its name (under
+# valgrind, a copy): the next arbord leaves its cgroup and workers alone.
+ln -s "$ARBORD" "$T/arbx"
+: >"$T/events"; : >"$T/out"
+"$T/arbx" -c "$T/a.ini" -S "$T/state.x" -s "$T/x.sock" --event-format json >"$T/x.out" 2>"$T/x.events" &
+xpid=$!
+wait_for "$T/x.out" '^root/w \| escapee [0-9]+$'
+xbase=$(cg_of "$xpid")
+xbase=${xbase%/@arbord}
+start_arbord "$T/a.ini"
+check_placement 1
+[ -d "$cgmount$xbase/root/w" ] || fail "another arbord removed the live one's cgroup $xbase"
+grep -q "removed cgroup $xbase" "$T/events" && fail "the live arbord's cgroup was taken for stale"
+stop_arbord
+kill -TERM "$xpid"; wait "$xpid"
+[ -d "$cgmount$xbase" ] && fail "arbx's cgroup $xbase is left after its exit"
+
 # Delegated (arbord alone in its cgroup, as with Delegate=yes): it uses
 # that cgroup itself, arbord in its leaf @arbord.
 deleg=$own/arbor-test-$$
