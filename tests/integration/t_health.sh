@@ -12,7 +12,9 @@ LISTEN=${LISTEN:-$ROOT/tests/integration/listen}
 SDNOTIFY=${SDNOTIFY:-$ROOT/tests/integration/sdnotify}
 [ -x "$LISTEN" ] || fail "no $LISTEN (make tests/integration/listen)"
 [ -x "$SDNOTIFY" ] || fail "no $SDNOTIFY (make tests/integration/sdnotify)"
-PORT=$((20000 + RANDOM % 20000))
+# Below the ephemeral range (32768-60999), where outgoing connections
+# take ports: a random port there may be in use.
+PORT=$((20000 + RANDOM % 12000))
 
 # The server answers for 2s on its first start, for ever after.
 tcpd=$(script tcpd <<SH

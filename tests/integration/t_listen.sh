@@ -20,7 +20,9 @@ done
 # lsserver's and connloop's command lines name $T (cleanup finds them).
 ln -s "$LSSERVER" "$T/lsserver"
 ln -s "$CONNLOOP" "$T/connloop"
-PORT=$((20000 + RANDOM % 20000))
+# Below the ephemeral range (32768-60999), where outgoing connections
+# take ports: a random port there may be in use.
+PORT=$((20000 + RANDOM % 12000))
 PORT2=$((PORT + 1))
 BUSY=$((PORT + 2))
 

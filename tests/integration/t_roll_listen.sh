@@ -10,7 +10,9 @@ for b in "$LSSERVER" "$CONNLOOP"; do
 done
 ln -s "$LSSERVER" "$T/lsserver"
 ln -s "$CONNLOOP" "$T/connloop"
-PORT=$((20000 + RANDOM % 20000))
+# Below the ephemeral range (32768-60999), where outgoing connections
+# take ports: a random port there may be in use.
+PORT=$((20000 + RANDOM % 12000))
 
 field() {
 	sed -n "s/.* *\\b$1=\\([0-9]*\\).*/\\1/p" <<<"$2"
