@@ -26,7 +26,7 @@ WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wnull-dereference \
 	-Wimplicit-fallthrough
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DARBOR_VERSION=\"$(VERSION)\" -g -O2 $(WARN) $(WERROR) $(SAN_CFLAGS) \
-	-Ilib $(INIH_CFLAGS) $(CONF_CFLAGS) $(CFLAGS) -MMD -MP
+	-Ilib $(INIH_CFLAGS) $(MHD_CFLAGS) $(CONF_CFLAGS) $(CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(SAN_CFLAGS) $(CONF_LDFLAGS) $(LDFLAGS)
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
@@ -71,7 +71,7 @@ lib/libarbor.a: $(LIB_OBJ)
 
 arbord: $(DAEMON_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(DAEMON_OBJ) lib/libarbor.a \
-		$(INIH_LIBS) $(EV_LIBS)
+		$(INIH_LIBS) $(MHD_LIBS) $(EV_LIBS)
 
 arborctl: $(CLI_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) lib/libarbor.a $(INIH_LIBS)

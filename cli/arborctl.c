@@ -33,6 +33,7 @@
 #include "config.h"
 #include "proto.h"
 #include "arborctl.h"
+#include "status.h"
 
 #ifndef ARBOR_VERSION
 #define ARBOR_VERSION	"unknown"

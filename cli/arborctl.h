@@ -44,14 +44,9 @@ int	 client_request(int fd, const char *socket, const char *const *words,
 /* Flush stdout; exit with EXIT_REQUEST if it cannot be written. */
 void	 client_flush(void);
 
-/* The nodes of a status reply, in the order they came. */
+/* The nodes of a status reply (lib/status.h), rendered. */
 struct status;
 
-struct status	*status_new(void);
-void		 status_free(struct status *);
-/* Add the fields of a "node" record; a malformed one is skipped. */
-void		 status_add(char **fields, int n, void *status);
-size_t		 status_count(const struct status *);
 /* Print the tree for people, the JSON object, or every path. */
 void		 status_print_text(const struct status *, int64_t now_ms,
 		    int colour, int utf8);

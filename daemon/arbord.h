@@ -45,6 +45,7 @@ int64_t		 wall_ms(void);
 int		 control_init(const char *path, const struct config *);
 void		 control_configure(const struct config *);
 void		 control_event(const struct event *);
+void		 control_backlog(void (*)(const struct event *, void *), void *);
 void		 control_settled(void);
 void		 control_close(int exit_status);
 

@@ -225,6 +225,25 @@ fail:
 	return -1;
 }
 
+/*
+ * One socket for another part of arbord (the HTTP endpoint): bound and
+ * listening, not held under any key. 0 with *FD and *FILE (a Unix
+ * socket's file, or NULL), or -1 with *ERR.
+ */
+int
+listen_open(const struct listen_spec *l, int *fd, char **file, char **err)
+{
+	struct lsock s;
+	bool scarce;
+
+	if (lsock_open(l, NULL, &s, err, &scarce) == -1)
+		return -1;
+	nheld--;
+	*fd = s.fd;
+	*file = s.file;
+	return 0;
+}
+
 /* The set held under KEY, its link in *PREV; NULL if none. */
 static struct lset *
 lset_find(const char *key, struct lset ***prev)

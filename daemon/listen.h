@@ -33,6 +33,14 @@ void	listen_sweep(bool (*keep)(const char *key,
 /* Close every socket held, removing Unix socket files (shutdown). */
 void	listen_close_all(void);
 
+/*
+ * Bind and listen on L for arbord itself (the HTTP endpoint): 0 with *FD
+ * and *FILE (a Unix socket's file, else NULL), or -1 with *ERR. Not held
+ * here: the caller closes FD and removes FILE.
+ */
+int	listen_open(const struct listen_spec *l, int *fd, char **file,
+	    char **err);
+
 /* How many descriptors are held. */
 size_t	listen_held(void);
 

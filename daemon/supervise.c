@@ -29,6 +29,7 @@
 #include "arbord.h"
 #include "detach.h"
 #include "expand.h"
+#include "http.h"
 #include "listen.h"
 #include "listenspec.h"
 #include "log.h"
@@ -1156,6 +1157,7 @@ do_event(struct event *ev)
 	    ev->type == EV_PROCESS_START_FAILED);
 	free(line);
 	control_event(ev);
+	http_event(ev);
 }
 
 /* Give every node without daemon data (new ones, after a reload) its own. */
@@ -1922,6 +1924,11 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 		config_free(conf);
 		return ARBORD_EXIT_CONFIG;
 	}
+	if (http_init(conf) == -1) {
+		control_close(ARBORD_EXIT_CONFIG);
+		config_free(conf);
+		return ARBORD_EXIT_CONFIG;
+	}
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
 	procs_init(o->socket, proc_known);
@@ -1935,6 +1942,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 		errlist_free(&cgerrs);
 		cgroup_close();
 		procs_close();
+		http_close();
 		control_close(ARBORD_EXIT_CONFIG);
 		config_free(conf);
 		return ARBORD_EXIT_CONFIG;
@@ -2016,6 +2024,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	notify_close();
 	free(service_status);
 	service_status = NULL;
+	http_close();
 	control_close(exit_status);
 	procs_close();
 	ev_child_stop(loop, &child_w);

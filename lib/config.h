@@ -241,6 +241,8 @@ struct config {
 	int			 max_clients;	/* control connections at once */
 	int64_t			 client_timeout_ms; /* to send a request */
 	enum cgroup_mode	 cgroup;	/* [arbor] cgroup */
+	struct listen_spec	*http;		/* [arbor] http, NULL: off */
+	char			*http_token_file; /* NULL if not set */
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;

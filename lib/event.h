@@ -19,6 +19,8 @@ enum event_type {
 	EV_PROCESS_READY,	/* a worker with a readiness check is ready */
 	EV_PROCESS_UNHEALTHY,	/* its health checks or watchdog failed */
 };
+/* How many types there are (the last one's value + 1). */
+#define EV_NTYPES	((size_t)EV_PROCESS_UNHEALTHY + 1)
 
 struct event {
 	int64_t		 ts_ms;		/* wall clock, ms since the epoch */

@@ -1547,6 +1547,91 @@ static const struct keytype key_type_listen = {
 	    listen_equal, listen_finish
 };
 
+/*
+ * [arbor] http = ADDRESS: HOST:PORT (an IP address, [IPv6], localhost or
+ * *) or unix:PATH, read as listen reads tcp:HOST:PORT and unix:PATH.
+ */
+static int
+httpaddr_parse(const struct keydef *kd, void *obj, const char *key,
+    const char *value, const char *dir, char **err)
+{
+	struct listen_spec **at = FIELD(obj, kd->off, struct listen_spec *);
+	struct listen_spec *l;
+	char *word, *why = NULL;
+
+	if (value_empty(key, value, err) == -1)
+		return -1;
+	word = strncmp(value, "unix:", 5) == 0 ? xstrdup(value) :
+	    xasprintf("tcp:%s", value);
+	l = xcalloc(1, sizeof *l);
+	if (listen_spec_parse(word, l, &why) == -1) {
+		*err = xasprintf("%s: %s (HOST:PORT, [IPV6]:PORT or "
+		    "unix:PATH)", key, strncmp(why, "tcp: ", 5) == 0 ?
+		    why + 5 : why);
+		free(why);
+		free(word);
+		free(l);
+		return -1;
+	}
+	free(word);
+	/* A relative unix: path is relative to the file's directory. */
+	if (l->kind == LISTEN_UNIX && l->path[0] != '/' && l->path[0] != '@') {
+		char *abs = path_resolve(dir, l->path);
+
+		free(l->path);
+		l->path = abs;
+	}
+	if (*at != NULL) {
+		listen_spec_free(*at);
+		free(*at);
+	}
+	*at = l;
+	return 0;
+}
+
+static void
+httpaddr_free(const struct keydef *kd, void *obj)
+{
+	struct listen_spec **at = FIELD(obj, kd->off, struct listen_spec *);
+
+	if (*at != NULL) {
+		listen_spec_free(*at);
+		free(*at);
+		*at = NULL;
+	}
+}
+
+static void
+httpaddr_copy(const struct keydef *kd, void *dst, const void *src)
+{
+	const struct listen_spec *s = *CFIELD(src, kd->off,
+	    struct listen_spec *);
+	struct listen_spec *d = NULL;
+
+	if (s != NULL) {
+		d = xcalloc(1, sizeof *d);
+		listen_spec_copy(d, s);
+	}
+	*FIELD(dst, kd->off, struct listen_spec *) = d;
+}
+
+static bool
+httpaddr_equal(const struct keydef *kd, const void *pa, const void *pb)
+{
+	const struct listen_spec *a = *CFIELD(pa, kd->off,
+	    struct listen_spec *), *b = *CFIELD(pb, kd->off,
+	    struct listen_spec *);
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	return listen_spec_equal(a, b);
+}
+
+static const struct keytype key_type_httpaddr = {
+	"address", 0, httpaddr_parse, NULL, httpaddr_free, httpaddr_copy,
+	    httpaddr_equal, NULL
+};
+
 /* listen_names = NAME...: LISTEN_FDNAMES, one for all or one each. */
 static int
 listennames_parse(const struct keydef *kd, void *obj, const char *key,
@@ -1745,6 +1830,10 @@ const struct keydef keydefs[] = {
 	    CF(client_timeout_ms), 0, 0, NULL, 0, 0, RELOAD_NONE },
 	{ "cgroup", KIND_ARBOR, &key_type_enum, "auto", CF(cgroup), 0, 0,
 	    cgroup_names, 0, 0, RELOAD_NONE },
+	{ "http", KIND_ARBOR, &key_type_httpaddr, NULL, CF(http), 0, 0, NULL,
+	    0, 0, RELOAD_NONE },
+	{ "http_token_file", KIND_ARBOR, &key_type_path, NULL,
+	    CF(http_token_file), 0, 0, NULL, 0, 0, RELOAD_NONE },
 	{ "files", KIND_INCLUDE, &key_type_patterns, NULL,
 	    offsetof(struct include_spec, files), 0, 0, NULL, 0, 0,
 	    RELOAD_NONE },

@@ -1053,7 +1053,7 @@ START_TEST(test_unknown_keys)
 	    "2: unknown key 'sockt' in [arbor] (did you mean 'socket'?)",
 	    "3: unknown key 'colour' in [arbor] (expected socket, "
 	    "socket_group, state_dir, event_format, log, log_dir, "
-	    "log_max_size, log_keep, max_clients, client_timeout or cgroup)",
+	    "log_max_size, log_keep, max_clients, client_timeout, cgroup, http or http_token_file)",
 	    "5: unknown key 'stratgey' in supervisor 'r' (did you mean "
 	    "'strategy'?)",
 	    "6: 'command' is a worker key; 'r' is a supervisor",

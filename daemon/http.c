@@ -1,0 +1,583 @@
+/*
+ * http.c: the HTTP endpoint ([arbor] http), a read-only view over the
+ * status snapshot and the event stream: /healthz and /readyz for probes,
+ * /status.json, /events (Server-Sent Events), /metrics (metrics.c) and
+ * the status page / (page.c).
+ *
+ * libmicrohttpd does the HTTP; it runs in arbord's own loop, no thread:
+ * started with MHD_USE_EPOLL and no internal polling, its epoll
+ * descriptor is watched by an ev_io and its next timeout by an ev_timer,
+ * and MHD_run() is called when either fires. Every response is made in
+ * the request's callback from the tree as it is then, so nothing else
+ * ever touches the tree.
+ *
+ * Bounded, so that no client can grow arbord or stall the loop: at most
+ * HTTP_MAX_CONNECTIONS connections (HTTP_MAX_PER_IP from one address), a
+ * request's headers within HTTP_REQUEST_MEMORY (larger: 431), no request
+ * body (413), HTTP_TIMEOUT_S of no progress closes a connection. An
+ * /events stream queues at most HTTP_STREAM_QUEUE bytes for a client that
+ * does not read; past that it is ended. At most HTTP_MAX_STREAMS streams
+ * (503 beyond), so that probes always find a connection. Streams with
+ * nothing to send are suspended (MHD neither reads nor times them out
+ * then) and resumed by the next event, or every HTTP_PING_S by a comment
+ * line that also finds the clients that went away. MHD's complaints are
+ * logged at most once a minute.
+ *
+ * With [arbor] http_token_file every path but /healthz and /readyz needs
+ * "Authorization: Bearer TOKEN", the file's first line (401 otherwise).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+#include <microhttpd.h>
+
+#include "arbord.h"
+#include "config.h"
+#include "event.h"
+#include "http.h"
+#include "listen.h"
+#include "listenspec.h"
+#include "log.h"
+#include "snapshot.h"
+#include "status.h"
+#include "tree.h"
+
+#define HTTP_MAX_CONNECTIONS	64
+#define HTTP_MAX_PER_IP		32
+#define HTTP_REQUEST_MEMORY	(32 * 1024)
+#define HTTP_TIMEOUT_S		10
+#define HTTP_STREAM_QUEUE	(256 * 1024)
+#define HTTP_TOKEN_MAX		4096
+#define HTTP_MAX_STREAMS	16
+#define HTTP_PING_S		15.
+#define HTTP_LOG_EVERY_MS	60000
+
+/* An /events follower. */
+struct sse {
+	struct MHD_Connection	*conn;
+	struct buf		 q;		/* "data: ...\n\n" to send */
+	size_t			 off;		/* sent of q */
+	bool			 suspended;
+	bool			 ended;		/* overflowed, or closing */
+	struct sse		*prev, *next;
+};
+
+static struct MHD_Daemon	*mhd;
+static ev_io			 mhd_io;
+static ev_timer			 mhd_timer;
+static int			 listen_fd = -1;
+static char			*socket_file;	/* unix: the file bound */
+static char			*token;		/* NULL: none needed */
+static struct sse		*streams;
+static size_t			 nstreams;
+static ev_timer			 ping_timer;
+static int64_t			 logged_ms;	/* MHD's last complaint */
+static unsigned			 unlogged;	/* ... and those since */
+
+static void	drive(void);
+
+/* MHD's own complaints, to arbord's log. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	(void)cls;
+	if (logged_ms != 0 && now_ms() - logged_ms < HTTP_LOG_EVERY_MS) {
+		unlogged++;
+		return;
+	}
+	if (vasprintf(&msg, fmt, ap) == -1)
+		return;
+	msg[strcspn(msg, "\n")] = '\0';
+	if (unlogged > 0)
+		log_warnx("http: %s (and %u messages in the last minute)",
+		    msg, unlogged);
+	else
+		log_warnx("http: %s", msg);
+	logged_ms = now_ms();
+	unlogged = 0;
+	free(msg);
+}
+
+/* Queue a response of BODY (taken) with TYPE and CODE. */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned code, const char *type,
+    struct buf *body)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (body->s == NULL)
+		buf_add(body, "", 0);
+	r = MHD_create_response_from_buffer(body->len, body->s,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body->s);
+		return MHD_NO;
+	}
+	body->s = NULL;
+	(void)MHD_add_response_header(r, "Content-Type", type);
+	(void)MHD_add_response_header(r, "Cache-Control", "no-store");
+	(void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (code == MHD_HTTP_UNAUTHORIZED)
+		(void)MHD_add_response_header(r, "WWW-Authenticate",
+		    "Bearer realm=\"arbor\"");
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		(void)MHD_add_response_header(r, "Allow", "GET, HEAD");
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A short text response. */
+static enum MHD_Result
+reply_text(struct MHD_Connection *conn, unsigned code, const char *text)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s\n", text);
+	return reply(conn, code, "text/plain; charset=utf-8", &b);
+}
+
+/* GET /healthz: the loop runs, since it answers. */
+static enum MHD_Result
+get_healthz(struct MHD_Connection *conn)
+{
+	return reply_text(conn, MHD_HTTP_OK, "ok");
+}
+
+/* Is a node in STATE ready, for /readyz? */
+static bool
+state_ready(const char *state)
+{
+	return strcmp(state, "running") == 0 ||
+	    strcmp(state, "completed") == 0;
+}
+
+/*
+ * GET /readyz: 200 when the root supervisor runs and every node is
+ * running (a worker is running once ready) or completed; else 503 and one
+ * line "PATH STATE" per node that is not.
+ */
+static enum MHD_Result
+get_readyz(struct MHD_Connection *conn)
+{
+	struct status *st = snapshot_status(supervise_tree()->root);
+	struct buf b = { 0 };
+	size_t n = status_count(st);
+
+	for (size_t i = 0; i < n; i++)
+		if (!state_ready(st->nodes[i].state))
+			buf_printf(&b, "%s %s\n", st->nodes[i].path,
+			    st->nodes[i].state);
+	status_free(st);
+	if (b.len == 0) {
+		buf_add(&b, "ready\n", 6);
+		return reply(conn, MHD_HTTP_OK, "text/plain; charset=utf-8",
+		    &b);
+	}
+	return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "text/plain; charset=utf-8", &b);
+}
+
+/* GET /status.json: what arborctl status --json prints. */
+static enum MHD_Result
+get_status(struct MHD_Connection *conn)
+{
+	struct status *st = snapshot_status(supervise_tree()->root);
+	struct buf b = { 0 };
+
+	status_json(st, &b);
+	buf_add(&b, "\n", 1);
+	status_free(st);
+	return reply(conn, MHD_HTTP_OK, "application/json", &b);
+}
+
+/* GET /metrics. */
+static enum MHD_Result
+get_metrics(struct MHD_Connection *conn)
+{
+	struct buf b = { 0 };
+
+	metrics_text(&b);
+	return reply(conn, MHD_HTTP_OK,
+	    "text/plain; version=0.0.4; charset=utf-8", &b);
+}
+
+/* GET /: the status page. */
+static enum MHD_Result
+get_page(struct MHD_Connection *conn)
+{
+	struct buf b = { 0 };
+
+	page_html(&b);
+	return reply(conn, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
+}
+
+/* Append event EV to stream S as one SSE message; end S if it is full. */
+static void
+stream_push(const struct event *ev, void *arg)
+{
+	struct sse *s = arg;
+	char *line;
+
+	if (s->ended)
+		return;
+	if (s->q.len - s->off > HTTP_STREAM_QUEUE) {
+		s->ended = true;
+		return;
+	}
+	/* Sent: drop it, so that the queue holds only what is not. */
+	if (s->off == s->q.len) {
+		s->q.len = 0;
+		s->off = 0;
+	}
+	line = event_format(ev, EVENT_FORMAT_JSON);
+	line[strcspn(line, "\n")] = '\0';
+	buf_printf(&s->q, "data: %s\n\n", line);
+	free(line);
+}
+
+/* Wake S if it waits for something to send. */
+static void
+stream_wake(struct sse *s)
+{
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+		/* MHD takes it up in its next run: make that now. */
+		ev_timer_stop(EV_DEFAULT, &mhd_timer);
+		ev_timer_set(&mhd_timer, 0., 0.);
+		ev_timer_start(EV_DEFAULT, &mhd_timer);
+	}
+}
+
+/* MHD wants more of stream CLS: what is queued, else wait for it. */
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct sse *s = cls;
+	size_t n = s->q.len - s->off;
+
+	(void)pos;
+	if (n > 0) {
+		if (n > max)
+			n = max;
+		memcpy(out, s->q.s + s->off, n);
+		s->off += n;
+		return (ssize_t)n;
+	}
+	if (s->ended)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	s->suspended = true;
+	MHD_suspend_connection(s->conn);
+	return 0;
+}
+
+/* The response of stream CLS is gone. */
+static void
+stream_free(void *cls)
+{
+	struct sse *s = cls;
+
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		streams = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	free(s->q.s);
+	free(s);
+	if (--nstreams == 0)
+		ev_timer_stop(EV_DEFAULT, &ping_timer);
+}
+
+/* Every HTTP_PING_S: a comment to every stream (a closed one ends). */
+static void
+ping_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	for (struct sse *s = streams; s != NULL; s = s->next) {
+		if (s->ended)
+			continue;
+		if (s->off == s->q.len) {
+			s->q.len = 0;
+			s->off = 0;
+		}
+		buf_add(&s->q, ":\n\n", 3);
+		stream_wake(s);
+	}
+}
+
+/* GET /events: the events kept, then each new one, as they happen. */
+static enum MHD_Result
+get_events(struct MHD_Connection *conn)
+{
+	struct MHD_Response *r;
+	struct sse *s;
+	enum MHD_Result ret;
+
+	if (nstreams >= HTTP_MAX_STREAMS)
+		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "too many /events streams");
+	s = xcalloc(1, sizeof *s);
+	s->conn = conn;
+	buf_add(&s->q, ": arbor events\n\n", 16);
+	control_backlog(stream_push, s);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024,
+	    stream_read, s, stream_free);
+	if (r == NULL) {
+		free(s->q.s);
+		free(s);
+		return MHD_NO;
+	}
+	s->next = streams;
+	if (streams != NULL)
+		streams->prev = s;
+	streams = s;
+	if (nstreams++ == 0)
+		ev_timer_again(EV_DEFAULT, &ping_timer);
+	(void)MHD_add_response_header(r, "Content-Type", "text/event-stream");
+	(void)MHD_add_response_header(r, "Cache-Control", "no-store");
+	(void)MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Does the request carry the token (or is none needed)? */
+static bool
+authorised(struct MHD_Connection *conn)
+{
+	const char *h;
+	size_t n, tn;
+	unsigned char diff = 0;
+
+	if (token == NULL)
+		return true;
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return false;
+	for (h += 7; *h == ' '; h++)
+		;
+	n = strlen(h);
+	tn = strlen(token);
+	/* The same time whatever matches: no guessing byte by byte. */
+	for (size_t i = 0; i < tn; i++)
+		diff |= (unsigned char)token[i] ^ (unsigned char)(i < n ?
+		    h[i] : 0);
+	return diff == 0 && n == tn;
+}
+
+static const struct route {
+	const char	*path;
+	bool		 open;		/* no token needed */
+	enum MHD_Result	(*get)(struct MHD_Connection *);
+} routes[] = {
+	{ "/healthz",		true,	get_healthz },
+	{ "/readyz",		true,	get_readyz },
+	{ "/status.json",	false,	get_status },
+	{ "/events",		false,	get_events },
+	{ "/metrics",		false,	get_metrics },
+	{ "/",			false,	get_page },
+	{ "/index.html",	false,	get_page },
+};
+
+/* Every request: answered at once, from its headers. */
+static enum MHD_Result
+request_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req)
+{
+	const char *len;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	/* A body is never wanted: refuse it before it is read. */
+	len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (*req == NULL && ((len != NULL && strcmp(len, "0") != 0) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)) {
+		*req = conn;
+		return reply_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "no request body is accepted");
+	}
+	*upload_size = 0;
+	*req = conn;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return reply_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "read-only: GET or HEAD");
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (strcmp(url, routes[i].path) != 0)
+			continue;
+		if (!routes[i].open && !authorised(conn))
+			return reply_text(conn, MHD_HTTP_UNAUTHORIZED,
+			    "a bearer token is needed");
+		return routes[i].get(conn);
+	}
+	return reply_text(conn, MHD_HTTP_NOT_FOUND, "no such page: try /, "
+	    "/metrics, /status.json, /events, /healthz or /readyz");
+}
+
+/* Run MHD, then wait for its descriptor or its next timeout. */
+static void
+drive(void)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (mhd == NULL)
+		return;
+	(void)MHD_run(mhd);
+	ev_timer_stop(EV_DEFAULT, &mhd_timer);
+	if (MHD_get_timeout(mhd, &ms) == MHD_YES) {
+		ev_timer_set(&mhd_timer, (double)ms / 1e3, 0.);
+		ev_timer_start(EV_DEFAULT, &mhd_timer);
+	}
+}
+
+static void
+mhd_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	drive();
+}
+
+static void
+mhd_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	drive();
+}
+
+/* Read the token from PATH: its first line, not empty. */
+static int
+read_token(const char *path)
+{
+	char buf[HTTP_TOKEN_MAX + 2];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		log_warn("http_token_file %s", path);
+		return -1;
+	}
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n == -1) {
+		log_warn("http_token_file %s", path);
+		return -1;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0' || strlen(buf) > HTTP_TOKEN_MAX) {
+		log_warnx("http_token_file %s: %s", path, buf[0] == '\0' ?
+		    "the first line (the token) is empty" : "token too long");
+		return -1;
+	}
+	token = xstrdup(buf);
+	return 0;
+}
+
+int
+http_init(const struct config *conf)
+{
+	const union MHD_DaemonInfo *info;
+	char *err = NULL;
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
+
+	if (conf->http == NULL)
+		return 0;
+	if (conf->http_token_file != NULL &&
+	    read_token(conf->http_token_file) == -1)
+		return -1;
+	if (listen_open(conf->http, &listen_fd, &socket_file, &err) == -1) {
+		log_warnx("http: %s", err);
+		free(err);
+		http_close();
+		return -1;
+	}
+	(void)fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) |
+	    O_NONBLOCK);
+	mhd = MHD_start_daemon(flags, 0, NULL, NULL, request_cb, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    conf->http->kind == LISTEN_TCP ? (unsigned)HTTP_MAX_PER_IP : 0u,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_REQUEST_MEMORY,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+	    MHD_OPTION_END);
+	if (mhd == NULL ||
+	    (info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD)) ==
+	    NULL) {
+		log_warnx("http %s: the HTTP server did not start",
+		    conf->http->addr);
+		http_close();
+		return -1;
+	}
+	ev_io_init(&mhd_io, mhd_io_cb, info->epoll_fd, EV_READ);
+	ev_io_start(EV_DEFAULT, &mhd_io);
+	ev_init(&mhd_timer, mhd_timer_cb);
+	ev_init(&ping_timer, ping_cb);
+	ping_timer.repeat = HTTP_PING_S;
+	log_info("http: serving on %s", conf->http->addr);
+	drive();
+	return 0;
+}
+
+void
+http_event(const struct event *ev)
+{
+	metrics_event(ev);
+	for (struct sse *s = streams; s != NULL; s = s->next) {
+		stream_push(ev, s);
+		stream_wake(s);
+	}
+}
+
+void
+http_close(void)
+{
+	if (mhd != NULL) {
+		/* MHD stops only with every connection resumed. */
+		for (struct sse *s = streams; s != NULL; s = s->next) {
+			s->ended = true;
+			stream_wake(s);
+		}
+		ev_io_stop(EV_DEFAULT, &mhd_io);
+		ev_timer_stop(EV_DEFAULT, &mhd_timer);
+		ev_timer_stop(EV_DEFAULT, &ping_timer);
+		MHD_stop_daemon(mhd);
+		mhd = NULL;
+	}
+	if (listen_fd != -1)
+		close(listen_fd);
+	listen_fd = -1;
+	if (socket_file != NULL)
+		(void)unlink(socket_file);
+	free(socket_file);
+	socket_file = NULL;
+	free(token);
+	token = NULL;
+}
