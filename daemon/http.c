@@ -16,7 +16,9 @@
  * request's headers within HTTP_REQUEST_MEMORY (larger: 431), no request
  * body (413), HTTP_TIMEOUT_S of no progress closes a connection. An
  * /events stream queues at most HTTP_STREAM_QUEUE bytes for a client that
- * does not read; past that it is ended. At most HTTP_MAX_STREAMS streams
+ * does not read (and its socket's send buffer is made small,
+ * HTTP_STREAM_SNDBUF, as the kernel's memory counts too); past that it is
+ * ended. At most HTTP_MAX_STREAMS streams
  * (503 beyond), so that probes always find a connection. Streams with
  * nothing to send are suspended (MHD neither reads nor times them out
  * then) and resumed by the next event, or every HTTP_PING_S by a comment
@@ -30,6 +32,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -57,6 +60,7 @@
 #define HTTP_REQUEST_MEMORY	(32 * 1024)
 #define HTTP_TIMEOUT_S		10
 #define HTTP_STREAM_QUEUE	(256 * 1024)
+#define HTTP_STREAM_SNDBUF	(32 * 1024)
 #define HTTP_TOKEN_MAX		4096
 #define HTTP_MAX_STREAMS	16
 #define HTTP_PING_S		15.
@@ -86,13 +90,12 @@ static unsigned			 unlogged;	/* ... and those since */
 
 static void	drive(void);
 
-/* MHD's own complaints, to arbord's log. */
+/* Log a warning, at most one a minute (the others are counted). */
 static void
-mhd_log(void *cls, const char *fmt, va_list ap)
+http_vwarn(const char *fmt, va_list ap)
 {
 	char *msg;
 
-	(void)cls;
 	if (logged_ms != 0 && now_ms() - logged_ms < HTTP_LOG_EVERY_MS) {
 		unlogged++;
 		return;
@@ -108,6 +111,24 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	logged_ms = now_ms();
 	unlogged = 0;
 	free(msg);
+}
+
+static void ARBOR_PRINTF(1, 2)
+http_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	http_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+/* MHD's own complaints, to arbord's log. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	http_vwarn(fmt, ap);
 }
 
 /* Queue a response of BODY (taken) with TYPE and CODE. */
@@ -236,6 +257,8 @@ stream_push(const struct event *ev, void *arg)
 		return;
 	if (s->q.len - s->off > HTTP_STREAM_QUEUE) {
 		s->ended = true;
+		http_warn("an /events client fell %d KiB behind: its stream "
+		    "ends", HTTP_STREAM_QUEUE / 1024);
 		return;
 	}
 	/* Sent: drop it, so that the queue holds only what is not. */
@@ -326,13 +349,20 @@ ping_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static enum MHD_Result
 get_events(struct MHD_Connection *conn)
 {
+	const union MHD_ConnectionInfo *info;
 	struct MHD_Response *r;
 	struct sse *s;
 	enum MHD_Result ret;
+	int sndbuf = HTTP_STREAM_SNDBUF;
 
 	if (nstreams >= HTTP_MAX_STREAMS)
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "too many /events streams");
+	/* The kernel's buffer counts too: keep it small for a stream. */
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info != NULL)
+		(void)setsockopt(info->connect_fd, SOL_SOCKET, SO_SNDBUF,
+		    &sndbuf, sizeof sndbuf);
 	s = xcalloc(1, sizeof *s);
 	s->conn = conn;
 	buf_add(&s->q, ": arbor events\n\n", 16);
