@@ -1,6 +1,7 @@
 import socket, sys, time, os
-# slowsse.py PORT TOKEN READY_FILE GO_FILE: (t_http_stream) open /events and
-# GO_FILE exists, then read to EOF; print the bytes read.
+# slowsse.py PORT TOKEN READY_FILE GO_FILE (t_http_stream): open /events,
+# create READY_FILE, read nothing until GO_FILE exists, then read to EOF
+# (30 s at most without data) and print the bytes read.
 port, token, ready, go = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
