@@ -231,7 +231,7 @@ try_place(const char *path, const char *from, struct buf *miss)
  * socket. Once one has answered, at that one. Exits with EXIT_NODAEMON
  * naming every place looked at when none answers.
  */
-static int
+int
 daemon_connect(void)
 {
 	struct errlist errs = { 0 };
@@ -286,9 +286,16 @@ daemon_connect(void)
 	return fd;
 }
 
+/* The socket where a daemon answered, once one has. */
+const char *
+daemon_socket(void)
+{
+	return found_socket;
+}
+
 /* Send WORDS and return the exit status of the reply. */
-static int
-run(const char *const *words, int nwords, struct reply *r)
+int
+daemon_request(const char *const *words, int nwords, struct reply *r)
 {
 	int status, fd;
 
@@ -320,7 +327,7 @@ worker_detail(const char *path, const char *command)
 	r.record = log_record;
 	r.arg = &lp;
 	/* Its status is that of the node; a failure here is said. */
-	(void)run(words, 3, &r);
+	(void)daemon_request(words, 3, &r);
 	free(r.ok_text);
 }
 
@@ -345,7 +352,7 @@ cmd_status(const struct cmd *c, char **args, int nargs, int opts)
 	r.arg = st;
 	/* Keep stdout for what programs read. */
 	r.lines = (opts & OPT_JSON) || paths || quiet ? stderr : stdout;
-	status = run(words, nargs + 1, &r);
+	status = daemon_request(words, nargs + 1, &r);
 	if (status == 0 && status_count(st) == 0) {
 		warnx("no nodes in the reply");
 		status = EXIT_REQUEST;
@@ -402,7 +409,7 @@ cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 	}
 	if (opts & OPT_ROLLING)
 		n = (opts & OPT_BATCH) ? 4 : 3;
-	status = run(words, n, &r);
+	status = daemon_request(words, n, &r);
 	print_ok(&r);
 	return status;
 }
@@ -425,7 +432,7 @@ cmd_scale(const struct cmd *c, char **args, int nargs, int opts)
 	if (*end != '\0' || end == args[1] || n < 1 || n > 10000)
 		usage_error("scale: '%s' is not a number of instances (1 to "
 		    "10000)", args[1]);
-	status = run(words, 3, &r);
+	status = daemon_request(words, 3, &r);
 	print_ok(&r);
 	return status;
 }
@@ -456,7 +463,7 @@ cmd_signal(const struct cmd *c, char **args, int nargs, int opts)
 	/* Without a scope, an arbord older than scopes understands it. */
 	words[3] = (opts & OPT_MAIN) ? "main" : (opts & OPT_ALL) ? "all" :
 	    NULL;
-	status = run(words, words[3] != NULL ? 4 : 3, &r);
+	status = daemon_request(words, words[3] != NULL ? 4 : 3, &r);
 	print_ok(&r);
 	return status;
 }
@@ -499,7 +506,7 @@ cmd_events(const struct cmd *c, char **args, int nargs, int opts)
 	r.arg = &fmt;
 	r.lines = (opts & OPT_JSON) ? stderr : stdout;
 	r.stream = (opts & OPT_FOLLOW) != 0;
-	status = run(words, r.stream ? 2 : 1, &r);
+	status = daemon_request(words, r.stream ? 2 : 1, &r);
 	free(r.ok_text);
 	return status;
 }
@@ -578,7 +585,7 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 	r.record = log_record;
 	r.arg = &lp;
 	r.stream = (opts & OPT_FOLLOW) != 0;
-	status = run(words, nwords, &r);
+	status = daemon_request(words, nwords, &r);
 	/* A follower's node was removed: say so, apart from the output. */
 	if (status == 0 && r.ok_text != NULL && r.ok_text[0] != '\0')
 		warnx("%s: %s", args[0], r.ok_text);

@@ -1,13 +1,17 @@
 /*
  * arborctl.h: the parts of arborctl shared between its files: exit
- * statuses, the client side of a request (client.c) and the rendering of
- * a status reply for people and programs (status.c).
+ * statuses, the connection to the daemon (arborctl.c), the client side of
+ * a request (client.c), the rendering of a status reply for people and
+ * programs (status.c), and the live view of "top" (top.c, its pure part
+ * topview.c).
  */
 #ifndef ARBORCTL_H
 #define ARBORCTL_H
 
 #include <stdint.h>
 #include <stdio.h>
+
+#include "util.h"
 
 /* On the LSB convention for status, as systemctl and supervisorctl. */
 #define EXIT_REQUEST	1	/* the request failed */
@@ -25,7 +29,20 @@ struct reply {
 	int	  stream;	/* EOF after "following" ends it normally */
 	int	  following;	/* a "following" record has arrived */
 	char	 *ok_text;	/* the text of "ok", "" if none */
+	int	  keep_error;	/* keep "error" in error_text, not print it */
+	char	 *error_text;	/* with keep_error: the text of "error" */
 };
+
+/*
+ * The daemon's connection (arborctl.c): a descriptor connected to it, as
+ * -s, -c, $ARBOR_SOCKET or the defaults say, or exit with EXIT_NODAEMON
+ * naming every place looked at; the socket that answered; one request
+ * there and its exit status (0, or that of client_request()).
+ */
+int		 daemon_connect(void);
+const char	*daemon_socket(void);
+int		 daemon_request(const char *const *words, int nwords,
+		    struct reply *);
 
 /*
  * Connect to the daemon at SOCKET: the descriptor, or -1 with *WHY set
@@ -41,17 +58,61 @@ int	 client_connect(const char *socket, char **why);
  */
 int	 client_request(int fd, const char *socket, const char *const *words,
 	    int nwords, struct reply *);
+/* Write the request WORDS to FD: 0, or -1 with errno set. */
+int	 client_send(int fd, const char *const *words, int nwords);
+/*
+ * Hand the complete records at the start of IN to R and remove them: 1
+ * once the reply is complete ("ok" or "error", *STATUS set as by
+ * client_request()), 0 if more is to come, -1 if IN holds an incomplete
+ * record longer than any the daemon sends.
+ */
+int	 client_records(struct reply *r, struct buf *in, int *status);
 /* Flush stdout; exit with EXIT_REQUEST if it cannot be written. */
 void	 client_flush(void);
 
 /* The nodes of a status reply, in the order they came. */
 struct status;
 
+/* One node of a status reply, as the daemon sent it. */
+struct status_node {
+	char		*path;
+	char		*kind;
+	char		*state;
+	long		 pid;		/* 0 if none */
+	int64_t		 since;		/* wall clock ms, 0 if never */
+	long		 restarts_period;
+	long		 restarts_total;
+	int64_t		 backoff;	/* ms until the next restart */
+	char		*error;		/* "" if none */
+	int		 instances;	/* a pool's N (running), else 0 */
+	int		 instances_configured; /* ... as configured; 0:
+					   unknown (an older daemon) */
+	char		*command;	/* a worker's, joined; NULL if none */
+	/* usage, -1 where unknown (a daemon before them sends none) */
+	int64_t		 cpu_usec;
+	int64_t		 cpu_permille;	/* of one CPU, lately */
+	int64_t		 memory_bytes;
+	int64_t		 memory_peak_bytes;
+	int64_t		 tasks;
+	char		*cgroup;	/* NULL if none */
+	/* liveness: NULL without health or watchdog (or an older daemon) */
+	char		*health;	/* starting, healthy, unhealthy */
+	int64_t		 health_checked; /* wall clock ms, 0 if never */
+	long		 health_failures;
+	char		*health_error;	/* NULL if none */
+	size_t		 parent;	/* index; the top node is its own */
+	int		 depth;
+	int		 last;		/* the last child of its parent */
+	size_t		 lastchild;	/* index, SIZE_MAX if none yet */
+};
+
 struct status	*status_new(void);
 void		 status_free(struct status *);
 /* Add the fields of a "node" record; a malformed one is skipped. */
 void		 status_add(char **fields, int n, void *status);
 size_t		 status_count(const struct status *);
+/* Node I, 0 <= I < status_count(); node 0 is the top one. */
+const struct status_node *status_node(const struct status *, size_t i);
 /* Print the tree for people, the JSON object, or every path. */
 void		 status_print_text(const struct status *, int64_t now_ms,
 		    int colour, int utf8);
@@ -66,5 +127,21 @@ void		 status_print_visible(const char *);
 
 /* "5s", "2m13s", "1h02m", "3d04h" into BUF. */
 char		*status_duration(int64_t ms, char *buf, size_t len);
+/* Bytes as people read them: 512B, 12.3M, 2.0G. */
+void		 status_bytes(struct buf *, int64_t);
+/* Append S with control characters made visible, for a terminal. */
+void		 status_visible(struct buf *, const char *s);
+/* Columns S takes on a terminal: UTF-8 continuation bytes take none. */
+size_t		 status_width(const char *s);
+/* Append the tree glyphs and name of node I. */
+void		 status_name_column(const struct status *, size_t i, int utf8,
+		    struct buf *);
+/* The ANSI colour of a node in STATE, or NULL. */
+const char	*status_state_colour(const char *state);
+/* True if a node in STATE has a process or is on its way up or down. */
+int		 status_state_up(const char *state);
+/* Append the LAST ERROR of node SN (ALWAYS: also while it is up). */
+void		 status_error_column(const struct status_node *, int always,
+		    struct buf *);
 
 #endif
