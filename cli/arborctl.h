@@ -144,4 +144,51 @@ int		 status_state_up(const char *state);
 void		 status_error_column(const struct status_node *, int always,
 		    struct buf *);
 
+/* top (top.c): the live view of the tree under PATH (NULL: all). */
+struct top_options {
+	const char	*path;
+	int64_t		 delay_ms;	/* between refreshes */
+	long		 iterations;	/* refreshes before exiting, 0: no end */
+};
+int		 top_run(const struct top_options *);
+
+/* The rows of top (topview.c). */
+#define TOP_NCOLS	9	/* path state pid cpu% mem restarts uptime
+				   health last-error */
+enum top_sort {
+	TOP_SORT_TREE, TOP_SORT_CPU, TOP_SORT_MEMORY, TOP_SORT_RESTARTS,
+	TOP_SORT_PID
+};
+#define TOP_NSORTS	5
+
+struct topview {
+	size_t		 n;		/* nodes */
+	size_t		*order;		/* the node shown in each row */
+	struct buf	*cells;		/* (n + 1) * TOP_NCOLS, row 0 the
+					   header */
+	size_t		 w[TOP_NCOLS];	/* column widths */
+};
+
+const char	*topview_sort_name(enum top_sort);
+/* Fill ORDER (status_count() entries) with the nodes in the order KEY. */
+void		 topview_order(const struct status *, enum top_sort,
+		    size_t *order);
+/* "12.3" for 123 per mille, "-" if unknown (-1). */
+void		 topview_percent(struct buf *, int64_t permille);
+/* Build the rows of a status in the order KEY, at NOW_MS (wall clock). */
+void		 topview_build(struct topview *, const struct status *,
+		    enum top_sort, int64_t now_ms, int utf8);
+void		 topview_free(struct topview *);
+/* Append what of S fits before column LIMIT (0: all); *COL counts. */
+void		 topview_fit(struct buf *, const char *s, size_t *col,
+		    size_t limit);
+/*
+ * Append row R (0 the header) cut at WIDTH columns (0: no limit), the
+ * STATE cell in COLOUR unless NULL.
+ */
+void		 topview_line(const struct topview *, size_t r, size_t width,
+		    const char *colour, struct buf *);
+/* "5 nodes: 3 running, 1 backoff, 1 failed". */
+void		 topview_summary(const struct status *, struct buf *);
+
 #endif
