@@ -7,6 +7,7 @@
 # terminal back (the shell's screen, top's exit status 0); a narrower
 # window lays the screen out again. Not on a terminal: one plain table
 # (-n N: N of them); usage errors exit 2, an unknown node 1, no daemon 4.
+# The bash completion knows top, its options and paths.
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C		# ASCII tree glyphs
 if ! command -v tmux >/dev/null 2>&1; then
@@ -52,6 +53,12 @@ ctl_expect 1 top root/nope
 assert_match 'root/nope' "$(cat "$T/ctl.err")" "unknown node named"
 "$ARBORCTL" -s "$T/none.sock" top >"$T/ctl.out" 2>&1
 assert_eq 4 "$?" "top with no daemon"
+
+# --- The bash completion.
+assert_eq "top " "$(complete_words arborctl to)" "top completed"
+assert_eq "root root/db root/web " "$(complete_words arborctl -s "$T/arbor.sock" top r)" "top's paths"
+assert_eq "--delay --iterations -d -n " "$(complete_words arborctl top -)" "top's options"
+assert_eq "root/db root/web " "$(complete_words arborctl -s "$T/arbor.sock" top -d 2 root/)" "a path after -d's value"
 
 # --- In a terminal.
 TM=(tmux -S "$T/tmux.sock")
