@@ -126,7 +126,7 @@ top_wall(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Write all of B to standard output; a failure ends top. */
+/* Write all of S to standard output; a failure ends top. */
 static void
 top_write(const char *s, size_t len)
 {
@@ -357,7 +357,7 @@ static void
 top_draw(struct top *t)
 {
 	struct buf frame = { 0 }, line = { 0 };
-	size_t body, shown = 0;
+	size_t body;
 	char clock[16];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -413,7 +413,6 @@ top_draw(struct top *t)
 		topview_line(&t->view, r + 1, (size_t)t->cols, sc, &line);
 		top_screen_line(t, &frame, line.s, r == t->sel ? "\033[7m" :
 		    NULL);
-		shown++;
 	}
 	if (row < t->rows) {
 		buf_add(&frame, "\r\n", 2);
@@ -437,7 +436,6 @@ top_draw(struct top *t)
 	top_write(frame.s, frame.len);
 	free(frame.s);
 	free(line.s);
-	(void)shown;
 }
 
 /* Set a descriptor non-blocking. */
