@@ -3,11 +3,12 @@
 # count with no key pressed, from the event stream alone (-d 60: no timed
 # refresh in between); R then y restarts the selected worker (its pid
 # changes, the outcome is on the status line), x then n does nothing;
-# sort keys change the order; ? shows the help; q, SIGTERM give the
-# terminal back (the shell's screen, top's exit status 0); a narrower
-# window lays the screen out again. Not on a terminal: one plain table
-# (-n N: N of them); usage errors exit 2, an unknown node 1, no daemon 4.
-# The bash completion knows top, its options and paths.
+# sort keys change the order; ? shows the help; a narrower window lays
+# the screen out again; q, SIGTERM and the end of -n N refreshes give
+# the terminal back (the shell's screen, top's exit status 0). Not on a
+# terminal: one plain table (-n N: N of them); usage errors exit 2, an
+# unknown node 1, no daemon 4. The bash completion knows top, its
+# options and paths.
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C		# ASCII tree glyphs
 if ! command -v tmux >/dev/null 2>&1; then
@@ -151,6 +152,13 @@ pid=$(pgrep -f "^$ARBORCTL -s $T/arbor.sock top\$") || fail "second top's pid"
 kill -TERM "$pid"
 poll 20 pane2_has '^TOP2-EXIT=0$' || fail "top after SIGTERM: $(pane2)"
 pane2_has '^BEFORE-TOP2$' || fail "the screen before top is not back: $(pane2)"
+
+# -n 2: two refreshes, then top exits 0 on its own.
+"${TM[@]}" new-window -t top -n iter \
+    "echo BEFORE-TOP3; '$ARBORCTL' -s '$T/arbor.sock' top -n 2 -d 0.2; echo TOP3-EXIT=\$?; exec '$T/sleep' 1000"
+pane3_has() { "${TM[@]}" capture-pane -p -t top:iter | grep -qE -- "$1"; }
+poll 20 pane3_has '^TOP3-EXIT=0$' || fail "top -n 2: $("${TM[@]}" capture-pane -p -t top:iter)"
+pane3_has '^BEFORE-TOP3$' || fail "top -n 2: the screen before top is not back"
 "${TM[@]}" kill-server
 
 # The tree was never hurt.
