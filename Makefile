@@ -37,6 +37,8 @@ CLI_SRC = $(sort $(wildcard cli/*.c))
 CLI_OBJ = $(CLI_SRC:.c=.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ = $(UNIT_SRC:.c=.o)
+# The pure parts of arborctl the unit tests check (status and top's view).
+UNIT_CLI_OBJ = cli/status.o cli/topview.o
 DEMO_SCRIPTS = conf/demo/root-setup conf/demo/make-fifo conf/demo/remove-fifo \
 	conf/demo/producer conf/demo/consumer
 
@@ -76,9 +78,9 @@ arbord: $(DAEMON_OBJ) lib/libarbor.a
 arborctl: $(CLI_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) lib/libarbor.a $(INIH_LIBS)
 
-tests/unit/check_arbor: $(UNIT_OBJ) lib/libarbor.a
+tests/unit/check_arbor: $(UNIT_OBJ) $(UNIT_CLI_OBJ) lib/libarbor.a
 	$(NEED_CHECK)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) lib/libarbor.a \
+	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) $(UNIT_CLI_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(CHECK_LIBS)
 
 tests/integration/sdnotify: tests/integration/sdnotify.c config.mk

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -48,6 +49,8 @@
 #define OPT_ALL		0x20	/* signal --all */
 #define OPT_ROLLING	0x40	/* restart --rolling */
 #define OPT_BATCH	0x80	/* restart --batch K */
+#define OPT_DELAY	0x100	/* top -d SECONDS, --delay SECONDS */
+#define OPT_ITER	0x200	/* top -n N, --iterations N */
 
 #define LOGS_DEFAULT_LINES	"20"
 #define STATUS_LOG_LINES	"10"	/* in the status of one worker */
@@ -66,6 +69,8 @@ static const char	*socket_path;	/* -s */
 static const char	*conf_file;	/* -c */
 static const char	*lines_arg;	/* -n N */
 static const char	*batch_arg;	/* --batch K */
+static const char	*delay_arg;	/* top -d SECONDS */
+static const char	*iter_arg;	/* top -n N */
 static char		*found_socket;	/* where a daemon answered */
 
 /* How "log" records are printed. */
@@ -115,6 +120,15 @@ usage(FILE *f)
 "                          merged, each prefixed 'path | '); -f, --follow:\n"
 "                          then new ones; -t, --timestamps: with their\n"
 "                          time and stream\n"
+"  top [path] [-d seconds] [-n N]\n"
+"                          a live view of the tree under path: state,\n"
+"                          pid, CPU, memory, restarts, uptime, health,\n"
+"                          last error, refreshed every -d seconds (1) and\n"
+"                          on every event; keys: q quit, j/k select, c m r\n"
+"                          p n sort (cpu memory restarts pid tree), R\n"
+"                          restart, x stop, a start, ? help; -n: quit\n"
+"                          after N refreshes; not on a terminal, the\n"
+"                          table once\n"
 "  shutdown                stop the whole tree and make arbord exit\n"
 "  check [file]            validate a configuration file (no daemon needed;\n"
 "                          default the -c file, else /etc/arbor/arbor.ini)\n"
@@ -232,7 +246,7 @@ try_place(const char *path, const char *from, struct buf *miss)
  * socket. Once one has answered, at that one. Exits with EXIT_NODAEMON
  * naming every place looked at when none answers.
  */
-static int
+int
 daemon_connect(void)
 {
 	struct errlist errs = { 0 };
@@ -287,9 +301,16 @@ daemon_connect(void)
 	return fd;
 }
 
+/* The socket where a daemon answered, once one has. */
+const char *
+daemon_socket(void)
+{
+	return found_socket;
+}
+
 /* Send WORDS and return the exit status of the reply. */
-static int
-run(const char *const *words, int nwords, struct reply *r)
+int
+daemon_request(const char *const *words, int nwords, struct reply *r)
 {
 	int status, fd;
 
@@ -321,7 +342,7 @@ worker_detail(const char *path, const char *command)
 	r.record = log_record;
 	r.arg = &lp;
 	/* Its status is that of the node; a failure here is said. */
-	(void)run(words, 3, &r);
+	(void)daemon_request(words, 3, &r);
 	free(r.ok_text);
 }
 
@@ -346,7 +367,7 @@ cmd_status(const struct cmd *c, char **args, int nargs, int opts)
 	r.arg = st;
 	/* Keep stdout for what programs read. */
 	r.lines = (opts & OPT_JSON) || paths || quiet ? stderr : stdout;
-	status = run(words, nargs + 1, &r);
+	status = daemon_request(words, nargs + 1, &r);
 	if (status == 0 && status_count(st) == 0) {
 		warnx("no nodes in the reply");
 		status = EXIT_REQUEST;
@@ -403,7 +424,7 @@ cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 	}
 	if (opts & OPT_ROLLING)
 		n = (opts & OPT_BATCH) ? 4 : 3;
-	status = run(words, n, &r);
+	status = daemon_request(words, n, &r);
 	print_ok(&r);
 	return status;
 }
@@ -426,7 +447,7 @@ cmd_scale(const struct cmd *c, char **args, int nargs, int opts)
 	if (*end != '\0' || end == args[1] || n < 1 || n > 10000)
 		usage_error("scale: '%s' is not a number of instances (1 to "
 		    "10000)", args[1]);
-	status = run(words, 3, &r);
+	status = daemon_request(words, 3, &r);
 	print_ok(&r);
 	return status;
 }
@@ -457,7 +478,7 @@ cmd_signal(const struct cmd *c, char **args, int nargs, int opts)
 	/* Without a scope, an arbord older than scopes understands it. */
 	words[3] = (opts & OPT_MAIN) ? "main" : (opts & OPT_ALL) ? "all" :
 	    NULL;
-	status = run(words, words[3] != NULL ? 4 : 3, &r);
+	status = daemon_request(words, words[3] != NULL ? 4 : 3, &r);
 	print_ok(&r);
 	return status;
 }
@@ -500,7 +521,7 @@ cmd_events(const struct cmd *c, char **args, int nargs, int opts)
 	r.arg = &fmt;
 	r.lines = (opts & OPT_JSON) ? stderr : stdout;
 	r.stream = (opts & OPT_FOLLOW) != 0;
-	status = run(words, r.stream ? 2 : 1, &r);
+	status = daemon_request(words, r.stream ? 2 : 1, &r);
 	free(r.ok_text);
 	return status;
 }
@@ -579,12 +600,43 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 	r.record = log_record;
 	r.arg = &lp;
 	r.stream = (opts & OPT_FOLLOW) != 0;
-	status = run(words, nwords, &r);
+	status = daemon_request(words, nwords, &r);
 	/* A follower's node was removed: say so, apart from the output. */
 	if (status == 0 && r.ok_text != NULL && r.ok_text[0] != '\0')
 		warnx("%s: %s", args[0], r.ok_text);
 	free(r.ok_text);
 	return status;
+}
+
+/* top [PATH] [-d SECONDS] [-n N]: the live view (top.c). */
+static int
+cmd_top(const struct cmd *c, char **args, int nargs, int opts)
+{
+	struct top_options to = { nargs > 0 ? args[0] : NULL, 1000, 0 };
+	char *end;
+	double d;
+	long n;
+
+	(void)c;
+	if (nargs > 0)
+		check_word("path", args[0]);
+	if (opts & OPT_DELAY) {
+		errno = 0;
+		d = strtod(delay_arg, &end);
+		if (errno != 0 || end == delay_arg || *end != '\0' ||
+		    !(d >= 0.1 && d <= 3600))
+			usage_error("top: invalid delay '%s' (seconds, 0.1 to "
+			    "3600)", delay_arg);
+		to.delay_ms = (int64_t)(d * 1000 + 0.5);
+	}
+	if (opts & OPT_ITER) {
+		n = strtol(iter_arg, &end, 10);
+		if (*end != '\0' || end == iter_arg || n < 1 || n > 1000000)
+			usage_error("top: invalid number of refreshes '%s' (1 "
+			    "to 1000000)", iter_arg);
+		to.iterations = n;
+	}
+	return top_run(&to);
 }
 
 /* check [FILE]: validate a configuration without a daemon. */
@@ -642,11 +694,43 @@ static const struct cmd cmds[] = {
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
 	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,
 							cmd_logs },
+	{ "top",	0, 1, OPT_DELAY | OPT_ITER,		cmd_top },
 	{ "shutdown",	0, 0, 0,			cmd_simple },
 	{ "check",	0, 1, 0,			cmd_check },
 	{ "help",	0, 0, 0,			cmd_help },
 	{ "paths",	0, 0, 0,			cmd_status },	/* hidden */
 };
+
+/*
+ * If ARGV[*I] is the option SHORT or LONG (either may be NULL) with a
+ * value (-xV, -x V, --long V, --long=V), set *VALUE, step *I past it and
+ * return 1; else 0. A missing value is a usage error.
+ */
+static int
+option_value(const struct cmd *c, const char *shrt, const char *lng,
+    char **argv, int argc, int *i, const char **value)
+{
+	const char *a = argv[*i];
+	size_t n = lng != NULL ? strlen(lng) : 0;
+
+	if ((shrt != NULL && strcmp(a, shrt) == 0) ||
+	    (lng != NULL && strcmp(a, lng) == 0)) {
+		if (*i + 1 >= argc)
+			usage_error("%s: option '%s' needs an argument",
+			    c->name, a);
+		*value = argv[++*i];
+		return 1;
+	}
+	if (shrt != NULL && strncmp(a, shrt, 2) == 0) {
+		*value = a + 2;
+		return 1;
+	}
+	if (lng != NULL && strncmp(a, lng, n) == 0 && a[n] == '=') {
+		*value = a + n + 1;
+		return 1;
+	}
+	return 0;
+}
 
 /*
  * Split a command's arguments into options and operands (in place, in
@@ -688,30 +772,22 @@ command_args(const struct cmd *c, char **argv, int argc, int *opts)
 			o = OPT_ALL;
 		else if (strcmp(a, "--rolling") == 0)
 			o = OPT_ROLLING;
-		else if ((c->opts & OPT_BATCH) && (strcmp(a, "--batch") == 0 ||
-		    strncmp(a, "--batch=", 8) == 0)) {
+		else if ((c->opts & OPT_BATCH) &&
+		    option_value(c, NULL, "--batch", argv, argc, &i,
+		    &batch_arg))
 			o = OPT_BATCH;
-			if (strcmp(a, "--batch") == 0) {
-				if (i + 1 >= argc)
-					usage_error("%s: option '%s' needs an "
-					    "argument", c->name, a);
-				batch_arg = argv[++i];
-			} else
-				batch_arg = a + 8;
-		}
-		else if ((c->opts & OPT_LINES) && (strncmp(a, "-n", 2) == 0 ||
-		    strcmp(a, "--lines") == 0 ||
-		    strncmp(a, "--lines=", 8) == 0)) {
-			/* -n N, -nN, --lines N, --lines=N */
+		else if ((c->opts & OPT_LINES) &&
+		    option_value(c, "-n", "--lines", argv, argc, &i,
+		    &lines_arg))
 			o = OPT_LINES;
-			if (strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0) {
-				if (i + 1 >= argc)
-					usage_error("%s: option '%s' needs an "
-					    "argument", c->name, a);
-				lines_arg = argv[++i];
-			} else
-				lines_arg = a[1] == 'n' ? a + 2 : a + 8;
-		}
+		else if ((c->opts & OPT_DELAY) &&
+		    option_value(c, "-d", "--delay", argv, argc, &i,
+		    &delay_arg))
+			o = OPT_DELAY;
+		else if ((c->opts & OPT_ITER) &&
+		    option_value(c, "-n", "--iterations", argv, argc, &i,
+		    &iter_arg))
+			o = OPT_ITER;
 		if (o == 0 || (c->opts & o) == 0)
 			usage_error("%s: unknown option '%s'", c->name, a);
 		*opts |= o;

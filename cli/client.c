@@ -122,9 +122,16 @@ handle_record(struct reply *r, char *line, int *status)
 		return 1;
 	}
 	if (strcmp(fields[0], "error") == 0) {
-		client_flush();
-		warnx("%s", n > 1 && fields[1][0] != '\0' ? fields[1] :
-		    "request failed");
+		const char *text = n > 1 && fields[1][0] != '\0' ? fields[1] :
+		    "request failed";
+
+		if (r->keep_error) {
+			free(r->error_text);
+			r->error_text = xstrdup(text);
+		} else {
+			client_flush();
+			warnx("%s", text);
+		}
 		/* arbord refused us for who we are (arbor-protocol(7)). */
 		*status = n > 1 && strncmp(fields[1], "permission denied",
 		    17) == 0 ? EXIT_DENIED : EXIT_REQUEST;
@@ -141,48 +148,70 @@ handle_record(struct reply *r, char *line, int *status)
 	return 0;
 }
 
+/* Write the request WORDS to FD; 0, or -1 with errno set. */
+int
+client_send(int fd, const char *const *words, int nwords)
+{
+	char *req;
+	int rc;
+
+	if ((req = proto_format_request(words, nwords)) == NULL)
+		errx(EXIT_USAGE, "invalid request word");
+	rc = write_all(fd, req, strlen(req));
+	free(req);
+	return rc;
+}
+
+/* Handle the complete records at the start of IN; see arborctl.h. */
+int
+client_records(struct reply *r, struct buf *in, int *status)
+{
+	size_t off = 0;
+	char *nl;
+	int done = 0;
+
+	while (!done && in->len > off &&
+	    (nl = memchr(in->s + off, '\n', in->len - off)) != NULL) {
+		*nl = '\0';
+		done = handle_record(r, in->s + off, status);
+		off = (size_t)(nl - in->s) + 1;
+	}
+	if (off > 0) {
+		memmove(in->s, in->s + off, in->len - off);
+		in->len -= off;
+		in->s[in->len] = '\0';
+	}
+	if (!done && in->len > CLIENT_MAX_RECORD)
+		return -1;
+	return done;
+}
+
 /* Send one request and read its reply; see arborctl.h. */
 int
 client_request(int fd, const char *socket_path, const char *const *words,
     int nwords, struct reply *r)
 {
 	struct buf in = { 0 };
-	char *req, *nl;
-	size_t off = 0;
-	int status = 0, write_errno = 0;
+	int status = 0, write_errno = 0, done;
 
-	if ((req = proto_format_request(words, nwords)) == NULL)
-		errx(EXIT_USAGE, "invalid request word");
 	/*
 	 * If the write fails the daemon may still have said why before
 	 * closing (a refused peer gets an error record): read it.
 	 */
-	if (write_all(fd, req, strlen(req)) == -1)
+	if (client_send(fd, words, nwords) == -1)
 		write_errno = errno;
-	free(req);
 	for (;;) {
 		char chunk[8192];
 		ssize_t got;
 
-		while (in.len > off &&
-		    (nl = memchr(in.s + off, '\n', in.len - off)) != NULL) {
-			*nl = '\0';
-			if (handle_record(r, in.s + off, &status)) {
-				close(fd);
-				free(in.s);
-				return status;
-			}
-			off = (size_t)(nl - in.s) + 1;
+		if ((done = client_records(r, &in, &status)) == 1) {
+			close(fd);
+			free(in.s);
+			return status;
 		}
-		if (in.len - off > CLIENT_MAX_RECORD)
+		if (done == -1)
 			errx(EXIT_REQUEST, "reply from %s: record longer than "
 			    "%d bytes", socket_path, CLIENT_MAX_RECORD);
-		if (off > 0) {
-			memmove(in.s, in.s + off, in.len - off);
-			in.len -= off;
-			in.s[in.len] = '\0';
-			off = 0;
-		}
 		got = read(fd, chunk, sizeof chunk);
 		if (got == -1 && errno == EINTR)
 			continue;

@@ -48,8 +48,8 @@ status_duration(int64_t ms, char *buf, size_t len)
 }
 
 /* True if a node in STATE has a process or is on its way up or down. */
-static int
-state_up(const char *state)
+int
+status_state_up(const char *state)
 {
 	return strcmp(state, "running") == 0 ||
 	    strcmp(state, "starting") == 0 || strcmp(state, "stopping") == 0;
@@ -73,8 +73,8 @@ state_running(const char *state)
 }
 
 /* The ANSI colour of a state, or NULL. */
-static const char *
-state_colour(const char *state)
+const char *
+status_state_colour(const char *state)
 {
 	if (strcmp(state, "running") == 0)
 		return "\033[32m";
@@ -89,8 +89,8 @@ state_colour(const char *state)
 }
 
 /* Append S with control characters made visible, for a terminal. */
-static void
-buf_visible(struct buf *b, const char *s)
+void
+status_visible(struct buf *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -111,8 +111,8 @@ buf_visible(struct buf *b, const char *s)
 }
 
 /* Columns S takes on a terminal: UTF-8 continuation bytes take none. */
-static size_t
-width(const char *s)
+size_t
+status_width(const char *s)
 {
 	size_t w = 0;
 
@@ -123,19 +123,19 @@ width(const char *s)
 }
 
 /* The tree glyphs and name of node I. */
-static void
-name_column(const struct status *st, size_t i, int utf8, struct buf *b)
+void
+status_name_column(const struct status *st, size_t i, int utf8, struct buf *b)
 {
-	const struct snode *sn = &st->nodes[i];
+	const struct status_node *sn = &st->nodes[i];
 	const char *pipe = utf8 ? "\342\224\202  " : "|  ";
 	const char *tee = utf8 ? "\342\224\234\342\224\200 " : "|- ";
 	const char *elbow = utf8 ? "\342\224\224\342\224\200 " : "`- ";
-	const struct snode **up;
+	const struct status_node **up;
 	const char *slash;
 	size_t j, k;
 
 	if (sn->depth == 0) {
-		buf_visible(b, sn->path);
+		status_visible(b, sn->path);
 		return;
 	}
 	/* The ancestors between the top node and this one, bottom up. */
@@ -149,12 +149,12 @@ name_column(const struct status *st, size_t i, int utf8, struct buf *b)
 	free(up);
 	buf_add(b, sn->last ? elbow : tee, strlen(sn->last ? elbow : tee));
 	slash = strrchr(sn->path, '/');
-	buf_visible(b, slash != NULL ? slash + 1 : sn->path);
+	status_visible(b, slash != NULL ? slash + 1 : sn->path);
 }
 
 /* Bytes as people read them: 512K, 12.3M, 2.0G. */
-static void
-bytes_text(struct buf *b, int64_t v)
+void
+status_bytes(struct buf *b, int64_t v)
 {
 	static const char units[] = "KMGT";
 	double x = (double)v;
@@ -174,7 +174,7 @@ bytes_text(struct buf *b, int64_t v)
 
 /* "3.1% 2m05s": CPU lately and its total time; "-" if unknown. */
 static void
-cpu_column(const struct snode *sn, struct buf *b)
+cpu_column(const struct status_node *sn, struct buf *b)
 {
 	char d[32];
 
@@ -195,16 +195,16 @@ cpu_column(const struct snode *sn, struct buf *b)
 
 /* "12M/15M": memory now and at its peak; "-" if unknown. */
 static void
-memory_column(const struct snode *sn, struct buf *b)
+memory_column(const struct status_node *sn, struct buf *b)
 {
 	if (sn->memory_bytes < 0) {
 		buf_add(b, "-", 1);
 		return;
 	}
-	bytes_text(b, sn->memory_bytes);
+	status_bytes(b, sn->memory_bytes);
 	if (sn->memory_peak_bytes >= 0) {
 		buf_add(b, "/", 1);
-		bytes_text(b, sn->memory_peak_bytes);
+		status_bytes(b, sn->memory_peak_bytes);
 	}
 }
 
@@ -213,7 +213,7 @@ memory_column(const struct snode *sn, struct buf *b)
  * and when it was last checked.
  */
 static void
-health_column(const struct snode *sn, int64_t now_ms, struct buf *b)
+health_column(const struct status_node *sn, int64_t now_ms, struct buf *b)
 {
 	char d[32];
 
@@ -221,10 +221,40 @@ health_column(const struct snode *sn, int64_t now_ms, struct buf *b)
 		buf_add(b, "-", 1);
 		return;
 	}
-	buf_visible(b, sn->health);
+	status_visible(b, sn->health);
 	if (sn->health_checked > 0)
 		buf_printf(b, " %s ago", status_duration(now_ms -
 		    sn->health_checked, d, sizeof d));
+}
+
+/*
+ * Why node SN is down (ALWAYS: its last error also while it is up), when
+ * it restarts from backoff, a pool scaled away from its configuration,
+ * and a running worker's failing health checks; "" if nothing.
+ */
+void
+status_error_column(const struct status_node *sn, int always, struct buf *b)
+{
+	char d[32];
+
+	buf_add(b, "", 0);
+	if (always || state_down(sn->state))
+		status_visible(b, sn->error);
+	if (strcmp(sn->state, "backoff") == 0 && sn->backoff > 0)
+		buf_printf(b, "%s(restart in %s)", b->len > 0 ? " " : "",
+		    status_duration(sn->backoff + 999, d, sizeof d));
+	/* A pool scaled away from its configuration says so. */
+	if (sn->instances > 0 && sn->instances_configured > 0 &&
+	    sn->instances != sn->instances_configured)
+		buf_printf(b, "%sscaled to %d (configured %d)",
+		    b->len > 0 ? " " : "", sn->instances,
+		    sn->instances_configured);
+	if (status_state_up(sn->state) && sn->health_error != NULL &&
+	    sn->health_failures > 0) {
+		buf_printf(b, "%shealth: ", b->len > 0 ? " " : "");
+		status_visible(b, sn->health_error);
+		buf_printf(b, " (%ld failed in a row)", sn->health_failures);
+	}
 }
 
 /*
@@ -252,15 +282,15 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 	/* Row 0 is the header, row I + 1 node I. */
 	for (size_t k = 0; k < NCOLS; k++) {
 		buf_add(&cols[k], head[k], strlen(head[k]));
-		w[k] = width(head[k]);
+		w[k] = status_width(head[k]);
 	}
 	for (size_t i = 0; i < st->n; i++) {
-		const struct snode *sn = &st->nodes[i];
+		const struct status_node *sn = &st->nodes[i];
 		struct buf *c = &cols[(i + 1) * NCOLS];
 
-		name_column(st, i, utf8, &c[0]);
-		buf_visible(&c[1], sn->kind);
-		buf_visible(&c[2], sn->state);
+		status_name_column(st, i, utf8, &c[0]);
+		status_visible(&c[1], sn->kind);
+		status_visible(&c[2], sn->state);
 		if (sn->pid > 0)
 			buf_printf(&c[3], "%ld", sn->pid);
 		else
@@ -269,42 +299,23 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			buf_add(&c[4], "-", 1);
 		else
 			buf_printf(&c[4], "%s %s",
-			    state_up(sn->state) ? "up" : "down",
+			    status_state_up(sn->state) ? "up" : "down",
 			    status_duration(now_ms - sn->since, d, sizeof d));
 		buf_printf(&c[5], "%ld/%ld", sn->restarts_period,
 		    sn->restarts_total);
 		cpu_column(sn, &c[6]);
 		memory_column(sn, &c[7]);
-		buf_add(&c[8], "", 0);
-		if (state_down(sn->state))
-			buf_visible(&c[8], sn->error);
-		if (strcmp(sn->state, "backoff") == 0 && sn->backoff > 0)
-			buf_printf(&c[8], "%s(restart in %s)",
-			    c[8].len > 0 ? " " : "",
-			    status_duration(sn->backoff + 999, d, sizeof d));
-		/* A pool scaled away from its configuration says so. */
-		if (sn->instances > 0 && sn->instances_configured > 0 &&
-		    sn->instances != sn->instances_configured)
-			buf_printf(&c[8], "%sscaled to %d (configured %d)",
-			    c[8].len > 0 ? " " : "", sn->instances,
-			    sn->instances_configured);
-		if (state_up(sn->state) && sn->health_error != NULL &&
-		    sn->health_failures > 0) {
-			buf_printf(&c[8], "health: ");
-			buf_visible(&c[8], sn->health_error);
-			buf_printf(&c[8], " (%ld failed in a row)",
-			    sn->health_failures);
-		}
+		status_error_column(sn, 0, &c[8]);
 		health_column(sn, now_ms, &hcol[i + 1]);
-		if (width(hcol[i + 1].s) > hw)
-			hw = width(hcol[i + 1].s);
+		if (status_width(hcol[i + 1].s) > hw)
+			hw = status_width(hcol[i + 1].s);
 		for (size_t k = 0; k < NCOLS; k++)
-			if (width(c[k].s) > w[k])
-				w[k] = width(c[k].s);
+			if (status_width(c[k].s) > w[k])
+				w[k] = status_width(c[k].s);
 	}
 	for (size_t i = 0; i <= st->n; i++) {
 		struct buf *c = &cols[i * NCOLS];
-		const char *sc = colour && i > 0 ? state_colour(c[2].s) : NULL;
+		const char *sc = colour && i > 0 ? status_state_colour(c[2].s) : NULL;
 		struct buf line = { 0 };
 
 		for (size_t k = 0; k < NCOLS; k++) {
@@ -316,10 +327,10 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 				buf_add(&line, c[k].s, c[k].len);
 			if (k < NCOLS - 1)
 				buf_printf(&line, "%*s",
-				    (int)(w[k] - width(c[k].s)), "");
+				    (int)(w[k] - status_width(c[k].s)), "");
 			if (k == 2 && health)
 				buf_printf(&line, "  %s%*s", hcol[i].s,
-				    (int)(hw - width(hcol[i].s)), "");
+				    (int)(hw - status_width(hcol[i].s)), "");
 		}
 		free(hcol[i].s);
 		while (line.len > 0 && line.s[line.len - 1] == ' ')
@@ -384,7 +395,7 @@ status_print_visible(const char *s)
 {
 	struct buf b = { 0 };
 
-	buf_visible(&b, s);
+	status_visible(&b, s);
 	printf("%s\n", b.s);
 	free(b.s);
 }

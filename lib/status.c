@@ -48,6 +48,13 @@ status_count(const struct status *st)
 	return st->n;
 }
 
+/* Node I. */
+const struct status_node *
+status_node(const struct status *st, size_t i)
+{
+	return &st->nodes[i];
+}
+
 /* A decimal field, 0 if it is not one. */
 static int64_t
 number(const char *s)
@@ -90,7 +97,7 @@ void
 status_add(char **f, int n, void *arg)
 {
 	struct status *st = arg;
-	struct snode *sn;
+	struct status_node *sn;
 
 	if (strcmp(f[0], "node") != 0)
 		return;
@@ -144,7 +151,7 @@ status_add(char **f, int n, void *arg)
 	sn->last = 1;
 	sn->lastchild = SIZE_MAX;
 	if (sn->depth > 0) {
-		struct snode *p = &st->nodes[sn->parent];
+		struct status_node *p = &st->nodes[sn->parent];
 
 		if (p->lastchild != SIZE_MAX)
 			st->nodes[p->lastchild].last = 0;
@@ -154,7 +161,7 @@ status_add(char **f, int n, void *arg)
 }
 /* Append a worker's command as a JSON array of its words, else null. */
 static void
-json_command(const struct snode *sn, struct buf *b)
+json_command(const struct status_node *sn, struct buf *b)
 {
 	struct strv argv = { NULL, 0, 0 };
 
@@ -183,7 +190,7 @@ json_command(const struct snode *sn, struct buf *b)
 static int64_t
 tasks_of(const struct status *st, size_t i)
 {
-	const struct snode *sn = &st->nodes[i];
+	const struct status_node *sn = &st->nodes[i];
 	int64_t sum = -1, k;
 
 	if (sn->tasks >= 0 || strcmp(sn->kind, "supervisor") != 0)
@@ -224,7 +231,7 @@ json_time(struct buf *b, const char *name, int64_t ms)
 
 /* Append health, health_checked, health_failures and health_error. */
 static void
-json_health(const struct snode *sn, struct buf *b)
+json_health(const struct status_node *sn, struct buf *b)
 {
 	buf_add(b, ",\"health\":", 10);
 	if (sn->health == NULL) {
@@ -246,7 +253,7 @@ json_health(const struct snode *sn, struct buf *b)
 static void
 json_node(const struct status *st, size_t i, struct buf *b)
 {
-	const struct snode *sn = &st->nodes[i];
+	const struct status_node *sn = &st->nodes[i];
 	int first = 1;
 
 	buf_add(b, "{\"path\":", 8);

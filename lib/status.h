@@ -13,7 +13,7 @@
 
 #include "util.h"
 
-struct snode {
+struct status_node {
 	char		*path;
 	char		*kind;
 	char		*state;
@@ -46,7 +46,7 @@ struct snode {
 };
 
 struct status {
-	struct snode	*nodes;
+	struct status_node	*nodes;
 	size_t		 n, cap;
 	size_t		*stack;		/* the path from the top node */
 	size_t		 depth;
@@ -58,6 +58,8 @@ void		 status_free(struct status *);
    status); a malformed one is skipped. */
 void		 status_add(char **fields, int n, void *arg);
 size_t		 status_count(const struct status *);
+/* Node I, 0 <= I < status_count(); node 0 is the top one. */
+const struct status_node *status_node(const struct status *, size_t i);
 /* Append the top node and its subtree as one JSON object to B. */
 void		 status_json(const struct status *, struct buf *b);
 

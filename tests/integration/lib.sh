@@ -187,3 +187,17 @@ need_cgroup2() {
 		exit 0
 	fi
 }
+
+# complete_words WORD...: what the bash completion offers for the command
+# line WORD... (completing the last), sorted and space-separated; the
+# arborctl it runs to ask for paths is $ARBORCTL.
+complete_words() {
+	mkdir -p "$T/path"
+	ln -sf "$ARBORCTL" "$T/path/arborctl"
+	# shellcheck disable=SC1091
+	( . "$ROOT/conf/arborctl.bash-completion"
+	  PATH=$T/path:$PATH
+	  COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+	  _arborctl
+	  printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' )
+}

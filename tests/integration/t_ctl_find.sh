@@ -78,16 +78,6 @@ assert_match '^command: ' "$(grep command: "$T/ctl.out")" "fallback: the worker'
 assert_eq "" "$(cat "$T/ctl.err")" "fallback is quiet"
 
 # The completion: is-running is a command; paths come through -c FILE.
-mkdir -p "$T/path"
-ln -s "$ARBORCTL" "$T/path/arborctl"
-complete_words() {
-	# shellcheck disable=SC1091
-	( . "$ROOT/conf/arborctl.bash-completion"
-	  PATH=$T/path:$PATH
-	  COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-	  _arborctl
-	  printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' )
-}
 assert_eq "is-running " "$(complete_words arborctl is-)" "command completed"
 assert_eq "root root/w " "$(complete_words arborctl -c "$T/etc/a.ini" is-running r)" "paths through -c"
 assert_eq "--config " "$(complete_words arborctl --con)" "option completed"

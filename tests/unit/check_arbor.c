@@ -2,7 +2,7 @@
  * check_arbor.c: runs every unit test suite (the pure core: config loading,
  * durations, argv splitting, variables and environment files, events, the
  * supervision state machine and the control protocol, admin requests and
- * reload, readiness and restart backoff, pools).
+ * reload, readiness and restart backoff, pools, and arborctl top's view).
  * Exits non-zero if any test fails.
  */
 #include <stdlib.h>
@@ -29,6 +29,7 @@ main(void)
 	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, health_suite());
 	srunner_add_suite(sr, listen_suite());
+	srunner_add_suite(sr, top_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
