@@ -284,8 +284,9 @@ page_html(struct buf *out, const char *nonce)
 	for (size_t i = 0; i < status_count(st); i++)
 		page_row(out, st, i, now);
 	buf_printf(out, "</tbody>\n</table>\n</main>\n<footer>Also: <a "
-	    "href=\"status.json\">status.json</a> \302\267 <a href=\"metrics\">"
-	    "metrics</a> \302\267 <a href=\"events\">events</a></footer>\n"
+	    "href=\"status.json\" data-q>status.json</a> \302\267 <a "
+	    "href=\"events\" data-q>events</a> \302\267 <a href=\"metrics\">"
+	    "metrics</a></footer>\n"
 	    "<script nonce=\"%s\">\n%s</script>\n</body>\n</html>\n", nonce,
 	    page_js);
 	status_free(st);

@@ -224,6 +224,10 @@
 	if (!window.EventSource || !window.fetch || !body)
 		return;
 	status(false, "connecting");
+	/* The links that take the token as the page did. */
+	document.querySelectorAll("a[data-q]").forEach(function (a) {
+		a.setAttribute("href", a.getAttribute("href") + query);
+	});
 	connect();
 	setInterval(function () {
 		var cells = body.querySelectorAll("td[data-since]");

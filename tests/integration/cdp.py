@@ -107,8 +107,23 @@ class Browser:
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.call(domain + ".enable")
 
-    def navigate(self, url):
-        self.call("Page.navigate", {"url": url})
+    def navigate(self, url, timeout=60):
+        """Load URL and wait until it is the page's document (asked
+        again if a navigation is lost, as one is now and then while the
+        first about:blank still loads)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.call("Page.navigate", {"url": url})
+            if r.get("errorText"):
+                raise Failure("navigate %s: %s" % (url, r["errorText"]))
+            try:
+                self.wait("location.href === %s && document.readyState "
+                          "!== 'loading'" % json.dumps(url), "loading " + url,
+                          timeout=min(15, max(1, deadline - time.monotonic())))
+                return
+            except Failure:
+                if time.monotonic() >= deadline:
+                    raise
 
     def eval(self, expr):
         r = self.call("Runtime.evaluate",
@@ -129,7 +144,12 @@ class Browser:
             if v is True:
                 return
             time.sleep(0.1)
-        raise Failure("timed out waiting for %s (last: %r)" % (what, v))
+        try:
+            where = self.eval("location.href + ' ' + document.readyState")
+        except Failure as e:
+            where = str(e)
+        raise Failure("timed out waiting for %s (last: %r; at %s)" %
+                      (what, v, where))
 
     def screenshot(self, path):
         import base64

@@ -6,8 +6,9 @@
 # row shows its new pid and one restart without a reload; the page asks
 # nothing of any other origin, logs no console error or exception (its
 # Content-Security-Policy lets only its own inline style and script in);
-# at 360 px it is no wider than the screen. Screenshots at desktop and
-# phone width go to $T (copied to $PAGE_SHOTS if set).
+# at 360 px it is no wider than the screen; when arbord goes away the
+# page says so. Screenshots at desktop and phone width go to $T (copied
+# to $PAGE_SHOTS-desktop.png and -phone.png if PAGE_SHOTS is set).
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "SKIP: curl not installed (apt-get install curl)"; exit 0; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 0; }
@@ -151,18 +152,27 @@ try:
     assert p.isdigit(), p
     n = b.eval("document.querySelectorAll('#nodes tr').length")
     assert n == 5, "%d rows without JavaScript" % n
+    # With it again: arbord going away shows, and the page keeps trying.
+    b.call("Emulation.setScriptExecutionDisabled", {"value": False})
+    b.navigate(URL + "/?token=tok%2Fen%2B1")
+    b.wait("document.getElementById('live').textContent === 'live'",
+           "the live indicator again")
+    os.kill(int(os.environ["ARBORD_PID"]), signal.SIGTERM)
+    b.wait("document.getElementById('live').textContent === "
+           "'disconnected, retrying'", "the disconnected indicator")
 finally:
     b.close()
 print("browser: ok")
 PY
+# (The browser stops arbord at the end, to see the page notice.)
 HERE=$ROOT/tests/integration T=$T URL=$URL P=$P CHROMIUM=$CHROMIUM \
-    python3 "$T/browse.py" >"$T/browse.out" 2>&1 ||
+    ARBORD_PID=$ARBORD_PID python3 "$T/browse.py" >"$T/browse.out" 2>&1 ||
     fail "in Chromium: $(cat "$T/browse.out"; tail -5 "$T/chromium.log" 2>/dev/null)"
 if [ -n "${PAGE_SHOTS:-}" ]; then
 	cp "$T/page-desktop.png" "$PAGE_SHOTS-desktop.png"
 	cp "$T/page-phone.png" "$PAGE_SHOTS-phone.png"
 fi
-[ "$(pid_of root/w)" != "$P" ] || fail "root/w was not restarted"
-stop_arbord
+wait_arbord 20
+assert_eq 0 "$RC" "arbord's exit status after SIGTERM"
 assert_no_procs
 echo PASS
