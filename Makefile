@@ -71,6 +71,13 @@ lib/libarbor.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
+# The status page's stylesheet and script, as C strings for page.c.
+daemon/page_assets.h: daemon/page.css daemon/page.js build-aux/embed
+	build-aux/embed page_css daemon/page.css page_js daemon/page.js >$@.tmp
+	mv $@.tmp $@
+
+daemon/page.o: daemon/page_assets.h
+
 arbord: $(DAEMON_OBJ) lib/libarbor.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(DAEMON_OBJ) lib/libarbor.a \
 		$(INIH_LIBS) $(MHD_LIBS) $(EV_LIBS)
@@ -223,6 +230,7 @@ clean:
 		tests/integration/lsserver tests/integration/connloop \
 		tests/integration/*.d \
 		tests/chaos/chaosworker tests/chaos/*.d
+	rm -f daemon/page_assets.h daemon/page_assets.h.tmp
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
 		tests/fuzz/fuzz_tree tests/fuzz/artifacts

@@ -26,7 +26,9 @@
  * logged at most once a minute.
  *
  * With [arbor] http_token_file every path but /healthz and /readyz needs
- * "Authorization: Bearer TOKEN", the file's first line (401 otherwise).
+ * "Authorization: Bearer TOKEN", the file's first line (401 otherwise);
+ * the page, /status.json and /events also take it as ?token=TOKEN, since
+ * a browser's EventSource cannot send the header.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -131,10 +133,11 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	http_vwarn(fmt, ap);
 }
 
-/* Queue a response of BODY (taken) with TYPE and CODE. */
+/* Queue a response of BODY (taken) with TYPE and CODE, and if CSP is not
+   NULL that Content-Security-Policy. */
 static enum MHD_Result
-reply(struct MHD_Connection *conn, unsigned code, const char *type,
-    struct buf *body)
+reply_csp(struct MHD_Connection *conn, unsigned code, const char *type,
+    struct buf *body, const char *csp)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -151,6 +154,9 @@ reply(struct MHD_Connection *conn, unsigned code, const char *type,
 	(void)MHD_add_response_header(r, "Content-Type", type);
 	(void)MHD_add_response_header(r, "Cache-Control", "no-store");
 	(void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (csp != NULL)
+		(void)MHD_add_response_header(r, "Content-Security-Policy",
+		    csp);
 	if (code == MHD_HTTP_UNAUTHORIZED)
 		(void)MHD_add_response_header(r, "WWW-Authenticate",
 		    "Bearer realm=\"arbor\"");
@@ -159,6 +165,14 @@ reply(struct MHD_Connection *conn, unsigned code, const char *type,
 	ret = MHD_queue_response(conn, code, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* Queue a response of BODY (taken) with TYPE and CODE. */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned code, const char *type,
+    struct buf *body)
+{
+	return reply_csp(conn, code, type, body, NULL);
 }
 
 /* A short text response. */
@@ -236,14 +250,31 @@ get_metrics(struct MHD_Connection *conn)
 	    "text/plain; version=0.0.4; charset=utf-8", &b);
 }
 
-/* GET /: the status page. */
+/*
+ * GET /: the status page. Its one inline stylesheet and script carry a
+ * fresh nonce, the only ones the Content-Security-Policy lets in; it may
+ * connect to its own origin only (/events, /status.json).
+ */
 static enum MHD_Result
 get_page(struct MHD_Connection *conn)
 {
-	struct buf b = { 0 };
+	struct buf b = { 0 }, csp = { 0 };
+	unsigned char rnd[16];
+	char nonce[sizeof rnd * 2 + 1];
+	enum MHD_Result ret;
 
-	page_html(&b);
-	return reply(conn, MHD_HTTP_OK, "text/html; charset=utf-8", &b);
+	arc4random_buf(rnd, sizeof rnd);
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(nonce + 2 * i, 3, "%02x", rnd[i]);
+	page_html(&b, nonce);
+	buf_printf(&csp, "default-src 'none'; script-src 'nonce-%s'; "
+	    "style-src 'nonce-%s'; connect-src 'self'; img-src data:; "
+	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+	    nonce, nonce);
+	ret = reply_csp(conn, MHD_HTTP_OK, "text/html; charset=utf-8", &b,
+	    csp.s);
+	free(csp.s);
+	return ret;
 }
 
 /* Append event EV to stream S as one SSE message; end S if it is full. */
@@ -388,24 +419,13 @@ get_events(struct MHD_Connection *conn)
 	return ret;
 }
 
-/* Does the request carry the token (or is none needed)? */
+/* Is H the token? */
 static bool
-authorised(struct MHD_Connection *conn)
+token_is(const char *h)
 {
-	const char *h;
-	size_t n, tn;
+	size_t n = strlen(h), tn = strlen(token);
 	unsigned char diff = 0;
 
-	if (token == NULL)
-		return true;
-	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_AUTHORIZATION);
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
-		return false;
-	for (h += 7; *h == ' '; h++)
-		;
-	n = strlen(h);
-	tn = strlen(token);
 	/* The same time whatever matches: no guessing byte by byte. */
 	for (size_t i = 0; i < tn; i++)
 		diff |= (unsigned char)token[i] ^ (unsigned char)(i < n ?
@@ -413,18 +433,43 @@ authorised(struct MHD_Connection *conn)
 	return diff == 0 && n == tn;
 }
 
+/*
+ * Does the request carry the token (or is none needed)? In its
+ * Authorization header, or where QUERY (the page and what it reads,
+ * since EventSource cannot send a header) as ?token=.
+ */
+static bool
+authorised(struct MHD_Connection *conn, bool query)
+{
+	const char *h;
+
+	if (token == NULL)
+		return true;
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
+		for (h += 7; *h == ' '; h++)
+			;
+		if (token_is(h))
+			return true;
+	}
+	h = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
+	return query && h != NULL && token_is(h);
+}
+
 static const struct route {
 	const char	*path;
 	bool		 open;		/* no token needed */
+	bool		 query;		/* the token may be ?token= */
 	enum MHD_Result	(*get)(struct MHD_Connection *);
 } routes[] = {
-	{ "/healthz",		true,	get_healthz },
-	{ "/readyz",		true,	get_readyz },
-	{ "/status.json",	false,	get_status },
-	{ "/events",		false,	get_events },
-	{ "/metrics",		false,	get_metrics },
-	{ "/",			false,	get_page },
-	{ "/index.html",	false,	get_page },
+	{ "/healthz",		true,	false,	get_healthz },
+	{ "/readyz",		true,	false,	get_readyz },
+	{ "/status.json",	false,	true,	get_status },
+	{ "/events",		false,	true,	get_events },
+	{ "/metrics",		false,	false,	get_metrics },
+	{ "/",			false,	true,	get_page },
+	{ "/index.html",	false,	true,	get_page },
 };
 
 /* Every request: answered at once, from its headers. */
@@ -456,7 +501,7 @@ request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (strcmp(url, routes[i].path) != 0)
 			continue;
-		if (!routes[i].open && !authorised(conn))
+		if (!routes[i].open && !authorised(conn, routes[i].query))
 			return reply_text(conn, MHD_HTTP_UNAUTHORIZED,
 			    "a bearer token is needed");
 		return routes[i].get(conn);

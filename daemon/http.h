@@ -24,7 +24,8 @@ void	http_close(void);
 /* metrics.c: GET /metrics, Prometheus text exposition format 0.0.4. */
 void	metrics_event(const struct event *);
 void	metrics_text(struct buf *out);
-/* page.c: GET /, the status page (one self-contained HTML document). */
-void	page_html(struct buf *out);
+/* page.c: GET /, the status page (one self-contained HTML document),
+   its inline style and script marked with NONCE (the CSP header's). */
+void	page_html(struct buf *out, const char *nonce);
 
 #endif

@@ -292,6 +292,7 @@ json_node(const struct status *st, size_t i, struct buf *b)
 	else
 		buf_add(b, ",\"pool\":false", 13);
 	json_usage(b, "cpu_usec", sn->cpu_usec);
+	json_usage(b, "cpu_permille", sn->cpu_permille);
 	json_usage(b, "memory_bytes", sn->memory_bytes);
 	json_usage(b, "memory_peak_bytes", sn->memory_peak_bytes);
 	json_usage(b, "tasks", tasks_of(st, i));

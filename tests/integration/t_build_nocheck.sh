@@ -1,7 +1,8 @@
 # t_build_nocheck: a plain `make` builds arbord and arborctl without the
 # unit test library. A copy of the tree is configured where pkg-config
-# finds inih but not check (PKG_CONFIG_LIBDIR holding inih.pc alone):
-# configure succeeds, the binaries link without -lcheck and run, and
+# finds inih and libmicrohttpd but not check (PKG_CONFIG_LIBDIR holding
+# links to every .pc file but check.pc): configure succeeds, the binaries
+# link without -lcheck and run, and
 # `make check` then names the package it needs (ARBOR_NO_INSTALL=1, so
 # it does not install it); once check is there, make check's first step
 # (check-deps) configures again and finds it; a tree
@@ -16,9 +17,10 @@ mkdir "$T/src" "$T/pc"
 tar -C "$ROOT" --exclude=./.git -cf - . | tar -C "$T/src" -xf - ||
     fail "cannot copy the tree"
 make -s -C "$T/src" distclean >/dev/null 2>&1
-# Every .pc there but check's (libmicrohttpd's needs gnutls's, ...).
-for pc in "$pcdir"/*.pc; do
-	[ "$(basename "$pc")" = check.pc ] || ln -s "$pc" "$T/pc/"
+# Every library but check (libmicrohttpd needs gnutls's and p11-kit's).
+for f in "$pcdir"/*.pc /usr/share/pkgconfig/*.pc; do
+	[ -e "$f" ] && [ "$(basename "$f")" != check.pc ] &&
+	    ln -sf "$f" "$T/pc/$(basename "$f")"
 done
 export PKG_CONFIG_LIBDIR=$T/pc
 pkg-config --exists check && fail "the pkg-config trick did not hide check"

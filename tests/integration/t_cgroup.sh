@@ -175,6 +175,6 @@ wait_event ProcessStarted root/w
 assert_eq "$(cg_of "$ARBORD_PID")" "$(cg_of "$(pid_of root/w)")" "cgroup = no: the worker's cgroup"
 assert_eq "" "$(ctl status root/w --json | grep -o '"cgroup":"[^"]*"')" "cgroup = no: status names no cgroup"
 # Usage from /proc, for the main process.
-assert_match '"cpu_usec":[0-9]+,"memory_bytes":[1-9][0-9]*,"memory_peak_bytes":[1-9][0-9]*,"tasks":1,"cgroup":null' "$(ctl status root/w --json)" "cgroup = no: usage from /proc"
+assert_match '"cpu_usec":[0-9]+,"cpu_permille":([0-9]+|null),"memory_bytes":[1-9][0-9]*,"memory_peak_bytes":[1-9][0-9]*,"tasks":1,"cgroup":null' "$(ctl status root/w --json)" "cgroup = no: usage from /proc"
 stop_arbord
 assert_no_procs

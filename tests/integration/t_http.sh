@@ -54,7 +54,7 @@ assert_eq 200 "$(code /status.json "${AUTH[@]}")" "/status.json with the token"
 strip() { python3 -c '
 import json, sys
 def s(n):
-    for k in ("cpu_usec", "memory_bytes", "memory_peak_bytes", "tasks", "since"):
+    for k in ("cpu_usec", "cpu_permille", "memory_bytes", "memory_peak_bytes", "tasks", "since"):
         n.pop(k, None)
     for c in n["children"]:
         s(c)
