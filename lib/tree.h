@@ -66,6 +66,21 @@ enum node_state {
 				   children stop right to left */
 	ST_KILLING,		/* SIGKILL sent after the shutdown time */
 	ST_TIMED_OUT,		/* SIGKILL sent: not ready in start_timeout */
+	/*
+	 * workers replaced in a rolling restart (tree_roll): the old
+	 * process (old_pid) runs beside its successor (pid) for a while
+	 */
+	ST_ROLL_SPAWNING,	/* the old one serves; the successor's spawn
+				   is asked */
+	ST_ROLL_SPAWN_STOP,	/* ... and the node is asked to stop once
+				   the spawn answers */
+	ST_ROLL_AWAITING,	/* the old one serves; the successor is not
+				   ready [its start_timeout] */
+	ST_ROLL_ABORT,		/* the old one serves; the successor was not
+				   ready in time: SIGKILL sent */
+	ST_ROLL_DRAINING,	/* the successor took over; the old one got
+				   its stop signal [its shutdown] */
+	ST_ROLL_KILLING,	/* ... and SIGKILL after its shutdown time */
 	/* supervisors */
 	ST_SETUP,		/* the setup script runs [setup_timeout] */
 	ST_SETUP_KILLED,	/* setup overran and was killed */
@@ -131,6 +146,14 @@ struct node {
 	enum node_state		 state;
 	int64_t			 deadline;	/* monotonic ms; see the state */
 	pid_t			 pid;		/* workers: while running */
+	/*
+	 * A worker rolled (ST_ROLL_*, and ST_STOPPING, ST_KILLING when
+	 * stopped during the overlap): its old process, the settings it
+	 * runs with and when it came up; 0, NULL otherwise.
+	 */
+	pid_t			 old_pid;
+	struct node_spec	*old_spec;
+	int64_t			 old_up_since;
 	int			 exit_code;	/* last exit: status, 128+sig, or
 						   NODE_NO_EXIT */
 	int64_t			 since;		/* monotonic ms: status changed */
@@ -237,6 +260,16 @@ enum action_kind {
 	ACT_LIVE_TIMER,		/* arm the node's liveness timer for ms,
 				   until deadline (replaces) */
 	ACT_LIVE_CANCEL,	/* stop the liveness timer */
+	ACT_ASIDE,		/* the worker's process becomes its old one
+				   (rolling restart): the next ACT_SPAWN
+				   starts its successor beside it; the old
+				   one's exit is reported with
+				   tree_worker_old_exited, and ACT_SIGNAL
+				   with `old` reaches it. With cgroups its
+				   processes move to a cgroup of their own
+				   (PATH@old) first */
+	ACT_RESTORE,		/* the successor is gone (failed): the old
+				   process is the worker's process again */
 };
 
 /*
@@ -258,6 +291,8 @@ struct action {
 	struct node		*node;
 	int			 sig;
 	enum signal_scope	 scope;		/* ACT_SIGNAL */
+	bool			 old;		/* ACT_SIGNAL: to the old process
+						   (ACT_ASIDE), not the main */
 	int64_t			 ms;
 	int64_t			 deadline;	/* ACT_TIMER: now + ms */
 	enum tree_exit		 status;	/* ACT_EXIT */
@@ -296,7 +331,13 @@ struct node_info {
 	const char		*path;
 	enum node_kind		 kind;
 	enum node_status	 status;
-	pid_t			 pid;		/* 0: none */
+	pid_t			 pid;		/* 0: none; a rolled worker's old
+						   process until its successor
+						   took over, then the new one */
+	pid_t			 successor;	/* a rolled worker's successor
+						   while not ready yet; 0 */
+	pid_t			 draining;	/* ... its old process after the
+						   takeover, until gone; 0 */
 	int64_t			 since;		/* monotonic ms; 0: never */
 	int			 restarts_period;
 	unsigned		 restarts;
@@ -360,6 +401,9 @@ void	tree_worker_start_scarce(struct tree *, struct node *,
  */
 void	tree_worker_oom(struct tree *, struct node *);
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
+	    const char *lastline, int64_t line_at, int64_t now);
+/* The old process of rolled worker W (ACT_ASIDE) exited with WSTATUS. */
+void	tree_worker_old_exited(struct tree *, struct node *, int wstatus,
 	    const char *lastline, int64_t line_at, int64_t now);
 /* Setup finished: error is NULL on success, env holds its KEY=VALUE lines. */
 void	tree_setup_done(struct tree *, struct node *, const char *error,
@@ -472,6 +516,8 @@ const char *health_status_name(enum health_status);
 bool	spec_has_liveness(const struct node_spec *);
 /* The offset in [0, health_interval) of N's checks after it is ready. */
 int64_t	tree_health_offset(const struct tree *, const struct node *);
+/* Does worker N (or its roll's successor) wait for its readiness? */
+bool	tree_awaits_ready(const struct node *);
 /* Up and staying up: a start asks nothing of it. */
 bool	node_up(const struct node *);
 /* The tree's invariants, for tests and fuzzing: NULL, or what is wrong. */
