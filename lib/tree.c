@@ -133,8 +133,8 @@ static const enum node_status status_of[ST_COUNT] = {
 	[ST_SETUP_KILLED] = NS_STARTING, [ST_SETUP_CUT] = NS_STOPPING,
 	[ST_STARTING] = NS_STARTING,	[ST_CLEANUP] = NS_STOPPING,
 	[ST_CLEANUP_KILLED] = NS_STOPPING,
-	/* A rolled worker serves throughout: running. */
-	[ST_ROLL_SPAWNING] = NS_RUNNING, [ST_ROLL_SPAWN_STOP] = NS_RUNNING,
+	/* A rolled worker serves throughout: running (until told to stop). */
+	[ST_ROLL_SPAWNING] = NS_RUNNING, [ST_ROLL_SPAWN_STOP] = NS_STOPPING,
 	[ST_ROLL_AWAITING] = NS_RUNNING, [ST_ROLL_ABORT] = NS_RUNNING,
 	[ST_ROLL_DRAINING] = NS_RUNNING, [ST_ROLL_KILLING] = NS_RUNNING,
 };
@@ -3255,9 +3255,10 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	if (roll_old_serves(n)) {
 		ni->pid = n->old_pid;
 		ni->successor = n->pid;
-	} else if (n->state == ST_ROLL_DRAINING ||
-	    n->state == ST_ROLL_KILLING)
+	} else if (n->pid > 0)
 		ni->draining = n->old_pid;
+	else
+		ni->pid = n->old_pid;	/* stopped: the one left */
 	ni->since = n->since;
 	ni->restarts_period = intensity_count(&n->history, now);
 	ni->restarts = n->restarts;
