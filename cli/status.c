@@ -30,6 +30,9 @@ struct snode {
 	char		*kind;
 	char		*state;
 	long		 pid;		/* 0 if none */
+	long		 successor;	/* a rolled worker's successor, not
+					   ready yet; 0 */
+	long		 draining;	/* ... its old process, draining; 0 */
 	int64_t		 since;		/* wall clock ms, 0 if never */
 	long		 restarts_period;
 	long		 restarts_total;
@@ -189,6 +192,8 @@ status_add(char **f, int n, void *arg)
 	    NULL;
 	sn->instances_configured = n > 22 ? (int)number(f[22]) :
 	    sn->instances;
+	sn->successor = n > 23 ? (long)number(f[23]) : 0;
+	sn->draining = n > 24 ? (long)number(f[24]) : 0;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -442,6 +447,11 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			buf_printf(&c[3], "%ld", sn->pid);
 		else
 			buf_add(&c[3], "-", 1);
+		/* A rolling restart's overlap: the other process. */
+		if (sn->successor > 0)
+			buf_printf(&c[3], " (next %ld)", sn->successor);
+		else if (sn->draining > 0)
+			buf_printf(&c[3], " (old %ld)", sn->draining);
 		if (sn->since <= 0)
 			buf_add(&c[4], "-", 1);
 		else
@@ -617,6 +627,11 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		buf_printf(b, ",\"pid\":%ld", sn->pid);
 	else
 		buf_add(b, ",\"pid\":null", 11);
+	/* Only during a rolling restart's overlap. */
+	if (sn->successor > 0)
+		buf_printf(b, ",\"successor_pid\":%ld", sn->successor);
+	if (sn->draining > 0)
+		buf_printf(b, ",\"draining_pid\":%ld", sn->draining);
 	if (sn->since > 0) {
 		time_t secs = (time_t)(sn->since / 1000);
 		struct tm tm;

@@ -245,10 +245,11 @@ status_records(struct client *c, const struct node *n, int64_t now,
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
 	char use[5][24], hchecked[24], hfail[16], conf_inst[16];
+	char succ[16], drain[16];
 	char *command;
 	struct node_info ni;
 	struct node_usage u;
-	const char *f[23];
+	const char *f[25];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -301,7 +302,13 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	snprintf(conf_inst, sizeof conf_inst, "%d", ni.pool ?
 	    ni.instances_configured : 0);
 	f[22] = conf_inst;
-	client_record(c, f, 23);
+	/* A rolled worker's other process: its successor, or the old one
+	   draining (0: none). */
+	snprintf(succ, sizeof succ, "%ld", (long)ni.successor);
+	snprintf(drain, sizeof drain, "%ld", (long)ni.draining);
+	f[23] = succ;
+	f[24] = drain;
+	client_record(c, f, 25);
 	free(u.cgroup);
 	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)

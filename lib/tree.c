@@ -38,14 +38,16 @@
  * A pool's size can change at run time (tree_scale): instances scaled away
  * are marked `removing`, stop as a pool stops and leave the tree once down
  * (pool_trim, ACT_FREE); new ones are appended. A rolling restart
- * (tree_roll, reload = rolling) needs no second process per node: the
- * supervisor rolled marks one batch of children at a time for an ordinary
- * restart (stop, then start) and waits, through each child's roll_wait,
- * until they run (ready) again before marking the next batch (roll_step,
- * from sup_advance). A pool first gets surge instances beyond its size,
- * added as a scale up adds them and scaled away at the end, so that it
- * never has fewer ready instances than its size; a failed start ends the
- * roll, with its reason, before any other child is touched.
+ * (tree_roll, reload = rolling) replaces one batch of children at a time
+ * and waits, through each child's roll_wait, until they run (ready) again
+ * before the next batch (roll_step, from sup_advance). A worker is
+ * replaced with an overlap, as states of its own (ROLL_*, w_roll): its
+ * successor starts beside its process, which gets its stop signal only
+ * once the successor is ready; a supervisor child gets an ordinary
+ * restart (stop, then start). A pool first gets surge instances beyond
+ * its size, added as a scale up adds them and scaled away at the end, so
+ * that it never has fewer ready instances than its size; a failed start
+ * ends the roll, with its reason, before any other child is touched.
  *
  * Inputs come from the daemon with the current monotonic time; outputs are
  * queued actions. Semantics follow OTP's supervisor.erl; differences are
@@ -2955,17 +2957,20 @@ tree_scale(struct tree *t, struct node *p, int n, struct admin_wait *w,
 /*
  * Rolling restarts (arborctl restart --rolling, reload = rolling). The
  * supervisor rolled drives it from sup_advance (roll_step): its children
- * restarted by the roll carry roll_wait until they run again (ready); only
- * then is the next batch marked to restart (want_stop, want_start: the
- * ordinary restart path, so stop and start follow the supervisor's usual
- * order and each child's own shutdown). A pool first gets `batch` surge
+ * replaced by the roll carry roll_wait until they run again (ready); only
+ * then is the next batch replaced: a worker with an overlap (I_ROLL, see
+ * w_roll), a supervisor (or a worker with a pidfile, or a one-shot) by an
+ * ordinary restart (want_stop, want_start: the usual path, so stop and
+ * start follow the supervisor's order and each child's own shutdown).
+ * A pool first gets `batch` surge
  * instances beyond its size (as a scale up would add), waits for them to
  * be ready, and scales them away at the end: it never has fewer ready
  * instances than its size while one of them is being replaced. A child
  * whose new start fails (or that is stopped, or not ready within its
  * start_timeout) ends the roll with the reason: the children not yet
- * replaced keep their processes; the one that failed is left to its
- * restart policy like any failed start.
+ * replaced keep their processes; a worker whose successor failed keeps
+ * its old one (roll_restore); a supervisor that failed to start again is
+ * left to its restart policy like any failed start.
  */
 
 /* S's roll is over: REASON (owned; NULL: done) is what the admin sees. */

@@ -464,11 +464,14 @@ int	tree_pool_size(const struct node *p);
 /*
  * Admin rolling restart (arborctl restart --rolling): replace the
  * children of supervisor or pool S, BATCH (>= 1) at a time, each batch
- * once the previous one is running again (ready); a pool first starts
- * BATCH surge instances beyond its size and removes them at the end, so
- * that it never serves with fewer ready instances than it has. A child
- * that fails to start or to become ready stops the roll (the rest keep
- * their processes). Returns 0 and fills W, 1 with *msg when there is
+ * once the previous one is running again (ready). A worker's successor
+ * starts beside its process, which is stopped once the successor is
+ * ready (ACT_ASIDE ... tree_worker_old_exited); a supervisor child is
+ * restarted whole. A pool first starts BATCH surge instances beyond its
+ * size and removes them at the end, so that it never serves with fewer
+ * ready instances than it has. A successor that fails to start or to
+ * become ready stops the roll (that worker keeps its old process, the
+ * rest theirs). Returns 0 and fills W, 1 with *msg when there is
  * nothing to replace, or -1 with *msg.
  */
 int	tree_roll(struct tree *, struct node *s, int batch,

@@ -1,7 +1,7 @@
 # t_roll_cgroup: with cgroups, a rolled worker's old process and what it
 # left (an escaped, setsid process) move to a cgroup of their own,
 # PATH@old, before the successor starts in the worker's cgroup; during
-# the overlap status still shows the old pid; once the successor is ready
+# the overlap status still shows the old pid (and the successor's); once the successor is ready
 # the old cgroup is drained (the escapee too) and removed, while the
 # successor and its own escapee run on in the worker's cgroup.
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +49,9 @@ assert_eq "$base/root/w@old" "$(cg_of "$old")" "the old process's cgroup during 
 assert_eq "$base/root/w@old" "$(cg_of "$e0")" "the old escapee's cgroup during the overlap"
 assert_eq "$base/root/w" "$(cg_of "$new")" "the successor's cgroup"
 assert_eq "$old" "$(pid_of root/w)" "status during the overlap: the old pid"
+assert_match "\"pid\":$old,\"successor_pid\":$new," "$(ctl status root/w --json)" \
+    "status JSON during the overlap"
+assert_match "$old \\(next $new\\)" "$(ctl status root)" "status during the overlap"
 assert_eq running "$(state_of root/w)" "state during the overlap"
 
 wait "$roll"
