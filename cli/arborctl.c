@@ -303,7 +303,7 @@ static void	log_record(char **, int, void *);
 
 /* A single worker's command line and last log lines, below its status. */
 static void
-worker_detail(const char *path, const char *command)
+worker_detail(const char *path, const char *command, const char *listen)
 {
 	const char *words[3] = { "logs", path, STATUS_LOG_LINES };
 	struct logs_print lp = { 0 };
@@ -312,6 +312,10 @@ worker_detail(const char *path, const char *command)
 	if (command[0] != '\0') {
 		printf("\ncommand: ");
 		status_print_visible(command);
+	}
+	if (listen != NULL) {
+		printf("\nlisten: ");
+		status_print_visible(listen);
 	}
 	lp.path = path;
 	lp.timestamps = 1;
@@ -363,7 +367,8 @@ cmd_status(const struct cmd *c, char **args, int nargs, int opts)
 		status = status_running(st, quiet);
 		if (!quiet && !(opts & OPT_JSON) && nargs > 0 &&
 		    (command = status_worker_command(st)) != NULL)
-			worker_detail(args[0], command);
+			worker_detail(args[0], command,
+			    status_worker_listen(st));
 	}
 	free(r.ok_text);
 	status_free(st);

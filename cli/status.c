@@ -42,6 +42,8 @@ struct snode {
 	int		 instances_configured; /* ... as configured; 0:
 					   unknown (an older daemon) */
 	char		*command;	/* a worker's, joined; NULL if none */
+	char		*listen;	/* its held sockets' addresses, joined;
+					   NULL if none */
 	/* usage, -1 where unknown (a daemon before them sends none) */
 	int64_t		 cpu_usec;
 	int64_t		 cpu_permille;	/* of one CPU, lately */
@@ -86,6 +88,7 @@ status_free(struct status *st)
 		free(st->nodes[i].state);
 		free(st->nodes[i].error);
 		free(st->nodes[i].command);
+		free(st->nodes[i].listen);
 		free(st->nodes[i].cgroup);
 		free(st->nodes[i].health);
 		free(st->nodes[i].health_error);
@@ -194,6 +197,7 @@ status_add(char **f, int n, void *arg)
 	    sn->instances;
 	sn->successor = n > 23 ? (long)number(f[23]) : 0;
 	sn->draining = n > 24 ? (long)number(f[24]) : 0;
+	sn->listen = n > 25 && f[25][0] != '\0' ? xstrdup(f[25]) : NULL;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -610,6 +614,26 @@ json_health(const struct snode *sn, struct buf *b)
 		buf_add(b, "null", 4);
 }
 
+/* Append a worker's held sockets ("listen": addresses), if it has any. */
+static void
+json_listen(const struct snode *sn, struct buf *b)
+{
+	struct strv addrs = { 0 };
+
+	if (sn->listen == NULL)
+		return;
+	if (argv_split(sn->listen, &addrs, NULL) == -1)
+		strv_push(&addrs, xstrdup(sn->listen));
+	buf_add(b, ",\"listen\":[", 11);
+	for (size_t i = 0; i < addrs.n; i++) {
+		if (i > 0)
+			buf_add(b, ",", 1);
+		buf_quoted(b, addrs.v[i]);
+	}
+	buf_add(b, "]", 1);
+	strv_free(&addrs);
+}
+
 /* Append the JSON object of node I and its subtree. */
 static void
 json_node(const struct status *st, size_t i, struct buf *b)
@@ -651,6 +675,7 @@ json_node(const struct status *st, size_t i, struct buf *b)
 	else
 		buf_add(b, "null", 4);
 	json_command(sn, b);
+	json_listen(sn, b);
 	if (sn->instances > 0)
 		buf_printf(b, ",\"pool\":true,\"instances\":%d,"
 		    "\"instances_configured\":%d", sn->instances,
@@ -713,6 +738,13 @@ status_running(const struct status *st, int self)
 		if (!state_running(st->nodes[i].state))
 			return EXIT_NOTRUNNING;
 	return 0;
+}
+
+/* The held sockets of the only node, a worker, joined; NULL if none. */
+const char *
+status_worker_listen(const struct status *st)
+{
+	return st->n == 1 ? st->nodes[0].listen : NULL;
 }
 
 /* A worker's command line as the daemon sent it, or NULL if none. */

@@ -245,11 +245,12 @@ status_records(struct client *c, const struct node *n, int64_t now,
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
 	char use[5][24], hchecked[24], hfail[16], conf_inst[16];
-	char succ[16], drain[16];
+	char succ[16], drain[16], *listen;
+	struct strv addrs = { 0 };
 	char *command;
 	struct node_info ni;
 	struct node_usage u;
-	const char *f[25];
+	const char *f[26];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -308,7 +309,14 @@ status_records(struct client *c, const struct node *n, int64_t now,
 	snprintf(drain, sizeof drain, "%ld", (long)ni.draining);
 	f[23] = succ;
 	f[24] = drain;
-	client_record(c, f, 25);
+	/* A worker's held sockets, their addresses as one argv line. */
+	for (size_t i = 0; i < ni.nlisten; i++)
+		strv_push(&addrs, xstrdup(ni.listen[i].addr));
+	listen = argv_join(&addrs);
+	strv_free(&addrs);
+	f[25] = listen;
+	client_record(c, f, 26);
+	free(listen);
 	free(u.cgroup);
 	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)

@@ -3271,6 +3271,8 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	    n->deadline - now : 0;
 	ni->last_error = n->last_error;
 	ni->command = n->spec->kind == NODE_WORKER ? &n->spec->argv : NULL;
+	ni->listen = n->spec->kind == NODE_WORKER ? n->spec->listen : NULL;
+	ni->nlisten = n->spec->kind == NODE_WORKER ? n->spec->nlisten : 0;
 	ni->pool = node_is_pool(n);
 	ni->instances = ni->pool ? tree_pool_size(n) : 0;
 	ni->instances_configured = ni->pool ? n->spec->instances : 0;

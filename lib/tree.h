@@ -344,6 +344,10 @@ struct node_info {
 	int64_t			 backoff_left;	/* ms until a restart */
 	const char		*last_error;	/* NULL: none */
 	const struct strv	*command;	/* a worker's argv; NULL */
+	const struct listen_spec *listen; /* a worker's held sockets
+						   (listen; a pool's instances
+						   share theirs); NULL */
+	size_t			 nlisten;
 	bool			 pool;		/* a pool (instances = N) */
 	int			 instances;	/* a pool's running size (scale
 						   may change it); 0 */

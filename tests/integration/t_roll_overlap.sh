@@ -44,6 +44,11 @@ start_arbord "$T/a.ini"
 wait_event ProcessStarted root
 old=$(pid_of root/web)
 [ -n "$old" ] || fail "root/web has no pid"
+# Status lists the held sockets: JSON, and the single-worker view.
+assert_match "\"listen\":\\[\"tcp:127.0.0.1:$PORT\"\\]" "$(ctl status root/web --json)" \
+    "status JSON's listen"
+assert_match "listen: tcp:127.0.0.1:$PORT" "$(ctl status root/web)" \
+    "status's listen line"
 
 # The client loop runs until the roll is over ($T/stop).
 ("$T/connloop" -f "$T/stop" -p tcp:127.0.0.1:$PORT 1000000 60 >"$T/loop.out") &
