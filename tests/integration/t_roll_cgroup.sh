@@ -23,7 +23,7 @@ cgroup = yes
 
 [worker:root/w]
 command = $escaper
-ready = delay:1500ms
+ready = delay:5s
 shutdown = 2s
 INI
 
@@ -41,7 +41,8 @@ assert_eq "$base/root/w" "$(cg_of "$e0")" "the escapee's cgroup"
 
 (ctl restart --rolling root >"$T/roll.out" 2>&1; echo $? >"$T/roll.rc") &
 roll=$!
-# The successor started; its readiness takes 1.5s: the overlap.
+# The successor started; its readiness takes 5s (generous under load):
+# the overlap.
 wait_event ProcessStarted root/w 2
 new=$(event_line ProcessStarted root/w 2 | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
 [ -n "$new" ] && [ "$new" != "$old" ] || fail "no successor pid: $new"
