@@ -100,10 +100,11 @@ usage(FILE *f)
 "  restart path            stop, then start a node or subtree\n"
 "  restart --rolling [--batch K] path\n"
 "                          replace the workers of a pool or the children\n"
-"                          of a supervisor K (default 1) at a time, each\n"
-"                          batch once the previous one is ready; a pool\n"
-"                          first starts K surge instances; stops at the\n"
-"                          first that fails, saying why\n"
+"                          of a supervisor K (default 1) at a time: each\n"
+"                          worker's successor starts beside it and is\n"
+"                          ready before the old process is stopped; a\n"
+"                          pool first starts K surge instances; stops at\n"
+"                          the first that fails, saying why\n"
 "  signal [--main|--all] path signal\n"
 "                          send a signal to a worker or every worker under\n"
 "                          path: to its process group (and what it\n"
@@ -324,7 +325,7 @@ static void	log_record(char **, int, void *);
 
 /* A single worker's command line and last log lines, below its status. */
 static void
-worker_detail(const char *path, const char *command)
+worker_detail(const char *path, const char *command, const char *listen)
 {
 	const char *words[3] = { "logs", path, STATUS_LOG_LINES };
 	struct logs_print lp = { 0 };
@@ -333,6 +334,10 @@ worker_detail(const char *path, const char *command)
 	if (command[0] != '\0') {
 		printf("\ncommand: ");
 		status_print_visible(command);
+	}
+	if (listen != NULL) {
+		printf("\nlisten: ");
+		status_print_visible(listen);
 	}
 	lp.path = path;
 	lp.timestamps = 1;
@@ -384,7 +389,8 @@ cmd_status(const struct cmd *c, char **args, int nargs, int opts)
 		status = status_running(st, quiet);
 		if (!quiet && !(opts & OPT_JSON) && nargs > 0 &&
 		    (command = status_worker_command(st)) != NULL)
-			worker_detail(args[0], command);
+			worker_detail(args[0], command,
+			    status_worker_listen(st));
 	}
 	free(r.ok_text);
 	status_free(st);

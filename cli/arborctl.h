@@ -83,6 +83,8 @@ void		 status_print_paths(const struct status *);
 int		 status_running(const struct status *, int self);
 /* A single worker's command line ("" if not sent), else NULL. */
 const char	*status_worker_command(const struct status *);
+/* A single worker's held sockets' addresses (argv_join), else NULL. */
+const char	*status_worker_listen(const struct status *);
 /* Print S with control characters made visible, and a newline. */
 void		 status_print_visible(const char *);
 

@@ -295,6 +295,11 @@ status_print_text(const struct status *st, int64_t now_ms, int colour,
 			buf_printf(&c[3], "%ld", sn->pid);
 		else
 			buf_add(&c[3], "-", 1);
+		/* A rolling restart's overlap: the other process. */
+		if (sn->successor > 0)
+			buf_printf(&c[3], " (next %ld)", sn->successor);
+		else if (sn->draining > 0)
+			buf_printf(&c[3], " (old %ld)", sn->draining);
 		if (sn->since <= 0)
 			buf_add(&c[4], "-", 1);
 		else
@@ -378,6 +383,13 @@ status_running(const struct status *st, int self)
 		if (!state_running(st->nodes[i].state))
 			return EXIT_NOTRUNNING;
 	return 0;
+}
+
+/* The held sockets of the only node, a worker, joined; NULL if none. */
+const char *
+status_worker_listen(const struct status *st)
+{
+	return st->n == 1 ? st->nodes[0].listen : NULL;
 }
 
 /* A worker's command line as the daemon sent it, or NULL if none. */

@@ -212,6 +212,37 @@ cgroup_kill(const char *dir)
 	return 0;
 }
 
+int
+cgroup_move(const char *from, const char *to)
+{
+	char path[PATH_MAX], num[24], *text, *p;
+	int moved, rc = 0;
+
+	snprintf(path, sizeof path, "%s/cgroup.procs", from);
+	/* Again, for what forked meanwhile, as cgroup_kill does. */
+	for (int round = 0; round < 8; round++) {
+		if ((text = read_proc(path)) == NULL)
+			return -1;
+		moved = 0;
+		for (p = text; *p != '\0';) {
+			long pid = strtol(p, &p, 10);
+			if (pid > 0 && pid != getpid()) {
+				snprintf(num, sizeof num, "%ld", pid);
+				if (write_file(to, "cgroup.procs", num) == 0)
+					moved++;
+				else if (errno != ESRCH)
+					rc = -1;
+			}
+			while (*p != '\0' && (*p < '0' || *p > '9'))
+				p++;
+		}
+		free(text);
+		if (moved == 0)
+			break;
+	}
+	return rc;
+}
+
 void
 cgroup_signal(const char *dir, int sig, pid_t skip)
 {

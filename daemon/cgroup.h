@@ -55,6 +55,14 @@ int	cgroup_kill(const char *dir);
  * group SKIP (already signalled as a group); SIGKILL kills the cgroup.
  */
 void	cgroup_signal(const char *dir, int sig, pid_t skip);
+/*
+ * Move the processes of DIR's own cgroup.procs to cgroup TO (a rolled
+ * worker's, aside); 0, or -1 if some could not be moved.
+ */
+int	cgroup_move(const char *from, const char *to);
+/* The leaf name of a rolled worker's old process, beside its own: node
+   names cannot hold '@'. */
+#define CGROUP_OLD	"@old"
 /* Does DIR (or a cgroup below) hold a process? 1, 0, -1 (no such). */
 int	cgroup_populated(const char *dir);
 /* Remove DIR and the cgroups below it (those must be empty). */

@@ -20,10 +20,12 @@ snapshot_records(const struct node *n, int64_t now, int64_t wall,
 {
 	char pid[16], since[24], rp[16], rt[16], backoff[24], inst[16];
 	char use[5][24], hchecked[24], hfail[16], conf_inst[16];
+	char succ[16], drain[16], *listen;
+	struct strv addrs = { 0 };
 	char *command;
 	struct node_info ni;
 	struct node_usage u;
-	const char *f[23];
+	const char *f[26];
 
 	tree_node_info(n, now, &ni);
 	snprintf(pid, sizeof pid, "%ld", (long)ni.pid);
@@ -76,7 +78,20 @@ snapshot_records(const struct node *n, int64_t now, int64_t wall,
 	snprintf(conf_inst, sizeof conf_inst, "%d", ni.pool ?
 	    ni.instances_configured : 0);
 	f[22] = conf_inst;
-	emit(f, 23, arg);
+	/* A rolled worker's other process: its successor, or the old one
+	   draining (0: none). */
+	snprintf(succ, sizeof succ, "%ld", (long)ni.successor);
+	snprintf(drain, sizeof drain, "%ld", (long)ni.draining);
+	f[23] = succ;
+	f[24] = drain;
+	/* A worker's held sockets, their addresses as one argv line. */
+	for (size_t i = 0; i < ni.nlisten; i++)
+		strv_push(&addrs, xstrdup(ni.listen[i].addr));
+	listen = argv_join(&addrs);
+	strv_free(&addrs);
+	f[25] = listen;
+	emit(f, 26, arg);
+	free(listen);
 	free(u.cgroup);
 	free(command);
 	for (size_t i = 0; i < n->nchildren; i++)

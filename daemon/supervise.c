@@ -51,9 +51,12 @@ extern char **environ;
 
 #define PROC_BUCKETS	1024
 
-/* A launcher is a pidfile worker's command, which daemonizes. */
+/*
+ * A launcher is a pidfile worker's command, which daemonizes; an old
+ * process is a rolled worker's, set aside beside its successor.
+ */
 enum proc_role { PROC_WORKER, PROC_LAUNCHER, PROC_SETUP, PROC_CLEANUP,
-    PROC_CHECK, PROC_HEALTH, PROC_DISCARD };
+    PROC_CHECK, PROC_HEALTH, PROC_DISCARD, PROC_OLD };
 
 #define PIDFILE_WAIT_MS		100	/* between looks at a pidfile */
 
@@ -119,6 +122,22 @@ struct nodectx {
 	char		*drain_last;
 	int64_t		 drain_last_at;
 	struct strv	 exec_argv;	/* the expanded command last started */
+	/*
+	 * A rolled worker's old process (ACT_ASIDE) until it is gone: its
+	 * cgroup (PATH@old), its end held until that is empty, and its
+	 * notify socket, kept unwatched in case it serves again
+	 * (ACT_RESTORE). OLD_MAIN: restored after its process ended, while
+	 * its cgroup drained: its end is the worker's.
+	 */
+	struct proc	*old;
+	char		*old_cgdir;
+	struct cgroup_watch *old_drain;
+	int		 old_status;
+	char		*old_last;
+	int64_t		 old_last_at;
+	bool		 old_main;
+	int		 old_notify_fd;
+	char		*old_notify_name;
 	struct node	*node;
 	bool		 spawn_queued;
 	TAILQ_ENTRY(nodectx) spawn_entry;
@@ -164,6 +183,7 @@ static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
 static void	spawn_now(struct node *);
 static void	drain_end(struct nodectx *);
+static void	old_drain_end(struct nodectx *);
 static bool	drain_begin(struct node *, int, const char *, int64_t);
 static void	scripts_end(struct node *);
 static void	notify_end(struct node *);
@@ -647,8 +667,8 @@ notifyio_cb(struct ev_loop *loop, ev_io *w, int revents)
 				trigger = true;
 		}
 	}
-	if (ready && n->spec->ready == READY_NOTIFY &&
-	    node_status(n) == NS_STARTING)
+	/* The tree knows whether it waits for it (a roll's successor). */
+	if (ready && n->spec->ready == READY_NOTIFY && tree_awaits_ready(n))
 		ready_now(n);
 	if (ping || trigger) {
 		tree_watchdog(tree, n, trigger, now_ms());
@@ -1115,12 +1135,17 @@ signal_group(pid_t pid, int sig)
 		(void)kill(pid, sig);
 }
 
-/* Carry out ACT_SIGNAL: the worker's processes its scope names. */
+/*
+ * Carry out ACT_SIGNAL: the worker's processes its scope names, of its
+ * main process or (a roll's) of its old one, in its own cgroup.
+ */
 static void
 do_signal(const struct action *a)
 {
 	struct nodectx *nc = ctx(a->node);
-	pid_t pid = nc->proc != NULL ? nc->proc->pid : 0;
+	struct proc *p = a->old ? nc->old : nc->proc;
+	const char *cgdir = a->old ? nc->old_cgdir : nc->cgdir;
+	pid_t pid = p != NULL ? p->pid : 0;
 
 	switch (a->scope) {
 	case SIGNAL_MAIN:
@@ -1129,20 +1154,100 @@ do_signal(const struct action *a)
 		break;
 	case SIGNAL_ALL:
 		/* With cgroups: every process in it, wherever it went. */
-		if (cgroup_enabled() && nc->cgdir != NULL)
-			cgroup_signal(nc->cgdir, a->sig, 0);
+		if (cgroup_enabled() && cgdir != NULL)
+			cgroup_signal(cgdir, a->sig, 0);
 		else
 			(void)procs_signal_all(pid, a->node->path, a->sig);
 		break;
 	case SIGNAL_GROUP:
 		signal_group(pid, a->sig);
 		/* What the worker double-forked hears the same. */
-		procs_signal_orphans(a->node->path, a->sig);
+		if (!a->old)
+			procs_signal_orphans(a->node->path, a->sig);
 		/* A kill (the shutdown time is over) leaves nothing. */
-		if (a->sig == SIGKILL && cgroup_enabled() && nc->cgdir != NULL)
-			(void)cgroup_kill(nc->cgdir);
+		if (a->sig == SIGKILL && cgroup_enabled() && cgdir != NULL)
+			(void)cgroup_kill(cgdir);
 		break;
 	}
+}
+
+/*
+ * Carry out ACT_ASIDE: worker N's process becomes its old one, its
+ * successor about to start beside it. Its readiness watch ends; its
+ * notify socket is kept, unwatched; with cgroups its processes move to
+ * PATH@old, so that the successor starts in an empty cgroup of its own
+ * and each one's end is known by its own cgroup emptying.
+ */
+static void
+do_aside(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+	char *err = NULL;
+
+	nc->old = nc->proc;
+	nc->proc = NULL;
+	if (nc->old != NULL)
+		nc->old->role = PROC_OLD;
+	ev_io_stop(EV_DEFAULT, &nc->notifyio);
+	nc->old_notify_fd = nc->notify_fd;
+	nc->old_notify_name = nc->notify_name;
+	nc->notify_fd = -1;
+	nc->notify_name = NULL;
+	ready_end(n);
+	health_cancel(n);
+	if (!cgroup_enabled() || nc->cgdir == NULL)
+		return;
+	nc->old_cgdir = xasprintf("%s%s", nc->cgdir, CGROUP_OLD);
+	if (cgroup_make(nc->old_cgdir, &err) == -1 ||
+	    cgroup_move(nc->cgdir, nc->old_cgdir) == -1)
+		log_warnx("%s: moving the old process to cgroup %s: %s",
+		    n->path, cgroup_relative(nc->old_cgdir),
+		    err ? err : strerror(errno));
+	free(err);
+}
+
+/*
+ * Carry out ACT_RESTORE: worker N's successor is gone, its old process
+ * is its process again (back in its cgroup, its notify socket watched).
+ * One whose process ended already, its cgroup still emptying, reports
+ * that end as the worker's.
+ */
+static void
+do_restore(struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+	char *err = NULL;
+
+	notify_end(n);
+	if (nc->old_notify_fd != -1) {
+		nc->notify_fd = nc->old_notify_fd;
+		nc->notify_name = nc->old_notify_name;
+		nc->old_notify_fd = -1;
+		nc->old_notify_name = NULL;
+		ev_io_init(&nc->notifyio, notifyio_cb, nc->notify_fd, EV_READ);
+		nc->notifyio.data = n;
+		ev_io_start(EV_DEFAULT, &nc->notifyio);
+	}
+	if (nc->old == NULL) {
+		nc->old_main = true;
+		return;
+	}
+	nc->proc = nc->old;
+	nc->proc->role = PROC_WORKER;
+	nc->old = NULL;
+	if (nc->old_cgdir == NULL)
+		return;
+	if (cgroup_make(nc->cgdir, &err) == -1 ||
+	    cgroup_move(nc->old_cgdir, nc->cgdir) == -1)
+		log_warnx("%s: moving the process back to cgroup %s: %s",
+		    n->path, cgroup_relative(nc->cgdir),
+		    err ? err : strerror(errno));
+	else {
+		(void)cgroup_remove(nc->old_cgdir);
+		free(nc->old_cgdir);
+		nc->old_cgdir = NULL;
+	}
+	free(err);
 }
 
 /* Log an event (stderr or syslog) in the configured format. */
@@ -1179,6 +1284,7 @@ attach_nodes(void)
 		nc->notifyio.data = tree->nodes[i];
 		timer_init(&nc->livetimer, livetimer_cb, tree->nodes[i]);
 		nc->ready_rfd = nc->ready_wfd = nc->notify_fd = -1;
+		nc->old_notify_fd = -1;
 		nc->log = logs_node_new(tree->nodes[i]->path);
 		nc->node = tree->nodes[i];
 		tree->nodes[i]->udata = nc;
@@ -1226,6 +1332,13 @@ nodectx_free(struct nodectx *nc)
 	logs_node_gone(nc->log);
 	drain_end(nc);
 	free(nc->cgdir);
+	if (nc->old != NULL)
+		nc->old->role = PROC_DISCARD;
+	old_drain_end(nc);
+	free(nc->old_cgdir);
+	if (nc->old_notify_fd != -1)
+		close(nc->old_notify_fd);
+	free(nc->old_notify_name);
 	free(nc);
 }
 
@@ -1454,6 +1567,12 @@ do_action(struct action *a)
 		break;
 	case ACT_LIVE_CANCEL:
 		timer_stop(&nc->livetimer);
+		break;
+	case ACT_ASIDE:
+		do_aside(a->node);
+		break;
+	case ACT_RESTORE:
+		do_restore(a->node);
 		break;
 	}
 }
@@ -1696,6 +1815,89 @@ drain_begin(struct node *n, int status, const char *last, int64_t last_at)
 	return false;
 }
 
+/* Stop waiting for a rolled worker's old cgroup to empty. */
+static void
+old_drain_end(struct nodectx *nc)
+{
+	cgroup_unwatch(nc->old_drain);
+	nc->old_drain = NULL;
+	free(nc->old_last);
+	nc->old_last = NULL;
+}
+
+/*
+ * Report the end of worker N's old process: as the old one's, or, if it
+ * was restored meanwhile, as the worker's.
+ */
+static void
+old_report(struct node *n, int status, const char *last, int64_t last_at)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (nc->old_cgdir != NULL) {
+		(void)cgroup_remove(nc->old_cgdir);
+		free(nc->old_cgdir);
+		nc->old_cgdir = NULL;
+	}
+	if (nc->old_main) {
+		nc->old_main = false;
+		tree_worker_exited(tree, n, status, last, last_at, now_ms());
+	} else
+		tree_worker_old_exited(tree, n, status, last, last_at,
+		    now_ms());
+}
+
+/* inotify: N's old cgroup.events changed; is it empty now? */
+static void
+old_drain_cb(void *arg)
+{
+	struct node *n = arg;
+	struct nodectx *nc = ctx(n);
+	char *last;
+
+	if (cgroup_populated(nc->old_cgdir) == 1)
+		return;
+	last = nc->old_last;
+	nc->old_last = NULL;
+	old_drain_end(nc);
+	old_report(n, nc->old_status, last, nc->old_last_at);
+	free(last);
+	run_actions();
+}
+
+/*
+ * Worker N's old process ended (the roll's): kill what is left in its
+ * cgroup and report its end once that is empty, as drain_begin does.
+ */
+static void
+old_end(struct node *n, int status, const char *last, int64_t last_at)
+{
+	struct nodectx *nc = ctx(n);
+
+	if (nc->old_notify_fd != -1 && !nc->old_main) {
+		close(nc->old_notify_fd);
+		nc->old_notify_fd = -1;
+		free(nc->old_notify_name);
+		nc->old_notify_name = NULL;
+	}
+	if (cgroup_enabled() && nc->old_cgdir != NULL &&
+	    cgroup_populated(nc->old_cgdir) == 1) {
+		(void)cgroup_kill(nc->old_cgdir);
+		if ((nc->old_drain = cgroup_watch(nc->old_cgdir, old_drain_cb,
+		    n)) == NULL)
+			log_warn("%s: watching cgroup %s", n->path,
+			    cgroup_relative(nc->old_cgdir));
+		else if (cgroup_populated(nc->old_cgdir) == 1) {
+			nc->old_status = status;
+			nc->old_last = last != NULL ? xstrdup(last) : NULL;
+			nc->old_last_at = last_at;
+			return;
+		} else
+			old_drain_end(nc);
+	}
+	old_report(n, status, last, last_at);
+}
+
 /* A setup or cleanup script of supervisor N ended: nothing of it stays. */
 static void
 scripts_end(struct node *n)
@@ -1743,7 +1945,9 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	    p->out : NULL;
 	last = output_lastline(lo);
 	last_at = output_lastline_at(lo);
-	if (p->role != PROC_DISCARD && p->role != PROC_CHECK &&
+	if (p->role == PROC_OLD)
+		ctx(p->node)->old = NULL;
+	else if (p->role != PROC_DISCARD && p->role != PROC_CHECK &&
 	    p->role != PROC_HEALTH)
 		ctx(p->node)->proc = NULL;
 	if (p->role != PROC_WORKER && p->role != PROC_DISCARD &&
@@ -1786,6 +1990,10 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	case PROC_CLEANUP:
 		scripts_end(p->node);
 		cleanup_finished(p->node, err);
+		break;
+	case PROC_OLD:
+		procs_remove(p->pid);
+		old_end(p->node, status, last, last_at);
 		break;
 	case PROC_DISCARD:
 		break;

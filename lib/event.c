@@ -27,6 +27,7 @@ event_type_name(enum event_type t)
 	case EV_PROCESS_COMPLETED:	return "ProcessCompleted";
 	case EV_PROCESS_READY:		return "ProcessReady";
 	case EV_PROCESS_UNHEALTHY:	return "ProcessUnhealthy";
+	case EV_PROCESS_DRAINING:	return "ProcessDraining";
 	}
 	return "Unknown";
 }

@@ -18,6 +18,9 @@ enum event_type {
 	EV_PROCESS_COMPLETED,
 	EV_PROCESS_READY,	/* a worker with a readiness check is ready */
 	EV_PROCESS_UNHEALTHY,	/* its health checks or watchdog failed */
+	EV_PROCESS_DRAINING,	/* a rolled worker's successor took over:
+				   its old process (pid) got its stop
+				   signal */
 };
 /* How many types there are (the last one's value + 1). */
 #define EV_NTYPES	((size_t)EV_PROCESS_UNHEALTHY + 1)

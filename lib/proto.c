@@ -29,6 +29,7 @@
 static const enum event_type event_types[] = {
 	EV_PROCESS_STARTED, EV_PROCESS_START_FAILED, EV_PROCESS_FAILED,
 	EV_PROCESS_TERMINATED, EV_PROCESS_COMPLETED, EV_PROCESS_READY,
+	EV_PROCESS_UNHEALTHY, EV_PROCESS_DRAINING,
 };
 
 /* True if C may appear in a request word. */

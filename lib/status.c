@@ -32,6 +32,7 @@ status_free(struct status *st)
 		free(st->nodes[i].state);
 		free(st->nodes[i].error);
 		free(st->nodes[i].command);
+		free(st->nodes[i].listen);
 		free(st->nodes[i].cgroup);
 		free(st->nodes[i].health);
 		free(st->nodes[i].health_error);
@@ -145,6 +146,9 @@ status_add(char **f, int n, void *arg)
 	    NULL;
 	sn->instances_configured = n > 22 ? (int)number(f[22]) :
 	    sn->instances;
+	sn->successor = n > 23 ? (long)number(f[23]) : 0;
+	sn->draining = n > 24 ? (long)number(f[24]) : 0;
+	sn->listen = n > 25 && f[25][0] != '\0' ? xstrdup(f[25]) : NULL;
 	sn->depth = (int)st->depth;
 	sn->parent = st->depth > 0 ? st->stack[st->depth - 1] : st->n;
 	/* Until a later sibling comes, this is its parent's last child. */
@@ -249,6 +253,26 @@ json_health(const struct status_node *sn, struct buf *b)
 		buf_add(b, "null", 4);
 }
 
+/* Append a worker's held sockets ("listen": addresses), if it has any. */
+static void
+json_listen(const struct status_node *sn, struct buf *b)
+{
+	struct strv addrs = { 0 };
+
+	if (sn->listen == NULL)
+		return;
+	if (argv_split(sn->listen, &addrs, NULL) == -1)
+		strv_push(&addrs, xstrdup(sn->listen));
+	buf_add(b, ",\"listen\":[", 11);
+	for (size_t i = 0; i < addrs.n; i++) {
+		if (i > 0)
+			buf_add(b, ",", 1);
+		buf_quoted(b, addrs.v[i]);
+	}
+	buf_add(b, "]", 1);
+	strv_free(&addrs);
+}
+
 /* Append the JSON object of node I and its subtree. */
 static void
 json_node(const struct status *st, size_t i, struct buf *b)
@@ -266,6 +290,11 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		buf_printf(b, ",\"pid\":%ld", sn->pid);
 	else
 		buf_add(b, ",\"pid\":null", 11);
+	/* Only during a rolling restart's overlap. */
+	if (sn->successor > 0)
+		buf_printf(b, ",\"successor_pid\":%ld", sn->successor);
+	if (sn->draining > 0)
+		buf_printf(b, ",\"draining_pid\":%ld", sn->draining);
 	if (sn->since > 0) {
 		time_t secs = (time_t)(sn->since / 1000);
 		struct tm tm;
@@ -285,6 +314,7 @@ json_node(const struct status *st, size_t i, struct buf *b)
 	else
 		buf_add(b, "null", 4);
 	json_command(sn, b);
+	json_listen(sn, b);
 	if (sn->instances > 0)
 		buf_printf(b, ",\"pool\":true,\"instances\":%d,"
 		    "\"instances_configured\":%d", sn->instances,

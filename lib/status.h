@@ -18,6 +18,9 @@ struct status_node {
 	char		*kind;
 	char		*state;
 	long		 pid;		/* 0 if none */
+	long		 successor;	/* a rolled worker's successor, not
+					   ready yet; 0 */
+	long		 draining;	/* ... its old process, draining; 0 */
 	int64_t		 since;		/* wall clock ms, 0 if never */
 	long		 restarts_period;
 	long		 restarts_total;
@@ -27,6 +30,8 @@ struct status_node {
 	int		 instances_configured; /* ... as configured; 0:
 					   unknown (an older daemon) */
 	char		*command;	/* a worker's, joined; NULL if none */
+	char		*listen;	/* its held sockets' addresses, joined;
+					   NULL if none */
 	/* usage, -1 where unknown (a daemon before them sends none) */
 	int64_t		 cpu_usec;
 	int64_t		 cpu_permille;	/* of one CPU, lately */

@@ -38,14 +38,16 @@
  * A pool's size can change at run time (tree_scale): instances scaled away
  * are marked `removing`, stop as a pool stops and leave the tree once down
  * (pool_trim, ACT_FREE); new ones are appended. A rolling restart
- * (tree_roll, reload = rolling) needs no second process per node: the
- * supervisor rolled marks one batch of children at a time for an ordinary
- * restart (stop, then start) and waits, through each child's roll_wait,
- * until they run (ready) again before marking the next batch (roll_step,
- * from sup_advance). A pool first gets surge instances beyond its size,
- * added as a scale up adds them and scaled away at the end, so that it
- * never has fewer ready instances than its size; a failed start ends the
- * roll, with its reason, before any other child is touched.
+ * (tree_roll, reload = rolling) replaces one batch of children at a time
+ * and waits, through each child's roll_wait, until they run (ready) again
+ * before the next batch (roll_step, from sup_advance). A worker is
+ * replaced with an overlap, as states of its own (ROLL_*, w_roll): its
+ * successor starts beside its process, which gets its stop signal only
+ * once the successor is ready; a supervisor child gets an ordinary
+ * restart (stop, then start). A pool first gets surge instances beyond
+ * its size, added as a scale up adds them and scaled away at the end, so
+ * that it never has fewer ready instances than its size; a failed start
+ * ends the roll, with its reason, before any other child is touched.
  *
  * Inputs come from the daemon with the current monotonic time; outputs are
  * queued actions. Semantics follow OTP's supervisor.erl; differences are
@@ -76,6 +78,8 @@ enum input_kind {
 	I_HEALTH,		/* a health check ended */
 	I_WATCHDOG,		/* WATCHDOG=1, or WATCHDOG=trigger */
 	I_LIVE_TIMER,		/* the liveness timer expired */
+	I_ROLL,			/* its supervisor's roll replaces it */
+	I_OLD_EXIT,		/* a rolled worker's old process exited */
 	I_COUNT
 };
 
@@ -84,8 +88,9 @@ struct input {
 	enum input_kind	 kind;
 	int64_t		 now;
 	pid_t		 pid;		/* I_SPAWNED */
-	int		 wstatus;	/* I_EXIT */
-	const char	*text;		/* I_EXIT: last line; errors; I_HEALTH:
+	int		 wstatus;	/* I_EXIT, I_OLD_EXIT */
+	const char	*text;		/* I_EXIT, I_OLD_EXIT: last line;
+					   errors; I_HEALTH:
 					   why it failed */
 	int64_t		 line_at;	/* I_EXIT: when the last line came */
 	struct strv	*env;		/* I_SETUP_DONE */
@@ -130,6 +135,10 @@ static const enum node_status status_of[ST_COUNT] = {
 	[ST_SETUP_KILLED] = NS_STARTING, [ST_SETUP_CUT] = NS_STOPPING,
 	[ST_STARTING] = NS_STARTING,	[ST_CLEANUP] = NS_STOPPING,
 	[ST_CLEANUP_KILLED] = NS_STOPPING,
+	/* A rolled worker serves throughout: running (until told to stop). */
+	[ST_ROLL_SPAWNING] = NS_RUNNING, [ST_ROLL_SPAWN_STOP] = NS_STOPPING,
+	[ST_ROLL_AWAITING] = NS_RUNNING, [ST_ROLL_ABORT] = NS_RUNNING,
+	[ST_ROLL_DRAINING] = NS_RUNNING, [ST_ROLL_KILLING] = NS_RUNNING,
 };
 
 /* Queue an action. */
@@ -247,6 +256,13 @@ static bool
 node_going_down(const struct node *n)
 {
 	return node_status(n) == NS_STOPPING || n->state == ST_SPAWN_STOP;
+}
+
+/* Does worker N (or its roll's successor) wait for its readiness? */
+bool
+tree_awaits_ready(const struct node *n)
+{
+	return n->state == ST_AWAITING || n->state == ST_ROLL_AWAITING;
 }
 
 /* Up and staying up: a start asks nothing of it. */
@@ -520,6 +536,7 @@ node_free(struct node *n)
 	intensity_free(&n->history);
 	spec_free(n->spec);
 	spec_free(n->next_spec);
+	spec_free(n->old_spec);
 	free(n->path);
 	free(n);
 }
@@ -790,6 +807,28 @@ live_end(struct tree *t, struct node *w)
 static void	w_stop_with(struct tree *, struct node *, int, int64_t);
 
 /*
+ * Does rolled worker W's old process still serve (its successor not
+ * ready yet), so that a stop must reach it too?
+ */
+static bool
+roll_old_serves(const struct node *w)
+{
+	return w->state == ST_ROLL_SPAWNING ||
+	    w->state == ST_ROLL_SPAWN_STOP || w->state == ST_ROLL_AWAITING ||
+	    w->state == ST_ROLL_ABORT;
+}
+
+/* Send SIG to rolled worker W's old process. */
+static void
+signal_old(struct tree *t, struct node *w, int sig)
+{
+	struct action a = { .kind = ACT_SIGNAL, .node = w, .sig = sig,
+	    .old = true };
+
+	push(t, &a);
+}
+
+/*
  * W is unhealthy for REASON: say so, then stop it as an admin stop would
  * but with SIG first; its end will be a failure (w_exit_stopped). One
  * its supervisor is about to stop anyway (marked, or the supervisor is
@@ -966,20 +1005,39 @@ static void
 w_stop_with(struct tree *t, struct node *w, int sig, int64_t now)
 {
 	const struct node_spec *s = w->spec;
+	/*
+	 * A rolled worker's old process that still serves stops too, with
+	 * its own stop signal (liveness, and its signals, are the new
+	 * one's), within the new one's shutdown time.
+	 */
+	bool old = roll_old_serves(w);
+	int osig = old ? w->old_spec->stop_signal : 0;
 
-	if (w->state == ST_AWAITING)
+	if (old) {
+		spec_free(w->old_spec);
+		w->old_spec = NULL;
+	}
+	if (w->state == ST_AWAITING || w->state == ST_ROLL_AWAITING ||
+	    w->state == ST_ROLL_DRAINING)
 		push_simple(t, ACT_TIMER_CANCEL, w, 0);
 	live_end(t, w);
 	if (s->shutdown == SHUTDOWN_BRUTAL_KILL) {
 		set_state(w, ST_KILLING, now);
 		push_simple(t, ACT_SIGNAL, w, SIGKILL);
+		if (old)
+			signal_old(t, w, SIGKILL);
 		return;
 	}
 	set_state(w, ST_STOPPING, now);
-	push_simple(t, ACT_SIGNAL, w, sig);
 	/* Like s6 and systemd: a stopped process must see the signal. */
+	push_simple(t, ACT_SIGNAL, w, sig);
 	if (sig != SIGKILL && sig != SIGCONT)
 		push_simple(t, ACT_SIGNAL, w, SIGCONT);
+	if (old) {
+		signal_old(t, w, osig);
+		if (osig != SIGKILL && osig != SIGCONT)
+			signal_old(t, w, SIGCONT);
+	}
 	if (s->shutdown == SHUTDOWN_TIMEOUT)
 		arm(t, w, s->shutdown_ms, now);
 }
@@ -1164,9 +1222,25 @@ w_exit_starting(struct tree *t, struct node *w, struct input *in)
 static void
 w_exit_stopped(struct tree *t, struct node *w, struct input *in)
 {
-	pid_t pid = w->pid;
-	char *reason = w->unhealthy;
+	bool old = in->kind == I_OLD_EXIT;
+	pid_t pid = old ? w->old_pid : w->pid;
+	char *reason;
 
+	/* Stopped during a roll's overlap: down once both are gone. */
+	if (old ? w->pid != 0 : w->old_pid != 0) {
+		if (old)
+			w->old_pid = 0;
+		else
+			w_exited(w, in->wstatus);
+		emit(t, w, EV_PROCESS_TERMINATED, pid, in->wstatus, NULL);
+		return;
+	}
+	if (old) {
+		/* The last one: what the node's end is, as it were its. */
+		w->old_pid = 0;
+		w->pid = pid;
+	}
+	reason = w->unhealthy;
 	w->unhealthy = NULL;
 	if (reason != NULL && !w->stop_pending && !w->admin_stopped) {
 		w_exited(w, in->wstatus);
@@ -1227,8 +1301,315 @@ static void
 w_kill(struct tree *t, struct node *w, struct input *in)
 {
 	set_state(w, ST_KILLING, in->now);
+	if (w->pid != 0)
+		push_simple(t, ACT_SIGNAL, w, SIGKILL);
+	if (w->old_pid != 0)
+		signal_old(t, w, SIGKILL);
+}
+
+/*
+ * Rolling restarts of a worker (tree_roll): the worker's process is set
+ * aside as its old one (ACT_ASIDE) and keeps serving while a successor
+ * starts beside it (ROLL_SPAWNING, then ROLL_AWAITING until its ready
+ * rule says so). Once the successor is ready it takes over: the old one
+ * gets its stop signal and its shutdown time, then SIGKILL (ROLL_DRAINING,
+ * ROLL_KILLING), and once it is gone the worker runs on with the new one
+ * alone. A successor that fails to start or to become ready (its exit, a
+ * spawn failure, its start_timeout: killed first, ROLL_ABORT) is
+ * forgotten: the old process is the worker's again (ACT_RESTORE), the
+ * settings it runs with too, and the failure is the start's (failed_start,
+ * last_error), which ends the roll. An old process that dies while its
+ * successor starts leaves a worker that is just starting; a stop during
+ * the overlap stops both, and the worker is down once both are gone.
+ */
+
+/* RUNNING + roll: set the process aside and start its successor. */
+static void
+w_roll(struct tree *t, struct node *w, struct input *in)
+{
+	live_end(t, w);
+	w->old_pid = w->pid;
+	w->old_up_since = w->up_since;
+	w->old_spec = spec_ref(w->spec);
+	w->pid = 0;
+	push_simple(t, ACT_ASIDE, w, 0);
+	start_common(w);
+	set_state(w, ST_ROLL_SPAWNING, in->now);
+	if (has_limits(w->spec))
+		push_simple(t, ACT_LIMITS, w, 0);
+	push_simple(t, ACT_SPAWN, w, 0);
+}
+
+/*
+ * Rolled worker W's successor failed for REASON and is gone: its old
+ * process is its process again, with the settings it runs with (those
+ * of the successor wait for the next start), and the failed start is
+ * recorded for the roll to see.
+ */
+static void
+roll_restore(struct tree *t, struct node *w, const char *reason,
+    int64_t now)
+{
+	w->pid = w->old_pid;
+	w->old_pid = 0;
+	if (w->old_spec != w->spec) {
+		if (w->next_spec == NULL)
+			w->next_spec = w->spec;
+		else
+			spec_free(w->spec);
+		w->spec = w->old_spec;
+	} else
+		spec_free(w->old_spec);
+	w->old_spec = NULL;
+	push_simple(t, ACT_RESTORE, w, 0);
+	set_error(w, reason);
+	w->failed_start = w->starts;
+	set_state(w, ST_RUNNING, now);
+	w->up_since = w->old_up_since;
+	w->health = spec_has_liveness(w->spec) ? HS_STARTING : HS_NONE;
+	live_begin(t, w, now);
+}
+
+/* ... and let its supervisor see it (the roll ends). */
+static void
+roll_failed(struct tree *t, struct node *w, const char *reason,
+    int64_t now)
+{
+	roll_restore(t, w, reason, now);
+	if (w->parent != NULL)
+		sup_advance(t, w->parent, now);
+}
+
+/*
+ * ROLL_AWAITING + ready: the successor takes over; the old process gets
+ * its stop signal (as its own settings say) and its shutdown time.
+ */
+static void
+roll_take_over(struct tree *t, struct node *w, int64_t now)
+{
+	const struct node_spec *os = w->old_spec;
+
+	set_state(w, ST_ROLL_DRAINING, now);
+	w->up_since = now;
+	live_begin(t, w, now);
+	emit(t, w, EV_PROCESS_DRAINING, w->old_pid, -1, NULL);
+	if (os->shutdown == SHUTDOWN_BRUTAL_KILL) {
+		set_state(w, ST_ROLL_KILLING, now);
+		signal_old(t, w, SIGKILL);
+	} else {
+		signal_old(t, w, os->stop_signal);
+		if (os->stop_signal != SIGKILL && os->stop_signal != SIGCONT)
+			signal_old(t, w, SIGCONT);
+		if (os->shutdown == SHUTDOWN_TIMEOUT)
+			arm(t, w, os->shutdown_ms, now);
+	}
+	spec_free(w->old_spec);
+	w->old_spec = NULL;
+}
+
+/* ROLL_SPAWNING + spawned: take over at once, or await readiness. */
+static void
+w_roll_spawned(struct tree *t, struct node *w, struct input *in)
+{
+	w->pid = in->pid;
+	w->scarce = 0;
+	emit(t, w, EV_PROCESS_STARTED, w->pid, -1, NULL);
+	if (w->spec->ready == READY_EXEC) {
+		roll_take_over(t, w, in->now);
+		return;
+	}
+	set_state(w, ST_ROLL_AWAITING, in->now);
+	arm(t, w, w->spec->start_timeout_ms, in->now);
+	if (w->spec->ready == READY_CHECK)
+		check_later(t, w);
+}
+
+/* ROLL_SPAWNING + spawn failed: the old process serves on. */
+static void
+w_roll_spawn_failed(struct tree *t, struct node *w, struct input *in)
+{
+	emit(t, w, EV_PROCESS_START_FAILED, 0, -1, in->text);
+	roll_failed(t, w, in->text, in->now);
+}
+
+/* ROLL_SPAWNING + stop: stop both once the spawn answers. */
+static void
+w_roll_stop_later(struct tree *t, struct node *w, struct input *in)
+{
+	(void)t;
+	set_state(w, ST_ROLL_SPAWN_STOP, in->now);
+}
+
+/* ROLL_SPAWN_STOP + spawned: stop both now. */
+static void
+w_roll_spawned_stop(struct tree *t, struct node *w, struct input *in)
+{
+	w->pid = in->pid;
+	w->scarce = 0;
+	emit(t, w, EV_PROCESS_STARTED, w->pid, -1, NULL);
+	w_stop(t, w, in);
+}
+
+/* ROLL_SPAWN_STOP + spawn failed: the old process alone stops. */
+static void
+w_roll_spawn_failed_stop(struct tree *t, struct node *w, struct input *in)
+{
+	emit(t, w, EV_PROCESS_START_FAILED, 0, -1, in->text);
+	roll_restore(t, w, in->text, in->now);
+	w_stop(t, w, in);
+}
+
+/* ROLL_AWAITING + check done: ready if it passed, else check later. */
+static void
+w_roll_check_done(struct tree *t, struct node *w, struct input *in)
+{
+	if (!in->ok) {
+		check_later(t, w);
+		return;
+	}
+	push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	emit(t, w, EV_PROCESS_READY, w->pid, -1, NULL);
+	roll_take_over(t, w, in->now);
+	if (w->parent != NULL)
+		sup_advance(t, w->parent, in->now);
+}
+
+/* ROLL_AWAITING + ready. */
+static void
+w_roll_ready(struct tree *t, struct node *w, struct input *in)
+{
+	in->ok = true;
+	w_roll_check_done(t, w, in);
+}
+
+/* ROLL_AWAITING + timer: the successor is not ready in time; kill it. */
+static void
+w_roll_not_ready(struct tree *t, struct node *w, struct input *in)
+{
+	set_state(w, ST_ROLL_ABORT, in->now);
 	push_simple(t, ACT_SIGNAL, w, SIGKILL);
 }
+
+/* ROLL_AWAITING, ROLL_ABORT + exit: the successor went before ready. */
+static void
+w_roll_exit_starting(struct tree *t, struct node *w, struct input *in)
+{
+	pid_t pid = w->pid;
+	char d[32], *reason;
+
+	push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	reason = w->state == ST_ROLL_ABORT ?
+	    xasprintf("not ready within %s", duration_format(
+	    w->spec->start_timeout_ms, d, sizeof d)) : w_exit_why(w, in);
+	w_exited(w, in->wstatus);
+	emit(t, w, EV_PROCESS_START_FAILED, pid, in->wstatus, reason);
+	roll_failed(t, w, reason, in->now);
+	free(reason);
+}
+
+/*
+ * Rolled worker W's old process exited while it still served (IN): say
+ * how, and forget it; the successor goes on starting as state ST.
+ */
+static void
+roll_old_lost(struct tree *t, struct node *w, struct input *in,
+    enum node_state st)
+{
+	pid_t pid = w->old_pid;
+	char *reason;
+
+	w->old_pid = 0;
+	spec_free(w->old_spec);
+	w->old_spec = NULL;
+	set_state(w, st, in->now);
+	if (exit_normal(w->spec, in->wstatus))
+		emit(t, w, EV_PROCESS_COMPLETED, pid, in->wstatus, NULL);
+	else {
+		reason = exit_reason(in->wstatus, in->text,
+		    in->now - in->line_at);
+		set_error(w, reason);
+		emit(t, w, EV_PROCESS_FAILED, pid, in->wstatus, reason);
+		free(reason);
+	}
+	if (w->parent != NULL)
+		sup_advance(t, w->parent, in->now);
+}
+
+/* ROLL_SPAWNING + old exit: a plain start now. */
+static void
+w_roll_old_spawning(struct tree *t, struct node *w, struct input *in)
+{
+	roll_old_lost(t, w, in, ST_SPAWNING);
+}
+
+/* ROLL_SPAWN_STOP + old exit: a plain start, to be stopped. */
+static void
+w_roll_old_spawn_stop(struct tree *t, struct node *w, struct input *in)
+{
+	roll_old_lost(t, w, in, ST_SPAWN_STOP);
+}
+
+/* ROLL_AWAITING + old exit: a plain start awaiting readiness. */
+static void
+w_roll_old_awaiting(struct tree *t, struct node *w, struct input *in)
+{
+	roll_old_lost(t, w, in, ST_AWAITING);
+}
+
+/* ROLL_ABORT + old exit: nothing serves; the start failed. */
+static void
+w_roll_old_abort(struct tree *t, struct node *w, struct input *in)
+{
+	roll_old_lost(t, w, in, ST_TIMED_OUT);
+}
+
+/* ROLL_DRAINING + timer: the old one's shutdown time is over. */
+static void
+w_roll_kill_old(struct tree *t, struct node *w, struct input *in)
+{
+	set_state(w, ST_ROLL_KILLING, in->now);
+	signal_old(t, w, SIGKILL);
+}
+
+/* ROLL_DRAINING, ROLL_KILLING + old exit: the new one runs alone. */
+static void
+w_roll_drained(struct tree *t, struct node *w, struct input *in)
+{
+	pid_t pid = w->old_pid;
+	int64_t up = w->up_since;
+
+	if (w->state == ST_ROLL_DRAINING)
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	w->old_pid = 0;
+	set_state(w, ST_RUNNING, in->now);
+	w->up_since = up;
+	emit(t, w, EV_PROCESS_TERMINATED, pid, in->wstatus, NULL);
+	if (w->parent != NULL)
+		sup_advance(t, w->parent, in->now);
+}
+
+/*
+ * ROLL_DRAINING, ROLL_KILLING + exit: the new process ended while the
+ * old one drained. A failure, whatever its status (a server taking over
+ * should not end): the old one is killed, and once it is gone too the
+ * worker's end is the failure, as for an unhealthy worker.
+ */
+static void
+w_roll_lost(struct tree *t, struct node *w, struct input *in)
+{
+	char *why = w_exit_why(w, in);
+
+	live_end(t, w);
+	if (w->state == ST_ROLL_DRAINING)
+		push_simple(t, ACT_TIMER_CANCEL, w, 0);
+	w_exited(w, in->wstatus);
+	free(w->unhealthy);
+	w->unhealthy = xasprintf("%s while the old process drained", why);
+	free(why);
+	set_state(w, ST_KILLING, in->now);
+	signal_old(t, w, SIGKILL);
+}
+
 
 /* A worker's states and the inputs each accepts. */
 static input_fn *const worker_table[ST_COUNT][I_COUNT] = {
@@ -1250,10 +1631,37 @@ static input_fn *const worker_table[ST_COUNT][I_COUNT] = {
 			    [I_EXIT] = w_exit_starting, [I_TIMER] = w_not_ready },
 	[ST_RUNNING] =	  { [I_STOP] = w_stop, [I_EXIT] = w_exit_running,
 			    [I_HEALTH] = w_health, [I_WATCHDOG] = w_watchdog,
-			    [I_LIVE_TIMER] = w_live_timer },
-	[ST_STOPPING] =	  { [I_EXIT] = w_exit_stopped, [I_TIMER] = w_kill },
-	[ST_KILLING] =	  { [I_EXIT] = w_exit_stopped },
+			    [I_LIVE_TIMER] = w_live_timer, [I_ROLL] = w_roll },
+	[ST_STOPPING] =	  { [I_EXIT] = w_exit_stopped, [I_TIMER] = w_kill,
+			    [I_OLD_EXIT] = w_exit_stopped },
+	[ST_KILLING] =	  { [I_EXIT] = w_exit_stopped,
+			    [I_OLD_EXIT] = w_exit_stopped },
 	[ST_TIMED_OUT] =  { [I_EXIT] = w_exit_starting },
+	[ST_ROLL_SPAWNING] = { [I_SPAWNED] = w_roll_spawned,
+			    [I_SPAWN_FAILED] = w_roll_spawn_failed,
+			    [I_SPAWN_SCARCE] = w_roll_spawn_failed,
+			    [I_STOP] = w_roll_stop_later,
+			    [I_OLD_EXIT] = w_roll_old_spawning },
+	[ST_ROLL_SPAWN_STOP] = { [I_SPAWNED] = w_roll_spawned_stop,
+			    [I_SPAWN_FAILED] = w_roll_spawn_failed_stop,
+			    [I_SPAWN_SCARCE] = w_roll_spawn_failed_stop,
+			    [I_OLD_EXIT] = w_roll_old_spawn_stop },
+	[ST_ROLL_AWAITING] = { [I_READY] = w_roll_ready,
+			    [I_CHECK_DONE] = w_roll_check_done,
+			    [I_TIMER] = w_roll_not_ready,
+			    [I_EXIT] = w_roll_exit_starting, [I_STOP] = w_stop,
+			    [I_OLD_EXIT] = w_roll_old_awaiting },
+	[ST_ROLL_ABORT] = { [I_EXIT] = w_roll_exit_starting, [I_STOP] = w_stop,
+			    [I_OLD_EXIT] = w_roll_old_abort },
+	[ST_ROLL_DRAINING] = { [I_TIMER] = w_roll_kill_old,
+			    [I_OLD_EXIT] = w_roll_drained,
+			    [I_EXIT] = w_roll_lost, [I_STOP] = w_stop,
+			    [I_HEALTH] = w_health, [I_WATCHDOG] = w_watchdog,
+			    [I_LIVE_TIMER] = w_live_timer },
+	[ST_ROLL_KILLING] = { [I_OLD_EXIT] = w_roll_drained,
+			    [I_EXIT] = w_roll_lost, [I_STOP] = w_stop,
+			    [I_HEALTH] = w_health, [I_WATCHDOG] = w_watchdog,
+			    [I_LIVE_TIMER] = w_live_timer },
 };
 
 /*
@@ -1933,6 +2341,18 @@ tree_worker_exited(struct tree *t, struct node *w, int wstatus,
 	dispatch(t, w, &in);
 }
 
+/* The old process of rolled worker W exited with WSTATUS. */
+void
+tree_worker_old_exited(struct tree *t, struct node *w, int wstatus,
+    const char *lastline, int64_t line_at, int64_t now)
+{
+	struct input in = { .kind = I_OLD_EXIT, .now = now,
+	    .wstatus = wstatus, .text = lastline,
+	    .line_at = lastline != NULL ? line_at : now };
+
+	dispatch(t, w, &in);
+}
+
 /* Supervisor S's setup finished; ERROR is NULL if it succeeded. */
 void
 tree_setup_done(struct tree *t, struct node *s, const char *error,
@@ -2012,10 +2432,48 @@ tree_failing(const struct tree *t)
 	return NULL;
 }
 
+/*
+ * Check worker W's processes: a main one in the states that have it, an
+ * old one in a roll's overlap (in a stop, at least one of the two).
+ */
+static char *
+check_pids(const struct node *w)
+{
+	bool main = false, old = false;
+
+	switch (w->state) {
+	case ST_AWAITING: case ST_RUNNING: case ST_TIMED_OUT:
+		main = true;
+		break;
+	case ST_STOPPING: case ST_KILLING:
+		if (w->pid == 0 && w->old_pid == 0)
+			return xasprintf("%s: stopping without a process",
+			    w->path);
+		return NULL;
+	case ST_ROLL_SPAWNING: case ST_ROLL_SPAWN_STOP:
+		old = true;
+		break;
+	case ST_ROLL_AWAITING: case ST_ROLL_ABORT: case ST_ROLL_DRAINING:
+	case ST_ROLL_KILLING:
+		main = old = true;
+		break;
+	default:
+		break;
+	}
+	if ((w->pid > 0) != main || (w->old_pid > 0) != old)
+		return xasprintf("%s: pids %ld, %ld in state %d", w->path,
+		    (long)w->pid, (long)w->old_pid, w->state);
+	if ((w->old_spec != NULL) != (roll_old_serves(w)))
+		return xasprintf("%s: old settings kept in state %d",
+		    w->path, w->state);
+	return NULL;
+}
+
 /* Check the counts supervisor N keeps of its children; see tree_check. */
 static char *
 check_counts(const struct node *n)
 {
+	char *err;
 	size_t active = 0, starting = 0, stopmarks = 0, first = n->nchildren;
 
 	for (size_t i = 0; i < n->nchildren; i++) {
@@ -2036,12 +2494,9 @@ check_counts(const struct node *n)
 		if (first == n->nchildren && (c->start_pending ||
 		    (c->state == ST_BACKOFF && !node_is_pool(n))))
 			first = i;
-		if (c->spec->kind == NODE_WORKER && (c->pid > 0) !=
-		    (c->state == ST_AWAITING || c->state == ST_RUNNING ||
-		    c->state == ST_STOPPING || c->state == ST_KILLING ||
-		    c->state == ST_TIMED_OUT))
-			return xasprintf("%s: pid %ld in state %d", c->path,
-			    (long)c->pid, c->state);
+		if (c->spec->kind == NODE_WORKER &&
+		    (err = check_pids(c)) != NULL)
+			return err;
 	}
 	if (active != n->nactive || starting != n->nstarting ||
 	    stopmarks != n->nstop_pending)
@@ -2502,17 +2957,20 @@ tree_scale(struct tree *t, struct node *p, int n, struct admin_wait *w,
 /*
  * Rolling restarts (arborctl restart --rolling, reload = rolling). The
  * supervisor rolled drives it from sup_advance (roll_step): its children
- * restarted by the roll carry roll_wait until they run again (ready); only
- * then is the next batch marked to restart (want_stop, want_start: the
- * ordinary restart path, so stop and start follow the supervisor's usual
- * order and each child's own shutdown). A pool first gets `batch` surge
+ * replaced by the roll carry roll_wait until they run again (ready); only
+ * then is the next batch replaced: a worker with an overlap (I_ROLL, see
+ * w_roll), a supervisor (or a worker with a pidfile, or a one-shot) by an
+ * ordinary restart (want_stop, want_start: the usual path, so stop and
+ * start follow the supervisor's order and each child's own shutdown).
+ * A pool first gets `batch` surge
  * instances beyond its size (as a scale up would add), waits for them to
  * be ready, and scales them away at the end: it never has fewer ready
  * instances than its size while one of them is being replaced. A child
  * whose new start fails (or that is stopped, or not ready within its
  * start_timeout) ends the roll with the reason: the children not yet
- * replaced keep their processes; the one that failed is left to its
- * restart policy like any failed start.
+ * replaced keep their processes; a worker whose successor failed keeps
+ * its old one (roll_restore); a supervisor that failed to start again is
+ * left to its restart policy like any failed start.
  */
 
 /* S's roll is over: REASON (owned; NULL: done) is what the admin sees. */
@@ -2529,12 +2987,35 @@ roll_end(struct tree *t, struct node *s, char *reason, int64_t now)
 		pool_scale_down(t, s, (int)s->roll_size, now);
 }
 
-/* Mark child C to restart as part of its supervisor's roll. */
+/*
+ * Can child C be replaced with an overlap, its successor started beside
+ * it? A worker can, unless a pidfile names its process (one file for
+ * two daemons) or it is a one-shot task (ready = exit).
+ */
+static bool
+roll_overlaps(const struct node *c)
+{
+	const struct node_spec *s = c->next_spec ? c->next_spec : c->spec;
+
+	return c->spec->kind == NODE_WORKER && s->kind == NODE_WORKER &&
+	    c->spec->pidfile == NULL && s->pidfile == NULL &&
+	    s->ready != READY_EXIT;
+}
+
+/*
+ * Replace child C as part of its supervisor's roll: a worker with an
+ * overlap (w_roll), else (a supervisor) an ordinary restart, stop then
+ * start.
+ */
 static void
-roll_mark(struct node *c)
+roll_mark(struct tree *t, struct node *c, int64_t now)
 {
 	c->roll_wait = true;
 	c->roll_starts = c->starts;
+	if (roll_overlaps(c)) {
+		input(t, c, I_ROLL, now);
+		return;
+	}
 	want_stop(c, true);
 	want_start(c, true);
 }
@@ -2585,7 +3066,7 @@ roll_step(struct tree *t, struct node *s, int64_t now)
 		if (!node_up(c) || c->state != ST_RUNNING ||
 		    (s->roll_changed && c->next_spec == NULL))
 			continue;
-		roll_mark(c);
+		roll_mark(t, c, now);
 		marked++;
 	}
 	if (marked == 0)
@@ -2731,8 +3212,10 @@ tree_signal(struct tree *t, struct node *n, int sig, enum signal_scope scope)
 	int count = 0;
 
 	if (n->spec->kind == NODE_WORKER) {
-		if (n->pid <= 0)
+		if (n->pid <= 0 && n->old_pid <= 0)
 			return 0;
+		/* A rolled worker's: the process that serves. */
+		a.old = roll_old_serves(n);
 		push(t, &a);
 		return 1;
 	}
@@ -2773,6 +3256,14 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	ni->kind = n->spec->kind;
 	ni->status = node_status(n);
 	ni->pid = n->pid > 0 ? n->pid : 0;
+	ni->successor = ni->draining = 0;
+	if (roll_old_serves(n)) {
+		ni->pid = n->old_pid;
+		ni->successor = n->pid;
+	} else if (n->pid > 0)
+		ni->draining = n->old_pid;
+	else
+		ni->pid = n->old_pid;	/* stopped: the one left */
 	ni->since = n->since;
 	ni->restarts_period = intensity_count(&n->history, now);
 	ni->restarts = n->restarts;
@@ -2780,6 +3271,8 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	    n->deadline - now : 0;
 	ni->last_error = n->last_error;
 	ni->command = n->spec->kind == NODE_WORKER ? &n->spec->argv : NULL;
+	ni->listen = n->spec->kind == NODE_WORKER ? n->spec->listen : NULL;
+	ni->nlisten = n->spec->kind == NODE_WORKER ? n->spec->nlisten : 0;
 	ni->pool = node_is_pool(n);
 	ni->instances = ni->pool ? tree_pool_size(n) : 0;
 	ni->instances_configured = ni->pool ? n->spec->instances : 0;

@@ -66,6 +66,21 @@ enum node_state {
 				   children stop right to left */
 	ST_KILLING,		/* SIGKILL sent after the shutdown time */
 	ST_TIMED_OUT,		/* SIGKILL sent: not ready in start_timeout */
+	/*
+	 * workers replaced in a rolling restart (tree_roll): the old
+	 * process (old_pid) runs beside its successor (pid) for a while
+	 */
+	ST_ROLL_SPAWNING,	/* the old one serves; the successor's spawn
+				   is asked */
+	ST_ROLL_SPAWN_STOP,	/* ... and the node is asked to stop once
+				   the spawn answers */
+	ST_ROLL_AWAITING,	/* the old one serves; the successor is not
+				   ready [its start_timeout] */
+	ST_ROLL_ABORT,		/* the old one serves; the successor was not
+				   ready in time: SIGKILL sent */
+	ST_ROLL_DRAINING,	/* the successor took over; the old one got
+				   its stop signal [its shutdown] */
+	ST_ROLL_KILLING,	/* ... and SIGKILL after its shutdown time */
 	/* supervisors */
 	ST_SETUP,		/* the setup script runs [setup_timeout] */
 	ST_SETUP_KILLED,	/* setup overran and was killed */
@@ -131,6 +146,14 @@ struct node {
 	enum node_state		 state;
 	int64_t			 deadline;	/* monotonic ms; see the state */
 	pid_t			 pid;		/* workers: while running */
+	/*
+	 * A worker rolled (ST_ROLL_*, and ST_STOPPING, ST_KILLING when
+	 * stopped during the overlap): its old process, the settings it
+	 * runs with and when it came up; 0, NULL otherwise.
+	 */
+	pid_t			 old_pid;
+	struct node_spec	*old_spec;
+	int64_t			 old_up_since;
 	int			 exit_code;	/* last exit: status, 128+sig, or
 						   NODE_NO_EXIT */
 	int64_t			 since;		/* monotonic ms: status changed */
@@ -237,6 +260,16 @@ enum action_kind {
 	ACT_LIVE_TIMER,		/* arm the node's liveness timer for ms,
 				   until deadline (replaces) */
 	ACT_LIVE_CANCEL,	/* stop the liveness timer */
+	ACT_ASIDE,		/* the worker's process becomes its old one
+				   (rolling restart): the next ACT_SPAWN
+				   starts its successor beside it; the old
+				   one's exit is reported with
+				   tree_worker_old_exited, and ACT_SIGNAL
+				   with `old` reaches it. With cgroups its
+				   processes move to a cgroup of their own
+				   (PATH@old) first */
+	ACT_RESTORE,		/* the successor is gone (failed): the old
+				   process is the worker's process again */
 };
 
 /*
@@ -258,6 +291,8 @@ struct action {
 	struct node		*node;
 	int			 sig;
 	enum signal_scope	 scope;		/* ACT_SIGNAL */
+	bool			 old;		/* ACT_SIGNAL: to the old process
+						   (ACT_ASIDE), not the main */
 	int64_t			 ms;
 	int64_t			 deadline;	/* ACT_TIMER: now + ms */
 	enum tree_exit		 status;	/* ACT_EXIT */
@@ -296,13 +331,23 @@ struct node_info {
 	const char		*path;
 	enum node_kind		 kind;
 	enum node_status	 status;
-	pid_t			 pid;		/* 0: none */
+	pid_t			 pid;		/* 0: none; a rolled worker's old
+						   process until its successor
+						   took over, then the new one */
+	pid_t			 successor;	/* a rolled worker's successor
+						   while not ready yet; 0 */
+	pid_t			 draining;	/* ... its old process after the
+						   takeover, until gone; 0 */
 	int64_t			 since;		/* monotonic ms; 0: never */
 	int			 restarts_period;
 	unsigned		 restarts;
 	int64_t			 backoff_left;	/* ms until a restart */
 	const char		*last_error;	/* NULL: none */
 	const struct strv	*command;	/* a worker's argv; NULL */
+	const struct listen_spec *listen; /* a worker's held sockets
+						   (listen; a pool's instances
+						   share theirs); NULL */
+	size_t			 nlisten;
 	bool			 pool;		/* a pool (instances = N) */
 	int			 instances;	/* a pool's running size (scale
 						   may change it); 0 */
@@ -360,6 +405,9 @@ void	tree_worker_start_scarce(struct tree *, struct node *,
  */
 void	tree_worker_oom(struct tree *, struct node *);
 void	tree_worker_exited(struct tree *, struct node *, int wstatus,
+	    const char *lastline, int64_t line_at, int64_t now);
+/* The old process of rolled worker W (ACT_ASIDE) exited with WSTATUS. */
+void	tree_worker_old_exited(struct tree *, struct node *, int wstatus,
 	    const char *lastline, int64_t line_at, int64_t now);
 /* Setup finished: error is NULL on success, env holds its KEY=VALUE lines. */
 void	tree_setup_done(struct tree *, struct node *, const char *error,
@@ -420,11 +468,14 @@ int	tree_pool_size(const struct node *p);
 /*
  * Admin rolling restart (arborctl restart --rolling): replace the
  * children of supervisor or pool S, BATCH (>= 1) at a time, each batch
- * once the previous one is running again (ready); a pool first starts
- * BATCH surge instances beyond its size and removes them at the end, so
- * that it never serves with fewer ready instances than it has. A child
- * that fails to start or to become ready stops the roll (the rest keep
- * their processes). Returns 0 and fills W, 1 with *msg when there is
+ * once the previous one is running again (ready). A worker's successor
+ * starts beside its process, which is stopped once the successor is
+ * ready (ACT_ASIDE ... tree_worker_old_exited); a supervisor child is
+ * restarted whole. A pool first starts BATCH surge instances beyond its
+ * size and removes them at the end, so that it never serves with fewer
+ * ready instances than it has. A successor that fails to start or to
+ * become ready stops the roll (that worker keeps its old process, the
+ * rest theirs). Returns 0 and fills W, 1 with *msg when there is
  * nothing to replace, or -1 with *msg.
  */
 int	tree_roll(struct tree *, struct node *s, int batch,
@@ -472,6 +523,8 @@ const char *health_status_name(enum health_status);
 bool	spec_has_liveness(const struct node_spec *);
 /* The offset in [0, health_interval) of N's checks after it is ready. */
 int64_t	tree_health_offset(const struct tree *, const struct node *);
+/* Does worker N (or its roll's successor) wait for its readiness? */
+bool	tree_awaits_ready(const struct node *);
 /* Up and staying up: a start asks nothing of it. */
 bool	node_up(const struct node *);
 /* The tree's invariants, for tests and fuzzing: NULL, or what is wrong. */

@@ -11,8 +11,9 @@
  * and shutdown. The world carries out every action the tree queues the
  * way arbord would, and after every step the harness checks what must
  * always hold: tree_check(); a spawn only for a starting worker with no
- * process; never two processes for one node, and a worker's pid is the
- * world's; signals only to a live process; setup and cleanup strictly
+ * process; never two processes for one node but a rolled worker's old
+ * process beside its successor (set aside, restored, signalled and
+ * reported as the old one), and a worker's pids are the world's; signals only to a live process; setup and cleanup strictly
  * alternate (never for a pool), and a node is freed with nothing of it
  * running; a supervisor's restarts in its window never exceed its
  * intensity unless it is giving up; a supervisor stopping by itself is
@@ -77,6 +78,8 @@ struct rec {
 	struct node	*node;
 	char		*path;		/* for messages */
 	pid_t		 pid;		/* its process; 0: none */
+	pid_t		 old_pid;	/* a roll's old process (ACT_ASIDE) */
+	int		 old_sig;	/* a signal it may die of; 0: none */
 	bool		 spawn;		/* ACT_SPAWN asked, not answered */
 	bool		 check;		/* ACT_CHECK asked, not answered */
 	bool		 health;	/* ACT_HEALTH asked, not answered */
@@ -495,10 +498,11 @@ world_forget(struct world *w, struct node *n)
 
 		if (r->node != n)
 			continue;
-		if (r->pid != 0 || r->spawn || r->script != 0)
-			fuzz_fail(w, "free of %s: pid %d, spawn %d, script %c",
-			    r->path, (int)r->pid, r->spawn,
-			    r->script ? r->script : '-');
+		if (r->pid != 0 || r->old_pid != 0 || r->spawn ||
+		    r->script != 0)
+			fuzz_fail(w, "free of %s: pid %d/%d, spawn %d, script "
+			    "%c", r->path, (int)r->pid, (int)r->old_pid,
+			    r->spawn, r->script ? r->script : '-');
 		if (r->setups != 0)
 			fuzz_fail(w, "free of %s: setup without cleanup",
 			    r->path);
@@ -566,7 +570,8 @@ world_act(struct world *w, const struct action *a)
 			fuzz_fail(w, "spawn of %s, which has pid %d%s",
 			    n->path, (int)r->pid, r->spawn ?
 			    " and a spawn in flight" : "");
-		if (node_status(n) != NS_STARTING)
+		if (node_status(n) != NS_STARTING &&
+		    n->state != ST_ROLL_SPAWNING)
 			fuzz_fail(w, "spawn of %s, which is %s", n->path,
 			    node_state_name(node_status(n)));
 		if (n->detached)
@@ -589,6 +594,14 @@ world_act(struct world *w, const struct action *a)
 		r->spawn = false;
 		break;
 	case ACT_SIGNAL:
+		if (a->old) {
+			if (r->old_pid == 0)
+				fuzz_fail(w, "signal %d to the old process of "
+				    "%s: none", a->sig, n->path);
+			if (a->sig != SIGCONT && r->old_sig != SIGKILL)
+				r->old_sig = a->sig;
+			break;
+		}
 		if (r->pid == 0)
 			fuzz_fail(w, "signal %d to %s, which has no process",
 			    a->sig, n->path);
@@ -615,7 +628,8 @@ world_act(struct world *w, const struct action *a)
 		break;
 	case ACT_HEALTH:
 		if (n->spec->health == HEALTH_NONE || r->pid == 0 ||
-		    n->state != ST_RUNNING || r->health)
+		    (n->state != ST_RUNNING && n->state != ST_ROLL_DRAINING &&
+		    n->state != ST_ROLL_KILLING) || r->health)
 			fuzz_fail(w, "health check of %s (health %d, pid %d, "
 			    "state %d%s)", n->path, n->spec->health,
 			    (int)r->pid, n->state, r->health ?
@@ -639,6 +653,27 @@ world_act(struct world *w, const struct action *a)
 		break;
 	case ACT_LIVE_CANCEL:
 		r->live = false;
+		break;
+	case ACT_ASIDE:
+		if (n->spec->kind != NODE_WORKER || r->pid == 0 ||
+		    r->old_pid != 0 || r->spawn)
+			fuzz_fail(w, "aside of %s: pids %d/%d, spawn %d",
+			    n->path, (int)r->pid, (int)r->old_pid, r->spawn);
+		r->old_pid = r->pid;
+		r->old_sig = r->sig;
+		r->pid = 0;
+		r->sig = 0;
+		r->check = false;
+		break;
+	case ACT_RESTORE:
+		if (r->pid != 0 || r->old_pid == 0 || r->spawn)
+			fuzz_fail(w, "restore of %s: pids %d/%d, spawn %d",
+			    n->path, (int)r->pid, (int)r->old_pid, r->spawn);
+		r->pid = r->old_pid;
+		r->sig = r->old_sig;
+		r->old_pid = 0;
+		r->old_sig = 0;
+		r->ready_sent = true;
 		break;
 	case ACT_SETUP:
 		if (n->spec->kind != NODE_SUPERVISOR || node_is_pool(n))
@@ -795,17 +830,29 @@ world_check(struct world *w)
 		struct rec *r = w->r[i];
 		struct node *n = r->node;
 		struct node_info ni;
+		bool serves;
 
 		tree_node_info(n, w->now, &ni);
+		/* Until its successor took over, the old process serves. */
+		serves = n->state == ST_ROLL_SPAWNING ||
+		    n->state == ST_ROLL_SPAWN_STOP ||
+		    n->state == ST_ROLL_AWAITING || n->state == ST_ROLL_ABORT;
 		if (n->spec->kind == NODE_WORKER && (n->pid != r->pid ||
-		    ni.pid != r->pid))
-			fuzz_fail(w, "%s has pid %d, the world %d", r->path,
-			    (int)n->pid, (int)r->pid);
+		    n->old_pid != r->old_pid || ni.pid != (serves ||
+		    r->pid == 0 ? r->old_pid : r->pid) ||
+		    ni.successor != (serves ? r->pid : 0) ||
+		    ni.draining != (!serves && r->pid != 0 ? r->old_pid :
+		    0)))
+			fuzz_fail(w, "%s has pids %d/%d, the world %d/%d",
+			    r->path, (int)n->pid, (int)n->old_pid, (int)r->pid,
+			    (int)r->old_pid);
 		if (ni.status != node_status(n) || ni.backoff_left < 0 ||
 		    strcmp(ni.path, n->path) != 0)
 			fuzz_fail(w, "%s: a wrong snapshot", r->path);
 		if (r->spawn && !(n->state == ST_SPAWNING ||
-		    n->state == ST_SPAWN_STOP))
+		    n->state == ST_SPAWN_STOP ||
+		    n->state == ST_ROLL_SPAWNING ||
+		    n->state == ST_ROLL_SPAWN_STOP))
 			fuzz_fail(w, "%s is %s with a spawn in flight", r->path,
 			    node_state_name(node_status(n)));
 		if (n->spec->kind == NODE_SUPERVISOR) {
@@ -848,8 +895,8 @@ world_drain(struct world *w)
 	if (w->exits > 0)
 		for (size_t i = 0; i < w->nr; i++) {
 			struct rec *r = w->r[i];
-			if (r->pid != 0 || r->spawn || r->script != 0 ||
-			    r->setups != 0)
+			if (r->pid != 0 || r->old_pid != 0 || r->spawn ||
+			    r->script != 0 || r->setups != 0)
 				fuzz_fail(w, "exit with %s left: pid %d, "
 				    "spawn %d, script %c, setups %d", r->path,
 				    (int)r->pid, r->spawn,
@@ -883,6 +930,7 @@ static bool has_live(const struct rec *r) { return r->live; }
 static bool has_script(const struct rec *r) { return r->script != 0; }
 static bool has_pid(const struct rec *r) { return r->pid != 0; }
 static bool has_signal(const struct rec *r) { return r->pid != 0 && r->sig; }
+static bool has_old(const struct rec *r) { return r->old_pid != 0; }
 
 /* Can R's process report readiness by itself (fd, notify, delay)? */
 static bool
@@ -932,6 +980,17 @@ feed_exit(struct world *w, struct rec *r, int wstatus)
 	r->sig = 0;
 	r->check = false;	/* arbord kills a check with its worker */
 	tree_worker_exited(w->t, r->node, wstatus, "last line",
+	    w->now - (wstatus & 0x7f) * 100, w->now);
+}
+
+/* Feed: R's old process (a roll's) exited with WSTATUS. */
+static void
+feed_old_exit(struct world *w, struct rec *r, int wstatus)
+{
+	w->step = "old exit";
+	r->old_pid = 0;
+	r->old_sig = 0;
+	tree_worker_old_exited(w->t, r->node, wstatus, "last line",
 	    w->now - (wstatus & 0x7f) * 100, w->now);
 }
 
@@ -1109,7 +1168,13 @@ world_op(struct world *w)
 		}
 		break;
 	case 8: case 9:
-		if ((r = pick(w, has_pid, b)) != NULL)
+		/* 9 with bit 6: a roll's old process, if any. */
+		if (op == 9 && (b & 0x40) && (r = pick(w, has_old, b)) !=
+		    NULL) {
+			unsigned sb = take(&w->in);
+			feed_old_exit(w, r, r->old_sig != 0 && (sb & 1) ?
+			    r->old_sig : exit_status(r, sb & ~1u));
+		} else if ((r = pick(w, has_pid, b)) != NULL)
 			feed_exit(w, r, exit_status(r, take(&w->in)));
 		break;
 	case 10:
@@ -1179,7 +1244,11 @@ world_settle_step(struct world *w)
 			feed_exit(w, r, r->sig);
 			return true;
 		}
-		if (can_ready(r) && r->node->state == ST_AWAITING) {
+		if (r->old_pid != 0 && r->old_sig != 0) {
+			feed_old_exit(w, r, r->old_sig);
+			return true;
+		}
+		if (can_ready(r) && tree_awaits_ready(r->node)) {
 			w->step = "ready";
 			r->ready_sent = true;
 			tree_worker_ready(w->t, r->node, w->now);

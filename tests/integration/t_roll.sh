@@ -1,7 +1,7 @@
 # t_roll: arborctl restart --rolling replaces every instance of a 4-
 # instance pool whose instances become ready (ready = fd:3): a surge
-# instance first, then each instance in turn, the next one stopped only
-# once the previous is ready again; every pid changes and, from the
+# instance first, then each instance in turn, its successor started beside
+# it and ready before the old process is stopped; every pid changes and, from the
 # events, the pool never has fewer than 4 ready instances. A new process
 # that does not become ready stops the roll: exit 1 with the reason, and
 # the instances not yet replaced keep their processes. reload = rolling
@@ -58,9 +58,11 @@ for i in 1 2 3 4; do
 done
 assert_eq 4 "$(min_ready)" "fewest ready instances during the roll"
 event_seq | grep -q 'ProcessFailed' && fail "a replaced process failed"
-# The order: the surge ready before instance 1 stops, 1 ready before 2 stops.
+# The order: the surge ready first; then each instance's successor ready
+# before its old process gets its stop signal (ProcessDraining), and gone
+# before the next instance's turn.
 seq=$(event_seq | grep -E 'root/web/[0-9]' | grep -vE 'ProcessStarted')
-assert_match 'ProcessReady root/web/5.ProcessTerminated root/web/1.ProcessReady root/web/1.ProcessTerminated root/web/2.ProcessReady root/web/2.ProcessTerminated root/web/3.ProcessReady root/web/3.ProcessTerminated root/web/4.ProcessReady root/web/4.ProcessTerminated root/web/5' \
+assert_match 'ProcessReady root/web/5.ProcessReady root/web/1.ProcessDraining root/web/1.ProcessTerminated root/web/1.ProcessReady root/web/2.ProcessDraining root/web/2.ProcessTerminated root/web/2.ProcessReady root/web/3.ProcessDraining root/web/3.ProcessTerminated root/web/3.ProcessReady root/web/4.ProcessDraining root/web/4.ProcessTerminated root/web/4.ProcessTerminated root/web/5' \
     "$(tr '\n' '.' <<<"$seq")" "roll order"
 ctl_expect 1 status root/web/5
 ctl status root/web --json >"$T/st.json"

@@ -358,8 +358,9 @@ drv_forget(struct drv *d, const struct node *n)
 
 		if (f->node != n)
 			continue;
-		ck_assert_msg(f->pid == 0, "free of %s, pid %d runs", path,
-		    (int)f->pid);
+		ck_assert_msg(f->pid == 0 && f->old_pid == 0,
+		    "free of %s, pid %d/%d runs", path, (int)f->pid,
+		    (int)f->old_pid);
 		ck_assert_msg(f->script == 0, "free of %s while %c runs",
 		    path, f->script);
 		fake_drop(d, i);
@@ -414,6 +415,20 @@ drv_act(struct drv *d, const struct action *a)
 			drv_queue(d, IN_STARTED, a->node, 0, NULL);
 		break;
 	case ACT_SIGNAL:
+		if (a->old) {
+			strv_pushf(&d->log, "signal-old %s %d", path, a->sig);
+			ck_assert_int_eq(a->scope, SIGNAL_GROUP);
+			ck_assert_msg(f->old_pid != 0, "signal %d to the old "
+			    "process of %s: none", a->sig, path);
+			if (f->old_dying || a->sig == SIGCONT)
+				break;
+			if (a->sig == SIGKILL || !f->ignore_term) {
+				f->old_dying = true;
+				drv_queue(d, IN_OLD_EXITED, a->node,
+				    KILLED(a->sig), NULL);
+			}
+			break;
+		}
 		if (a->scope == SIGNAL_GROUP)
 			strv_pushf(&d->log, "signal %s %d", path, a->sig);
 		else
@@ -528,6 +543,25 @@ drv_act(struct drv *d, const struct action *a)
 		strv_pushf(&d->log, "live-cancel %s", path);
 		f->live = false;
 		break;
+	case ACT_ASIDE:
+		strv_pushf(&d->log, "aside %s", path);
+		ck_assert_int_eq(a->node->spec->kind, NODE_WORKER);
+		ck_assert_msg(f->pid != 0 && f->old_pid == 0,
+		    "aside of %s: pids %d/%d", path, (int)f->pid,
+		    (int)f->old_pid);
+		f->old_pid = f->pid;
+		f->old_dying = f->dying;
+		f->pid = 0;
+		f->dying = false;
+		break;
+	case ACT_RESTORE:
+		strv_pushf(&d->log, "restore %s", path);
+		ck_assert_msg(f->pid == 0 && f->old_pid != 0 && !f->old_dying,
+		    "restore of %s: pids %d/%d", path, (int)f->pid,
+		    (int)f->old_pid);
+		f->pid = f->old_pid;
+		f->old_pid = 0;
+		break;
 	default:
 		ck_abort_msg("unknown action %d", a->kind);
 	}
@@ -562,6 +596,12 @@ drv_deliver(struct drv *d)
 		f->pid = 0;
 		f->dying = false;
 		tree_worker_exited(d->t, in.node, in.status, NULL, 0, d->now);
+		break;
+	case IN_OLD_EXITED:
+		f->old_pid = 0;
+		f->old_dying = false;
+		tree_worker_old_exited(d->t, in.node, in.status, NULL, 0,
+		    d->now);
 		break;
 	case IN_SETUP_DONE:
 		f->script = 0;
@@ -736,6 +776,20 @@ drv_exit_node(struct drv *d, struct node *n, int wstatus,
 	    n->path);
 	f->pid = 0;
 	tree_worker_exited(d->t, n, wstatus, lastline, d->now, d->now);
+	drv_settle(d);
+}
+
+/* The old process of the rolled worker at PATH exits by itself. */
+void
+drv_old_exit(struct drv *d, const char *path, int wstatus)
+{
+	struct fake *f = drv_fake_at(d, path);
+
+	ck_assert_msg(f->old_pid != 0 && !f->old_dying,
+	    "%s has no old process", path);
+	f->old_pid = 0;
+	tree_worker_old_exited(d->t, drv_node(d, path), wstatus, NULL,
+	    d->now, d->now);
 	drv_settle(d);
 }
 

@@ -58,6 +58,8 @@ struct fake {
 
 	pid_t		 pid;		/* the worker's process, 0 if none */
 	bool		 dying;		/* its exit is on its way */
+	pid_t		 old_pid;	/* a roll's old process (ACT_ASIDE) */
+	bool		 old_dying;	/* ... its exit is on its way */
 	char		 script;	/* 'S'etup, 'C'leanup or 0 */
 	bool		 script_done;	/* its end is on its way */
 	bool		 timer;		/* the node's timer is armed */
@@ -73,6 +75,7 @@ enum input_kind {
 	IN_READY,
 	IN_START_FAILED,
 	IN_EXITED,
+	IN_OLD_EXITED,
 	IN_SETUP_DONE,
 	IN_CLEANUP_DONE,
 };
@@ -146,6 +149,8 @@ void		 drv_ready_node(struct drv *, struct node *);
 void		 drv_start_failed(struct drv *, const char *, const char *);
 void		 drv_exit(struct drv *, const char *, int, const char *);
 void		 drv_exit_node(struct drv *, struct node *, int, const char *);
+/* The old process of the rolled worker at PATH exits by itself. */
+void		 drv_old_exit(struct drv *, const char *, int);
 void		 drv_setup_done(struct drv *, const char *, const char *);
 void		 drv_fire(struct drv *, const char *);
 void		 drv_check(struct drv *, const char *, bool);

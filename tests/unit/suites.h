@@ -26,5 +26,6 @@ Suite	*limits_suite(void);
 Suite	*health_suite(void);
 Suite	*listen_suite(void);
 Suite	*top_suite(void);
+Suite	*roll_suite(void);
 
 #endif

@@ -802,8 +802,9 @@ outcome_is(struct drv *d, const char *path, const struct admin_wait *w,
 
 /*
  * A rolling restart of a pool: a surge instance first; once it is ready,
- * each instance in turn is stopped, started and ready again before the
- * next is stopped; then the surge instance goes. The pool never has fewer
+ * each instance in turn gets a successor beside its process, which is
+ * stopped once the successor is ready, and is gone before the next
+ * instance's turn; then the surge instance goes. The pool never has fewer
  * ready instances than its size.
  */
 START_TEST(test_pool_roll)
@@ -819,21 +820,21 @@ START_TEST(test_pool_roll)
 		free(path);
 	}
 	roll(d, "root/p", 1, &w, 0);
-	EXPECT(d, "spawn signal event free",
+	EXPECT(d, "aside restore spawn signal signal-old event free",
 	    "spawn root/p/4", "event ProcessStarted root/p/4",
 	    "event ProcessReady root/p/4",
-	    "signal root/p/1 15", "signal root/p/1 18",
+	    "aside root/p/1", "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "event ProcessReady root/p/1", "event ProcessDraining root/p/1",
+	    "signal-old root/p/1 15", "signal-old root/p/1 18",
 	    "event ProcessTerminated root/p/1",
-	    "spawn root/p/1", "event ProcessStarted root/p/1",
-	    "event ProcessReady root/p/1",
-	    "signal root/p/2 15", "signal root/p/2 18",
+	    "aside root/p/2", "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessReady root/p/2", "event ProcessDraining root/p/2",
+	    "signal-old root/p/2 15", "signal-old root/p/2 18",
 	    "event ProcessTerminated root/p/2",
-	    "spawn root/p/2", "event ProcessStarted root/p/2",
-	    "event ProcessReady root/p/2",
-	    "signal root/p/3 15", "signal root/p/3 18",
+	    "aside root/p/3", "spawn root/p/3", "event ProcessStarted root/p/3",
+	    "event ProcessReady root/p/3", "event ProcessDraining root/p/3",
+	    "signal-old root/p/3 15", "signal-old root/p/3 18",
 	    "event ProcessTerminated root/p/3",
-	    "spawn root/p/3", "event ProcessStarted root/p/3",
-	    "event ProcessReady root/p/3",
 	    "signal root/p/4 15", "signal root/p/4 18",
 	    "event ProcessTerminated root/p/4", "free root/p/4");
 	outcome_is(d, "root/p", &w, ADMIN_DONE, "every child replaced");
@@ -859,14 +860,16 @@ START_TEST(test_pool_roll_batch)
 	struct admin_wait w;
 
 	roll(d, "root/p", 2, &w, 0);
-	EXPECT(d, "spawn signal free",
+	EXPECT(d, "aside spawn signal signal-old free",
 	    "spawn root/p/5", "spawn root/p/6",
-	    "signal root/p/2 15", "signal root/p/2 18",
-	    "signal root/p/1 15", "signal root/p/1 18",
-	    "spawn root/p/1", "spawn root/p/2",
-	    "signal root/p/4 15", "signal root/p/4 18",
-	    "signal root/p/3 15", "signal root/p/3 18",
-	    "spawn root/p/3", "spawn root/p/4",
+	    "aside root/p/1", "spawn root/p/1",
+	    "aside root/p/2", "spawn root/p/2",
+	    "signal-old root/p/1 15", "signal-old root/p/1 18",
+	    "signal-old root/p/2 15", "signal-old root/p/2 18",
+	    "aside root/p/3", "spawn root/p/3",
+	    "aside root/p/4", "spawn root/p/4",
+	    "signal-old root/p/3 15", "signal-old root/p/3 18",
+	    "signal-old root/p/4 15", "signal-old root/p/4 18",
 	    "signal root/p/6 15", "signal root/p/6 18",
 	    "signal root/p/5 15", "signal root/p/5 18",
 	    "free root/p/6", "free root/p/5");
@@ -877,34 +880,35 @@ START_TEST(test_pool_roll_batch)
 END_TEST
 
 /*
- * An instance whose new process cannot start ends the roll with its
- * reason: the instances after it keep their processes, the surge goes,
- * and the one that failed is restarted by its policy like any failure.
+ * An instance whose successor cannot start ends the roll with its
+ * reason: that instance keeps its process, serving, and so do the
+ * instances after it; the surge goes; nothing is counted.
  */
 START_TEST(test_pool_roll_fails)
 {
 	struct drv *d = started_ready(3, 1, RELOAD_MODE_RESTART);
 	struct admin_wait w;
+	pid_t p2 = drv_node(d, "root/p/2")->pid;
 	pid_t p3 = drv_node(d, "root/p/3")->pid;
 
 	drv_fake_at(d, "root/p/2")->exec_fail = 1;
 	roll(d, "root/p", 1, &w, 0);
-	EXPECT(d, "spawn signal event free",
+	EXPECT(d, "aside restore spawn signal signal-old event free",
 	    "spawn root/p/4", "event ProcessStarted root/p/4",
 	    "event ProcessReady root/p/4",
-	    "signal root/p/1 15", "signal root/p/1 18",
+	    "aside root/p/1", "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "event ProcessReady root/p/1", "event ProcessDraining root/p/1",
+	    "signal-old root/p/1 15", "signal-old root/p/1 18",
 	    "event ProcessTerminated root/p/1",
-	    "spawn root/p/1", "event ProcessStarted root/p/1",
-	    "event ProcessReady root/p/1",
-	    "signal root/p/2 15", "signal root/p/2 18",
-	    "event ProcessTerminated root/p/2",
-	    "spawn root/p/2", "event ProcessStartFailed root/p/2",
+	    "aside root/p/2", "spawn root/p/2",
+	    "event ProcessStartFailed root/p/2", "restore root/p/2",
 	    "signal root/p/4 15", "signal root/p/4 18",
-	    "event ProcessTerminated root/p/4", "free root/p/4",
-	    "spawn root/p/2", "event ProcessStarted root/p/2",
-	    "event ProcessReady root/p/2");
+	    "event ProcessTerminated root/p/4", "free root/p/4");
 	outcome_is(d, "root/p", &w, ADMIN_FAILED,
 	    "root/p/2: exec: No such file or directory");
+	ck_assert_int_eq(drv_node(d, "root/p/2")->pid, p2);
+	STATE(d, "root/p/2", NS_RUNNING);
+	ck_assert_int_eq(drv_window_count(d, "root/p"), 0);
 	ck_assert_int_eq(drv_node(d, "root/p/3")->pid, p3);
 	ck_assert_uint_eq(drv_node(d, "root/p")->nchildren, 3);
 	ck_assert_ptr_null(tree_check(d->t));
@@ -913,9 +917,9 @@ START_TEST(test_pool_roll_fails)
 END_TEST
 
 /*
- * The surge instance fails while the roll waits for an old instance to
- * stop: once the roll is over the surge goes even though it is already
- * down, and the request completes (fuzz_tree found it pending forever).
+ * The surge instance fails while the roll waits for an old process to
+ * drain: once the roll is over the surge goes all the same, and the
+ * request completes (fuzz_tree found it pending forever).
  */
 START_TEST(test_pool_roll_surge_fails)
 {
@@ -924,11 +928,16 @@ START_TEST(test_pool_roll_surge_fails)
 
 	drv_fake_at(d, "root/p/1")->ignore_term = true;
 	roll(d, "root/p", 1, &w, 0);
-	STATE(d, "root/p/1", NS_STOPPING);
+	/* The successor took over; the old process ignores its stop. */
+	ck_assert_int_eq(drv_node(d, "root/p/1")->state, ST_ROLL_DRAINING);
 	STATE(d, "root/p/2", NS_RUNNING);
 	outcome_is(d, "root/p", &w, ADMIN_PENDING, NULL);
-	/* The surge dies; it may not come back before the roll is over. */
-	drv_fake_at(d, "root/p/2")->exec_fail = -1;
+	/*
+	 * The surge dies, and its restart fails once (more would exceed
+	 * the pool's intensity: nothing else is in the way of restarts
+	 * now that the old instance's stop overlaps its successor).
+	 */
+	drv_fake_at(d, "root/p/2")->exec_fail = 1;
 	drv_exit(d, "root/p/2", EXITED(1), NULL);
 	drv_fire(d, "root/p/1");	/* shutdown over: SIGKILL */
 	drv_settle(d);
@@ -949,13 +958,24 @@ START_TEST(test_pool_roll_not_ready)
 	struct admin_wait w;
 	pid_t p2 = drv_node(d, "root/p/2")->pid;
 
+	pid_t p1 = drv_node(d, "root/p/1")->pid;
+
 	drv_fake_at(d, "root/p/1")->ready_on_start = false;
 	roll(d, "root/p", 1, &w, 0);
 	outcome_is(d, "root/p", &w, ADMIN_PENDING, NULL);
-	STATE(d, "root/p/1", NS_STARTING);
+	/* Its old process serves while the successor is not ready. */
+	STATE(d, "root/p/1", NS_RUNNING);
+	ck_assert_int_eq(drv_node(d, "root/p/1")->state, ST_ROLL_AWAITING);
+	drv_log_clear(d);
 	drv_fire(d, "root/p/1");
+	EXPECT(d, "aside restore signal signal-old event",
+	    "signal root/p/1 9", "event ProcessStartFailed root/p/1",
+	    "restore root/p/1",
+	    "signal root/p/3 15", "signal root/p/3 18",
+	    "event ProcessTerminated root/p/3");
 	outcome_is(d, "root/p", &w, ADMIN_FAILED,
 	    "root/p/1: not ready within 10s");
+	ck_assert_int_eq(drv_node(d, "root/p/1")->pid, p1);
 	ck_assert_int_eq(drv_node(d, "root/p/2")->pid, p2);
 	ck_assert_ptr_null(tree_check(d->t));
 	drv_free(d);
@@ -971,16 +991,19 @@ START_TEST(test_supervisor_roll)
 	drv_start(d);
 	drv_log_clear(d);
 	roll(d, "root", 1, &w, 0);
-	EXPECT(d, "spawn signal event",
-	    "signal root/a 15", "signal root/a 18",
+	EXPECT(d, "aside spawn signal signal-old event",
+	    "aside root/a", "spawn root/a", "event ProcessStarted root/a",
+	    "event ProcessDraining root/a",
+	    "signal-old root/a 15", "signal-old root/a 18",
 	    "event ProcessTerminated root/a",
-	    "spawn root/a", "event ProcessStarted root/a",
-	    "signal root/b 15", "signal root/b 18",
+	    "aside root/b", "spawn root/b", "event ProcessStarted root/b",
+	    "event ProcessDraining root/b",
+	    "signal-old root/b 15", "signal-old root/b 18",
 	    "event ProcessTerminated root/b",
-	    "spawn root/b", "event ProcessStarted root/b",
-	    "signal root/c 15", "signal root/c 18",
-	    "event ProcessTerminated root/c",
-	    "spawn root/c", "event ProcessStarted root/c");
+	    "aside root/c", "spawn root/c", "event ProcessStarted root/c",
+	    "event ProcessDraining root/c",
+	    "signal-old root/c 15", "signal-old root/c 18",
+	    "event ProcessTerminated root/c");
 	outcome_is(d, "root", &w, ADMIN_DONE, "every child replaced");
 	drv_free(d);
 }
@@ -1038,17 +1061,17 @@ START_TEST(test_pool_reload_rolling)
 	    "restarted root/p/1 (command), rolling",
 	    "restarted root/p/2 (command), rolling",
 	    "4 nodes unchanged");
-	EXPECT(d, "spawn signal event free",
+	EXPECT(d, "aside spawn signal signal-old event free",
 	    "spawn root/p/3", "event ProcessStarted root/p/3",
 	    "event ProcessReady root/p/3",
-	    "signal root/p/1 15", "signal root/p/1 18",
+	    "aside root/p/1", "spawn root/p/1", "event ProcessStarted root/p/1",
+	    "event ProcessReady root/p/1", "event ProcessDraining root/p/1",
+	    "signal-old root/p/1 15", "signal-old root/p/1 18",
 	    "event ProcessTerminated root/p/1",
-	    "spawn root/p/1", "event ProcessStarted root/p/1",
-	    "event ProcessReady root/p/1",
-	    "signal root/p/2 15", "signal root/p/2 18",
+	    "aside root/p/2", "spawn root/p/2", "event ProcessStarted root/p/2",
+	    "event ProcessReady root/p/2", "event ProcessDraining root/p/2",
+	    "signal-old root/p/2 15", "signal-old root/p/2 18",
 	    "event ProcessTerminated root/p/2",
-	    "spawn root/p/2", "event ProcessStarted root/p/2",
-	    "event ProcessReady root/p/2",
 	    "signal root/p/3 15", "signal root/p/3 18",
 	    "event ProcessTerminated root/p/3", "free root/p/3");
 	ck_assert_str_eq(drv_node(d, "root/p/2")->spec->argv.v[0], "sleep");

@@ -424,6 +424,13 @@ static const struct event_case {
 	{ EV(6, EV_PROCESS_FAILED, NODE_WORKER, "root/x", 1, 255, 1, 0,
 	    NULL),
 	  "event\t6\tProcessFailed\tworker\troot/x\t1\t255\t0\t\n" },
+	{ EV(7, EV_PROCESS_UNHEALTHY, NODE_WORKER, "root/h", 12, 0, 0, 0,
+	    (char *)"watchdog timeout (1s)"),
+	  "event\t7\tProcessUnhealthy\tworker\troot/h\t12\t-1\t0"
+	  "\twatchdog timeout (1s)\n" },
+	{ EV(8, EV_PROCESS_DRAINING, NODE_WORKER, "root/w", 13, 0, 0, 0,
+	    NULL),
+	  "event\t8\tProcessDraining\tworker\troot/w\t13\t-1\t0\t\n" },
 };
 
 /* Events become records and come back unchanged. */
