@@ -329,13 +329,21 @@ remove_stale(const char *dir)
 static int
 sibling_stale(const char *dir, const char *name)
 {
-	char path[64], comm[64], *cg, *mine;
+	char path[64], comm[64], leaf[PATH_MAX], *cg, *mine;
 	const char *rel;
 	unsigned long rnd;
 	size_t len;
 	int pid, stale;
 
 	if (sscanf(name, "arbor-%d-%lx", &pid, &rnd) != 2 || pid <= 0)
+		return 0;
+	/*
+	 * Its arbord (or that arbord's spawner) is in its leaf: alive, even
+	 * where PID means nothing, an arbord in another PID namespace (a
+	 * container's init beside a host's arbord).
+	 */
+	if ((size_t)snprintf(leaf, sizeof leaf, "%s/%s", dir, LEAF_ARBORD) <
+	    sizeof leaf && cgroup_populated(leaf) == 1)
 		return 0;
 	if (kill(pid, 0) == -1 && errno == ESRCH)
 		return 1;

@@ -116,6 +116,18 @@ check_placement 1
 [ -d "$cgmount$xbase/root/w" ] || fail "another arbord removed the live one's cgroup $xbase"
 grep -q "removed cgroup $xbase" "$T/events" && fail "the live arbord's cgroup was taken for stale"
 stop_arbord
+# Nor by one in another PID namespace, where the pid in the cgroup's name
+# means nothing (a container's init beside the host's arbord).
+if unshare --pid --fork true 2>/dev/null; then
+	unshare --pid --fork "$ARBORD" -c "$T/a.ini" -S "$T/state.y" -s "$T/y.sock" \
+	    --event-format json >"$T/y.out" 2>"$T/y.events" &
+	ypid=$!
+	wait_for "$T/y.events" '"event":"ProcessStarted","node":"supervisor","path":"root"'
+	[ -d "$cgmount$xbase/root/w" ] || fail "an arbord in another PID namespace removed the live one's cgroup $xbase"
+	grep -q "removed cgroup $xbase" "$T/y.events" && fail "an arbord in another PID namespace took the live one's cgroup for stale"
+	pkill -TERM -f -- "-s $T/y.sock" || fail "no namespaced arbord to stop"
+	wait "$ypid"
+fi
 kill -TERM "$xpid"; wait "$xpid"
 [ -d "$cgmount$xbase" ] && fail "arbx's cgroup $xbase is left after its exit"
 
