@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ static uint64_t	events_total[EV_NTYPES];
 
 /* One node of a scrape. */
 struct row {
+	const struct node	*n;
 	struct node_info	 ni;
 	size_t			 parent;	/* its index; the root: 0 */
 	size_t			 lab;		/* path="..",node=".." in labels */
@@ -54,8 +56,17 @@ struct scrape {
 	struct row	*rows;
 	size_t		 n, cap;
 	struct buf	 labels;
+	size_t		 workers;
 	int64_t		 now, wall;
 };
+
+/*
+ * Beyond this many workers a scrape reads no worker's usage (a read or
+ * two each would take most of the time of a scrape of 10,000): the CPU
+ * and memory of the tree are then those of its supervisors, each one
+ * read of its cgroup (the sum of its subtree); none without cgroups.
+ */
+#define METRICS_USAGE_WORKERS	1000
 
 void
 metrics_event(const struct event *ev)
@@ -87,9 +98,24 @@ collect(struct scrape *s, const struct node *n, size_t parent)
 	prom_str(&s->labels, r->ni.kind == NODE_WORKER ?
 	    ",node=\"worker\"" : ",node=\"supervisor\"");
 	r->lab_len = s->labels.len - r->lab;
-	usage_cpu_memory(n, &r->cpu_usec, &r->memory_bytes);
+	r->n = n;
+	r->cpu_usec = r->memory_bytes = -1;
+	if (r->ni.kind == NODE_WORKER)
+		s->workers++;
 	for (size_t i = 0; i < n->nchildren; i++)
 		collect(s, n->children[i], me);
+}
+
+/* Read the usage of the nodes worth it (METRICS_USAGE_WORKERS). */
+static void
+read_usage(struct scrape *s)
+{
+	bool workers = s->workers <= METRICS_USAGE_WORKERS;
+
+	for (struct row *r = s->rows; r < s->rows + s->n; r++)
+		if (r->ni.kind == NODE_WORKER ? workers : cgroup_enabled())
+			usage_cpu_memory(r->n, &r->cpu_usec,
+			    &r->memory_bytes);
 }
 
 /* Without cgroups a supervisor uses what its workers use. */
@@ -325,6 +351,7 @@ metrics_text(struct buf *out)
 	struct node *root = supervise_tree()->root;
 
 	collect(&s, root, 0);
+	read_usage(&s);
 	if (!cgroup_enabled())
 		sum_usage(&s);
 	/* About what it takes: no copying while it grows. */

@@ -23,27 +23,32 @@
 /* Readings taken closer together than this do not make a percentage. */
 #define SAMPLE_MIN_MS	1000
 
-/* Process PID's CPU time and resident memory, from /proc (-1: unknown). */
+/*
+ * Process PID's CPU time and resident memory, from /proc (-1: unknown):
+ * one read, of its stat.
+ */
 static void
 proc_cpu_memory(pid_t pid, int64_t *cpu_usec, int64_t *memory_bytes)
 {
-	char path[64], buf[4096], *p;
+	char path[64], buf[1024], *p;
 	unsigned long long ut, st;
 	long hz = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
 	long long pages;
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	/* After the ")" of the name: state is field 3, utime 14, stime 15. */
-	if (read_small(path, buf, sizeof buf) > 0 &&
-	    (p = strrchr(buf, ')')) != NULL &&
+	/*
+	 * After the ")" of the name: state is field 3, utime 14, stime 15,
+	 * rss (pages, as statm's resident) 24.
+	 */
+	if (read_small(path, buf, sizeof buf) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL ||
 	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-	    "%llu %llu", &ut, &st) == 2 && hz > 0)
-		*cpu_usec = (int64_t)((ut + st) * 1000000ULL /
-		    (unsigned long long)hz);
-	snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
-	if (read_small(path, buf, sizeof buf) > 0 &&
-	    sscanf(buf, "%*d %lld", &pages) == 1)
-		*memory_bytes = pages * page;
+	    "%llu %llu %*d %*d %*d %*d %*d %*d %*u %*u %lld", &ut, &st,
+	    &pages) != 3 || hz <= 0)
+		return;
+	*cpu_usec = (int64_t)((ut + st) * 1000000ULL /
+	    (unsigned long long)hz);
+	*memory_bytes = pages * page;
 }
 
 /* Process PID's CPU time, resident and peak memory, from /proc. */
