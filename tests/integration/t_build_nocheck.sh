@@ -1,6 +1,7 @@
 # t_build_nocheck: a plain `make` builds arbord and arborctl without the
 # unit test library. A copy of the tree is configured where pkg-config
-# finds inih but not check (PKG_CONFIG_LIBDIR holding inih.pc alone):
+# finds everything but check (PKG_CONFIG_LIBDIR holding every .pc file of
+# pkg-config's path but check's):
 # configure succeeds, the binaries link without -lcheck and run, and
 # `make check` then names the package it needs (ARBOR_NO_INSTALL=1, so
 # it does not install it); once check is there, make check's first step
@@ -16,7 +17,12 @@ mkdir "$T/src" "$T/pc"
 tar -C "$ROOT" --exclude=./.git -cf - . | tar -C "$T/src" -xf - ||
     fail "cannot copy the tree"
 make -s -C "$T/src" distclean >/dev/null 2>&1
-ln -s "$pcdir/inih.pc" "$T/pc/inih.pc"
+for d in $(pkg-config --variable=pc_path pkg-config | tr : ' '); do
+	for f in "$d"/*.pc; do
+		[ -e "$f" ] && [ "$(basename "$f")" != check.pc ] &&
+		    [ ! -e "$T/pc/$(basename "$f")" ] && ln -s "$f" "$T/pc/"
+	done
+done
 export PKG_CONFIG_LIBDIR=$T/pc
 pkg-config --exists check && fail "the pkg-config trick did not hide check"
 
