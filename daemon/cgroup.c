@@ -749,6 +749,21 @@ cgroup_usage(const char *dir, int leaf, struct cgroup_usage *u)
 	return 0;
 }
 
+int
+cgroup_cpu_memory(const char *dir, int64_t *cpu_usec, int64_t *memory_bytes)
+{
+	char buf[1024];
+
+	*cpu_usec = *memory_bytes = -1;
+	if (read_in(dir, "cpu.stat", buf, sizeof buf) == -1)
+		return -1;
+	(void)cg_keyed(buf, "usage_usec", cpu_usec);
+	if (enabled("memory") && read_in(dir, "memory.current", buf,
+	    sizeof buf) != -1)
+		(void)cg_single(buf, memory_bytes);
+	return 0;
+}
+
 int64_t
 cgroup_oom_kills(const char *dir)
 {

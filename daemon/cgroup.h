@@ -89,6 +89,13 @@ struct cgroup_usage {
  */
 int	cgroup_usage(const char *dir, int leaf, struct cgroup_usage *);
 
+/*
+ * Only CPU time and memory (-1 without the memory controller), for a
+ * scrape of every node: two reads. -1 if DIR is not there.
+ */
+int	cgroup_cpu_memory(const char *dir, int64_t *cpu_usec,
+	    int64_t *memory_bytes);
+
 /* How many processes the OOM killer killed in DIR (and below); -1. */
 int64_t	cgroup_oom_kills(const char *dir);
 

@@ -23,32 +23,47 @@
 /* Readings taken closer together than this do not make a percentage. */
 #define SAMPLE_MIN_MS	1000
 
-/* Process PID's CPU time, resident and peak memory, from /proc. */
+/*
+ * Process PID's CPU time and resident memory, from /proc (-1: unknown):
+ * one read, of its stat.
+ */
 static void
-proc_usage(pid_t pid, struct node_usage *u)
+proc_cpu_memory(pid_t pid, int64_t *cpu_usec, int64_t *memory_bytes)
 {
-	char path[64], buf[4096], *p;
+	char path[64], buf[1024], *p;
 	unsigned long long ut, st;
 	long hz = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
 	long long pages;
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	/* After the ")" of the name: state is field 3, utime 14, stime 15. */
-	if (read_small(path, buf, sizeof buf) > 0 &&
-	    (p = strrchr(buf, ')')) != NULL &&
+	/*
+	 * After the ")" of the name: state is field 3, utime 14, stime 15,
+	 * rss (pages, as statm's resident) 24.
+	 */
+	if (read_small(path, buf, sizeof buf) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL ||
 	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-	    "%llu %llu", &ut, &st) == 2 && hz > 0)
-		u->cpu_usec = (int64_t)((ut + st) * 1000000ULL /
-		    (unsigned long long)hz);
-	snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
-	if (read_small(path, buf, sizeof buf) > 0 &&
-	    sscanf(buf, "%*d %lld", &pages) == 1)
-		u->memory_bytes = pages * page;
+	    "%llu %llu %*d %*d %*d %*d %*d %*d %*u %*u %lld", &ut, &st,
+	    &pages) != 3 || hz <= 0)
+		return;
+	*cpu_usec = (int64_t)((ut + st) * 1000000ULL /
+	    (unsigned long long)hz);
+	*memory_bytes = pages * page;
+}
+
+/* Process PID's CPU time, resident and peak memory, from /proc. */
+static void
+proc_usage(pid_t pid, struct node_usage *u)
+{
+	char path[64], buf[4096], *p;
+	long long kib;
+
+	proc_cpu_memory(pid, &u->cpu_usec, &u->memory_bytes);
 	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
 	if (read_small(path, buf, sizeof buf) > 0 &&
 	    (p = strstr(buf, "\nVmHWM:")) != NULL &&
-	    sscanf(p + 7, "%lld", &pages) == 1)
-		u->memory_peak_bytes = pages * 1024;
+	    sscanf(p + 7, "%lld", &kib) == 1)
+		u->memory_peak_bytes = kib * 1024;
 	u->tasks = u->cpu_usec >= 0 ? 1 : -1;
 }
 
@@ -98,6 +113,22 @@ usage_raw(const struct node *n, int64_t now, struct node_usage *u)
 		usage_raw(n->children[i], now, &c);
 		usage_add(u, &c);
 	}
+}
+
+void
+usage_cpu_memory(const struct node *n, int64_t *cpu_usec,
+    int64_t *memory_bytes)
+{
+	*cpu_usec = *memory_bytes = -1;
+	if (cgroup_enabled()) {
+		char *dir = cgroup_dir(n->path, NULL);
+
+		(void)cgroup_cpu_memory(dir, cpu_usec, memory_bytes);
+		free(dir);
+		return;
+	}
+	if (n->spec->kind == NODE_WORKER && n->pid > 0)
+		proc_cpu_memory(n->pid, cpu_usec, memory_bytes);
 }
 
 void

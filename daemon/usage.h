@@ -38,4 +38,13 @@ struct node_usage {
 /* Read N's usage at NOW (monotonic ms); free U->cgroup after. */
 void	usage_read(const struct node *n, int64_t now, struct node_usage *u);
 
+/*
+ * Only N's CPU time and memory, -1 where unknown, for a scrape of every
+ * node (metrics.c): fewer reads than usage_read, no percentage kept.
+ * From its cgroup; without cgroups from /proc for a worker's main
+ * process, and -1 for a supervisor (the caller sums its workers').
+ */
+void	usage_cpu_memory(const struct node *n, int64_t *cpu_usec,
+	    int64_t *memory_bytes);
+
 #endif

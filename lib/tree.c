@@ -201,6 +201,9 @@ emit(struct tree *t, struct node *n, enum event_type type, pid_t pid,
 	a.ev.error = error ? xstrdup(error) : NULL;
 	a.ev.oom = n->oom_killed && (type == EV_PROCESS_FAILED ||
 	    type == EV_PROCESS_START_FAILED);
+	/* The tree's word on what a failure is: the end it reports so. */
+	if (type == EV_PROCESS_FAILED || type == EV_PROCESS_START_FAILED)
+		n->failures++;
 	push(t, &a);
 }
 
@@ -970,6 +973,7 @@ static void
 w_start(struct tree *t, struct node *n, struct input *in)
 {
 	start_common(n);
+	n->started = in->now;
 	set_state(n, ST_SPAWNING, in->now);
 	if (has_limits(n->spec))
 		push_simple(t, ACT_LIMITS, n, 0);
@@ -1673,6 +1677,7 @@ static void
 s_start(struct tree *t, struct node *s, struct input *in)
 {
 	start_common(s);
+	s->started = in->now;
 	/* A (re)started supervisor is a new one: fresh state, fresh window. */
 	s->cause = CAUSE_STOP;
 	free(s->fail_reason);
@@ -3265,8 +3270,10 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	else
 		ni->pid = n->old_pid;	/* stopped: the one left */
 	ni->since = n->since;
+	ni->started = n->started;
 	ni->restarts_period = intensity_count(&n->history, now);
 	ni->restarts = n->restarts;
+	ni->failures = n->failures;
 	ni->backoff_left = n->state == ST_BACKOFF && n->deadline > now ?
 	    n->deadline - now : 0;
 	ni->last_error = n->last_error;
@@ -3282,6 +3289,14 @@ tree_node_info(const struct node *n, int64_t now, struct node_info *ni)
 	ni->health_checked = ni->health != HS_NONE ? n->health_checked : 0;
 	ni->health_failures = ni->health != HS_NONE ? n->health_failures : 0;
 	ni->health_error = ni->health != HS_NONE ? n->health_error : NULL;
+	if (n->spec->kind == NODE_SUPERVISOR) {
+		ni->intensity_restarts = intensity_count(&n->window, now);
+		ni->intensity_limit = n->window.max;
+		ni->intensity_period_ms = n->window.period_ms;
+	} else {
+		ni->intensity_restarts = ni->intensity_limit = 0;
+		ni->intensity_period_ms = 0;
+	}
 }
 
 /* Free a node that ACT_FREE announced, with its subtree. */

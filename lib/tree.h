@@ -158,10 +158,15 @@ struct node {
 						   NODE_NO_EXIT */
 	int64_t			 since;		/* monotonic ms: status changed */
 	unsigned		 restarts;	/* automatic restarts, in total */
+	unsigned		 failures;	/* ends counted as failures (its
+						   ProcessFailed and
+						   ProcessStartFailed events) */
 	unsigned		 starts;	/* how many times started */
 	unsigned		 downs;		/* ... and went down */
 	unsigned		 failed_start;	/* starts when it last failed */
 	int64_t			 up_since;	/* when it last became running */
+	int64_t			 started;	/* when it was last started (a
+						   spawn asked, a setup begun) */
 	unsigned		 consecutive;	/* restarts since up for period */
 	unsigned		 scarce;	/* starts short of resources, in a row */
 	struct intensity	 history;	/* its own restarts, parent's window */
@@ -339,8 +344,11 @@ struct node_info {
 	pid_t			 draining;	/* ... its old process after the
 						   takeover, until gone; 0 */
 	int64_t			 since;		/* monotonic ms; 0: never */
+	int64_t			 started;	/* monotonic ms: when it was
+						   last started; 0: never */
 	int			 restarts_period;
 	unsigned		 restarts;
+	unsigned		 failures;	/* ends counted as failures */
 	int64_t			 backoff_left;	/* ms until a restart */
 	const char		*last_error;	/* NULL: none */
 	const struct strv	*command;	/* a worker's argv; NULL */
@@ -357,6 +365,11 @@ struct node_info {
 	int64_t			 health_checked; /* monotonic ms; 0: never */
 	unsigned		 health_failures;
 	const char		*health_error;	/* NULL: none */
+	/* A supervisor's restart window: its children's restarts within
+	   the period (the one that made it give up counted), and max. */
+	int			 intensity_restarts;
+	int			 intensity_limit;
+	int64_t			 intensity_period_ms;
 };
 
 /* Admin requests, and how one is doing (tree_admin_outcome). */

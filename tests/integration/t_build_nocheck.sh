@@ -1,8 +1,8 @@
 # t_build_nocheck: a plain `make` builds arbord and arborctl without the
 # unit test library. A copy of the tree is configured where pkg-config
-# finds inih and libmicrohttpd but not check (PKG_CONFIG_LIBDIR holding
-# links to every .pc file but check.pc): configure succeeds, the binaries
-# link without -lcheck and run, and
+# finds everything but check (PKG_CONFIG_LIBDIR holding every .pc file of
+# pkg-config's path but check's):
+# configure succeeds, the binaries link without -lcheck and run, and
 # `make check` then names the package it needs (ARBOR_NO_INSTALL=1, so
 # it does not install it); once check is there, make check's first step
 # (check-deps) configures again and finds it; a tree
@@ -17,10 +17,11 @@ mkdir "$T/src" "$T/pc"
 tar -C "$ROOT" --exclude=./.git -cf - . | tar -C "$T/src" -xf - ||
     fail "cannot copy the tree"
 make -s -C "$T/src" distclean >/dev/null 2>&1
-# Every library but check (libmicrohttpd needs gnutls's and p11-kit's).
-for f in "$pcdir"/*.pc /usr/share/pkgconfig/*.pc; do
-	[ -e "$f" ] && [ "$(basename "$f")" != check.pc ] &&
-	    ln -sf "$f" "$T/pc/$(basename "$f")"
+for d in $(pkg-config --variable=pc_path pkg-config | tr : ' '); do
+	for f in "$d"/*.pc; do
+		[ -e "$f" ] && [ "$(basename "$f")" != check.pc ] &&
+		    [ ! -e "$T/pc/$(basename "$f")" ] && ln -s "$f" "$T/pc/"
+	done
 done
 export PKG_CONFIG_LIBDIR=$T/pc
 pkg-config --exists check && fail "the pkg-config trick did not hide check"

@@ -31,6 +31,7 @@ main(void)
 	srunner_add_suite(sr, listen_suite());
 	srunner_add_suite(sr, top_suite());
 	srunner_add_suite(sr, roll_suite());
+	srunner_add_suite(sr, prom_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -27,5 +27,6 @@ Suite	*health_suite(void);
 Suite	*listen_suite(void);
 Suite	*top_suite(void);
 Suite	*roll_suite(void);
+Suite	*prom_suite(void);
 
 #endif

@@ -665,6 +665,66 @@ START_TEST(test_intensity_counts_as_status)
 END_TEST
 
 /*
+ * What the metrics read (tree_node_info): failures are the ends reported
+ * as ProcessFailed or ProcessStartFailed (a clean exit, a stop are not);
+ * a supervisor's window counts its children's restarts within its period
+ * against its intensity, and forgets them after it; started is the
+ * last start.
+ */
+START_TEST(test_failures_and_window_info)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 4));
+	struct node_info ni;
+
+	tree_node_info(drv_node(d, "root"), d->now, &ni);
+	ck_assert_int_eq(ni.intensity_restarts, 0);
+	ck_assert_int_eq(ni.intensity_limit, 4);
+	ck_assert_int_eq(ni.intensity_period_ms, 5000);
+	/* A start that fails counts. */
+	ck_assert_int_eq(ni.started, 0);
+	drv_fake_at(d, "root/b")->exec_fail = 1;
+	drv_at(d, 50);
+	drv_start(d);
+	drv_log_clear(d);
+	tree_node_info(drv_node(d, "root/b"), d->now, &ni);
+	ck_assert_uint_eq(ni.failures, 1);
+	ck_assert_int_eq(ni.intensity_limit, 0);
+	drv_at(d, 100);
+	drv_exit(d, "root/a", EXITED(1), NULL);
+	drv_at(d, 200);
+	drv_exit(d, "root/a", KILLED(SIGKILL), NULL);
+	/* A clean exit (restarted: permanent) is not a failure. */
+	drv_at(d, 300);
+	drv_exit(d, "root/c", EXITED(0), NULL);
+	EXPECT(d, "event",
+	    "event ProcessFailed root/a", "event ProcessStarted root/a",
+	    "event ProcessFailed root/a", "event ProcessStarted root/a",
+	    "event ProcessCompleted root/c", "event ProcessStarted root/c");
+	tree_node_info(drv_node(d, "root/a"), d->now, &ni);
+	ck_assert_uint_eq(ni.failures, 2);
+	ck_assert_uint_eq(ni.restarts, 2);
+	ck_assert_int_eq(ni.started, 200);
+	tree_node_info(drv_node(d, "root/c"), d->now, &ni);
+	ck_assert_uint_eq(ni.failures, 0);
+	ck_assert_uint_eq(ni.restarts, 1);
+	tree_node_info(drv_node(d, "root"), d->now, &ni);
+	ck_assert_int_eq(ni.intensity_restarts, 4);
+	ck_assert_uint_eq(ni.failures, 0);
+	ck_assert_int_eq(ni.started, 50);
+	/* Out of the period: forgotten by the window, kept by the counter. */
+	drv_at(d, 5150);
+	tree_node_info(drv_node(d, "root"), d->now, &ni);
+	ck_assert_int_eq(ni.intensity_restarts, 2);
+	drv_at(d, 5400);
+	tree_node_info(drv_node(d, "root"), d->now, &ni);
+	ck_assert_int_eq(ni.intensity_restarts, 0);
+	tree_node_info(drv_node(d, "root/a"), d->now, &ni);
+	ck_assert_uint_eq(ni.failures, 2);
+	drv_free(d);
+}
+END_TEST
+
+/*
  * A last stderr line written long before the end is shown with its
  * age, not as if it were the reason.
  */
@@ -1566,6 +1626,7 @@ tree_suite(void)
 	tcase_add_test(tc, test_intensity_exceeded);
 	tcase_add_test(tc, test_intensity_sliding);
 	tcase_add_test(tc, test_intensity_counts_as_status);
+	tcase_add_test(tc, test_failures_and_window_info);
 	tcase_add_test(tc, test_exit_reason_age);
 	tcase_add_test(tc, test_intensity_zero);
 	tcase_add_test(tc, test_escalation);
