@@ -223,7 +223,7 @@ clean:
 		tests/chaos/chaosworker tests/chaos/*.d
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
-		tests/fuzz/fuzz_tree tests/fuzz/artifacts
+		tests/fuzz/fuzz_tree tests/fuzz/fuzz_handoff tests/fuzz/artifacts
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure configure~ autom4te.cache

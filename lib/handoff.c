@@ -192,6 +192,7 @@ handoff_next(struct handoff_r *r, char **err)
 	r->rec = r->p + r->off + 8;
 	r->rlen = rlen;
 	r->roff = 0;
+	r->bad = false;
 	r->off += 8 + (size_t)rlen;
 	if (type == HR_END) {
 		r->ended = true;

@@ -29,6 +29,7 @@ main(void)
 	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, health_suite());
 	srunner_add_suite(sr, listen_suite());
+	srunner_add_suite(sr, handoff_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -25,5 +25,6 @@ Suite	*cgroup_suite(void);
 Suite	*limits_suite(void);
 Suite	*health_suite(void);
 Suite	*listen_suite(void);
+Suite	*handoff_suite(void);
 
 #endif
