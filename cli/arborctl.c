@@ -48,6 +48,8 @@
 #define OPT_ALL		0x20	/* signal --all */
 #define OPT_ROLLING	0x40	/* restart --rolling */
 #define OPT_BATCH	0x80	/* restart --batch K */
+#define OPT_BINARY	0x100	/* reexec --binary PATH */
+#define OPT_RELOAD	0x200	/* reexec --reload */
 
 #define LOGS_DEFAULT_LINES	"20"
 #define STATUS_LOG_LINES	"10"	/* in the status of one worker */
@@ -66,6 +68,7 @@ static const char	*socket_path;	/* -s */
 static const char	*conf_file;	/* -c */
 static const char	*lines_arg;	/* -n N */
 static const char	*batch_arg;	/* --batch K */
+static const char	*binary_arg;	/* --binary PATH */
 static char		*found_socket;	/* where a daemon answered */
 
 /* How "log" records are printed. */
@@ -107,7 +110,12 @@ usage(FILE *f)
 "  scale path N            run N instances (1 to 10000) of a pool until\n"
 "                          the next reload: stop the highest-numbered\n"
 "                          ones, or start new ones\n"
+
 "  reload                  re-read the configuration and apply the changes\n"
+"  reexec [--binary PATH] [--reload]\n"
+"                          upgrade in place: arbord execs its binary (or\n"
+"                          PATH) in its own pid and keeps every worker;\n"
+"                          --reload: then reload the configuration\n"
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
 "  logs path [-n N] [-f] [-t]\n"
 "                          print the last N (default 20, or all) output\n"
@@ -408,6 +416,45 @@ cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 	return status;
 }
 
+/*
+ * reexec [--binary PATH] [--reload]: arbord execs itself (or PATH, made
+ * absolute here: arbord's working directory is not ours) and keeps every
+ * worker; the new arbord answers.
+ */
+static int
+cmd_reexec(const struct cmd *c, char **args, int nargs, int opts)
+{
+	const char *words[4] = { "reexec" };
+	struct reply r = { 0 };
+	char *path = NULL, *cwd;
+	int n = 1, status;
+
+	(void)c;
+	(void)args;
+	(void)nargs;
+	if (opts & OPT_BINARY) {
+		if (binary_arg[0] == '\0')
+			usage_error("reexec: --binary needs a path");
+		if (binary_arg[0] == '/')
+			path = xstrdup(binary_arg);
+		else {
+			if ((cwd = getcwd(NULL, 0)) == NULL)
+				err(1, "getcwd");
+			path = xasprintf("%s/%s", cwd, binary_arg);
+			free(cwd);
+		}
+		check_word("binary", path);
+		words[n++] = "binary";
+		words[n++] = path;
+	}
+	if (opts & OPT_RELOAD)
+		words[n++] = "reload";
+	status = run(words, n, &r);
+	print_ok(&r);
+	free(path);
+	return status;
+}
+
 /* scale PATH N: a pool's number of instances, 1 to 10000. */
 static int
 cmd_scale(const struct cmd *c, char **args, int nargs, int opts)
@@ -639,6 +686,7 @@ static const struct cmd cmds[] = {
 	{ "signal",	2, 2, OPT_MAIN | OPT_ALL,		cmd_signal },
 	{ "scale",	2, 2, 0,			cmd_scale },
 	{ "reload",	0, 0, 0,			cmd_simple },
+	{ "reexec",	0, 0, OPT_BINARY | OPT_RELOAD,	cmd_reexec },
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
 	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,
 							cmd_logs },
@@ -688,6 +736,19 @@ command_args(const struct cmd *c, char **argv, int argc, int *opts)
 			o = OPT_ALL;
 		else if (strcmp(a, "--rolling") == 0)
 			o = OPT_ROLLING;
+		else if (strcmp(a, "--reload") == 0)
+			o = OPT_RELOAD;
+		else if ((c->opts & OPT_BINARY) && (strcmp(a, "--binary") ==
+		    0 || strncmp(a, "--binary=", 9) == 0)) {
+			o = OPT_BINARY;
+			if (strcmp(a, "--binary") == 0) {
+				if (i + 1 >= argc)
+					usage_error("%s: option '%s' needs an "
+					    "argument", c->name, a);
+				binary_arg = argv[++i];
+			} else
+				binary_arg = a + 9;
+		}
 		else if ((c->opts & OPT_BATCH) && (strcmp(a, "--batch") == 0 ||
 		    strncmp(a, "--batch=", 8) == 0)) {
 			o = OPT_BATCH;

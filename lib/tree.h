@@ -496,12 +496,13 @@ char	*tree_handoff_refusal(const struct tree *);
 void	tree_export(const struct tree *, struct handoff_w *, int64_t now);
 /*
  * Give T, new from the configuration handed over, the states in the
- * handoff DATA (LEN bytes) as of NOW: 0, or -1 with *ERR when the nodes
- * are not those of the tree (T is then to be freed). Backoff timers are
- * armed again (ACT_TIMER actions).
+ * handoff DATA (LEN bytes), ages and time left taken from BASE (the time
+ * of the export, when the clock is the same): 0, or -1 with *ERR when the
+ * nodes are not those of the tree (T is then to be freed). Backoff timers
+ * are armed again for what is left of them at NOW (ACT_TIMER actions).
  */
-int	tree_import(struct tree *, const void *data, size_t len, int64_t now,
-	    char **err);
+int	tree_import(struct tree *, const void *data, size_t len, int64_t base,
+	    int64_t now, char **err);
 /* Helpers of tree_import in tree.c: pool P has N instances (new ones
    stopped, extra ones freed); then the node list, counts and timers. */
 void	tree_handoff_resize(struct tree *, struct node *p, size_t n);

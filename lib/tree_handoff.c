@@ -9,7 +9,8 @@
  * come back relative to the importer's NOW: the daemon passes the time of
  * the export itself (CLOCK_MONOTONIC goes on across exec), so a backoff
  * ends when it would have and intensity windows hold the same restarts;
- * the unit tests import later to see that everything moves together.
+ * the unit tests import later to see that everything moves together;
+ * timers are armed for what is left of them when the loop runs again.
  *
  * Only settled states are handed over: what is in flight (a start, a
  * stop, a readiness or health check, a setup or cleanup script, a
@@ -360,10 +361,10 @@ import_node(struct importer *im, struct node *n)
 
 /* See tree.h. */
 int
-tree_import(struct tree *t, const void *data, size_t len, int64_t now,
-    char **err)
+tree_import(struct tree *t, const void *data, size_t len, int64_t base,
+    int64_t now, char **err)
 {
-	struct importer im = { .t = t, .now = now };
+	struct importer im = { .t = t, .now = base };
 	uint32_t nnodes;
 	int rc;
 
