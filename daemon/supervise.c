@@ -2111,8 +2111,7 @@ resume_tree(const struct supervise_opts *o, const struct config *conf)
 	}
 	if (rc == -1)
 		goto fail;
-	if (tree_import(tree, o->handoff, o->handoff_len, base, now_ms(),
-	    &err) == -1)
+	if (tree_import(tree, o->handoff, o->handoff_len, base, &err) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -2232,6 +2231,7 @@ resume_finish(const struct supervise_opts *o)
 	char *old = NULL;
 
 	reexec_resumed(o->handoff, o->handoff_len, &old, &reload, &fd);
+	tree_handoff_arm(tree, now_ms());
 	service_ready = node_status(tree->root) == NS_RUNNING;
 	if (service_ready)
 		log_started();

@@ -3096,18 +3096,22 @@ tree_handoff_resize(struct tree *t, struct node *p, size_t n)
 		node_free(p->children[--p->nchildren]);
 }
 
-/*
- * Re-exec: the states are in place: the node list, every supervisor's
- * counts of its children, and the timers of nodes in backoff.
- */
+/* Re-exec: the states are in place: the node list, the counts. */
 void
-tree_handoff_settle(struct tree *t, int64_t now)
+tree_handoff_settle(struct tree *t)
 {
 	collect_all(t);
+	for (size_t i = 0; i < t->nnodes; i++)
+		children_count(t->nodes[i]);
+}
+
+/* Re-exec: the loop runs again: arm the timers of nodes in backoff. */
+void
+tree_handoff_arm(struct tree *t, int64_t now)
+{
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct node *n = t->nodes[i];
 
-		children_count(n);
 		if (n->state == ST_BACKOFF) {
 			struct action a = { .kind = ACT_TIMER, .node = n,
 			    .ms = n->deadline > now ? n->deadline - now : 0,

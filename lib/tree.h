@@ -497,15 +497,17 @@ void	tree_export(const struct tree *, struct handoff_w *, int64_t now);
 /*
  * Give T, new from the configuration handed over, the states in the
  * handoff DATA (LEN bytes), ages and time left taken from BASE (the time
- * of the export, when the clock is the same): 0, or -1 with *ERR when the
- * nodes are not those of the tree (T is then to be freed). Backoff timers
- * are armed again for what is left of them at NOW (ACT_TIMER actions).
+ * of the export: the clock is the same across exec): 0, or -1 with *ERR
+ * when the nodes are not those of the tree (T is then to be freed).
  */
 int	tree_import(struct tree *, const void *data, size_t len, int64_t base,
-	    int64_t now, char **err);
+	    char **err);
+/* Once the loop runs again: the timers of nodes in backoff, for what is
+   left of them at NOW (ACT_TIMER actions). */
+void	tree_handoff_arm(struct tree *, int64_t now);
 /* Helpers of tree_import in tree.c: pool P has N instances (new ones
-   stopped, extra ones freed); then the node list, counts and timers. */
+   stopped, extra ones freed); the node list and counts. */
 void	tree_handoff_resize(struct tree *, struct node *p, size_t n);
-void	tree_handoff_settle(struct tree *, int64_t now);
+void	tree_handoff_settle(struct tree *);
 
 #endif

@@ -94,28 +94,41 @@ state_in_flight(enum node_state st)
 	return "its state is unknown";
 }
 
-/* Why N cannot be handed over now, or NULL. */
+/*
+ * Why N cannot be handed over now, or NULL: at PASS 0 for what runs of
+ * it (a start, a stop, a script), 1 for what is decided and still to be
+ * done, 2 for a supervisor whose children are starting: the node in
+ * flight itself is named, not the supervisor waiting above it.
+ */
 static const char *
-node_refusal(const struct node *n)
+node_refusal(const struct node *n, int pass)
 {
-	const char *why;
+	const char *why = state_in_flight(n->state);
 
-	if ((why = state_in_flight(n->state)) != NULL)
+	switch (pass) {
+	case 0:
+		if (why != NULL && n->state != ST_STARTING)
+			return why;
+		if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
+		    spec_has_liveness(n->spec))
+			return "its health checks or watchdog are running";
+		return NULL;
+	case 1:
+		if (n->next_spec != NULL)
+			return "a reload's new settings wait for its next "
+			    "start";
+		if (n->rolling || n->roll_wait)
+			return "a rolling restart is under way";
+		if (n->removing)
+			return "it is being scaled away";
+		if (n->detached)
+			return "a reload removed it and it is stopping";
+		if (n->start_pending || n->stop_pending)
+			return "a start or stop of it is under way";
+		return NULL;
+	default:
 		return why;
-	if (n->next_spec != NULL)
-		return "a reload's new settings wait for its next start";
-	if (n->rolling || n->roll_wait)
-		return "a rolling restart is under way";
-	if (n->removing)
-		return "it is being scaled away";
-	if (n->start_pending || n->stop_pending)
-		return "a start or stop of it is under way";
-	if (n->detached)
-		return "a reload removed it and it is stopping";
-	if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
-	    spec_has_liveness(n->spec))
-		return "its health checks or watchdog are running";
-	return NULL;
+	}
 }
 
 /* See tree.h. */
@@ -130,16 +143,11 @@ tree_handoff_refusal(const struct tree *t)
 		return xstrdup("arbord is shutting down");
 	if (t->ndetached > 0)
 		return xstrdup("nodes a reload removed are still stopping");
-	/* The node in flight itself first, not the supervisor above. */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < t->nnodes; i++) {
-			const struct node *n = t->nodes[i];
-			if (pass == 0 && n->state == ST_STARTING)
-				continue;
-			if ((why = node_refusal(n)) != NULL)
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < t->nnodes; i++)
+			if ((why = node_refusal(t->nodes[i], pass)) != NULL)
 				return xasprintf("%s: %s (not handed off yet)",
-				    n->path, why);
-		}
+				    t->nodes[i]->path, why);
 	return NULL;
 }
 
@@ -362,7 +370,7 @@ import_node(struct importer *im, struct node *n)
 /* See tree.h. */
 int
 tree_import(struct tree *t, const void *data, size_t len, int64_t base,
-    int64_t now, char **err)
+    char **err)
 {
 	struct importer im = { .t = t, .now = base };
 	uint32_t nnodes;
@@ -383,7 +391,7 @@ tree_import(struct tree *t, const void *data, size_t len, int64_t base,
 		return -1;
 	}
 	rc = import_node(&im, t->root);
-	tree_handoff_settle(t, now);
+	tree_handoff_settle(t);
 	if (rc == 0 && t->nnodes != nnodes)
 		im.err = xasprintf("the handoff has %u nodes, the "
 		    "configuration handed over %zu", nnodes, t->nnodes);

@@ -124,7 +124,7 @@ fuzz_again(const struct config *c, const struct tree *t, int64_t now)
 	tree_export(t, &w, now);
 	handoff_finish(&w);
 	t2 = tree_new(c, "/run/arbor/state");
-	if (tree_import(t2, w.b.s, w.b.len, now, now, &err) == -1)
+	if (tree_import(t2, w.b.s, w.b.len, now, &err) == -1)
 		fuzz_fail("an export does not import again", err);
 	if ((err = tree_check(t2)) != NULL)
 		fuzz_fail("tree_check after the second import", err);
@@ -145,13 +145,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		c = fuzz_conf();
 	fuzz_records(data, len);
 	t = tree_new(c, "/run/arbor/state");
-	if (tree_import(t, data, len, now, now, &err) == -1) {
+	if (tree_import(t, data, len, now, &err) == -1) {
 		if (err == NULL)
 			fuzz_fail("import refused without a message", NULL);
 		free(err);
 	} else {
 		if ((err = tree_check(t)) != NULL)
 			fuzz_fail("tree_check after import", err);
+		tree_handoff_arm(t, now);
 		while (tree_next_action(t, &a)) {
 			if (a.kind != ACT_TIMER || a.node->state != ST_BACKOFF)
 				fuzz_fail("an import queued something other "

@@ -121,10 +121,10 @@ drv_reexec(struct drv *d, int64_t later)
 	tree_export(d->t, &w, d->now);
 	handoff_finish(&w);
 	t = tree_new(d->conf, STATE_ROOT);
-	ck_assert_msg(tree_import(t, w.b.s, w.b.len, d->now + later,
-	    d->now + later, &err) ==
+	ck_assert_msg(tree_import(t, w.b.s, w.b.len, d->now + later, &err) ==
 	    0, "import: %s", err);
 	handoff_w_free(&w);
+	tree_handoff_arm(t, d->now + later);
 	for (size_t i = 0; i < d->nfake; i++)
 		if (d->fake[i]->node != NULL) {
 			d->fake[i]->node = tree_find(t, d->fake[i]->path);
@@ -271,14 +271,13 @@ START_TEST(test_tree_mismatch)
 	tree_export(d->t, &w, d->now);
 	handoff_finish(&w);
 	t = tree_new(other, STATE_ROOT);
-	ck_assert_int_eq(tree_import(t, w.b.s, w.b.len, d->now, d->now, &err), -1);
+	ck_assert_int_eq(tree_import(t, w.b.s, w.b.len, d->now, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "3 children handed over, 4"));
 	free(err);
 	tree_free(t);
 	/* Cut off: refused, not a crash. */
 	t = tree_new(d->conf, STATE_ROOT);
-	ck_assert_int_eq(tree_import(t, w.b.s, w.b.len - 30, d->now, d->now,
-	    &err),
+	ck_assert_int_eq(tree_import(t, w.b.s, w.b.len - 30, d->now, &err),
 	    -1);
 	free(err);
 	tree_free(t);
