@@ -33,6 +33,27 @@ same_arbord() {
 	assert_match "pid $ARBORD_PID" "$out" "$1"
 }
 
+# Wait for root/crash's next failure: its backoff (3 s) begins.
+crash_settled() {
+	local n
+	n=$(grep -c '"event":"ProcessFailed","node":"worker","path":"root/crash"' "$T/events")
+	wait_event ProcessFailed root/crash $((n + 1)) 20
+}
+
+# reexec_expect STATUS ARGS...: arborctl reexec ARGS, again while it is
+# refused for root/crash's restart loop (a moment of its restart is in
+# flight, refused by design), until it exits STATUS.
+reexec_expect() {
+	local want=$1 i; shift
+	for ((i = 0; i < 50; i++)); do
+		ctl reexec "$@" >"$T/ctl.out" 2>"$T/ctl.err"
+		RC=$?
+		grep -qE 'root(/crash)?: .*not handed off yet' "$T/ctl.err" || break
+		crash_settled
+	done
+	[ "$RC" = "$want" ] || fail "arborctl reexec $*: exit $RC, expected $want: $(cat "$T/ctl.out" "$T/ctl.err")"
+}
+
 # The status of root/stable without what moves with time by itself.
 stable_status() {
 	ctl status root/stable --json | sed -E -e 's/"(cpu_usec|memory_bytes|memory_peak_bytes|tasks)":[^,]*,//g' \
@@ -79,8 +100,8 @@ command = $T/sleep 1000
 
 [worker:root/crash]
 command = sh -c 'exit 1'
-restart_delay = 1500ms
-restart_delay_max = 1500ms
+restart_delay = 3s
+restart_delay_max = 3s
 
 [worker:root/victim]
 command = $T/sleep 1000
@@ -115,13 +136,13 @@ printf '#!/bin/sh\nexit 0\n' >"$T/mute"
 chmod +x "$T/v2" "$T/mute"
 printf 'not a program\n' >"$T/noexec"
 before=$(pids)
-ctl_expect 1 reexec --binary "$T/v2"
+reexec_expect 1 --binary "$T/v2"
 assert_match 'reads handoff format version 2, this arbord writes version 1' "$(cat "$T/ctl.err")" "another version"
-ctl_expect 1 reexec --binary "$T/mute"
+reexec_expect 1 --binary "$T/mute"
 assert_match 'answered no version' "$(cat "$T/ctl.err")" "no answer"
-ctl_expect 1 reexec --binary "$T/noexec"
+reexec_expect 1 --binary "$T/noexec"
 assert_match 'Permission denied' "$(cat "$T/ctl.err")" "not executable"
-ctl_expect 1 reexec --binary "$T/nonexistent"
+reexec_expect 1 --binary "$T/nonexistent"
 assert_match 'No such file' "$(cat "$T/ctl.err")" "missing"
 assert_eq "$before" "$(pids)" "pids after refused binaries"
 same_arbord "the same arbord"
@@ -145,11 +166,8 @@ PL
 chmod +x "$T/wrap"
 before=$(pids)
 status_before=$(stable_status)
-nfail=$(grep -c '"event":"ProcessFailed","node":"worker","path":"root/crash"' "$T/events")
-wait_event ProcessFailed root/crash $((nfail + 1)) 20
-failed_at=$(event_ms "$(event_line ProcessFailed root/crash)")
-nstart=$(grep -c '"event":"ProcessStarted","node":"worker","path":"root/crash"' "$T/events")
-ctl_expect 0 reexec --binary "$T/wrap"
+crash_settled
+reexec_expect 0 --binary "$T/wrap"
 assert_match '^re-executed: arbord [^ ]+ \(was [^ ]+\), pid '"$ARBORD_PID" "$(cat "$T/ctl.out")" "reexec answer"
 wait_event ArborReexec root
 assert_match '"old_version":"[^"]+","new_version":"[^"]+"' "$(event_line ArborReexec root)" "ArborReexec versions"
@@ -161,12 +179,22 @@ assert_eq stopped "$(state_of root/slow)" "admin stop kept"
 # The victim's exit during the exec was seen, and it was restarted.
 wait_event ProcessFailed root/victim
 wait_event ProcessStarted root/victim 2
-# The backoff went on: restarted 1500 ms after the failure (+- 50 ms,
-# more under load).
-wait_event ProcessStarted root/crash $((nstart + 1)) 20
-started_at=$(event_ms "$(event_line ProcessStarted root/crash $((nstart + 1)))")
+# The backoff went on across the exec: the first start after it came
+# 3 s after the failure before it (+- 50 ms; more under load).
+nstart=$(sed -n '/"ArborReexec"/,$p' "$T/events" | grep -c '"ProcessStarted","node":"worker","path":"root/crash"')
+[ "$nstart" -ge 1 ] || wait_for "$T/events" '"ProcessStarted","node":"worker","path":"root/crash"' \
+    $(( $(grep -c '"ProcessStarted","node":"worker","path":"root/crash"' "$T/events") + 1 )) 20
+around=$(awk '/"ArborReexec"/ { r = 1; next }
+    /"path":"root\/crash"/ && /"ProcessFailed"/ && !r { f = $0 }
+    /"path":"root\/crash"/ && /"ProcessStarted"/ && !r { f = "" }
+    /"path":"root\/crash"/ && /"ProcessStarted"/ && r { print f; print $0; exit }' "$T/events")
+failed_line=$(sed -n 1p <<<"$around")
+[ -n "$failed_line" ] || fail "root/crash was not in backoff during the exec"
+failed_at=$(event_ms "$failed_line")
+started_at=$(event_ms "$(sed -n 2p <<<"$around")")
 gap=$((started_at - failed_at))
-[ "$gap" -ge 1490 ] && [ "$gap" -le 1800 ] || fail "backoff restart after $gap ms, wanted 1500"
+[ "$gap" -ge 2990 ] && [ "$gap" -le 3300 ] ||
+    fail "backoff restart after $gap ms, wanted 3000"
 # The log ring is still there.
 ctl_expect 0 logs root/stable/w
 assert_match 'started w' "$(cat "$T/ctl.out")" "log ring kept"
@@ -176,6 +204,7 @@ wait_event ProcessFailed root/stable/fragile
 
 # SIGUSR2: the same, with arbord's own binary.
 before=$(pids)
+crash_settled
 kill -USR2 "$ARBORD_PID"
 wait_event ArborReexec root 2
 assert_eq "$before" "$(pids)" "worker pids after SIGUSR2"
@@ -187,7 +216,7 @@ cat >>"$T/a.ini" <<INI
 [worker:root/added]
 command = $T/sleep 1000
 INI
-ctl_expect 0 reexec --reload
+reexec_expect 0 --reload
 assert_match 'added' "$(cat "$T/ctl.out")" "reload report"
 wait_event ArborReexec root 3
 wait_event ProcessStarted root/added
