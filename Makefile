@@ -198,6 +198,9 @@ install: arbord arborctl
 	install -d $(DESTDIR)$(DOCDIR)/demo
 	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
 	install -m 644 conf/demo/words.txt $(DESTDIR)$(DOCDIR)/demo/
+	@echo "installed. A running arbord keeps the old binary until it is"
+	@echo "upgraded in place, every worker kept: $(BINDIR)/arborctl reexec"
+	@echo "(or SIGUSR2; see arbord(8), UPGRADE IN PLACE)."
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/arbord $(DESTDIR)$(BINDIR)/arborctl \
