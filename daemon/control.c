@@ -1152,6 +1152,66 @@ control_export(struct handoff_w *w)
 	handoff_str(w, socket_path);
 	handoff_end(w);
 	reexec_keep(listen_fd);
+	/* The backlog, for arborctl events after the exec. */
+	for (size_t i = 0; i < backlog_len; i++) {
+		const struct event *ev = &backlog[(backlog_head + i) %
+		    CONTROL_BACKLOG_EVENTS];
+
+		handoff_begin(w, HR_EVENT);
+		handoff_i64(w, ev->ts_ms);
+		handoff_u32(w, (uint32_t)ev->type);
+		handoff_u32(w, (uint32_t)ev->kind);
+		handoff_str(w, ev->path);
+		handoff_i64(w, (int64_t)ev->pid);
+		handoff_i64(w, ev->exit);
+		handoff_bool(w, ev->has_exit);
+		handoff_i64(w, ev->signal);
+		handoff_str(w, ev->error);
+		handoff_bool(w, ev->oom);
+		handoff_str(w, ev->old_version);
+		handoff_str(w, ev->new_version);
+		handoff_end(w);
+	}
+}
+
+/* The new binary: the backlog of events handed over (HR_EVENT). */
+void
+control_restore_events(const void *data, size_t len)
+{
+	struct handoff_r r;
+	struct event ev;
+	char *err = NULL;
+	uint32_t type, kind;
+
+	if (handoff_r_init(&r, data, len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type != HR_EVENT)
+			continue;
+		memset(&ev, 0, sizeof ev);
+		ev.ts_ms = handoff_get_i64(&r);
+		type = handoff_get_u32(&r);
+		kind = handoff_get_u32(&r);
+		ev.path = handoff_get_str(&r);
+		ev.pid = (pid_t)handoff_get_i64(&r);
+		ev.exit = (int)handoff_get_i64(&r);
+		ev.has_exit = handoff_get_bool(&r);
+		ev.signal = (int)handoff_get_i64(&r);
+		ev.error = handoff_get_str(&r);
+		ev.oom = handoff_get_bool(&r);
+		ev.old_version = handoff_get_str(&r);
+		ev.new_version = handoff_get_str(&r);
+		if (!r.bad && type < EV_NTYPES && kind <= NODE_WORKER &&
+		    ev.path != NULL) {
+			ev.type = (enum event_type)type;
+			ev.kind = (enum node_kind)kind;
+			control_event(&ev);	/* no client yet: kept only */
+		}
+		event_free(&ev);
+	}
+	free(err);
 }
 
 /*

@@ -1995,6 +1995,10 @@ supervise_export(struct handoff_w *w)
 	handoff_bool(w, opts->init);
 	handoff_bool(w, opts->use_syslog);
 	handoff_str(w, opts->pidfile);
+	/* The descriptor limit arbord was given, before raising its own. */
+	handoff_bool(w, nofile_raised);
+	handoff_i64(w, (int64_t)nofile_orig.rlim_cur);
+	handoff_i64(w, (int64_t)nofile_orig.rlim_max);
 	handoff_end(w);
 	for (size_t i = 0; i < conf_ntexts; i++) {
 		handoff_begin(w, HR_CONFIG);
@@ -2069,6 +2073,44 @@ void
 supervise_reexec_failed(void)
 {
 	spawner_start();
+}
+
+/*
+ * The new binary: the descriptor limit the old one was given (its own,
+ * inherited, is raised already): what processes it starts get back.
+ */
+static void
+resume_nofile(const struct supervise_opts *o)
+{
+	struct handoff_r r;
+	char *err = NULL;
+	bool raised;
+	int64_t cur, max;
+
+	if (handoff_r_init(&r, o->handoff, o->handoff_len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type != HR_OPTS)
+			continue;
+		for (int i = 0; i < 3; i++)
+			free(handoff_get_str(&r));	/* file, dirs */
+		(void)handoff_get_u32(&r);
+		for (int i = 0; i < 3; i++)
+			(void)handoff_get_bool(&r);
+		free(handoff_get_str(&r));		/* pidfile */
+		raised = handoff_get_bool(&r);
+		cur = handoff_get_i64(&r);
+		max = handoff_get_i64(&r);
+		if (!r.bad && raised) {
+			nofile_raised = 1;
+			nofile_orig.rlim_cur = (rlim_t)cur;
+			nofile_orig.rlim_max = (rlim_t)max;
+		}
+		break;
+	}
+	free(err);
 }
 
 /* The new binary: take the cgroups over (HR_CGROUP). */
@@ -2232,6 +2274,7 @@ resume_finish(const struct supervise_opts *o)
 
 	reexec_resumed(o->handoff, o->handoff_len, &old, &reload, &fd);
 	tree_handoff_arm(tree, now_ms());
+	control_restore_events(o->handoff, o->handoff_len);
 	service_ready = node_status(tree->root) == NS_RUNNING;
 	if (service_ready)
 		log_started();
@@ -2295,6 +2338,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	event_fmt = o->event_format;
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
+	if (o->handoff != NULL)
+		resume_nofile(o);
 	notify_init();
 	/* arbord uses no sockets systemd passes it; workers get their own. */
 	unsetenv("LISTEN_FDS");

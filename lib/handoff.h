@@ -35,6 +35,7 @@ enum handoff_type {
 	HR_CGROUP = 8,		/* arbord's cgroups */
 	HR_LOGLINE = 9,		/* a line of a node's log ring */
 	HR_REPLY = 10,		/* the client waiting for the answer */
+	HR_EVENT = 11,		/* an event of the control backlog */
 };
 
 /* A handoff being written: records appended to a buffer. */

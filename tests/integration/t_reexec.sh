@@ -195,6 +195,9 @@ started_at=$(event_ms "$(sed -n 2p <<<"$around")")
 gap=$((started_at - failed_at))
 [ "$gap" -ge 2990 ] && [ "$gap" -le 3300 ] ||
     fail "backoff restart after $gap ms, wanted 3000"
+# The events kept for arborctl events are still there.
+ctl_expect 0 events
+assert_match 'ProcessStarted worker root/stable/w' "$(cat "$T/ctl.out")" "event backlog kept"
 # The log ring is still there.
 ctl_expect 0 logs root/stable/w
 assert_match 'started w' "$(cat "$T/ctl.out")" "log ring kept"
