@@ -259,6 +259,13 @@ reexec_start(const char *binary, bool reload, int reply_fd, char **err)
 		reexec_keep(reply_fd);
 	}
 	handoff_finish(&w);
+	/* What the new binary would refuse to read is never exec'd. */
+	if (w.b.len > HANDOFF_MAX) {
+		*err = xasprintf("the handoff would be %zu bytes, more than "
+		    "the %u a new arbord reads", w.b.len, HANDOFF_MAX);
+		handoff_w_free(&w);
+		return -1;
+	}
 
 	if ((memfd = memfd_create("arbord-handoff", 0)) == -1) {
 		*err = xasprintf("memfd_create: %s", strerror(errno));
