@@ -207,6 +207,9 @@ install: arbord arborctl
 	install -d $(DESTDIR)$(DOCDIR)/demo
 	install -m 755 $(DEMO_SCRIPTS) $(DESTDIR)$(DOCDIR)/demo/
 	install -m 644 conf/demo/words.txt $(DESTDIR)$(DOCDIR)/demo/
+	@echo "installed. A running arbord keeps the old binary until it is"
+	@echo "upgraded in place, every worker kept: $(BINDIR)/arborctl reexec"
+	@echo "(or SIGUSR2; see arbord(8), UPGRADE IN PLACE)."
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/arbord $(DESTDIR)$(BINDIR)/arborctl \
@@ -233,7 +236,7 @@ clean:
 	rm -f daemon/page_assets.h daemon/page_assets.h.tmp
 	rm -f bench/worker bench/benchtool bench/*.d bench/results.md
 	rm -rf tests/fuzz/fuzz_argv tests/fuzz/fuzz_config tests/fuzz/fuzz_proto \
-		tests/fuzz/fuzz_tree tests/fuzz/artifacts
+		tests/fuzz/fuzz_tree tests/fuzz/fuzz_handoff tests/fuzz/artifacts
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure configure~ autom4te.cache

@@ -51,6 +51,8 @@
 #define OPT_BATCH	0x80	/* restart --batch K */
 #define OPT_DELAY	0x100	/* top -d SECONDS, --delay SECONDS */
 #define OPT_ITER	0x200	/* top -n N, --iterations N */
+#define OPT_BINARY	0x400	/* reexec --binary PATH */
+#define OPT_RELOAD	0x800	/* reexec --reload */
 
 #define LOGS_DEFAULT_LINES	"20"
 #define STATUS_LOG_LINES	"10"	/* in the status of one worker */
@@ -71,6 +73,7 @@ static const char	*lines_arg;	/* -n N */
 static const char	*batch_arg;	/* --batch K */
 static const char	*delay_arg;	/* top -d SECONDS */
 static const char	*iter_arg;	/* top -n N */
+static const char	*binary_arg;	/* --binary PATH */
 static char		*found_socket;	/* where a daemon answered */
 
 /* How "log" records are printed. */
@@ -113,7 +116,12 @@ usage(FILE *f)
 "  scale path N            run N instances (1 to 10000) of a pool until\n"
 "                          the next reload: stop the highest-numbered\n"
 "                          ones, or start new ones\n"
+
 "  reload                  re-read the configuration and apply the changes\n"
+"  reexec [--binary PATH] [--reload]\n"
+"                          upgrade in place: arbord execs its binary (or\n"
+"                          PATH) in its own pid and keeps every worker;\n"
+"                          --reload: then reload the configuration\n"
 "  events [--json] [-f]    print recent events; -f, --follow: then new ones\n"
 "  logs path [-n N] [-f] [-t]\n"
 "                          print the last N (default 20, or all) output\n"
@@ -435,6 +443,45 @@ cmd_simple(const struct cmd *c, char **args, int nargs, int opts)
 	return status;
 }
 
+/*
+ * reexec [--binary PATH] [--reload]: arbord execs itself (or PATH, made
+ * absolute here: arbord's working directory is not ours) and keeps every
+ * worker; the new arbord answers.
+ */
+static int
+cmd_reexec(const struct cmd *c, char **args, int nargs, int opts)
+{
+	const char *words[4] = { "reexec" };
+	struct reply r = { 0 };
+	char *path = NULL, *cwd;
+	int n = 1, status;
+
+	(void)c;
+	(void)args;
+	(void)nargs;
+	if (opts & OPT_BINARY) {
+		if (binary_arg[0] == '\0')
+			usage_error("reexec: --binary needs a path");
+		if (binary_arg[0] == '/')
+			path = xstrdup(binary_arg);
+		else {
+			if ((cwd = getcwd(NULL, 0)) == NULL)
+				err(1, "getcwd");
+			path = xasprintf("%s/%s", cwd, binary_arg);
+			free(cwd);
+		}
+		check_word("binary", path);
+		words[n++] = "binary";
+		words[n++] = path;
+	}
+	if (opts & OPT_RELOAD)
+		words[n++] = "reload";
+	status = daemon_request(words, n, &r);
+	print_ok(&r);
+	free(path);
+	return status;
+}
+
 /* scale PATH N: a pool's number of instances, 1 to 10000. */
 static int
 cmd_scale(const struct cmd *c, char **args, int nargs, int opts)
@@ -697,6 +744,7 @@ static const struct cmd cmds[] = {
 	{ "signal",	2, 2, OPT_MAIN | OPT_ALL,		cmd_signal },
 	{ "scale",	2, 2, 0,			cmd_scale },
 	{ "reload",	0, 0, 0,			cmd_simple },
+	{ "reexec",	0, 0, OPT_BINARY | OPT_RELOAD,	cmd_reexec },
 	{ "events",	0, 0, OPT_JSON | OPT_FOLLOW,	cmd_events },
 	{ "logs",	1, 1, OPT_LINES | OPT_FOLLOW | OPT_TIMESTAMPS,
 							cmd_logs },
@@ -778,6 +826,12 @@ command_args(const struct cmd *c, char **argv, int argc, int *opts)
 			o = OPT_ALL;
 		else if (strcmp(a, "--rolling") == 0)
 			o = OPT_ROLLING;
+		else if (strcmp(a, "--reload") == 0)
+			o = OPT_RELOAD;
+		else if ((c->opts & OPT_BINARY) &&
+		    option_value(c, NULL, "--binary", argv, argc, &i,
+		    &binary_arg))
+			o = OPT_BINARY;
 		else if ((c->opts & OPT_BATCH) &&
 		    option_value(c, NULL, "--batch", argv, argc, &i,
 		    &batch_arg))

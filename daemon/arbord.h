@@ -27,6 +27,12 @@ struct supervise_opts {
 	enum event_format	 event_format;
 	int			 event_format_forced;	/* --event-format */
 	int			 init;		/* --init: act as PID 1 */
+	/* Handed over to a re-exec (reexec.c): */
+	int			 use_syslog;	/* --syslog, -d */
+	const char		*pidfile;	/* -p, absolute; NULL */
+	/* A re-exec's new binary: the handoff to resume from, else NULL. */
+	const void		*handoff;
+	size_t			 handoff_len;
 };
 
 /* supervise.c: the loop. supervise_run takes CONF and frees it. */
@@ -40,6 +46,11 @@ const struct strv *supervise_exec_argv(const struct node *);
 void		 run_actions(void);
 int64_t		 now_ms(void);
 int64_t		 wall_ms(void);
+/* Re-exec (reexec.c): what only the daemon knows of the tree. */
+struct handoff_w;
+char		*supervise_handoff_refusal(void);
+void		 supervise_export(struct handoff_w *);
+void		 supervise_reexec_failed(void);
 
 /* control.c: the control socket. */
 int		 control_init(const char *path, const struct config *);
@@ -48,5 +59,9 @@ void		 control_event(const struct event *);
 void		 control_backlog(void (*)(const struct event *, void *), void *);
 void		 control_settled(void);
 void		 control_close(int exit_status);
+struct handoff_w;
+void		 control_export(struct handoff_w *);
+int		 control_adopt(int fd, const char *path, const struct config *);
+void		 control_restore_events(const void *data, size_t len);
 
 #endif

@@ -42,6 +42,7 @@
 
 #include "cgparse.h"
 #include "cgroup.h"
+#include "handoff.h"
 #include "log.h"
 #include "util.h"
 
@@ -826,4 +827,66 @@ cgroup_close(void)
 	free(available);
 	mount_point = own = base = off_reason = enable = available = NULL;
 	base_created = 0;
+}
+
+/*
+ * Re-exec (reexec.c): what the new binary needs to go on with the same
+ * cgroups, an HR_CGROUP record: on or off (and why), arbord's own cgroup
+ * and the tree's base, and whether arbord made the base.
+ */
+void
+cgroup_export(struct handoff_w *w)
+{
+	handoff_begin(w, HR_CGROUP);
+	handoff_bool(w, base != NULL);
+	handoff_str(w, off_reason);
+	handoff_str(w, own);
+	handoff_str(w, base);
+	handoff_bool(w, base_created);
+	handoff_end(w);
+}
+
+/*
+ * The new binary takes the cgroups over from an HR_CGROUP record (R at
+ * its fields): nothing is made, moved or cleaned (what cgroup_init does
+ * to what an earlier arbord left would kill the workers). 0, or -1 with
+ * *err.
+ */
+int
+cgroup_adopt(struct handoff_r *r, char **err)
+{
+	bool on = handoff_get_bool(r);
+	char *why = handoff_get_str(r), *text;
+
+	*err = NULL;
+	own = handoff_get_str(r);
+	base = handoff_get_str(r);
+	base_created = handoff_get_bool(r);
+	if (r->bad || (on && (own == NULL || base == NULL))) {
+		*err = xstrdup("the handoff's cgroup record is bad");
+		goto fail;
+	}
+	if (!on) {
+		free(own);
+		free(base);
+		own = base = NULL;
+		free(off_reason);
+		off_reason = why;
+		return 0;
+	}
+	free(why);
+	if ((text = read_proc("/proc/self/mountinfo")) == NULL ||
+	    (mount_point = cg_mountinfo_v2(text)) == NULL) {
+		free(text);
+		*err = xstrdup("no cgroup v2 hierarchy is mounted any more");
+		goto fail;
+	}
+	free(text);
+	cgroup_enable("");
+	return 0;
+fail:
+	free(own);
+	free(base);
+	own = base = NULL;
+	return -1;
 }

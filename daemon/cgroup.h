@@ -102,4 +102,10 @@ int64_t	cgroup_oom_kills(const char *dir);
 /* Remove arbord's cgroups (the tree has stopped; before exit). */
 void	cgroup_close(void);
 
+/* Re-exec (reexec.c): hand the cgroups over, and take them over. */
+struct handoff_w;
+struct handoff_r;
+void	cgroup_export(struct handoff_w *);
+int	cgroup_adopt(struct handoff_r *, char **err);
+
 #endif

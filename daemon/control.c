@@ -31,6 +31,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <pwd.h>
@@ -48,6 +49,8 @@
 #include "log.h"
 #include "logs.h"
 #include "proto.h"
+#include "reexec.h"
+#include "handoff.h"
 #include "snapshot.h"
 #include "statedir.h"
 #include "tree.h"
@@ -636,6 +639,39 @@ request_signal(struct client *c, const struct proto_request *r)
 	free(msg);
 }
 
+/*
+ * reexec [binary PATH] [reload]: arbord execs PATH (default its own
+ * binary) with its state handed over; the new arbord answers. An answer
+ * from this one is a refusal or a failure: nothing changed.
+ */
+static void
+request_reexec(struct client *c, const struct proto_request *r)
+{
+	const char *binary = NULL;
+	bool reload = false;
+	char *err = NULL;
+
+	for (int i = 1; i < r->nwords; i++) {
+		if (strcmp(r->words[i], "reload") == 0 && !reload)
+			reload = true;
+		else if (strcmp(r->words[i], "binary") == 0 && binary == NULL &&
+		    i + 1 < r->nwords && r->words[i + 1][0] == '/')
+			binary = r->words[++i];
+		else {
+			client_final(c, "error", "usage: reexec [binary "
+			    "/PATH] [reload]");
+			return;
+		}
+	}
+	/* Only the answer goes to this client now: the new arbord's. */
+	ev_io_stop(EV_DEFAULT, &c->rio);
+	ev_timer_stop(EV_DEFAULT, &c->idle);
+	(void)reexec_start(binary, reload, c->fd, &err);
+	log_warnx("reexec refused: %s", err);
+	client_final(c, "error", err);
+	free(err);
+}
+
 /* Carry out one request. */
 static void
 request(struct client *c, const struct proto_request *r)
@@ -663,7 +699,8 @@ request(struct client *c, const struct proto_request *r)
 	else if (strcmp(cmd, "reload") == 0) {
 		if (request_args(c, r, 0, 0) == 0)
 			request_reload(c);
-	} else if (strcmp(cmd, "events") == 0)
+	} else if (strcmp(cmd, "reexec") == 0)
+		request_reexec(c, r); else if (strcmp(cmd, "events") == 0)
 		request_events(c, r);
 	else if (strcmp(cmd, "logs") == 0)
 		request_logs(c, r);
@@ -1097,4 +1134,105 @@ control_close(int exit_status)
 		free(socket_path);
 		socket_path = NULL;
 	}
+}
+
+/*
+ * Re-exec (reexec.c): the control socket's HR_FD record; its descriptor
+ * stays open across the exec, so that clients connecting meanwhile wait
+ * in its backlog for the new arbord.
+ */
+void
+control_export(struct handoff_w *w)
+{
+	if (listen_fd == -1)
+		return;
+	handoff_begin(w, HR_FD);
+	handoff_u32(w, REEXEC_FD_CONTROL);
+	handoff_u32(w, (uint32_t)listen_fd);
+	handoff_str(w, socket_path);
+	handoff_end(w);
+	reexec_keep(listen_fd);
+	/* The backlog, for arborctl events after the exec. */
+	for (size_t i = 0; i < backlog_len; i++) {
+		const struct event *ev = &backlog[(backlog_head + i) %
+		    CONTROL_BACKLOG_EVENTS];
+
+		handoff_begin(w, HR_EVENT);
+		handoff_i64(w, ev->ts_ms);
+		handoff_u32(w, (uint32_t)ev->type);
+		handoff_u32(w, (uint32_t)ev->kind);
+		handoff_str(w, ev->path);
+		handoff_i64(w, (int64_t)ev->pid);
+		handoff_i64(w, ev->exit);
+		handoff_bool(w, ev->has_exit);
+		handoff_i64(w, ev->signal);
+		handoff_str(w, ev->error);
+		handoff_bool(w, ev->oom);
+		handoff_str(w, ev->old_version);
+		handoff_str(w, ev->new_version);
+		handoff_end(w);
+	}
+}
+
+/* The new binary: the backlog of events handed over (HR_EVENT). */
+void
+control_restore_events(const void *data, size_t len)
+{
+	struct handoff_r r;
+	struct event ev;
+	char *err = NULL;
+	uint32_t type, kind;
+
+	if (handoff_r_init(&r, data, len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type != HR_EVENT)
+			continue;
+		memset(&ev, 0, sizeof ev);
+		ev.ts_ms = handoff_get_i64(&r);
+		type = handoff_get_u32(&r);
+		kind = handoff_get_u32(&r);
+		ev.path = handoff_get_str(&r);
+		ev.pid = (pid_t)handoff_get_i64(&r);
+		ev.exit = (int)handoff_get_i64(&r);
+		ev.has_exit = handoff_get_bool(&r);
+		ev.signal = (int)handoff_get_i64(&r);
+		ev.error = handoff_get_str(&r);
+		ev.oom = handoff_get_bool(&r);
+		ev.old_version = handoff_get_str(&r);
+		ev.new_version = handoff_get_str(&r);
+		if (!r.bad && type < EV_NTYPES && kind <= NODE_WORKER &&
+		    ev.path != NULL) {
+			ev.type = (enum event_type)type;
+			ev.kind = (enum node_kind)kind;
+			control_event(&ev);	/* no client yet: kept only */
+		}
+		event_free(&ev);
+	}
+	free(err);
+}
+
+/*
+ * The new binary listens on the control socket FD, bound at PATH by the
+ * old one (control_init's other half): 0, or -1 if FD is not open.
+ */
+int
+control_adopt(int fd, const char *path, const struct config *conf)
+{
+	if (fd < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		log_warnx("control socket %s: not handed over", path);
+		return -1;
+	}
+	have_socket_group = conf->socket_group != NULL;
+	socket_gid = conf->socket_gid;
+	control_configure(conf);
+	listen_fd = fd;
+	socket_path = xstrdup(path);
+	ev_io_init(&accept_io, accept_cb, fd, EV_READ);
+	ev_io_start(EV_DEFAULT, &accept_io);
+	ev_timer_init(&accept_pause, accept_resume_cb, 0., 0.);
+	return 0;
 }

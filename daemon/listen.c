@@ -30,7 +30,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "handoff.h"
 #include "listen.h"
+#include "reexec.h"
 #include "listenspec.h"
 #include "util.h"
 
@@ -344,4 +346,77 @@ size_t
 listen_held(void)
 {
 	return nheld;
+}
+
+/*
+ * Re-exec (reexec.c): an HR_FD record per set of sockets held: the key,
+ * and each socket's descriptor (kept open across the exec) and file.
+ */
+void
+listen_export(struct handoff_w *w)
+{
+	for (struct lset *l = sets; l != NULL; l = l->next) {
+		handoff_begin(w, HR_FD);
+		handoff_u32(w, REEXEC_FD_LISTEN);
+		handoff_str(w, l->key);
+		handoff_u32(w, (uint32_t)l->n);
+		for (size_t i = 0; i < l->n; i++) {
+			handoff_u32(w, (uint32_t)l->socks[i].fd);
+			handoff_str(w, l->socks[i].file);
+			handoff_i64(w, (int64_t)l->socks[i].dev);
+			handoff_i64(w, (int64_t)l->socks[i].ino);
+			reexec_keep(l->socks[i].fd);
+		}
+		handoff_end(w);
+	}
+}
+
+/*
+ * The new binary holds again the sockets of an HR_FD record (R after its
+ * kind), for the addresses of S (the node or pool of its key): 0, or -1
+ * with *err (the sockets are the configuration's no more).
+ */
+int
+listen_adopt(struct handoff_r *r, const struct config *conf, char **err)
+{
+	char *key = handoff_get_str(r);
+	uint32_t n = handoff_get_u32(r);
+	const struct node_spec *s;
+	struct lset *l;
+	int fd;
+
+	*err = NULL;
+	if (key == NULL || r->bad || (s = config_find(conf, key)) == NULL ||
+	    s->nlisten != n) {
+		*err = xasprintf("held sockets of %s: not those of the "
+		    "configuration", key != NULL ? key : "(bad)");
+		free(key);
+		return -1;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->key = key;
+	l->specs = xcalloc(n, sizeof *l->specs);
+	l->socks = xcalloc(n, sizeof *l->socks);
+	l->fds = xcalloc(n, sizeof *l->fds);
+	for (uint32_t i = 0; i < n; i++) {
+		fd = (int)handoff_get_u32(r);
+		l->socks[i].file = handoff_get_str(r);
+		l->socks[i].dev = (dev_t)handoff_get_i64(r);
+		l->socks[i].ino = (ino_t)handoff_get_i64(r);
+		if (r->bad || fcntl(fd, F_GETFD) == -1) {
+			free(l->socks[i].file);
+			lset_free(l);
+			*err = xasprintf("held sockets of %s: descriptor %d "
+			    "not handed over", s->path, fd);
+			return -1;
+		}
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+		l->socks[i].fd = l->fds[i] = fd;
+		listen_spec_copy(&l->specs[i], &s->listen[i]);
+		l->n++;
+		nheld++;
+	}
+	l->next = sets;
+	sets = l;
+	return 0;
 }

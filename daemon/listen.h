@@ -44,4 +44,10 @@ int	listen_open(const struct listen_spec *l, int *fd, char **file,
 /* How many descriptors are held. */
 size_t	listen_held(void);
 
+/* Re-exec (reexec.c): hand the sockets held over, and hold them again. */
+struct handoff_w;
+struct handoff_r;
+void	listen_export(struct handoff_w *);
+int	listen_adopt(struct handoff_r *, const struct config *, char **err);
+
 #endif

@@ -542,3 +542,25 @@ logs_unfollow(struct logfollower *f)
 		}
 	free(f);
 }
+
+/*
+ * Re-exec (supervise.c): a line of NL's ring handed over, put back in the
+ * ring only (followers and the log file had it already).
+ */
+void
+logs_restore(struct nodelog *nl, int64_t ts_ms, uint64_t seq, enum stream st,
+    const char *text, size_t len)
+{
+	struct logline line;
+
+	if (nl == NULL)
+		return;
+	line.ts_ms = ts_ms;
+	line.seq = seq;
+	line.stream = st;
+	line.text = xstrndup(text, len);
+	line.len = strlen(line.text);
+	if (seq > last_seq)
+		last_seq = seq;
+	ring_push(nl, &line);
+}

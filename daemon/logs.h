@@ -68,4 +68,8 @@ struct logfollower *logs_follow(struct nodelog *nl, logs_follow_fn fn,
 		    void *arg);
 void		 logs_unfollow(struct logfollower *);
 
+/* Re-exec: a line of the ring handed over, back in the ring only. */
+void		 logs_restore(struct nodelog *, int64_t ts_ms, uint64_t seq,
+		    enum stream, const char *text, size_t len);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "detach.h"
 #include "log.h"
 #include "proto.h"
+#include "reexec.h"
 #include "spawner.h"
 
 #ifndef ARBOR_VERSION
@@ -108,6 +110,9 @@ main(int argc, char **argv)
 		{ "event-format", required_argument, NULL, 'E' },
 		{ "help",	  no_argument,	     NULL, 'h' },
 		{ "version",	  no_argument,	     NULL, 'V' },
+		/* Re-exec (reexec.c): not in the help, internal. */
+		{ "handoff-check", no_argument,	     NULL, 'K' },
+		{ "handoff",	  required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *file = CONF_DEFAULT_FILE, *fmtarg = NULL, *statearg = NULL;
@@ -165,6 +170,20 @@ main(int argc, char **argv)
 		case 'V':
 			printf("arbord %s\n", ARBOR_VERSION);
 			return ARBORD_EXIT_OK;
+		case 'K':
+			return reexec_handoff_check();
+		case 'H': {
+			char *end;
+			long fd = strtol(optarg, &end, 10);
+
+			if (*end != '\0' || end == optarg || fd < 0 ||
+			    fd > INT_MAX || optind != argc) {
+				fprintf(stderr, "arbord: --handoff is arbord's "
+				    "own (arborctl reexec)\n");
+				usage();
+			}
+			return reexec_main((int)fd);
+		}
 		default:
 			usage();
 		}
@@ -219,6 +238,8 @@ main(int argc, char **argv)
 		socket = proto_default_socket();
 	o.state_root = state_root;
 	o.socket = socket;
+	o.use_syslog = use_syslog || daemonize || conf->log_syslog;
+	o.pidfile = pidfile;
 
 	/*
 	 * Detached, stderr is /dev/null once the tree is up: log to syslog.

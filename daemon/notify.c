@@ -21,18 +21,21 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "notify.h"
+#include "util.h"
 
 static int			 notify_fd = -1;
 static struct sockaddr_un	 notify_addr;
 static socklen_t		 notify_len;
 static int			 notify_warned;
 static int64_t			 watchdog_usec;
+static char			*notify_name;	/* $NOTIFY_SOCKET taken */
 
 /* Take $NOTIFY_SOCKET (and remove it from the environment). */
 void
@@ -67,6 +70,8 @@ notify_init(void)
 		log_warn("NOTIFY_SOCKET: socket");
 		goto out;
 	}
+	free(notify_name);
+	notify_name = xstrdup(name);
 	/* A stuck service manager may delay arbord a second, not forever. */
 	(void)setsockopt(notify_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	watchdog_usec = notify_watchdog_env(getenv("WATCHDOG_USEC"),
@@ -140,6 +145,8 @@ notify_close(void)
 	if (notify_fd != -1)
 		close(notify_fd);
 	notify_fd = -1;
+	free(notify_name);
+	notify_name = NULL;
 }
 
 /* Is there a service manager to tell (a $NOTIFY_SOCKET)? */
@@ -147,4 +154,24 @@ int
 notify_active(void)
 {
 	return notify_fd != -1;
+}
+
+/*
+ * Re-exec (reexec.c): the environment the new binary needs to find the
+ * service manager again, as notify_init took it: added to ENV.
+ */
+void
+notify_env(struct strv *env)
+{
+	char v[32];
+
+	if (notify_fd == -1 || notify_name == NULL)
+		return;
+	env_set(env, "NOTIFY_SOCKET", notify_name);
+	if (watchdog_usec > 0) {
+		snprintf(v, sizeof v, "%lld", (long long)watchdog_usec);
+		env_set(env, "WATCHDOG_USEC", v);
+		snprintf(v, sizeof v, "%ld", (long)getpid());
+		env_set(env, "WATCHDOG_PID", v);
+	}
 }

@@ -23,4 +23,8 @@ int64_t	notify_watchdog_usec(void);
 /* WATCHDOG_USEC's value if WATCHDOG_PID is unset or SELF, else 0. */
 int64_t	notify_watchdog_env(const char *usec, const char *pid, pid_t self);
 
+/* Re-exec: $NOTIFY_SOCKET and the watchdog's variables back into ENV. */
+struct strv;
+void	notify_env(struct strv *env);
+
 #endif

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <ctype.h>
+#include <stdint.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -601,4 +602,17 @@ procs_parent(pid_t pid)
 	if (proc_stat(pid, &state, &ppid, &start) == -1 || state == 'Z')
 		return -1;
 	return ppid;
+}
+
+/*
+ * Re-exec (reexec.c): the new binary records next to SOCKET again without
+ * terminating anything: the groups recorded are its own workers, added
+ * again by procs_add. The record is rewritten at the next flush.
+ */
+void
+procs_adopt(const char *socket, int (*known)(pid_t))
+{
+	known_pid = known;
+	rec_file = xasprintf("%s.procs", socket);
+	file_lines = SIZE_MAX / 4;	/* rewrite it whole at the next flush */
 }

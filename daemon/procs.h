@@ -16,4 +16,7 @@ void	procs_signal_orphans(const char *path, int sig);
 int	procs_signal_all(pid_t main, const char *path, int sig);
 pid_t	procs_parent(pid_t pid);
 
+/* Re-exec: record next to SOCKET again, terminating nothing. */
+void	procs_adopt(const char *socket, int (*known)(pid_t));
+
 #endif

@@ -29,6 +29,7 @@
 #include "arbord.h"
 #include "detach.h"
 #include "expand.h"
+#include "handoff.h"
 #include "http.h"
 #include "listen.h"
 #include "listenspec.h"
@@ -37,6 +38,7 @@
 #include "notify.h"
 #include "output.h"
 #include "probe.h"
+#include "reexec.h"
 #include "procs.h"
 #include "spawn.h"
 #include "spawner.h"
@@ -174,6 +176,9 @@ static char		*service_status;	/* the last STATUS= sent */
  */
 static struct rlimit	 nofile_orig;
 static int		 nofile_raised;
+/* The texts of the configuration the tree runs, for a re-exec. */
+static struct config_text *conf_texts;
+static size_t		 conf_ntexts;
 
 static void	timer_cb(struct timer *);
 static void	pidwait_cb(struct timer *);
@@ -191,6 +196,9 @@ static void	notifyio_cb(struct ev_loop *, ev_io *, int);
 static void	livetimer_cb(struct timer *);
 static void	health_cancel(struct node *);
 static int	limits_check(const struct config *, struct errlist *);
+static void	texts_take(struct config *);
+static void	texts_free(void);
+static struct node *resume_find(const char *, size_t *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -1728,6 +1736,7 @@ supervise_reload(struct strv *report)
 		    ts.tv_nsec / 1000, opts->file);
 	}
 	tree_reload(tree, conf, now_ms(), report);
+	texts_take(conf);
 	/* Sockets of nodes gone, or with other addresses, close now. */
 	listen_sweep(listen_keep, conf);
 	if (!opts->event_format_forced)
@@ -2102,12 +2111,428 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	strv_free(&report);
 }
 
+/*
+ * Re-exec (arborctl reexec, SIGUSR2; reexec.c runs it). What the daemon
+ * hands over besides the tree: the texts of the configuration the tree
+ * runs, how arbord runs, and every worker's process with its output
+ * pipes; the new binary takes them back before the loop runs again.
+ */
+
+/* Keep the texts of CONF, the configuration the tree now runs. */
+static void
+texts_take(struct config *conf)
+{
+	texts_free();
+	conf_texts = conf->texts;
+	conf_ntexts = conf->ntexts;
+	conf->texts = NULL;
+	conf->ntexts = 0;
+}
+
+/* Release the texts kept. */
+static void
+texts_free(void)
+{
+	for (size_t i = 0; i < conf_ntexts; i++) {
+		free(conf_texts[i].name);
+		free(conf_texts[i].data);
+	}
+	free(conf_texts);
+	conf_texts = NULL;
+	conf_ntexts = 0;
+}
+
+/* Why the daemon's side cannot be handed over now, or NULL. */
+char *
+supervise_handoff_refusal(void)
+{
+	const char *why = NULL;
+	struct node *n = NULL;
+
+	if (conf_ntexts == 0)
+		return xstrdup("the configuration's text is not known");
+	for (size_t i = 0; i < tree->nnodes && why == NULL; i++) {
+		struct nodectx *nc = ctx(n = tree->nodes[i]);
+
+		if (nc->spawn_queued || nc->spawn_err != NULL)
+			why = "it is being started";
+		else if (nc->pidwait != NULL)
+			why = "arbord waits for its pidfile";
+		else if (nc->check != NULL)
+			why = "its readiness check runs";
+		else if (nc->health != NULL || nc->probe != NULL)
+			why = "its health check runs";
+		else if (nc->drain != NULL)
+			why = "its cgroup is still emptying";
+		else if (nc->ready_rfd != -1 || nc->notify_fd != -1)
+			why = "arbord listens for its readiness or watchdog";
+		else if (nc->proc != NULL && nc->proc->role != PROC_WORKER)
+			why = "its setup or cleanup script runs";
+	}
+	if (why != NULL)
+		return xasprintf("%s: %s (not handed off yet)", n->path, why);
+	for (size_t b = 0; b < PROC_BUCKETS; b++)
+		for (struct proc *p = procs[b]; p != NULL; p = p->next)
+			if (p->role != PROC_WORKER)
+				return xasprintf("%s: a process of it (pid %ld) "
+				    "has not been reaped yet (not handed off "
+				    "yet)", p->node->path, (long)p->pid);
+	return NULL;
+}
+
+/* The read end of output O (-1: none), kept open across the exec. */
+static int
+output_keep(const struct output *o)
+{
+	if (o == NULL)
+		return -1;
+	reexec_keep(o->io.fd);
+	return o->io.fd;
+}
+
+/* HR_OPTS, HR_CONFIG per file, HR_PROC per worker's process. */
+void
+supervise_export(struct handoff_w *w)
+{
+	handoff_begin(w, HR_OPTS);
+	handoff_str(w, opts->file);
+	handoff_str(w, opts->state_root);
+	handoff_str(w, opts->socket);
+	handoff_u32(w, (uint32_t)opts->event_format);
+	handoff_bool(w, opts->event_format_forced);
+	handoff_bool(w, opts->init);
+	handoff_bool(w, opts->use_syslog);
+	handoff_str(w, opts->pidfile);
+	/* The descriptor limit arbord was given, before raising its own. */
+	handoff_bool(w, nofile_raised);
+	handoff_i64(w, (int64_t)nofile_orig.rlim_cur);
+	handoff_i64(w, (int64_t)nofile_orig.rlim_max);
+	handoff_end(w);
+	for (size_t i = 0; i < conf_ntexts; i++) {
+		handoff_begin(w, HR_CONFIG);
+		handoff_str(w, conf_texts[i].name);
+		handoff_bytes(w, conf_texts[i].data, conf_texts[i].len);
+		handoff_end(w);
+	}
+	for (size_t i = 0; i < tree->nnodes; i++) {
+		struct node *n = tree->nodes[i];
+		struct nodectx *nc = ctx(n);
+
+		if (nc->proc == NULL || nc->proc->role != PROC_WORKER)
+			continue;
+		handoff_begin(w, HR_PROC);
+		handoff_str(w, n->path);
+		handoff_i64(w, nc->proc->pid);
+		handoff_i64(w, output_keep(nc->proc->out));
+		handoff_i64(w, output_keep(nc->proc->err));
+		handoff_u32(w, nc->cg_written);
+		handoff_u32(w, (uint32_t)nc->exec_argv.n);
+		for (size_t k = 0; k < nc->exec_argv.n; k++)
+			handoff_str(w, nc->exec_argv.v[k]);
+		handoff_end(w);
+	}
+	/* The lines of every node's log ring, for arborctl logs. */
+	for (size_t i = 0; i < tree->nnodes; i++) {
+		const struct nodelog *nl = ctx(tree->nodes[i])->log;
+		size_t count = logs_count(nl);
+
+		if (count == 0)
+			continue;
+		handoff_begin(w, HR_LOGLINE);
+		handoff_str(w, tree->nodes[i]->path);
+		handoff_u32(w, (uint32_t)count);
+		for (size_t k = 0; k < count; k++) {
+			const struct logline *l = logs_get(nl, k);
+			handoff_i64(w, l->ts_ms);
+			handoff_i64(w, (int64_t)l->seq);
+			handoff_u32(w, (uint32_t)l->stream);
+			handoff_bytes(w, l->text, l->len);
+		}
+		handoff_end(w);
+	}
+}
+
+/* The new binary: the lines of a node's log ring (HR_LOGLINE at R). */
+static void
+resume_loglines(struct handoff_r *r, size_t *at)
+{
+	char *path = handoff_get_str(r);
+	struct node *n = path != NULL ? resume_find(path, at) : NULL;
+	uint32_t count = handoff_get_u32(r);
+	int64_t ts, seq;
+	uint32_t st;
+	const void *text;
+	size_t len;
+
+	free(path);
+	for (uint32_t k = 0; n != NULL && k < count && !r->bad; k++) {
+		ts = handoff_get_i64(r);
+		seq = handoff_get_i64(r);
+		st = handoff_get_u32(r);
+		text = handoff_get_bytes(r, &len);
+		if (!r->bad && text != NULL && st < STREAM_COUNT + 1)
+			logs_restore(ctx(n)->log, ts, (uint64_t)seq,
+			    (enum stream)st, text, len);
+	}
+}
+
+/* The exec did not happen: the spawner again. */
+void
+supervise_reexec_failed(void)
+{
+	spawner_start();
+}
+
+/*
+ * The new binary: the descriptor limit the old one was given (its own,
+ * inherited, is raised already): what processes it starts get back.
+ */
+static void
+resume_nofile(const struct supervise_opts *o)
+{
+	struct handoff_r r;
+	char *err = NULL;
+	bool raised;
+	int64_t cur, max;
+
+	if (handoff_r_init(&r, o->handoff, o->handoff_len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type != HR_OPTS)
+			continue;
+		for (int i = 0; i < 3; i++)
+			free(handoff_get_str(&r));	/* file, dirs */
+		(void)handoff_get_u32(&r);
+		for (int i = 0; i < 3; i++)
+			(void)handoff_get_bool(&r);
+		free(handoff_get_str(&r));		/* pidfile */
+		raised = handoff_get_bool(&r);
+		cur = handoff_get_i64(&r);
+		max = handoff_get_i64(&r);
+		if (!r.bad && raised) {
+			nofile_raised = 1;
+			nofile_orig.rlim_cur = (rlim_t)cur;
+			nofile_orig.rlim_max = (rlim_t)max;
+		}
+		break;
+	}
+	free(err);
+}
+
+/* The new binary: take the cgroups over (HR_CGROUP). */
+static int
+resume_cgroup(const struct supervise_opts *o, char **err)
+{
+	struct handoff_r r;
+	int rc;
+
+	*err = NULL;
+	if (handoff_r_init(&r, o->handoff, o->handoff_len, err) == -1)
+		return -1;
+	while ((rc = handoff_next(&r, err)) == 1)
+		if (r.type == HR_CGROUP)
+			return cgroup_adopt(&r, err);
+	if (*err == NULL)
+		*err = xstrdup("the handoff has no cgroup record");
+	return -1;
+}
+
+/* The new binary: the tree's states (CONF's tree), the sockets held. */
+static int
+resume_tree(const struct supervise_opts *o, const struct config *conf)
+{
+	struct handoff_r r;
+	int64_t base = 0;
+	char *err = NULL;
+	int rc;
+
+	if (handoff_r_init(&r, o->handoff, o->handoff_len, &err) == -1)
+		goto fail;
+	while ((rc = handoff_next(&r, &err)) == 1) {
+		if (r.type == HR_META) {
+			free(handoff_get_str(&r));	/* old version */
+			base = handoff_get_i64(&r);
+		} else if (r.type == HR_FD &&
+		    handoff_get_u32(&r) == REEXEC_FD_LISTEN &&
+		    listen_adopt(&r, conf, &err) == -1)
+			goto fail;
+	}
+	if (rc == -1)
+		goto fail;
+	if (tree_import(tree, o->handoff, o->handoff_len, base, &err) == -1)
+		goto fail;
+	return 0;
+fail:
+	log_warnx("reexec: %s", err != NULL ? err : "bad handoff");
+	free(err);
+	return -1;
+}
+
+/* The node at PATH, looked for from *AT on (the records come in order). */
+static struct node *
+resume_find(const char *path, size_t *at)
+{
+	for (size_t k = 0; k < tree->nnodes; k++) {
+		size_t i = (*at + k) % tree->nnodes;
+		if (strcmp(tree->nodes[i]->path, path) == 0) {
+			*at = i + 1;
+			return tree->nodes[i];
+		}
+	}
+	return NULL;
+}
+
+/* Output of worker N on handed-over descriptor FD (-1: none), or NULL. */
+static struct output *
+resume_output(struct node *n, int64_t fd, enum stream st, bool *bad)
+{
+	if (fd < 0)
+		return NULL;
+	if (fd > INT32_MAX || fcntl((int)fd, F_SETFD, FD_CLOEXEC) == -1) {
+		*bad = true;
+		return NULL;
+	}
+	return output_new((int)fd, n->path, NULL, ctx(n)->log, st);
+}
+
+/* The new binary: every worker's process (HR_PROC), as it ran. */
+static int
+resume_procs(const struct supervise_opts *o)
+{
+	struct handoff_r r;
+	struct node *n;
+	struct proc *p;
+	size_t at = 0;
+	char *err = NULL, *path;
+	int64_t pid, ofd, efd;
+	bool bad = false;
+	int rc;
+
+	if (handoff_r_init(&r, o->handoff, o->handoff_len, &err) == -1)
+		goto fail;
+	while ((rc = handoff_next(&r, &err)) == 1) {
+		if (r.type == HR_LOGLINE)
+			resume_loglines(&r, &at);
+		if (r.type != HR_PROC)
+			continue;
+		path = handoff_get_str(&r);
+		pid = handoff_get_i64(&r);
+		ofd = handoff_get_i64(&r);
+		efd = handoff_get_i64(&r);
+		n = path != NULL ? resume_find(path, &at) : NULL;
+		if (r.bad || n == NULL || n->spec->kind != NODE_WORKER ||
+		    n->state != ST_RUNNING || n->pid != pid ||
+		    ctx(n)->proc != NULL) {
+			err = xasprintf("the process of %s (pid %lld) is not "
+			    "that of a running worker", path ? path : "(bad)",
+			    (long long)pid);
+			free(path);
+			goto fail;
+		}
+		free(path);
+		p = proc_add((pid_t)pid, PROC_WORKER, n);
+		p->out = resume_output(n, ofd, STREAM_OUT, &bad);
+		p->err = resume_output(n, efd, STREAM_ERR, &bad);
+		ctx(n)->proc = p;
+		ctx(n)->cg_written = handoff_get_u32(&r);
+		if (cgroup_enabled())
+			ctx(n)->cgdir = cgroup_dir(n->path, NULL);
+		for (uint32_t k = handoff_get_u32(&r); k > 0 && !r.bad; k--)
+			strv_push(&ctx(n)->exec_argv, handoff_get_str(&r));
+		procs_add(p->pid, n->path);
+		if (r.bad || bad) {
+			err = xasprintf("%s: its record is bad", n->path);
+			goto fail;
+		}
+	}
+	if (rc == -1)
+		goto fail;
+	for (size_t i = 0; i < tree->nnodes; i++) {
+		n = tree->nodes[i];
+		if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
+		    ctx(n)->proc == NULL) {
+			err = xasprintf("%s: running as pid %ld, but no process "
+			    "was handed over", n->path, (long)n->pid);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	log_warnx("reexec: %s", err != NULL ? err : "bad handoff");
+	free(err);
+	return -1;
+}
+
+/*
+ * The new binary is in charge: ArborReexec, the answer to whoever asked
+ * (after the reload it asked for), and the exits that happened during
+ * the exec, reaped now.
+ */
+static void
+resume_finish(const struct supervise_opts *o)
+{
+	struct strv report = { 0 };
+	struct event ev = { .type = EV_ARBOR_REEXEC, .kind = NODE_SUPERVISOR };
+	struct buf msg = { NULL, 0, 0 };
+	bool reload = false;
+	int fd = -1, rc = 0;
+	char *old = NULL;
+
+	reexec_resumed(o->handoff, o->handoff_len, &old, &reload, &fd);
+	tree_handoff_arm(tree, now_ms());
+	control_restore_events(o->handoff, o->handoff_len);
+	service_ready = node_status(tree->root) == NS_RUNNING;
+	if (service_ready)
+		log_started();
+	log_info("re-executed: arbord %s, was %s; %zu nodes taken over",
+	    ARBOR_VERSION, old != NULL ? old : "?", tree->nnodes);
+	ev.path = xstrdup(tree->root->path);
+	ev.old_version = old;
+	ev.new_version = xstrdup(ARBOR_VERSION);
+	buf_printf(&msg, "re-executed: arbord %s (was %s), pid %ld",
+	    ARBOR_VERSION, old != NULL ? old : "?", (long)getpid());
+	do_event(&ev);
+	event_free(&ev);
+	if (reload) {
+		rc = supervise_reload(&report);
+		for (size_t i = 0; i < report.n; i++)
+			buf_printf(&msg, "\n%s", report.v[i]);
+		if (rc == -1)
+			buf_printf(&msg, "\nreload: the configuration has "
+			    "errors; nothing changed");
+		else if (report.n == 0)
+			buf_printf(&msg, "\nreload: nothing changed");
+	}
+	reexec_reply(fd, rc == 0, msg.s);
+	free(msg.s);
+	strv_free(&report);
+	/* Children that ended during the exec: the loop reaps them now. */
+	(void)raise(SIGCHLD);
+}
+
+/* libev: SIGUSR2: re-execute arbord's own binary (arborctl reexec). */
+static void
+usr2_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	char *err = NULL;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	log_info("SIGUSR2: re-executing arbord");
+	(void)reexec_start(NULL, false, -1, &err);
+	log_warnx("reexec refused: %s", err);
+	free(err);
+}
+
 /* Run the tree until it is stopped or fails; returns the exit status. */
 int
 supervise_run(const struct supervise_opts *o, struct config *conf)
 {
 	struct ev_loop *loop = EV_DEFAULT;
-	ev_signal sigterm_w, sigint_w, sighup_w, sigpwr_w;
+	ev_signal sigterm_w, sigint_w, sighup_w, sigpwr_w, sigusr2_w;
 	ev_child child_w;
 	ev_prepare prepare_w;
 	ev_periodic jump_w;
@@ -2121,6 +2546,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	event_fmt = o->event_format;
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
+	if (o->handoff != NULL)
+		resume_nofile(o);
 	notify_init();
 	/* arbord uses no sockets systemd passes it; workers get their own. */
 	unsetenv("LISTEN_FDS");
@@ -2128,7 +2555,9 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	unsetenv("LISTEN_FDNAMES");
 	if (mkdir_p(o->state_root, 0755) == -1)
 		fatal("state directory %s", o->state_root);
-	if (control_init(o->socket, conf) == -1) {
+	if ((o->handoff != NULL ? control_adopt(reexec_find_fd(o->handoff,
+	    o->handoff_len, REEXEC_FD_CONTROL, NULL), o->socket, conf) :
+	    control_init(o->socket, conf)) == -1) {
 		config_free(conf);
 		return ARBORD_EXIT_CONFIG;
 	}
@@ -2139,13 +2568,21 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	}
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
-	procs_init(o->socket, proc_known);
-	if (cgroup_init(conf->cgroup, &cgerr) == -1 ||
+	if (o->handoff != NULL)
+		procs_adopt(o->socket, proc_known);
+	else
+		procs_init(o->socket, proc_known);
+	if ((o->handoff != NULL ? resume_cgroup(o, &cgerr) :
+	    cgroup_init(conf->cgroup, &cgerr)) == -1 ||
 	    limits_check(conf, &cgerrs) == -1) {
 		if (cgerr != NULL)
 			log_warnx("%s", cgerr);
 		for (size_t i = 0; i < cgerrs.msgs.n; i++)
 			log_warnx("%s", cgerrs.msgs.v[i]);
+		/* A re-exec: cleaning up would kill the workers. */
+		if (o->handoff != NULL)
+			fatalx("reexec: the cgroups cannot be taken over; the "
+			    "workers keep running, unsupervised");
 		free(cgerr);
 		errlist_free(&cgerrs);
 		cgroup_close();
@@ -2160,8 +2597,16 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	tree = tree_new(conf, o->state_root);
 	/* Health checks spread differently in every run. */
 	tree->seed = (uint64_t)wall_ms() ^ (uint64_t)getpid() << 40;
+	/* A re-exec that fails here leaves every worker running. */
+	if (o->handoff != NULL && resume_tree(o, conf) == -1)
+		fatalx("reexec: the handoff cannot be taken over; the workers "
+		    "keep running, unsupervised");
+	texts_take(conf);
 	config_free(conf);
 	attach_nodes();
+	if (o->handoff != NULL && resume_procs(o) == -1)
+		fatalx("reexec: the handoff cannot be taken over; the workers "
+		    "keep running, unsupervised");
 
 	ev_child_init(&child_w, child_cb, 0, 0);
 	ev_child_start(loop, &child_w);
@@ -2196,6 +2641,9 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal_start(loop, &sigint_w);
 	ev_signal_init(&sighup_w, hup_cb, SIGHUP);
 	ev_signal_start(loop, &sighup_w);
+	/* SIGUSR2: re-execute arbord's binary, as arborctl reexec. */
+	ev_signal_init(&sigusr2_w, usr2_cb, SIGUSR2);
+	ev_signal_start(loop, &sigusr2_w);
 
 	/* systemd's WatchdogSec=: WATCHDOG=1 at half the interval. */
 	ev_timer_init(&watchdog_w, watchdog_cb, 0.,
@@ -2208,7 +2656,10 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 
 	spawner_start();
 	log_loop(1);
-	tree_start(tree, now_ms());
+	if (o->handoff != NULL)
+		resume_finish(o);
+	else
+		tree_start(tree, now_ms());
 	run_actions();
 	if (!tree->finished)
 		ev_run(loop, 0);
@@ -2247,6 +2698,8 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	ev_signal_stop(loop, &sigpwr_w);
 	ev_signal_stop(loop, &sigint_w);
 	ev_signal_stop(loop, &sighup_w);
+	ev_signal_stop(loop, &sigusr2_w);
+	texts_free();
 	for (size_t i = 0; i < tree->nnodes; i++) {
 		nodectx_free(tree->nodes[i]->udata);
 	}

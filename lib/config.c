@@ -64,6 +64,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
 #include <stdint.h>
@@ -138,8 +139,9 @@ struct loader {
 	int			  incomplete;	/* a file could not be read */
 	/* The file being read. */
 	struct srcfile		 *cur;
-	FILE			 *fp;
-	char			 *buf;		/* getline buffer */
+	const char		 *text;		/* its text (config_text) */
+	size_t			  textlen, textpos;
+	char			 *buf;		/* line buffer */
 	size_t			  bufsz;
 	int			  lineno;	/* physical line just read */
 	size_t			  bytes;	/* read of this file so far */
@@ -160,13 +162,16 @@ struct loader {
 	int			  lint;		/* look for the programs */
 	struct loader_error	 *warnings;
 	size_t			  nwarnings;
+	/* config_load_texts: the files are these texts, not the disk's. */
+	const struct config_text *replay;
+	size_t			  nreplay;
 };
 
 static void	loader_error(struct loader *, int, const char *, ...)
 		    ARBOR_PRINTF(3, 4);
 static void	loader_error_in(struct loader *, const struct srcfile *, int,
 		    const char *, ...) ARBOR_PRINTF(4, 5);
-static void	loader_read(struct loader *, struct srcfile *, FILE *);
+static void	loader_read(struct loader *, struct srcfile *, size_t);
 
 static void	loader_verror(struct loader *, const struct srcfile *, int,
 		    const char *, va_list) ARBOR_PRINTF(4, 0);
@@ -827,6 +832,28 @@ config_line(struct loader *ld, char *line, size_t len, size_t max)
 	return line;
 }
 
+/* The next line of the file's text into ld->buf (with its newline), its
+   length; -1 at the end. */
+static ssize_t
+text_getline(struct loader *ld)
+{
+	const char *p = ld->text + ld->textpos, *nl;
+	size_t left = ld->textlen - ld->textpos, n;
+
+	if (left == 0)
+		return -1;
+	nl = memchr(p, '\n', left);
+	n = nl != NULL ? (size_t)(nl - p) + 1 : left;
+	if (ld->bufsz < n + 1) {
+		ld->bufsz = n + 1;
+		ld->buf = xrealloc(ld->buf, ld->bufsz);
+	}
+	memcpy(ld->buf, p, n);
+	ld->buf[n] = '\0';
+	ld->textpos += n;
+	return (ssize_t)n;
+}
+
 /* inih's reader: hand over the next physical line, checked and mapped. */
 static char *
 config_reader(char *str, int num, void *stream)
@@ -841,12 +868,8 @@ config_reader(char *str, int num, void *stream)
 	ld->cut = 0;
 	if (num < 2)
 		return NULL;
-	errno = 0;
-	if ((n = getline(&ld->buf, &ld->bufsz, ld->fp)) == -1) {
-		if (ferror(ld->fp))
-			ld->read_errno = errno != 0 ? errno : EIO;
+	if ((n = text_getline(ld)) == -1)
 		return NULL;
-	}
 	ld->lineno++;
 	/* It grew while being read: stop at the bound. */
 	if ((ld->bytes += (size_t)n) > CONF_MAX_FILE) {
@@ -1306,16 +1329,14 @@ srcfile_new(struct loader *ld, const char *name, struct srcfile *from,
 	return f;
 }
 
-/* Remember which file FP is, to read no file twice. */
+/* Remember which file text T is, to read no file twice. */
 static void
-srcfile_identify(struct srcfile *f, FILE *fp)
+srcfile_identify(struct srcfile *f, const struct config_text *t)
 {
-	struct stat st;
-
-	if (fstat(fileno(fp), &st) == 0) {
+	if (t->identified) {
 		f->identified = 1;
-		f->dev = st.st_dev;
-		f->ino = st.st_ino;
+		f->dev = t->dev;
+		f->ino = t->ino;
 	}
 }
 
@@ -1371,27 +1392,71 @@ include_active(const struct srcfile *g, const struct srcfile *from)
 	return 0;
 }
 
-/*
- * Open configuration file NAME for reading: a regular file of at most
- * CONF_MAX_FILE bytes. It is opened without blocking (a FIFO without a
- * writer, a device) and refused if it is anything else. NULL with *ERR.
- */
-static FILE *
-config_open(const char *name, char **err)
+/* Keep the text of a file read (allocated DATA, LEN bytes) in CONF. */
+static struct config_text *
+text_keep(struct config *conf, const char *name, char *data, size_t len)
 {
+	struct config_text *t;
+
+	conf->texts = xreallocarray(conf->texts, conf->ntexts + 1,
+	    sizeof *conf->texts);
+	t = &conf->texts[conf->ntexts++];
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(name);
+	t->data = data;
+	t->len = len;
+	return t;
+}
+
+/* The handed-off text of NAME (config_load_texts), or NULL. */
+static const struct config_text *
+replay_find(const struct loader *ld, const char *name)
+{
+	for (size_t i = 0; i < ld->nreplay; i++)
+		if (strcmp(ld->replay[i].name, name) == 0)
+			return &ld->replay[i];
+	return NULL;
+}
+
+/*
+ * Read configuration file NAME whole, kept in the configuration (which
+ * a re-exec hands over): a regular file of at most CONF_MAX_FILE bytes.
+ * It is opened without blocking (a FIFO without a writer, a device) and
+ * refused if it is anything else. Under config_load_texts the text is
+ * the one handed over. Its index in conf->texts, or -1 with *ERR.
+ */
+static ssize_t
+config_open(struct loader *ld, const char *name, char **err)
+{
+	const struct config_text *r;
+	struct config_text *t;
 	struct stat st;
-	FILE *fp;
+	size_t len = 0, cap;
+	ssize_t n;
+	char *data;
 	int fd;
 
+	if (ld->replay != NULL) {
+		if ((r = replay_find(ld, name)) == NULL) {
+			*err = xstrdup("cannot open: not in the configuration "
+			    "handed over");
+			return -1;
+		}
+		data = xmalloc(r->len + 1);
+		memcpy(data, r->data, r->len);
+		data[r->len] = '\0';
+		(void)text_keep(ld->conf, name, data, r->len);
+		return (ssize_t)ld->conf->ntexts - 1;
+	}
 	if ((fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
 	    O_NOCTTY)) == -1) {
 		*err = xasprintf("cannot open: %s", strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
 		*err = xasprintf("cannot open: %s", strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		*err = xasprintf("not a regular file (a %s): refused",
@@ -1400,20 +1465,69 @@ config_open(const char *name, char **err)
 		    S_ISBLK(st.st_mode) ? "block device" : S_ISSOCK(st.st_mode) ?
 		    "socket" : "special file");
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (st.st_size > CONF_MAX_FILE) {
 		*err = xasprintf("file too large (%lld bytes, at most %u)",
 		    (long long)st.st_size, CONF_MAX_FILE);
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	if (fcntl(fd, F_SETFL, 0) == -1 || (fp = fdopen(fd, "r")) == NULL) {
+	if (fcntl(fd, F_SETFL, 0) == -1) {
 		*err = xasprintf("cannot open: %s", strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	return fp;
+	/* At most one byte past the bound: the reader says it grew. */
+	cap = (size_t)st.st_size + 1;
+	data = xmalloc(cap + 1);
+	for (;;) {
+		if (len == cap) {
+			if (cap > CONF_MAX_FILE)
+				break;
+			cap = cap * 2 > (size_t)CONF_MAX_FILE + 1 ?
+			    (size_t)CONF_MAX_FILE + 1 : cap * 2;
+			data = xrealloc(data, cap + 1);
+		}
+		n = read(fd, data + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*err = xasprintf("cannot read: %s", strerror(errno));
+			free(data);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	data[len] = '\0';
+	close(fd);
+	t = text_keep(ld->conf, name, data, len);
+	t->identified = 1;
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	return (ssize_t)ld->conf->ntexts - 1;
+}
+
+/*
+ * glob over the handed-off texts (config_load_texts): the names PAT
+ * matches into GL (freed by globfree), GLOB_NOMATCH if none.
+ */
+static int
+replay_glob(const struct loader *ld, const char *pat, glob_t *gl)
+{
+	size_t n = 0;
+
+	gl->gl_pathv = xcalloc(ld->nreplay + 1, sizeof *gl->gl_pathv);
+	for (size_t i = 0; i < ld->nreplay; i++)
+		if (fnmatch(pat, ld->replay[i].name, FNM_PATHNAME |
+		    FNM_PERIOD) == 0)
+			gl->gl_pathv[n++] = xstrdup(ld->replay[i].name);
+	gl->gl_pathc = n;
+	gl->gl_offs = 0;
+	return n == 0 ? GLOB_NOMATCH : 0;
 }
 
 /* Read NAME, matched by the [include] at LINE of FROM. */
@@ -1422,7 +1536,7 @@ include_file(struct loader *ld, struct srcfile *from, int line,
     const char *name)
 {
 	struct srcfile *f, *g;
-	FILE *fp;
+	ssize_t ti;
 	char *s, *err;
 
 	if (from->depth >= CONF_MAX_INCLUDE) {
@@ -1431,7 +1545,7 @@ include_file(struct loader *ld, struct srcfile *from, int line,
 		    CONF_MAX_INCLUDE);
 		return;
 	}
-	if ((fp = config_open(name, &err)) == NULL) {
+	if ((ti = config_open(ld, name, &err)) == -1) {
 		f = srcfile_new(ld, name, from, line);
 		loader_error_in(ld, f, 0, "%s", err);
 		free(err);
@@ -1439,7 +1553,7 @@ include_file(struct loader *ld, struct srcfile *from, int line,
 		return;
 	}
 	f = xcalloc(1, sizeof *f);
-	srcfile_identify(f, fp);
+	srcfile_identify(f, &ld->conf->texts[ti]);
 	for (size_t i = 0; f->identified && i < ld->nfiles; i++) {
 		g = ld->files[i];
 		if (!g->identified || g->dev != f->dev || g->ino != f->ino)
@@ -1454,13 +1568,12 @@ include_file(struct loader *ld, struct srcfile *from, int line,
 		}
 		free(s);
 		free(f);
-		fclose(fp);
 		return;
 	}
 	free(f);
 	f = srcfile_new(ld, name, from, line);
-	srcfile_identify(f, fp);
-	loader_read(ld, f, fp);
+	srcfile_identify(f, &ld->conf->texts[ti]);
+	loader_read(ld, f, (size_t)ti);
 }
 
 /*
@@ -1495,7 +1608,8 @@ include_patterns(struct loader *ld, struct srcfile *f)
 		glob_ld = ld;
 		glob_file = f;
 		glob_line = line;
-		rc = glob(pat, GLOB_NOSORT, include_glob_error, &gl);
+		rc = ld->replay != NULL ? replay_glob(ld, pat, &gl) :
+		    glob(pat, GLOB_NOSORT, include_glob_error, &gl);
 		if (rc == GLOB_NOSPACE)
 			loader_error_in(ld, f, line, "out of memory");
 		else if (rc == 0) {
@@ -1509,18 +1623,25 @@ include_patterns(struct loader *ld, struct srcfile *f)
 				include_file(ld, f, line, gl.gl_pathv[j]);
 			}
 		}
-		globfree(&gl);
+		if (ld->replay != NULL) {
+			for (size_t j = 0; j < gl.gl_pathc; j++)
+				free(gl.gl_pathv[j]);
+			free(gl.gl_pathv);
+		} else
+			globfree(&gl);
 		free(pat);
 	}
 	free(copy);
 }
 
-/* Read F from FP (and close it), then the files it includes. */
+/* Read F, whose text is conf->texts[TI], then the files it includes. */
 static void
-loader_read(struct loader *ld, struct srcfile *f, FILE *fp)
+loader_read(struct loader *ld, struct srcfile *f, size_t ti)
 {
 	ld->cur = f;
-	ld->fp = fp;
+	ld->text = ld->conf->texts[ti].data;
+	ld->textlen = ld->conf->texts[ti].len;
+	ld->textpos = 0;
 	ld->lineno = 0;
 	ld->bytes = 0;
 	ld->read_errno = 0;
@@ -1530,8 +1651,7 @@ loader_read(struct loader *ld, struct srcfile *f, FILE *fp)
 	ld->lastsec = NULL;
 	if (ini_parse_stream(config_reader, ld, config_handler, ld) == -2)
 		loader_error(ld, 0, "out of memory");
-	fclose(fp);
-	ld->fp = NULL;
+	ld->text = NULL;
 	if (ld->read_errno != 0) {
 		loader_error(ld, 0, "cannot read: %s",
 		    strerror(ld->read_errno));
@@ -1580,33 +1700,40 @@ loader_done(struct loader *ld, struct errlist *errs, struct errlist *warns)
 	free(ld->buf);
 }
 
-/* Load FILE, with warnings if WARNS is not NULL. */
+/*
+ * Load FILE, with warnings if WARNS is not NULL; from the NREPLAY texts of
+ * REPLAY instead of the disk if REPLAY is not NULL.
+ */
 static struct config *
-load(const char *file, struct errlist *errs, struct errlist *warns)
+load(const char *file, struct errlist *errs, struct errlist *warns,
+    const struct config_text *replay, size_t nreplay)
 {
 	struct loader ld;
 	struct config *conf;
 	struct srcfile *top;
-	FILE *fp;
+	ssize_t ti;
 	char *err;
 	int failed;
 
 	memset(&ld, 0, sizeof ld);
 	ld.lint = warns != NULL;
-	if ((fp = config_open(file, &err)) == NULL) {
+	ld.replay = replay;
+	ld.nreplay = nreplay;
+	conf = xcalloc(1, sizeof *conf);
+	ld.conf = conf;
+	if ((ti = config_open(&ld, file, &err)) == -1) {
 		if (errs != NULL)
 			errlist_add(errs, file, 0, "%s", err);
 		free(err);
+		free(conf);
 		return NULL;
 	}
-	conf = xcalloc(1, sizeof *conf);
 	conf->file = xstrdup(file);
 	key_defaults(conf, KIND_ARBOR);
-	ld.conf = conf;
 	top = srcfile_new(&ld, file, NULL, 0);
 	conf->dir = xstrdup(top->dir);
-	srcfile_identify(top, fp);
-	loader_read(&ld, top, fp);
+	srcfile_identify(top, &conf->texts[ti]);
+	loader_read(&ld, top, (size_t)ti);
 	config_finish(&ld);
 
 	failed = ld.nerrors != 0;
@@ -1629,14 +1756,22 @@ load(const char *file, struct errlist *errs, struct errlist *warns)
 struct config *
 config_load(const char *file, struct errlist *errs)
 {
-	return load(file, errs, NULL);
+	return load(file, errs, NULL, NULL, 0);
+}
+
+/* config_load from texts handed over; see config.h. */
+struct config *
+config_load_texts(const char *file, const struct config_text *texts,
+    size_t n, struct errlist *errs)
+{
+	return load(file, errs, NULL, texts, n);
 }
 
 /* config_load, and look for the programs; see config.h. */
 struct config *
 config_check(const char *file, struct errlist *errs, struct errlist *warns)
 {
-	struct config *conf = load(file, errs, warns);
+	struct config *conf = load(file, errs, warns, NULL, 0);
 	struct errlist none = { 0 };
 
 	/* Limits this host's cgroups cannot apply, as arbord would refuse. */
@@ -1661,6 +1796,11 @@ config_free(struct config *conf)
 	free(conf->file);
 	free(conf->dir);
 	strv_free(&conf->files);
+	for (size_t i = 0; i < conf->ntexts; i++) {
+		free(conf->texts[i].name);
+		free(conf->texts[i].data);
+	}
+	free(conf->texts);
 	for (size_t i = 0; i < nkeydefs; i++)
 		if ((keydefs[i].kinds & KIND_ARBOR) != 0 &&
 		    keydefs[i].type->free != NULL)

@@ -225,6 +225,19 @@ struct node_spec {
 /* [arbor] cgroup = auto | yes | no (daemon/cgroup.c) */
 enum cgroup_mode { CGROUP_AUTO, CGROUP_YES, CGROUP_NO };
 
+/*
+ * The text of a file the configuration was read from, kept so that a
+ * re-exec (arborctl reexec) can hand over exactly what was parsed.
+ */
+struct config_text {
+	char			*name;		/* as opened */
+	char			*data;		/* LEN bytes (NUL after) */
+	size_t			 len;
+	int			 identified;	/* dev, ino are known */
+	dev_t			 dev;
+	ino_t			 ino;
+};
+
 struct config {
 	char			*file;		/* as given */
 	char			*dir;		/* absolute directory of file */
@@ -246,6 +259,8 @@ struct config {
 	struct node_spec	**nodes;	/* in file order */
 	size_t			 nnodes;
 	struct node_spec	*root;
+	struct config_text	*texts;		/* what was read, in order */
+	size_t			 ntexts;
 };
 
 /* Load and validate FILE; on error return NULL and fill ERRS. */
@@ -260,6 +275,14 @@ struct config	*config_load(const char *file, struct errlist *errs);
  */
 struct config	*config_check(const char *file, struct errlist *errs,
 		    struct errlist *warns);
+/*
+ * config_load from texts handed over (arborctl reexec) rather than from
+ * the disk: FILE and the files it includes are looked up by name among
+ * the N TEXTS (an include pattern matches their names as glob would).
+ */
+struct config	*config_load_texts(const char *file,
+		    const struct config_text *texts, size_t n,
+		    struct errlist *errs);
 void		 config_free(struct config *);
 struct node_spec *config_find(const struct config *, const char *path);
 

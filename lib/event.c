@@ -28,6 +28,7 @@ event_type_name(enum event_type t)
 	case EV_PROCESS_READY:		return "ProcessReady";
 	case EV_PROCESS_UNHEALTHY:	return "ProcessUnhealthy";
 	case EV_PROCESS_DRAINING:	return "ProcessDraining";
+	case EV_ARBOR_REEXEC:		return "ArborReexec";
 	}
 	return "Unknown";
 }
@@ -38,7 +39,10 @@ event_free(struct event *ev)
 {
 	free(ev->path);
 	free(ev->error);
+	free(ev->old_version);
+	free(ev->new_version);
 	ev->path = ev->error = NULL;
+	ev->old_version = ev->new_version = NULL;
 }
 
 /* Deep copy SRC into DST. */
@@ -48,6 +52,10 @@ event_copy(struct event *dst, const struct event *src)
 	*dst = *src;
 	dst->path = src->path ? xstrdup(src->path) : NULL;
 	dst->error = src->error ? xstrdup(src->error) : NULL;
+	dst->old_version = src->old_version ? xstrdup(src->old_version) :
+	    NULL;
+	dst->new_version = src->new_version ? xstrdup(src->new_version) :
+	    NULL;
 }
 
 /* Append the ISO 8601 UTC timestamp with milliseconds. */
@@ -89,6 +97,14 @@ event_format(const struct event *ev, enum event_format fmt)
 		}
 		if (ev->oom)
 			buf_add(&b, ",\"oom\":true", 11);
+		if (ev->old_version != NULL) {
+			buf_add(&b, ",\"old_version\":", 15);
+			buf_quoted(&b, ev->old_version);
+		}
+		if (ev->new_version != NULL) {
+			buf_add(&b, ",\"new_version\":", 15);
+			buf_quoted(&b, ev->new_version);
+		}
 		buf_add(&b, "}\n", 2);
 		return b.s;
 	}
@@ -104,6 +120,14 @@ event_format(const struct event *ev, enum event_format fmt)
 	if (ev->error != NULL) {
 		buf_add(&b, " error=", 7);
 		buf_quoted(&b, ev->error);
+	}
+	if (ev->old_version != NULL) {
+		buf_add(&b, " old_version=", 13);
+		buf_quoted(&b, ev->old_version);
+	}
+	if (ev->new_version != NULL) {
+		buf_add(&b, " new_version=", 13);
+		buf_quoted(&b, ev->new_version);
 	}
 	buf_add(&b, "\n", 1);
 	return b.s;

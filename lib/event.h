@@ -21,9 +21,12 @@ enum event_type {
 	EV_PROCESS_DRAINING,	/* a rolled worker's successor took over:
 				   its old process (pid) got its stop
 				   signal */
+	EV_ARBOR_REEXEC,	/* arbord re-executed itself (arborctl
+				   reexec): about the root, with the old
+				   and the new version */
 };
-/* How many types there are (the last one's value + 1). */
-#define EV_NTYPES	((size_t)EV_PROCESS_UNHEALTHY + 1)
+/* How many types there are (the last one's value + 1: keep it last). */
+#define EV_NTYPES	((size_t)EV_ARBOR_REEXEC + 1)
 
 struct event {
 	int64_t		 ts_ms;		/* wall clock, ms since the epoch */
@@ -36,6 +39,8 @@ struct event {
 	int		 signal;	/* terminating signal, 0 if none */
 	char		*error;		/* NULL if none */
 	int		 oom;		/* the kernel's OOM killer struck */
+	char		*old_version;	/* ArborReexec: arbord before */
+	char		*new_version;	/* ... and after; else NULL */
 };
 
 const char	*event_type_name(enum event_type);

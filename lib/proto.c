@@ -29,7 +29,7 @@
 static const enum event_type event_types[] = {
 	EV_PROCESS_STARTED, EV_PROCESS_START_FAILED, EV_PROCESS_FAILED,
 	EV_PROCESS_TERMINATED, EV_PROCESS_COMPLETED, EV_PROCESS_READY,
-	EV_PROCESS_UNHEALTHY, EV_PROCESS_DRAINING,
+	EV_PROCESS_UNHEALTHY, EV_PROCESS_DRAINING, EV_ARBOR_REEXEC,
 };
 
 /* True if C may appear in a request word. */
@@ -278,7 +278,8 @@ void
 proto_event_record(struct buf *b, const struct event *ev)
 {
 	char ts[32], pid[32], ex[32], sig[32];
-	const char *f[9];
+	const char *f[11];
+	size_t n = 9;
 
 	snprintf(ts, sizeof ts, "%" PRId64, ev->ts_ms);
 	snprintf(pid, sizeof pid, "%ld", (long)ev->pid);
@@ -293,7 +294,13 @@ proto_event_record(struct buf *b, const struct event *ev)
 	f[6] = ex;
 	f[7] = sig;
 	f[8] = ev->error != NULL ? ev->error : "";
-	proto_record(b, f, sizeof f / sizeof f[0]);
+	/* ArborReexec: the versions, after the fields every event has. */
+	if (ev->old_version != NULL || ev->new_version != NULL) {
+		f[9] = ev->old_version != NULL ? ev->old_version : "";
+		f[10] = ev->new_version != NULL ? ev->new_version : "";
+		n = 11;
+	}
+	proto_record(b, f, n);
 }
 
 /* Parse a decimal integer within [min, max]; 0, or -1 if it is not one. */
@@ -359,5 +366,11 @@ proto_parse_event(char *const *fields, int n, struct event *ev)
 	ev->exit = ex != -1 ? (int)ex : 0;
 	ev->signal = (int)sig;
 	ev->error = fields[8][0] != '\0' ? xstrdup(fields[8]) : NULL;
+	if (n >= 11) {
+		ev->old_version = fields[9][0] != '\0' ? xstrdup(fields[9]) :
+		    NULL;
+		ev->new_version = fields[10][0] != '\0' ?
+		    xstrdup(fields[10]) : NULL;
+	}
 	return 0;
 }

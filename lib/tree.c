@@ -3589,3 +3589,42 @@ tree_reload(struct tree *t, const struct config *conf, int64_t now,
 	reload_rolls(t);
 	reload_apply(t, root, now);
 }
+
+/*
+ * Re-exec (lib/tree_handoff.c). Pool P gets exactly N instances: new
+ * ones stopped, like the last; extra ones (never started: the tree is
+ * new) freed.
+ */
+void
+tree_handoff_resize(struct tree *t, struct node *p, size_t n)
+{
+	while (p->nchildren < n && p->nchildren > 0)
+		(void)pool_instance_new(t, p);
+	while (p->nchildren > n && p->nchildren > 1)
+		node_free(p->children[--p->nchildren]);
+}
+
+/* Re-exec: the states are in place: the node list, the counts. */
+void
+tree_handoff_settle(struct tree *t)
+{
+	collect_all(t);
+	for (size_t i = 0; i < t->nnodes; i++)
+		children_count(t->nodes[i]);
+}
+
+/* Re-exec: the loop runs again: arm the timers of nodes in backoff. */
+void
+tree_handoff_arm(struct tree *t, int64_t now)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->nodes[i];
+
+		if (n->state == ST_BACKOFF) {
+			struct action a = { .kind = ACT_TIMER, .node = n,
+			    .ms = n->deadline > now ? n->deadline - now : 0,
+			    .deadline = n->deadline };
+			push(t, &a);
+		}
+	}
+}

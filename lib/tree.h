@@ -550,4 +550,30 @@ bool	node_is_pool(const struct node *);
 const char *tree_listen_key(const struct node *);
 bool	node_active(const struct node *);
 
+/*
+ * Re-exec (arborctl reexec, lib/tree_handoff.c): the tree's state handed
+ * to the binary arbord execs, times as ages and time left at NOW.
+ */
+struct handoff_w;
+/* Why the tree cannot be handed over now (allocated, naming the node and
+   what is not handed off yet), or NULL if it can. */
+char	*tree_handoff_refusal(const struct tree *);
+/* Write HR_TREE and a HR_NODE per node, in config order. */
+void	tree_export(const struct tree *, struct handoff_w *, int64_t now);
+/*
+ * Give T, new from the configuration handed over, the states in the
+ * handoff DATA (LEN bytes), ages and time left taken from BASE (the time
+ * of the export: the clock is the same across exec): 0, or -1 with *ERR
+ * when the nodes are not those of the tree (T is then to be freed).
+ */
+int	tree_import(struct tree *, const void *data, size_t len, int64_t base,
+	    char **err);
+/* Once the loop runs again: the timers of nodes in backoff, for what is
+   left of them at NOW (ACT_TIMER actions). */
+void	tree_handoff_arm(struct tree *, int64_t now);
+/* Helpers of tree_import in tree.c: pool P has N instances (new ones
+   stopped, extra ones freed); the node list and counts. */
+void	tree_handoff_resize(struct tree *, struct node *p, size_t n);
+void	tree_handoff_settle(struct tree *);
+
 #endif

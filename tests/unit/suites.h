@@ -28,5 +28,6 @@ Suite	*listen_suite(void);
 Suite	*top_suite(void);
 Suite	*roll_suite(void);
 Suite	*prom_suite(void);
+Suite	*handoff_suite(void);
 
 #endif

@@ -2867,6 +2867,55 @@ START_TEST(test_key_table)
 END_TEST
 
 /* The config suite (with signal names). */
+/*
+ * The texts a load keeps (arborctl reexec hands them over) load again to
+ * the same tree without the files: includes match the names kept, and
+ * what changed on the disk since is not seen.
+ */
+START_TEST(test_load_texts)
+{
+	struct errlist errs = { { NULL, 0, 0 } };
+	struct config *conf, *again;
+	char *path;
+
+	files_new();
+	put("main.ini", "[arbor]\nsocket = s.sock\n[include]\nfiles = d/*.ini\n"
+	    "[supervisor:root]\n[worker:root/a]\ncommand = /bin/true\n");
+	put("d/1.ini", "[worker:root/b]\ncommand = /bin/sleep 1\n");
+	put("d/2.ini", "[supervisor:root/s]\n[worker:root/s/c]\n"
+	    "command = /bin/false\ninstances = 2\n");
+	conf = load_file_ok("main.ini");
+	ck_assert_uint_eq(conf->ntexts, 3);
+	ck_assert_str_eq(conf->texts[0].name, conf->file);
+	/* The disk changes: the texts do not. */
+	put("d/3.ini", "[worker:root/new]\ncommand = /bin/true\n");
+	put("d/1.ini", "garbage\n");
+	path = inc_path("main.ini");
+	again = config_load_texts(path, conf->texts, conf->ntexts, &errs);
+	ck_assert_msg(again != NULL, "%s", errs.msgs.n ? errs.msgs.v[0] : "");
+	ck_assert_uint_eq(again->nnodes, conf->nnodes);
+	for (size_t i = 0; i < conf->nnodes; i++)
+		ck_assert_str_eq(again->nodes[i]->path, conf->nodes[i]->path);
+	ck_assert_str_eq(again->socket, conf->socket);
+	ck_assert_uint_eq(again->ntexts, 3);
+	ck_assert_ptr_null(config_find(again, "root/new"));
+	config_free(again);
+	/* Texts missing: their includes match nothing (the daemon compares
+	   the nodes with those handed over). */
+	again = config_load_texts(path, conf->texts, 1, &errs);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_ptr_null(config_find(again, "root/b"));
+	config_free(again);
+	/* No main text: an error naming it. */
+	ck_assert_ptr_null(config_load_texts(path, conf->texts + 1, 2, &errs));
+	ck_assert_uint_eq(errs.msgs.n, 1);
+	errlist_free(&errs);
+	free(path);
+	config_free(conf);
+	files_remove();
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -2920,6 +2969,7 @@ config_suite(void)
 	tcase_add_test(te, test_syntax_errors);
 	tcase_add_test(te, test_restart_semicolon);
 	tcase_add_test(te, test_many_errors);
+	tcase_add_test(tc, test_load_texts);
 	tcase_add_test(te, test_include_errors);
 	tcase_add_test(te, test_include_cycle);
 	tcase_add_test(te, test_include_unreadable);

@@ -1,0 +1,506 @@
+/*
+ * reexec.c: arbord re-executes itself and keeps every worker (arborctl
+ * reexec [--binary PATH] [--reload], SIGUSR2), as systemd does with
+ * daemon-reexec: the same pid execs the new binary, which stays the
+ * parent of every worker and takes the state over.
+ *
+ * The old binary first makes sure it can: the tree and the daemon have
+ * nothing in flight that is not handed off yet (tree_handoff_refusal,
+ * supervise_handoff_refusal say which node and why), and the new binary
+ * answers `--handoff-check` with the format version this one writes (a
+ * bounded wait: HANDOFF_CHECK_MS; the loop waits with it, as it does
+ * for the spawner's hello). Then it writes the handoff (lib/handoff.c)
+ * into a memfd: how it runs, the texts of the configuration (the new
+ * binary parses exactly what the old one did, not the files as they are
+ * now), every node's state, every worker's process and output pipes,
+ * the cgroups, the control socket and the sockets held, and the client
+ * that asked, which the new binary answers. Those descriptors are kept
+ * open across the exec (their close-on-exec flag cleared just before it);
+ * everything else closes. If execve fails, the flags are set again, the
+ * spawner restarted, and the client told why: nothing else changed.
+ *
+ * The new binary (arbord --handoff FD, main.c) reads the handoff, loads
+ * the configuration from its texts and runs the loop as before, taking
+ * over instead of starting (supervise.c: resume_*): exits that happened
+ * during the exec are reaped and handled once the loop runs.
+ */
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arbord.h"
+#include "cgroup.h"
+#include "config.h"
+#include "detach.h"
+#include "handoff.h"
+#include "listen.h"
+#include "log.h"
+#include "notify.h"
+#include "proto.h"
+#include "reexec.h"
+#include "spawner.h"
+#include "tree.h"
+
+#ifndef ARBOR_VERSION
+#define ARBOR_VERSION "0.1.0"
+#endif
+
+#define HANDOFF_CHECK_MS	5000	/* for the new binary's answer */
+
+extern char **environ;
+
+/* Descriptors to keep open across the exec. */
+static int	*keep;
+static size_t	 nkeep, keepcap;
+
+/* See reexec.h. */
+void
+reexec_keep(int fd)
+{
+	if (fd < 0)
+		return;
+	if (nkeep == keepcap) {
+		keepcap = keepcap ? keepcap * 2 : 64;
+		keep = xreallocarray(keep, keepcap, sizeof *keep);
+	}
+	keep[nkeep++] = fd;
+}
+
+/* Set or clear the close-on-exec flag of every descriptor kept. */
+static void
+keep_cloexec(bool on)
+{
+	for (size_t i = 0; i < nkeep; i++)
+		(void)fcntl(keep[i], F_SETFD, on ? FD_CLOEXEC : 0);
+}
+
+/* arbord --handoff-check: the handoff format this binary reads. */
+int
+reexec_handoff_check(void)
+{
+	printf("%d\n", HANDOFF_VERSION);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/*
+ * Run BINARY --handoff-check, for at most HANDOFF_CHECK_MS: 0 if it reads
+ * this format, or -1 with *err.
+ */
+static int
+check_binary(const char *binary, char **err)
+{
+	struct timespec start, now;
+	char out[64];
+	size_t len = 0;
+	int p[2], status = 0, left;
+	long version;
+	char *end;
+	pid_t pid;
+	ssize_t n;
+
+	if (access(binary, X_OK) == -1) {
+		*err = xasprintf("%s: %s", binary, strerror(errno));
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		*err = xasprintf("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		*err = xasprintf("fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char *argv[] = { (char *)binary, (char *)"--handoff-check",
+		    NULL };
+		sigset_t none;
+		int null = open("/dev/null", O_RDWR);
+
+		sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(p[1], STDOUT_FILENO) == -1 || null == -1 ||
+		    dup2(null, STDIN_FILENO) == -1 ||
+		    dup2(null, STDERR_FILENO) == -1)
+			_exit(127);
+		execv(binary, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = HANDOFF_CHECK_MS - (int)((now.tv_sec - start.tv_sec) *
+		    1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, left) == 0) {
+			(void)kill(pid, SIGKILL);
+			break;
+		}
+		n = read(p[0], out + len, sizeof out - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof out - 1)
+			break;
+	}
+	close(p[0]);
+	out[len] = '\0';
+	/* Only this child: the loop's watcher reaps the others later. */
+	if (len == sizeof out - 1)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		*err = xasprintf("%s --handoff-check did not answer within "
+		    "%d ms", binary, HANDOFF_CHECK_MS);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		*err = xasprintf("%s --handoff-check failed (%s %d): not an "
+		    "arbord that can take over", binary,
+		    WIFEXITED(status) ? "exit status" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WTERMSIG(status));
+		return -1;
+	}
+	version = strtol(out, &end, 10);
+	if (end == out || (*end != '\n' && *end != '\0')) {
+		*err = xasprintf("%s --handoff-check answered no version",
+		    binary);
+		return -1;
+	}
+	if (version != HANDOFF_VERSION) {
+		*err = xasprintf("%s reads handoff format version %ld, this "
+		    "arbord writes version %d", binary, version,
+		    HANDOFF_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+/* The binary running now (PATH_MAX buffer EXE), or NULL with *err. */
+static const char *
+own_binary(char *exe, size_t size, char **err)
+{
+	ssize_t n;
+	size_t len;
+
+	if ((n = readlink("/proc/self/exe", exe, size - 1)) <= 0) {
+		*err = xasprintf("/proc/self/exe: %s", strerror(errno));
+		return NULL;
+	}
+	exe[n] = '\0';
+	/* Replaced on disk (make install): the new file by that name. */
+	len = strlen(exe);
+	if (len > 10 && strcmp(exe + len - 10, " (deleted)") == 0)
+		exe[len - 10] = '\0';
+	return exe;
+}
+
+/* See reexec.h. */
+int
+reexec_start(const char *binary, bool reload, int reply_fd, char **err)
+{
+	struct handoff_w w;
+	struct strv env = { 0 };
+	char exe[PATH_MAX], fdarg[16], *why;
+	int memfd, saved;
+	size_t off;
+	ssize_t n;
+
+	*err = NULL;
+	if (binary == NULL && (binary = own_binary(exe, sizeof exe, err)) ==
+	    NULL)
+		return -1;
+	if ((why = tree_handoff_refusal(supervise_tree())) != NULL ||
+	    (why = supervise_handoff_refusal()) != NULL) {
+		*err = why;
+		return -1;
+	}
+	if (check_binary(binary, err) == -1)
+		return -1;
+
+	nkeep = 0;
+	handoff_w_init(&w);
+	handoff_begin(&w, HR_META);
+	handoff_str(&w, ARBOR_VERSION);
+	handoff_i64(&w, now_ms());
+	handoff_bool(&w, reload);
+	handoff_str(&w, binary);
+	handoff_end(&w);
+	supervise_export(&w);
+	tree_export(supervise_tree(), &w, now_ms());
+	cgroup_export(&w);
+	control_export(&w);
+	listen_export(&w);
+	if (reply_fd != -1) {
+		handoff_begin(&w, HR_FD);
+		handoff_u32(&w, REEXEC_FD_REPLY);
+		handoff_u32(&w, (uint32_t)reply_fd);
+		handoff_end(&w);
+		reexec_keep(reply_fd);
+	}
+	handoff_finish(&w);
+	/* What the new binary would refuse to read is never exec'd. */
+	if (w.b.len > HANDOFF_MAX) {
+		*err = xasprintf("the handoff would be %zu bytes, more than "
+		    "the %u a new arbord reads", w.b.len, HANDOFF_MAX);
+		handoff_w_free(&w);
+		return -1;
+	}
+
+	if ((memfd = memfd_create("arbord-handoff", 0)) == -1) {
+		*err = xasprintf("memfd_create: %s", strerror(errno));
+		handoff_w_free(&w);
+		return -1;
+	}
+	for (off = 0; off < w.b.len; off += (size_t)n)
+		if ((n = write(memfd, w.b.s + off, w.b.len - off)) <= 0) {
+			if (n == -1 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			*err = xasprintf("writing the handoff: %s",
+			    n == 0 ? "short write" : strerror(errno));
+			close(memfd);
+			handoff_w_free(&w);
+			return -1;
+		}
+	handoff_w_free(&w);
+	(void)lseek(memfd, 0, SEEK_SET);
+	snprintf(fdarg, sizeof fdarg, "%d", memfd);
+
+	strv_copy(&env, environ);
+	notify_env(&env);
+	log_info("re-executing %s (handoff of %zu bytes)", binary, off);
+	log_flush(1000);
+	spawner_stop();
+	keep_cloexec(false);
+	{
+		char *argv[] = { (char *)"arbord", (char *)"--handoff", fdarg,
+		    NULL };
+
+		execve(binary, argv, env.v);
+	}
+	saved = errno;
+	keep_cloexec(true);
+	close(memfd);
+	strv_free(&env);
+	supervise_reexec_failed();
+	*err = xasprintf("exec %s: %s", binary, strerror(saved));
+	return -1;
+}
+
+/* See reexec.h. */
+int
+reexec_find_fd(const void *data, size_t len, enum reexec_fd k, char **path)
+{
+	struct handoff_r r;
+	char *err = NULL;
+	int fd = -1;
+
+	if (path != NULL)
+		*path = NULL;
+	if (handoff_r_init(&r, data, len, &err) == -1) {
+		free(err);
+		return -1;
+	}
+	while (handoff_next(&r, &err) == 1)
+		if (r.type == HR_FD && handoff_get_u32(&r) == (uint32_t)k) {
+			fd = (int)handoff_get_u32(&r);
+			if (path != NULL && k == REEXEC_FD_CONTROL)
+				*path = handoff_get_str(&r);
+			break;
+		}
+	free(err);
+	return r.bad ? -1 : fd;
+}
+
+/* See reexec.h. */
+void
+reexec_resumed(const void *data, size_t len, char **old_version,
+    bool *reload, int *reply_fd)
+{
+	struct handoff_r r;
+	char *err = NULL;
+
+	*old_version = NULL;
+	*reload = false;
+	*reply_fd = reexec_find_fd(data, len, REEXEC_FD_REPLY, NULL);
+	if (handoff_r_init(&r, data, len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1)
+		if (r.type == HR_META) {
+			*old_version = handoff_get_str(&r);
+			(void)handoff_get_i64(&r);
+			*reload = handoff_get_bool(&r);
+			break;
+		}
+	free(err);
+}
+
+/* See reexec.h. */
+void
+reexec_reply(int fd, bool ok, const char *text)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *f[2] = { ok ? "ok" : "error", text };
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	size_t off = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	proto_record(&b, f, text != NULL ? 2 : 1);
+	/* A short answer to a client that waits for it: a bounded wait. */
+	while (off < b.len && poll(&pfd, 1, 1000) == 1) {
+		n = send(fd, b.s + off, b.len - off, MSG_NOSIGNAL);
+		if (n <= 0 && errno != EINTR && errno != EAGAIN)
+			break;
+		if (n > 0)
+			off += (size_t)n;
+	}
+	free(b.s);
+	close(fd);
+}
+
+/* Read the handoff in memfd FD whole (allocated), or NULL with *err. */
+static char *
+read_handoff(int fd, size_t *len, char **err)
+{
+	struct stat st;
+	size_t off = 0;
+	ssize_t n;
+	char *data;
+
+	if (fstat(fd, &st) == -1 || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > HANDOFF_MAX) {
+		*err = xasprintf("handoff descriptor %d: %s", fd,
+		    errno != 0 ? strerror(errno) : "bad size");
+		return NULL;
+	}
+	data = xmalloc((size_t)st.st_size);
+	while (off < (size_t)st.st_size) {
+		n = pread(fd, data + off, (size_t)st.st_size - off,
+		    (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*err = xasprintf("reading the handoff: %s", n == 0 ?
+			    "short" : strerror(errno));
+			free(data);
+			return NULL;
+		}
+		off += (size_t)n;
+	}
+	*len = off;
+	return data;
+}
+
+/* See reexec.h: arbord --handoff FD. */
+int
+reexec_main(int fd)
+{
+	struct supervise_opts o = { 0 };
+	struct config_text *texts = NULL;
+	struct errlist errs = { 0 };
+	struct handoff_r r;
+	struct config *conf;
+	size_t len = 0, ntexts = 0;
+	char *data, *err = NULL, *file = NULL, *state_root = NULL;
+	char *socket = NULL, *pidfile = NULL;
+	const void *p;
+	size_t plen;
+	int rc, status;
+
+	if ((data = read_handoff(fd, &len, &err)) == NULL ||
+	    handoff_r_init(&r, data, len, &err) == -1)
+		fatalx("reexec: %s; the workers keep running, unsupervised",
+		    err);
+	close(fd);
+	while ((rc = handoff_next(&r, &err)) == 1) {
+		if (r.type == HR_OPTS) {
+			file = handoff_get_str(&r);
+			state_root = handoff_get_str(&r);
+			socket = handoff_get_str(&r);
+			o.event_format = handoff_get_u32(&r) ==
+			    EVENT_FORMAT_JSON ? EVENT_FORMAT_JSON :
+			    EVENT_FORMAT_TEXT;
+			o.event_format_forced = handoff_get_bool(&r);
+			o.init = handoff_get_bool(&r);
+			o.use_syslog = handoff_get_bool(&r);
+			pidfile = handoff_get_str(&r);
+		} else if (r.type == HR_CONFIG) {
+			texts = xreallocarray(texts, ntexts + 1,
+			    sizeof *texts);
+			memset(&texts[ntexts], 0, sizeof *texts);
+			texts[ntexts].name = handoff_get_str(&r);
+			p = handoff_get_bytes(&r, &plen);
+			texts[ntexts].data = xmalloc(plen + 1);
+			if (p != NULL)
+				memcpy(texts[ntexts].data, p, plen);
+			texts[ntexts].data[plen] = '\0';
+			texts[ntexts].len = plen;
+			ntexts++;
+		}
+		if (r.bad)
+			fatalx("reexec: a bad record in the handoff; the "
+			    "workers keep running, unsupervised");
+	}
+	if (rc == -1 || file == NULL || state_root == NULL || socket == NULL)
+		fatalx("reexec: %s; the workers keep running, unsupervised",
+		    err != NULL ? err : "no options in the handoff");
+	log_init(o.use_syslog);
+	conf = config_load_texts(file, texts, ntexts, &errs);
+	for (size_t i = 0; i < ntexts; i++) {
+		free(texts[i].name);
+		free(texts[i].data);
+	}
+	free(texts);
+	if (conf == NULL) {
+		for (size_t i = 0; i < errs.msgs.n; i++)
+			log_warnx("%s", errs.msgs.v[i]);
+		errlist_free(&errs);
+		fatalx("reexec: the configuration handed over does not load; "
+		    "the workers keep running, unsupervised");
+	}
+	if (!o.event_format_forced)
+		o.event_format = conf->event_format;
+	o.file = file;
+	o.state_root = state_root;
+	o.socket = socket;
+	o.pidfile = pidfile;
+	o.handoff = data;
+	o.handoff_len = len;
+	if (pidfile != NULL)
+		(void)detach_pidfile(pidfile);
+	status = supervise_run(&o, conf);
+	detach_pidfile_remove();
+	log_flush(1000);
+	free(file);
+	free(state_root);
+	free(socket);
+	free(pidfile);
+	free(data);
+	return status;
+}

@@ -1,0 +1,47 @@
+/*
+ * reexec.h: arbord re-executes itself and keeps every worker (arborctl
+ * reexec, SIGUSR2). See reexec.c.
+ */
+#ifndef ARBOR_REEXEC_H
+#define ARBOR_REEXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct handoff_w;
+struct handoff_r;
+
+/* HR_FD records: which descriptor kept across the exec. */
+enum reexec_fd {
+	REEXEC_FD_CONTROL = 1,	/* the control socket: fd, path */
+	REEXEC_FD_REPLY = 2,	/* the client that asked: fd */
+	REEXEC_FD_LISTEN = 3,	/* held sockets of a node (listen.c) */
+};
+
+/*
+ * Re-execute BINARY (NULL: the running one) with the state handed over,
+ * then reload if RELOAD; the new arbord answers REPLY_FD (-1: nobody
+ * asked: SIGUSR2). Returns only if it could not: -1 with *err, and
+ * nothing changed.
+ */
+int	reexec_start(const char *binary, bool reload, int reply_fd,
+	    char **err);
+/* Keep FD open across the exec (its close-on-exec flag cleared then). */
+void	reexec_keep(int fd);
+/* arbord --handoff-check: print the format version read; exit 0. */
+int	reexec_handoff_check(void);
+/* arbord --handoff FD: the new binary takes over (main.c). */
+int	reexec_main(int fd);
+/*
+ * For supervise.c once the loop runs again: the descriptor of kind K
+ * (and, for the control socket, its path in *PATH) in the handoff, or -1.
+ */
+int	reexec_find_fd(const void *data, size_t len, enum reexec_fd k,
+	    char **path);
+/* The handoff's old version and whether to reload (supervise.c). */
+void	reexec_resumed(const void *data, size_t len, char **old_version,
+	    bool *reload, int *reply_fd);
+/* Answer the client that asked (FD, -1: none) with "ok" or "error". */
+void	reexec_reply(int fd, bool ok, const char *text);
+
+#endif
