@@ -2422,11 +2422,11 @@ resume_procs(const struct supervise_opts *o)
 		ofd = handoff_get_i64(&r);
 		efd = handoff_get_i64(&r);
 		n = path != NULL ? resume_find(path, &at) : NULL;
+		/* Running, or being stopped: the tree says it has one. */
 		if (r.bad || n == NULL || n->spec->kind != NODE_WORKER ||
-		    n->state != ST_RUNNING || n->pid != pid ||
-		    ctx(n)->proc != NULL) {
+		    pid <= 0 || n->pid != pid || ctx(n)->proc != NULL) {
 			err = xasprintf("the process of %s (pid %lld) is not "
-			    "that of a running worker", path ? path : "(bad)",
+			    "that of a worker of the tree", path ? path : "(bad)",
 			    (long long)pid);
 			free(path);
 			goto fail;
@@ -2451,9 +2451,9 @@ resume_procs(const struct supervise_opts *o)
 		goto fail;
 	for (size_t i = 0; i < tree->nnodes; i++) {
 		n = tree->nodes[i];
-		if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
+		if (n->spec->kind == NODE_WORKER && n->pid > 0 &&
 		    ctx(n)->proc == NULL) {
-			err = xasprintf("%s: running as pid %ld, but no process "
+			err = xasprintf("%s: pid %ld in the tree, but no process "
 			    "was handed over", n->path, (long)n->pid);
 			goto fail;
 		}

@@ -3613,14 +3613,20 @@ tree_handoff_settle(struct tree *t)
 		children_count(t->nodes[i]);
 }
 
-/* Re-exec: the loop runs again: arm the timers of nodes in backoff. */
+/*
+ * Re-exec: the loop runs again: arm the timers of nodes in backoff and
+ * of workers stopping within their shutdown time (tree_import gave them
+ * a deadline).
+ */
 void
 tree_handoff_arm(struct tree *t, int64_t now)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct node *n = t->nodes[i];
 
-		if (n->state == ST_BACKOFF) {
+		if (n->state == ST_BACKOFF || (n->state == ST_STOPPING &&
+		    n->spec->kind == NODE_WORKER &&
+		    n->spec->shutdown == SHUTDOWN_TIMEOUT)) {
 			struct action a = { .kind = ACT_TIMER, .node = n,
 			    .ms = n->deadline > now ? n->deadline - now : 0,
 			    .deadline = n->deadline };

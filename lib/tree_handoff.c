@@ -12,11 +12,16 @@
  * the unit tests import later to see that everything moves together;
  * timers are armed for what is left of them when the loop runs again.
  *
- * Only settled states are handed over: what is in flight (a start, a
- * stop, a readiness or health check, a setup or cleanup script, a
- * reload's settings waiting for the next start, a rolling restart, a
- * scale down) makes tree_handoff_refusal say which node and why, and
- * arborctl reexec refuses without touching anything.
+ * Settled states are handed over, and a worker being stopped or killed
+ * (STOPPING, KILLING, TIMED_OUT): its process is arbord's child still,
+ * the new binary reaps its exit; the shutdown timer resumes with the
+ * time it had left, and the marks its supervisor set (stop, then start
+ * again) and why it is stopped (unhealthy) go with it. What else is in
+ * flight (a start, a readiness or health check, a setup or cleanup
+ * script, a supervisor stopping, a reload's settings waiting for the
+ * next start, a rolling restart, a scale down) makes
+ * tree_handoff_refusal say which node and why, and arborctl reexec
+ * refuses without touching anything.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +106,30 @@ state_in_flight(enum node_state st)
 	return "its state is unknown";
 }
 
+/* Is ST a worker's state of stopping, handed over? */
+static bool
+worker_stopping(enum node_state st)
+{
+	return st == ST_STOPPING || st == ST_KILLING || st == ST_TIMED_OUT;
+}
+
+/* What is in flight in state ST of a node of KIND; NULL if handed over. */
+static const char *
+kind_in_flight(enum node_kind kind, enum node_state st)
+{
+	if (kind == NODE_WORKER && worker_stopping(st))
+		return NULL;
+	return state_in_flight(st);
+}
+
+/* Has N a deadline in its state, handed over as the time left? */
+static bool
+has_deadline(const struct node *n)
+{
+	return n->state == ST_BACKOFF || (n->spec->kind == NODE_WORKER &&
+	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT);
+}
+
 /*
  * Why N cannot be handed over now, or NULL: at PASS 0 for what runs of
  * it (a start, a stop, a script), 1 for what is decided and still to be
@@ -110,12 +139,16 @@ state_in_flight(enum node_state st)
 static const char *
 node_refusal(const struct node *n, int pass)
 {
-	const char *why = state_in_flight(n->state);
+	const char *why = kind_in_flight(n->spec->kind, n->state);
+	bool stopping = n->spec->kind == NODE_WORKER &&
+	    worker_stopping(n->state);
 
 	switch (pass) {
 	case 0:
 		if (why != NULL && n->state != ST_STARTING)
 			return why;
+		if (stopping && (n->old_pid != 0 || n->old_spec != NULL))
+			return "a rolling restart replaces its process";
 		if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
 		    spec_has_liveness(n->spec))
 			return "its health checks or watchdog are running";
@@ -130,7 +163,8 @@ node_refusal(const struct node *n, int pass)
 			return "it is being scaled away";
 		if (n->detached)
 			return "a reload removed it and it is stopping";
-		if (n->start_pending || n->stop_pending)
+		/* A worker stopping carries its marks over. */
+		if (!stopping && (n->start_pending || n->stop_pending))
 			return "a start or stop of it is under way";
 		return NULL;
 	default:
@@ -221,7 +255,7 @@ put_node(struct handoff_w *w, const struct node *n, int64_t now)
 	handoff_u32(w, (uint32_t)n->spec->kind);
 	handoff_u32(w, (uint32_t)n->nchildren);
 	handoff_u32(w, (uint32_t)n->state);
-	handoff_i64(w, n->state == ST_BACKOFF ? n->deadline - now : 0);
+	handoff_i64(w, has_deadline(n) ? n->deadline - now : 0);
 	handoff_i64(w, (int64_t)n->pid);
 	handoff_i64(w, (int64_t)n->exit_code);
 	handoff_i64(w, age_of(n->since, now));
@@ -250,6 +284,9 @@ put_node(struct handoff_w *w, const struct node *n, int64_t now)
 	put_strv(w, &n->setup_env);
 	handoff_u32(w, n->failures);
 	handoff_i64(w, age_of(n->started, now));
+	handoff_bool(w, n->start_pending);
+	handoff_bool(w, n->stop_pending);
+	handoff_str(w, n->unhealthy);
 	handoff_end(w);
 }
 
@@ -296,6 +333,7 @@ import_node(struct importer *im, struct node *n)
 	struct handoff_r *r = &im->r;
 	int64_t now = im->now, v;
 	uint32_t kind, nchildren, st;
+	bool stopping;
 	char *path;
 
 	if (!next_of(im, HR_NODE))
@@ -320,14 +358,15 @@ import_node(struct importer *im, struct node *n)
 		return -1;
 	}
 	st = handoff_get_u32(r);
-	if (st >= ST_COUNT || state_in_flight((enum node_state)st) != NULL) {
+	if (st >= ST_COUNT || kind_in_flight(n->spec->kind,
+	    (enum node_state)st) != NULL) {
 		im->err = xasprintf("%s: state %u is not one handed over",
 		    n->path, st);
 		return -1;
 	}
 	n->state = (enum node_state)st;
 	v = get_age(r);
-	n->deadline = n->state == ST_BACKOFF ? now + v : 0;
+	n->deadline = has_deadline(n) ? now + v : 0;
 	v = handoff_get_i64(r);
 	n->pid = v > 0 && v <= INT32_MAX ? (pid_t)v : 0;
 	v = handoff_get_i64(r);
@@ -361,13 +400,24 @@ import_node(struct importer *im, struct node *n)
 	get_strv(r, &n->setup_env);
 	n->failures = handoff_get_u32(r);
 	n->started = time_of(get_age(r), now);
+	n->start_pending = handoff_get_bool(r);
+	n->stop_pending = handoff_get_bool(r);
+	get_str_into(r, &n->unhealthy);
 	if (r->bad) {
 		im->err = xasprintf("%s: its record in the handoff is cut "
 		    "off", n->path);
 		return -1;
 	}
+	stopping = n->spec->kind == NODE_WORKER && worker_stopping(n->state);
+	if (!stopping && (n->start_pending || n->stop_pending ||
+	    n->unhealthy != NULL)) {
+		im->err = xasprintf("%s: a start or stop is handed over in "
+		    "state %u", n->path, st);
+		return -1;
+	}
 	if ((n->spec->kind == NODE_WORKER && (n->pid > 0) != (n->state ==
-	    ST_RUNNING)) || (n->spec->kind == NODE_SUPERVISOR && n->pid != 0)) {
+	    ST_RUNNING || stopping)) || (n->spec->kind == NODE_SUPERVISOR &&
+	    n->pid != 0)) {
 		im->err = xasprintf("%s: pid %ld in the handoff, in state %u",
 		    n->path, (long)n->pid, st);
 		return -1;

@@ -9,7 +9,9 @@
 # the log rings stay; ArborReexec names both versions; SIGUSR2 does the
 # same; a binary that reads another handoff version, or none at all, or
 # cannot be run, is refused (exit 1) with every worker untouched; --reload
-# re-executes, then reloads.
+# re-executes, then reloads. A worker being stopped (it ignores SIGTERM)
+# is handed over stopping, and the new binary kills it when the shutdown
+# time that began before the exec is over, and reaps it.
 . "$(dirname "$0")/lib.sh"
 : "${RAWCLIENT:?set RAWCLIENT to tests/integration/rawclient}"
 LSSERVER=${LSSERVER:-$ROOT/tests/integration/lsserver}
@@ -105,6 +107,10 @@ restart_delay_max = 3s
 
 [worker:root/victim]
 command = $T/sleep 1000
+
+[worker:root/stubborn]
+command = sh -c 'trap "" TERM; exec $T/sleep 1000'
+shutdown = 4s
 
 [worker:root/slow]
 command = $T/sleep 1000
@@ -223,6 +229,29 @@ reexec_expect 0 --reload
 assert_match 'added' "$(cat "$T/ctl.out")" "reload report"
 wait_event ArborReexec root 3
 wait_event ProcessStarted root/added
+
+# A worker stopping across the exec: its shutdown time goes on, then
+# SIGKILL from the new binary, which reaps it.
+stubborn=$(pid_of root/stubborn)
+stop_ms=$(date +%s%3N)
+ctl stop root/stubborn >/dev/null 2>&1 &
+stopper=$!
+WATCH_PIDS+=("$stopper")
+stubborn_stopping() { [ "$(state_of root/stubborn)" = stopping ]; }
+poll 20 stubborn_stopping || fail "root/stubborn is not stopping"
+reexec_expect 0
+wait_event ArborReexec root 4
+assert_eq "$stubborn" "$(pid_of root/stubborn)" "stopping worker's pid after reexec"
+assert_eq stopping "$(state_of root/stubborn)" "stopping across reexec"
+wait_event ProcessTerminated root/stubborn 1 20
+term=$(event_line ProcessTerminated root/stubborn)
+assert_match '"signal":"SIGKILL"' "$term" "killed after its shutdown time"
+gap=$(( $(event_ms "$term") - stop_ms ))
+[ "$gap" -ge 3990 ] || fail "killed $gap ms after the stop, its shutdown time is 4 s"
+assert_eq stopped "$(state_of root/stubborn)" "stopped after reexec"
+gone() { ! alive "$1"; }
+poll 10 gone "$stubborn" || fail "root/stubborn's process $stubborn is still there"
+wait "$stopper" 2>/dev/null || true
 
 touch "$T/stop"
 wait "$loop"

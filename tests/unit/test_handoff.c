@@ -207,6 +207,73 @@ START_TEST(test_tree_admin_stopped)
 }
 END_TEST
 
+/*
+ * A worker being restarted by an admin, still within its shutdown time:
+ * handed over stopping, its shutdown timer resumes with the time it had
+ * left, SIGKILL then, and its exit, reaped by the new binary, ends the
+ * stop the old one began; the start that was asked follows.
+ */
+START_TEST(test_tree_stopping)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+	pid_t pb;
+
+	drv_fake_at(d, "root/b")->ignore_term = true;
+	drv_start_clean(d);
+	pb = drv_node(d, "root/b")->pid;
+	drv_at(d, 1000);
+	drv_admin(d, tree_restart_node, "root/b");
+	EXPECT(d, "*", "signal root/b 15", "signal root/b 18",
+	    "timer root/b 5000");
+	STATE(d, "root/b", NS_STOPPING);
+	drv_at(d, 2000);
+	drv_reexec(d, 500);		/* 4000 ms were left at 2000 */
+	EXPECT(d, "*", "timer root/b 4000");
+	STATE(d, "root/b", NS_STOPPING);
+	ck_assert_int_eq(drv_node(d, "root/b")->pid, pb);
+	ck_assert(drv_node(d, "root/b")->stop_pending);
+	ck_assert(drv_node(d, "root/b")->start_pending);
+	ck_assert_uint_eq(drv_node(d, "root")->nstop_pending, 1);
+	drv_log_clear(d);
+	drv_at(d, 6500);
+	drv_fire(d, "root/b");
+	EXPECT(d, "signal spawn event", "signal root/b 9",
+	    "event ProcessTerminated root/b", "spawn root/b",
+	    "event ProcessStarted root/b");
+	STATE(d, "root/b", NS_RUNNING);
+	ck_assert_int_ne(drv_node(d, "root/b")->pid, pb);
+	ck_assert_uint_eq(drv_node(d, "root")->nstop_pending, 0);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * An admin stop in progress: stopping after the re-exec, stopped (and
+ * staying stopped) once the process ends; its exit during the exec is
+ * the one the new binary reaps.
+ */
+START_TEST(test_tree_stopping_exit)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ONE, 3));
+
+	drv_fake_at(d, "root/b")->ignore_term = true;
+	drv_start_clean(d);
+	drv_admin(d, tree_stop_node, "root/b");
+	STATE(d, "root/b", NS_STOPPING);
+	drv_log_clear(d);
+	drv_at(d, 100);
+	drv_reexec(d, 200);
+	EXPECT(d, "*", "timer root/b 4900");
+	drv_exit(d, "root/b", EXITED(0), NULL);
+	EXPECT(d, "*", "cancel root/b", "event ProcessTerminated root/b");
+	STATE(d, "root/b", NS_STOPPED);
+	ck_assert(drv_node(d, "root/b")->admin_stopped);
+	ck_assert(!drv_node(d, "root/b")->stop_pending);
+	ck_assert_ptr_null(tree_handoff_refusal(d->t));
+	drv_free(d);
+}
+END_TEST
+
 /* A pool keeps its size from arborctl scale. */
 START_TEST(test_tree_pool_size)
 {
@@ -302,6 +369,8 @@ handoff_suite(void)
 	suite_add_tcase(s, tf);
 	tcase_add_test(tt, test_tree_backoff_intensity);
 	tcase_add_test(tt, test_tree_admin_stopped);
+	tcase_add_test(tt, test_tree_stopping);
+	tcase_add_test(tt, test_tree_stopping_exit);
 	tcase_add_test(tt, test_tree_pool_size);
 	tcase_add_test(tt, test_tree_refusal);
 	tcase_add_test(tt, test_tree_mismatch);
