@@ -84,7 +84,23 @@ struct logs_print {
 	int		 visible;	/* control characters made visible */
 	int		 blank;		/* an empty line before the first */
 	struct reply	*reply;
+	struct seen	*seen;		/* following: what was printed */
 };
+
+/*
+ * What a follower (events -f, logs -f) has printed, so that, following
+ * again after arbord re-executed, the backlog sent again prints nothing
+ * twice: records older than the newest printed are skipped, and those of
+ * its very millisecond that were printed (each once).
+ */
+struct seen {
+	int64_t		 last_ts;	/* the newest record's time */
+	struct strv	 at_last;	/* the records of that time printed */
+	struct strv	 skip;		/* replaying: those not met again yet */
+	int		 replay;	/* the backlog of a new connection */
+};
+
+#define REFOLLOW_MS	10000	/* to connect again after a re-exec */
 
 /* Print the usage to F. */
 static void
@@ -536,21 +552,139 @@ cmd_signal(const struct cmd *c, char **args, int nargs, int opts)
 	return status;
 }
 
+/*
+ * Has the record FIELDS (N), of time TS, been printed already (after a
+ * re-exec)? If not, it is noted as printed.
+ */
+static int
+seen_before(struct seen *s, int64_t ts, char **f, int n)
+{
+	struct buf key = { 0 };
+
+	if (s == NULL)
+		return 0;
+	for (int i = 0; i < n; i++)
+		buf_printf(&key, "%s\x1f", f[i]);
+	if (s->replay && (ts < s->last_ts || (ts == s->last_ts &&
+	    s->skip.n > 0))) {
+		if (ts < s->last_ts) {
+			free(key.s);
+			return 1;
+		}
+		for (size_t i = 0; i < s->skip.n; i++)
+			if (strcmp(s->skip.v[i], key.s) == 0) {
+				free(s->skip.v[i]);
+				s->skip.v[i] = s->skip.v[--s->skip.n];
+				s->skip.v[s->skip.n] = NULL;
+				free(key.s);
+				return 1;
+			}
+	}
+	if (ts > s->last_ts) {
+		strv_free(&s->at_last);
+		s->last_ts = ts;
+	}
+	if (ts == s->last_ts)
+		strv_push(&s->at_last, key.s);
+	else
+		free(key.s);
+	return 0;
+}
+
+/* A "following" record: the backlog sent again is over. */
+static void
+seen_following(struct seen *s)
+{
+	if (s == NULL)
+		return;
+	s->replay = 0;
+	strv_free(&s->skip);
+}
+
+/*
+ * Connect to the daemon that answered before, again, for up to
+ * REFOLLOW_MS (it is re-executing): the descriptor, or exit.
+ */
+static int
+reconnect(void)
+{
+	int64_t until = now_ms() + REFOLLOW_MS;
+	useconds_t pause = 10000;
+	char *why = NULL;
+	int fd;
+
+	for (;;) {
+		free(why);
+		if ((fd = client_connect(found_socket, &why)) != -1)
+			return fd;
+		if (now_ms() >= until)
+			break;
+		usleep(pause);
+		if (pause < 500000)
+			pause *= 2;
+	}
+	warnx("no daemon at %s after it re-executed: %s", found_socket, why);
+	free(why);
+	exit(EXIT_NODAEMON);
+}
+
+/*
+ * A follow request, WORDS: its exit status. Each time arbord says it
+ * re-executes (a "reexec" record, then the end of the connection), say
+ * so on stderr, connect again and follow on, the backlog replayed
+ * through SEEN; following again is asking AGAIN (NAGAIN words).
+ */
+static int
+follow_request(const char *const *words, int nwords,
+    const char *const *again, int nagain, struct reply *r, struct seen *seen)
+{
+	int status, fd = daemon_connect();
+
+	for (;;) {
+		r->following = r->reexec = 0;
+		status = client_request(fd, found_socket, words, nwords, r);
+		client_flush();
+		if (status != 0 || !r->reexec || !r->stream)
+			return status;
+		warnx("arbord re-executed; following again");
+		fd = reconnect();
+		free(r->ok_text);
+		r->ok_text = NULL;
+		strv_free(&seen->skip);
+		strv_copy(&seen->skip, seen->at_last.v);
+		seen->replay = 1;
+		words = again;
+		nwords = nagain;
+	}
+}
+
+/* How events print: the form, and what was printed. */
+struct events_print {
+	enum event_format	 fmt;
+	struct seen		*seen;
+};
+
 /* Print one "event" record in the chosen form (a reply callback). */
 static void
 event_record(char **f, int n, void *arg)
 {
-	const enum event_format *fmt = arg;
+	const struct events_print *ep = arg;
 	struct event ev;
 	char *s;
 
+	if (strcmp(f[0], "following") == 0)
+		seen_following(ep->seen);
 	if (strcmp(f[0], "event") != 0)
 		return;
 	if (proto_parse_event(f, n, &ev) == -1) {
 		warnx("malformed event record skipped");
 		return;
 	}
-	s = event_format(&ev, *fmt);
+	if (seen_before(ep->seen, ev.ts_ms, f, n)) {
+		event_free(&ev);
+		return;
+	}
+	s = event_format(&ev, ep->fmt);
 	fputs(s, stdout);
 	free(s);
 	event_free(&ev);
@@ -562,19 +696,26 @@ static int
 cmd_events(const struct cmd *c, char **args, int nargs, int opts)
 {
 	const char *words[2] = { "events", "follow" };
-	enum event_format fmt = (opts & OPT_JSON) ? EVENT_FORMAT_JSON :
-	    EVENT_FORMAT_TEXT;
+	struct events_print ep = { 0 };
+	struct seen seen = { 0 };
 	struct reply r = { 0 };
 	int status;
 
 	(void)c;
 	(void)args;
 	(void)nargs;
+	ep.fmt = (opts & OPT_JSON) ? EVENT_FORMAT_JSON : EVENT_FORMAT_TEXT;
 	r.record = event_record;
-	r.arg = &fmt;
+	r.arg = &ep;
 	r.lines = (opts & OPT_JSON) ? stderr : stdout;
 	r.stream = (opts & OPT_FOLLOW) != 0;
-	status = daemon_request(words, r.stream ? 2 : 1, &r);
+	if (r.stream) {
+		ep.seen = &seen;
+		status = follow_request(words, 2, words, 2, &r, &seen);
+	} else
+		status = daemon_request(words, 1, &r);
+	strv_free(&seen.at_last);
+	strv_free(&seen.skip);
 	free(r.ok_text);
 	return status;
 }
@@ -588,14 +729,19 @@ log_record(char **f, int n, void *arg)
 	long long ms;
 	char *end;
 
-	if (strcmp(f[0], "following") == 0)
+	if (strcmp(f[0], "following") == 0) {
 		client_flush();		/* the backlog is complete */
+		seen_following(lp->seen);
+	}
 	if (strcmp(f[0], "log") != 0)
 		return;
 	if (n < 4) {
 		warnx("malformed log record skipped");
 		return;
 	}
+	if (lp->seen != NULL &&
+	    seen_before(lp->seen, strtoll(f[1], NULL, 10), f, n))
+		return;
 	if (lp->timestamps) {
 		ms = strtoll(f[1], &end, 10);
 		if (end == f[1] || *end != '\0') {
@@ -631,6 +777,7 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 	const char *lines = lines_arg != NULL ? lines_arg : LOGS_DEFAULT_LINES;
 	const char *words[4];
 	struct logs_print lp = { 0 };
+	struct seen seen = { 0 };
 	struct reply r = { 0 };
 	int nwords = 0, status;
 
@@ -653,7 +800,16 @@ cmd_logs(const struct cmd *c, char **args, int nargs, int opts)
 	r.record = log_record;
 	r.arg = &lp;
 	r.stream = (opts & OPT_FOLLOW) != 0;
-	status = daemon_request(words, nwords, &r);
+	if (r.stream) {
+		/* Again: every line kept, lest any be missed. */
+		const char *again[3] = { "logs", args[0], "follow" };
+
+		lp.seen = &seen;
+		status = follow_request(words, nwords, again, 3, &r, &seen);
+	} else
+		status = daemon_request(words, nwords, &r);
+	strv_free(&seen.at_last);
+	strv_free(&seen.skip);
 	/* A follower's node was removed: say so, apart from the output. */
 	if (status == 0 && r.ok_text != NULL && r.ok_text[0] != '\0')
 		warnx("%s: %s", args[0], r.ok_text);

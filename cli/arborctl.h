@@ -30,6 +30,7 @@ struct reply {
 	FILE	 *lines;	/* where "line" records are printed */
 	int	  stream;	/* EOF after "following" ends it normally */
 	int	  following;	/* a "following" record has arrived */
+	int	  reexec;	/* ... then "reexec": arbord re-executes */
 	char	 *ok_text;	/* the text of "ok", "" if none */
 	int	  keep_error;	/* keep "error" in error_text, not print it */
 	char	 *error_text;	/* with keep_error: the text of "error" */

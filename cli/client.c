@@ -142,6 +142,8 @@ handle_record(struct reply *r, char *line, int *status)
 	else {
 		if (strcmp(fields[0], "following") == 0)
 			r->following = 1;
+		/* Only as the last record: if the exec failed, more come. */
+		r->reexec = strcmp(fields[0], "reexec") == 0;
 		if (r->record != NULL)
 			r->record(fields, n, r->arg);
 	}

@@ -61,6 +61,7 @@ void		 control_settled(void);
 void		 control_close(int exit_status);
 struct handoff_w;
 void		 control_export(struct handoff_w *);
+void		 control_reexec_notify(void);
 int		 control_adopt(int fd, const char *path, const struct config *);
 void		 control_restore_events(const void *data, size_t len);
 

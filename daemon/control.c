@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -58,6 +59,7 @@
 #define CONTROL_BACKLOG_EVENTS	1000		/* kept for `events` */
 #define CONTROL_MAX_REPLY	(16u << 20)	/* unsent bytes per client */
 #define CONTROL_MAX_FOLLOW	(1u << 20)	/* ... for followers */
+#define CONTROL_REEXEC_MS	300	/* to tell followers of a re-exec */
 
 enum wait_kind { WAIT_NONE, WAIT_STOP, WAIT_START, WAIT_SHUTDOWN };
 
@@ -1171,6 +1173,41 @@ control_export(struct handoff_w *w)
 		handoff_str(w, ev->old_version);
 		handoff_str(w, ev->new_version);
 		handoff_end(w);
+	}
+}
+
+/*
+ * Just before the exec: tell each follower (events follow, logs PATH
+ * follow) with a "reexec" record, after what it has not taken yet, that
+ * its connection ends because arbord re-executes; arborctl then connects
+ * again and follows on. A bounded wait, CONTROL_REEXEC_MS for them all:
+ * one that does not read only misses the marker (and ends as a follower
+ * whose daemon left). If the exec fails the connection goes on, the marker harmless.
+ */
+void
+control_reexec_notify(void)
+{
+	const char *f[1] = { "reexec" };
+	int64_t until = now_ms() + CONTROL_REEXEC_MS, left;
+	struct client *c;
+
+	for (c = clients; c != NULL; c = c->next) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+		ssize_t n;
+
+		if (c->done || (!c->follow && c->logf == NULL))
+			continue;
+		proto_record(&c->out, f, 1);
+		while (c->outoff < c->out.len &&
+		    (left = until - now_ms()) >= 0 &&
+		    poll(&pfd, 1, (int)left) == 1) {
+			n = send(c->fd, c->out.s + c->outoff,
+			    c->out.len - c->outoff, MSG_NOSIGNAL);
+			if (n > 0)
+				c->outoff += (size_t)n;
+			else if (n == -1 && errno != EINTR && errno != EAGAIN)
+				break;
+		}
 	}
 }
 

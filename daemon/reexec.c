@@ -292,6 +292,7 @@ reexec_start(const char *binary, bool reload, int reply_fd, char **err)
 	notify_env(&env);
 	log_info("re-executing %s (handoff of %zu bytes)", binary, off);
 	log_flush(1000);
+	control_reexec_notify();
 	spawner_stop();
 	keep_cloexec(false);
 	{
