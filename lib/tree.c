@@ -3219,8 +3219,11 @@ tree_signal(struct tree *t, struct node *n, int sig, enum signal_scope scope)
 	if (n->spec->kind == NODE_WORKER) {
 		if (n->pid <= 0 && n->old_pid <= 0)
 			return 0;
-		/* A rolled worker's: the process that serves. */
+		/* A rolled worker's: the process that serves (the one there
+		   is, if only one is). */
 		a.old = roll_old_serves(n);
+		if (a.old ? n->old_pid <= 0 : n->pid <= 0)
+			a.old = !a.old;
 		push(t, &a);
 		return 1;
 	}
