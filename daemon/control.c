@@ -61,7 +61,7 @@
 #define CONTROL_MAX_FOLLOW	(1u << 20)	/* ... for followers */
 #define CONTROL_REEXEC_MS	300	/* to tell followers of a re-exec */
 
-enum wait_kind { WAIT_NONE, WAIT_STOP, WAIT_START, WAIT_SHUTDOWN };
+enum wait_kind { WAIT_NONE, WAIT_STOP, WAIT_START, WAIT_SHUTDOWN, WAIT_REEXEC };
 
 struct client {
 	int		 fd;
@@ -236,6 +236,7 @@ client_free(struct client *c)
 	ev_io_stop(EV_DEFAULT, &c->wio);
 	ev_timer_stop(EV_DEFAULT, &c->idle);
 	client_unfollow(c);
+	reexec_cancel(c);	/* if it waits for one: no answer */
 	close(c->fd);
 	nclients--;
 	free(c->out.s);
@@ -641,6 +642,17 @@ request_signal(struct client *c, const struct proto_request *r)
 	free(msg);
 }
 
+/* A reexec asked by client ARG did not happen: tell it why. */
+static void
+reexec_done(void *arg, const char *err)
+{
+	struct client *c = arg;
+
+	client_final(c, "error", err);
+	/* Sent from the write watcher: nothing is freed here. */
+	ev_io_start(EV_DEFAULT, &c->wio);
+}
+
 /*
  * reexec [binary PATH] [reload]: arbord execs PATH (default its own
  * binary) with its state handed over; the new arbord answers. An answer
@@ -668,10 +680,13 @@ request_reexec(struct client *c, const struct proto_request *r)
 	/* Only the answer goes to this client now: the new arbord's. */
 	ev_io_stop(EV_DEFAULT, &c->rio);
 	ev_timer_stop(EV_DEFAULT, &c->idle);
-	(void)reexec_start(binary, reload, c->fd, &err);
-	log_warnx("reexec refused: %s", err);
-	client_final(c, "error", err);
-	free(err);
+	c->wait = WAIT_REEXEC;
+	if (reexec_request(binary, reload, c->fd, reexec_done, c, &err) ==
+	    -1) {
+		log_warnx("reexec refused: %s", err);
+		client_final(c, "error", err);
+		free(err);
+	}
 }
 
 /* Carry out one request. */

@@ -4,12 +4,13 @@
  * daemon-reexec: the same pid execs the new binary, which stays the
  * parent of every worker and takes the state over.
  *
- * The old binary first makes sure it can: the tree and the daemon have
- * nothing in flight that is not handed off yet (tree_handoff_refusal,
- * supervise_handoff_refusal say which node and why), and the new binary
- * answers `--handoff-check` with the format version this one writes (a
- * bounded wait: HANDOFF_CHECK_MS; the loop waits with it, as it does
- * for the spawner's hello). Then it writes the handoff (lib/handoff.c)
+ * The old binary first makes sure it can, as a job beside the loop (one
+ * at a time): the tree and the daemon have nothing in flight that is not
+ * handed off yet (tree_handoff_refusal, supervise_handoff_refusal say
+ * which node and why; waited for, at most REEXEC_SETTLE_MS), and the new
+ * binary answers `--handoff-check` with the format version this one
+ * writes (a child the loop watches, killed after HANDOFF_CHECK_MS).
+ * Then, in one go, it writes the handoff (lib/handoff.c)
  * into a memfd: how it runs, the texts of the configuration (the new
  * binary parses exactly what the old one did, not the files as they are
  * now), every node's state, every worker's process and output pipes,
@@ -41,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ev.h>
+
 #include "arbord.h"
 #include "cgroup.h"
 #include "config.h"
@@ -59,6 +62,7 @@
 #endif
 
 #define HANDOFF_CHECK_MS	5000	/* for the new binary's answer */
+#define REEXEC_SETTLE_MS	10000	/* for what is in flight to end */
 
 extern char **environ;
 
@@ -96,23 +100,206 @@ reexec_handoff_check(void)
 }
 
 /*
- * Run BINARY --handoff-check, for at most HANDOFF_CHECK_MS: 0 if it reads
- * this format, or -1 with *err.
+ * A re-exec asked (arborctl reexec, SIGUSR2) runs as a job of the loop,
+ * which goes on meanwhile: it waits for the tree to have nothing in
+ * flight that is not handed off (at most REEXEC_SETTLE_MS: a spawn being
+ * answered, a rolling restart's overlap), then runs BINARY
+ * --handoff-check as a child the loop watches (at most HANDOFF_CHECK_MS;
+ * child_cb reaps it, reexec_reaped), looks again, and execs. One job at
+ * a time; a job that cannot go on calls its done function with why.
  */
-static int
-check_binary(const char *binary, char **err)
+enum job_phase { JOB_NONE, JOB_SETTLE, JOB_CHECK };
+
+static struct {
+	enum job_phase	 phase;
+	char		*binary;
+	bool		 reload;
+	int		 reply_fd;
+	reexec_done_fn	*done;
+	void		*arg;
+	int64_t		 settle_until;
+	ev_check	 settle;	/* each loop pass while settling */
+	ev_timer	 timer;		/* the settle or check deadline */
+	/* the --handoff-check child: its stdout, its end */
+	pid_t		 pid;
+	int		 rfd;
+	ev_io		 io;
+	char		 out[64];
+	size_t		 len;
+	bool		 eof;
+	bool		 reaped;
+	int		 status;
+	bool		 checked;	/* it answered our version */
+} job = { .rfd = -1, .reply_fd = -1, .pid = -1 };
+
+/* A check child given up on (killed): reaped quietly. */
+static pid_t	stray = -1;
+
+static void	job_try(void);
+static void	exec_now(const char *, bool, int, char **);
+static const char *own_binary(char *, size_t, char **);
+
+/* The job ends without an exec: tell whoever asked why. */
+static void
+job_fail(char *err)
 {
-	struct timespec start, now;
-	char out[64];
-	size_t len = 0;
-	int p[2], status = 0, left;
+	reexec_done_fn *done = job.done;
+	void *arg = job.arg;
+
+	log_warnx("reexec refused: %s", err);
+	ev_check_stop(EV_DEFAULT, &job.settle);
+	ev_timer_stop(EV_DEFAULT, &job.timer);
+	ev_io_stop(EV_DEFAULT, &job.io);
+	if (job.rfd != -1)
+		close(job.rfd);
+	if (job.pid > 0 && !job.reaped) {
+		(void)kill(job.pid, SIGKILL);
+		stray = job.pid;
+	}
+	free(job.binary);
+	memset(&job, 0, sizeof job);
+	job.rfd = job.reply_fd = job.pid = -1;
+	if (done != NULL)
+		done(arg, err);
+	free(err);
+}
+
+/* Why the tree cannot be handed over now (allocated), or NULL. */
+static char *
+refusal(void)
+{
+	char *why;
+
+	if ((why = tree_handoff_refusal(supervise_tree())) == NULL)
+		why = supervise_handoff_refusal();
+	return why;
+}
+
+/* The check child answered and ended: judge its answer, go on. */
+static void
+check_done(void)
+{
+	int status = job.status;
 	long version;
 	char *end;
-	pid_t pid;
+
+	ev_timer_stop(EV_DEFAULT, &job.timer);
+	ev_io_stop(EV_DEFAULT, &job.io);
+	close(job.rfd);
+	job.rfd = -1;
+	job.pid = -1;
+	job.out[job.len] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		job_fail(xasprintf("%s --handoff-check failed (%s %d): not an "
+		    "arbord that can take over", job.binary,
+		    WIFEXITED(status) ? "exit status" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WTERMSIG(status)));
+		return;
+	}
+	version = strtol(job.out, &end, 10);
+	if (end == job.out || (*end != '\n' && *end != '\0')) {
+		job_fail(xasprintf("%s --handoff-check answered no version",
+		    job.binary));
+		return;
+	}
+	if (version != HANDOFF_VERSION) {
+		job_fail(xasprintf("%s reads handoff format version %ld, this "
+		    "arbord writes version %d", job.binary, version,
+		    HANDOFF_VERSION));
+		return;
+	}
+	/* The loop ran meanwhile: is the tree still settled? */
+	job.phase = JOB_SETTLE;
+	job.checked = true;
+	job_try();
+}
+
+/* Read what the check child writes; its end of file. */
+static void
+check_read(void)
+{
 	ssize_t n;
 
-	if (access(binary, X_OK) == -1) {
-		*err = xasprintf("%s: %s", binary, strerror(errno));
+	while (job.len < sizeof job.out - 1) {
+		n = read(job.rfd, job.out + job.len,
+		    sizeof job.out - 1 - job.len);
+		if (n > 0) {
+			job.len += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == 0)
+			job.eof = true;
+		return;		/* EAGAIN: more later */
+	}
+	job.eof = true;		/* enough: the rest is not an answer */
+}
+
+/* libev: the check child's stdout is readable. */
+static void
+check_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	check_read();
+	if (job.eof)
+		ev_io_stop(EV_DEFAULT, &job.io);
+}
+
+/* libev: the settle or check deadline. */
+static void
+job_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if (job.phase == JOB_CHECK)
+		job_fail(xasprintf("%s --handoff-check did not answer within "
+		    "%d ms", job.binary, HANDOFF_CHECK_MS));
+	else
+		job_try();
+}
+
+/* libev: a loop pass while settling: is the tree settled now? */
+static void
+settle_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	job_try();
+}
+
+/* See reexec.h. */
+bool
+reexec_reaped(pid_t pid, int status)
+{
+	if (pid == stray) {
+		stray = -1;
+		return true;
+	}
+	if (job.phase != JOB_CHECK || pid != job.pid || job.reaped)
+		return false;
+	job.reaped = true;
+	job.status = status;
+	/* What it wrote before it ended is in the pipe. */
+	check_read();
+	check_done();
+	return true;
+}
+
+/* Start BINARY --handoff-check, watched by the loop; -1 with *err. */
+static int
+check_start(char **err)
+{
+	int p[2];
+	pid_t pid;
+
+	if (access(job.binary, X_OK) == -1) {
+		*err = xasprintf("%s: %s", job.binary, strerror(errno));
 		return -1;
 	}
 	if (pipe2(p, O_CLOEXEC) == -1) {
@@ -126,8 +313,7 @@ check_binary(const char *binary, char **err)
 		return -1;
 	}
 	if (pid == 0) {
-		char *argv[] = { (char *)binary, (char *)"--handoff-check",
-		    NULL };
+		char *argv[] = { job.binary, (char *)"--handoff-check", NULL };
 		sigset_t none;
 		int null = open("/dev/null", O_RDWR);
 
@@ -137,63 +323,117 @@ check_binary(const char *binary, char **err)
 		    dup2(null, STDIN_FILENO) == -1 ||
 		    dup2(null, STDERR_FILENO) == -1)
 			_exit(127);
-		execv(binary, argv);
+		execv(job.binary, argv);
 		_exit(127);
 	}
 	close(p[1]);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = HANDOFF_CHECK_MS - (int)((now.tv_sec - start.tv_sec) *
-		    1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
-		if (left <= 0 || poll(&pfd, 1, left) == 0) {
-			(void)kill(pid, SIGKILL);
-			break;
-		}
-		n = read(p[0], out + len, sizeof out - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof out - 1)
-			break;
-	}
-	close(p[0]);
-	out[len] = '\0';
-	/* Only this child: the loop's watcher reaps the others later. */
-	if (len == sizeof out - 1)
-		(void)kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
-		*err = xasprintf("%s --handoff-check did not answer within "
-		    "%d ms", binary, HANDOFF_CHECK_MS);
-		return -1;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*err = xasprintf("%s --handoff-check failed (%s %d): not an "
-		    "arbord that can take over", binary,
-		    WIFEXITED(status) ? "exit status" : "signal",
-		    WIFEXITED(status) ? WEXITSTATUS(status) :
-		    WTERMSIG(status));
-		return -1;
-	}
-	version = strtol(out, &end, 10);
-	if (end == out || (*end != '\n' && *end != '\0')) {
-		*err = xasprintf("%s --handoff-check answered no version",
-		    binary);
-		return -1;
-	}
-	if (version != HANDOFF_VERSION) {
-		*err = xasprintf("%s reads handoff format version %ld, this "
-		    "arbord writes version %d", binary, version,
-		    HANDOFF_VERSION);
-		return -1;
-	}
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	job.phase = JOB_CHECK;
+	job.pid = pid;
+	job.rfd = p[0];
+	job.len = 0;
+	job.eof = job.reaped = false;
+	ev_io_init(&job.io, check_io_cb, p[0], EV_READ);
+	ev_io_start(EV_DEFAULT, &job.io);
+	ev_timer_stop(EV_DEFAULT, &job.timer);
+	ev_timer_set(&job.timer, HANDOFF_CHECK_MS / 1000.0, 0.);
+	ev_timer_start(EV_DEFAULT, &job.timer);
 	return 0;
+}
+
+/*
+ * Settling: if the tree is settled, the check (first time) or the exec
+ * (once the check passed); else wait, until the settle deadline.
+ */
+static void
+job_try(void)
+{
+	const struct tree *t = supervise_tree();
+	char *why, *err = NULL;
+	int64_t now = now_ms();
+
+	if (t->finished || t->shutting_down) {
+		job_fail(xstrdup("arbord is shutting down"));
+		return;
+	}
+	if ((why = refusal()) != NULL) {
+		if (now < job.settle_until) {
+			if (!ev_is_active(&job.settle))
+				log_info("reexec: waiting for %s, at most %d s",
+				    why, (int)((job.settle_until - now + 999) /
+				    1000));
+			free(why);
+			if (!ev_is_active(&job.settle)) {
+				ev_check_start(EV_DEFAULT, &job.settle);
+				ev_timer_stop(EV_DEFAULT, &job.timer);
+				ev_timer_set(&job.timer, (double)(job.settle_until -
+				    now) / 1000.0, 0.);
+				ev_timer_start(EV_DEFAULT, &job.timer);
+			}
+			return;
+		}
+		job_fail(xasprintf("%s; waited %d s for it", why,
+		    REEXEC_SETTLE_MS / 1000));
+		free(why);
+		return;
+	}
+	ev_check_stop(EV_DEFAULT, &job.settle);
+	ev_timer_stop(EV_DEFAULT, &job.timer);
+	if (!job.checked) {
+		if (check_start(&err) == -1)
+			job_fail(err);
+		return;
+	}
+	exec_now(job.binary, job.reload, job.reply_fd, &err);
+	job_fail(err);
+}
+
+/* See reexec.h. */
+int
+reexec_request(const char *binary, bool reload, int reply_fd,
+    reexec_done_fn *done, void *arg, char **err)
+{
+	char exe[PATH_MAX];
+	const struct tree *t = supervise_tree();
+
+	*err = NULL;
+	if (job.phase != JOB_NONE) {
+		*err = xstrdup("a reexec is under way already");
+		return -1;
+	}
+	if (t->finished || t->shutting_down) {
+		*err = xstrdup("arbord is shutting down");
+		return -1;
+	}
+	if (binary == NULL && (binary = own_binary(exe, sizeof exe, err)) ==
+	    NULL)
+		return -1;
+	if (access(binary, X_OK) == -1) {
+		*err = xasprintf("%s: %s", binary, strerror(errno));
+		return -1;
+	}
+	job.phase = JOB_SETTLE;
+	job.binary = xstrdup(binary);
+	job.reload = reload;
+	job.reply_fd = reply_fd;
+	job.done = done;
+	job.arg = arg;
+	job.settle_until = now_ms() + REEXEC_SETTLE_MS;
+	ev_check_init(&job.settle, settle_cb);
+	ev_timer_init(&job.timer, job_timer_cb, 0., 0.);
+	job_try();
+	return 0;
+}
+
+/* See reexec.h. */
+void
+reexec_cancel(void *arg)
+{
+	if (job.phase != JOB_NONE && job.arg == arg) {
+		job.done = NULL;
+		job.arg = NULL;
+		job.reply_fd = -1;
+	}
 }
 
 /* The binary running now (PATH_MAX buffer EXE), or NULL with *err. */
@@ -215,29 +455,22 @@ own_binary(char *exe, size_t size, char **err)
 	return exe;
 }
 
-/* See reexec.h. */
-int
-reexec_start(const char *binary, bool reload, int reply_fd, char **err)
+/*
+ * Write the handoff and exec BINARY with it, the tree settled and BINARY
+ * checked. Returns only if the exec could not happen: *err says why, and
+ * nothing changed.
+ */
+static void
+exec_now(const char *binary, bool reload, int reply_fd, char **err)
 {
 	struct handoff_w w;
 	struct strv env = { 0 };
-	char exe[PATH_MAX], fdarg[16], *why;
+	char fdarg[16];
 	int memfd, saved;
 	size_t off;
 	ssize_t n;
 
 	*err = NULL;
-	if (binary == NULL && (binary = own_binary(exe, sizeof exe, err)) ==
-	    NULL)
-		return -1;
-	if ((why = tree_handoff_refusal(supervise_tree())) != NULL ||
-	    (why = supervise_handoff_refusal()) != NULL) {
-		*err = why;
-		return -1;
-	}
-	if (check_binary(binary, err) == -1)
-		return -1;
-
 	nkeep = 0;
 	handoff_w_init(&w);
 	handoff_begin(&w, HR_META);
@@ -264,13 +497,13 @@ reexec_start(const char *binary, bool reload, int reply_fd, char **err)
 		*err = xasprintf("the handoff would be %zu bytes, more than "
 		    "the %u a new arbord reads", w.b.len, HANDOFF_MAX);
 		handoff_w_free(&w);
-		return -1;
+		return;
 	}
 
 	if ((memfd = memfd_create("arbord-handoff", 0)) == -1) {
 		*err = xasprintf("memfd_create: %s", strerror(errno));
 		handoff_w_free(&w);
-		return -1;
+		return;
 	}
 	for (off = 0; off < w.b.len; off += (size_t)n)
 		if ((n = write(memfd, w.b.s + off, w.b.len - off)) <= 0) {
@@ -282,7 +515,7 @@ reexec_start(const char *binary, bool reload, int reply_fd, char **err)
 			    n == 0 ? "short write" : strerror(errno));
 			close(memfd);
 			handoff_w_free(&w);
-			return -1;
+			return;
 		}
 	handoff_w_free(&w);
 	(void)lseek(memfd, 0, SEEK_SET);
@@ -307,7 +540,6 @@ reexec_start(const char *binary, bool reload, int reply_fd, char **err)
 	strv_free(&env);
 	supervise_reexec_failed();
 	*err = xasprintf("exec %s: %s", binary, strerror(saved));
-	return -1;
 }
 
 /* See reexec.h. */

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct handoff_w;
 struct handoff_r;
@@ -18,14 +19,24 @@ enum reexec_fd {
 	REEXEC_FD_LISTEN = 3,	/* held sockets of a node (listen.c) */
 };
 
+/* What a re-exec that did not happen tells whoever asked (ARG). */
+typedef void reexec_done_fn(void *arg, const char *err);
+
 /*
  * Re-execute BINARY (NULL: the running one) with the state handed over,
  * then reload if RELOAD; the new arbord answers REPLY_FD (-1: nobody
- * asked: SIGUSR2). Returns only if it could not: -1 with *err, and
- * nothing changed.
+ * asked: SIGUSR2). The loop goes on while it waits for what is in flight
+ * and for the new binary's --handoff-check answer. If it does not
+ * happen, DONE(ARG, why) is called (nothing changed) and, if it was
+ * refused at once (one under way already, no such binary), -1 with *err
+ * instead.
  */
-int	reexec_start(const char *binary, bool reload, int reply_fd,
-	    char **err);
+int	reexec_request(const char *binary, bool reload, int reply_fd,
+	    reexec_done_fn *done, void *arg, char **err);
+/* Whoever asked (ARG) is gone: no answer, no reply descriptor. */
+void	reexec_cancel(void *arg);
+/* child_cb: PID ended with STATUS; true if it was the job's check. */
+bool	reexec_reaped(pid_t pid, int status);
 /* Keep FD open across the exec (its close-on-exec flag cleared then). */
 void	reexec_keep(int fd);
 /* arbord --handoff-check: print the format version read; exit 0. */

@@ -1935,8 +1935,9 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (p == NULL) {	/* the spawner, or an orphan we inherited */
-		spawner_reaped(w->rpid, status);
+	if (p == NULL) {	/* the spawner, a reexec's check, an orphan */
+		if (!reexec_reaped(w->rpid, status))
+			spawner_reaped(w->rpid, status);
 		return;
 	}
 	/*
@@ -2522,9 +2523,10 @@ usr2_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)w;
 	(void)revents;
 	log_info("SIGUSR2: re-executing arbord");
-	(void)reexec_start(NULL, false, -1, &err);
-	log_warnx("reexec refused: %s", err);
-	free(err);
+	if (reexec_request(NULL, false, -1, NULL, NULL, &err) == -1) {
+		log_warnx("reexec refused: %s", err);
+		free(err);
+	}
 }
 
 /* Run the tree until it is stopped or fails; returns the exit status. */

@@ -1,0 +1,100 @@
+# t_reexec_wait: a re-exec runs beside the loop. While the new binary's
+# --handoff-check runs, arbord answers other clients; a check that closes
+# its output and never ends is given up after 5 s and killed (not
+# waited for: the old arbord blocked on it forever). What is in flight
+# and not handed off (a rolling restart's overlap) is waited for: the
+# reexec goes on once it is over, or is refused after 10 s naming it; a
+# second reexec meanwhile is refused at once. Nothing is touched by a
+# refusal.
+. "$(dirname "$0")/lib.sh"
+: "${RAWCLIENT:?set RAWCLIENT to tests/integration/rawclient}"
+
+# arbord answers on its socket within 3 s, with the pid it had.
+answers() {
+	local out
+	out=$(printf 'ARBOR/1 ping\n' | timeout 3 "$RAWCLIENT" "$T/arbor.sock") ||
+	    fail "$1: arbord did not answer within 3 s"
+	assert_match "pid $ARBORD_PID" "$out" "$1"
+}
+
+# bg_reexec OUT ARGS...: arborctl reexec ARGS in the background, its exit
+# status into OUT.rc once it ends.
+bg_reexec() {
+	local out=$1; shift
+	rm -f "$out.rc"
+	( ctl reexec "$@" >"$out" 2>&1; echo $? >"$out.rc" ) &
+	WATCH_PIDS+=($!)
+}
+
+cat >"$T/a.ini" <<INI
+[supervisor:root]
+
+[worker:root/w]
+command = $T/sleep 1000
+
+[supervisor:root/g]
+
+[worker:root/g/r]
+command = sh -c 'if [ -p $T/gate ]; then read x <$T/gate; fi; echo ready >&3; exec $T/sleep 1000'
+ready = fd:3
+start_timeout = 1h
+INI
+start_arbord "$T/a.ini"
+wait_event ProcessReady root/g/r
+w=$(pid_of root/w)
+
+# A check that closes its output and lives on: arbord answers meanwhile,
+# gives it up after 5 s, kills it.
+cat >"$T/hang" <<SH
+#!/bin/sh
+echo \$\$ >$T/hang.pid
+exec >&-
+exec $T/sleep 1000
+SH
+chmod +x "$T/hang"
+bg_reexec "$T/hang.out" --binary "$T/hang"
+wait_for "$T/hang.pid" '^[0-9]+$'
+hang=$(cat "$T/hang.pid")
+answers "during the check"
+ctl_expect 0 status root/w
+wait_for "$T/hang.out.rc" '^1$' 1 20
+assert_match 'hang --handoff-check did not answer within 5000 ms' "$(cat "$T/hang.out")" "hung check"
+poll 10 eval '! alive '"$hang" || fail "the hung check $hang was not killed"
+assert_eq "$w" "$(pid_of root/w)" "root/w after a refused check"
+
+# A rolling restart whose successor waits at the gate: not handed off.
+mkfifo "$T/gate"
+r=$(pid_of root/g/r)
+( ctl restart --rolling root/g >"$T/roll.out" 2>&1; echo $? >"$T/roll.rc" ) &
+WATCH_PIDS+=($!)
+poll 20 eval 'ctl status root/g/r --json | grep -q "\"successor_pid\":"' ||
+    fail "no successor for root/g/r: $(ctl status root/g/r --json)"
+# Refused after the 10 s it waits, naming it; a second one meanwhile at once.
+bg_reexec "$T/r1.out"
+wait_for "$T/events" 'reexec: waiting for root/g/r: a rolling restart'
+ctl_expect 1 reexec
+assert_match 'a reexec is under way already' "$(cat "$T/ctl.err")" "second reexec"
+answers "while a reexec waits"
+wait_for "$T/r1.out.rc" '^1$' 1 30
+assert_match 'root/g/r: .*rolling restart.*not handed off yet.*waited 10 s' "$(cat "$T/r1.out")" "refusal after the wait"
+assert_eq "$r" "$(pid_of root/g/r)" "the old root/g/r serves on"
+ctl status root/g/r --json | grep -q '"successor_pid":' || fail "the roll ended: $(ctl status root/g/r --json)"
+! grep -q ArborReexec "$T/events" || fail "an ArborReexec after a refusal"
+
+# Waited for: the reexec goes on once the roll is over.
+bg_reexec "$T/r2.out"
+wait_for "$T/events" 'reexec: waiting for root/g/r: a rolling restart' 2
+answers "while the second reexec waits"
+echo go >"$T/gate"
+wait_for "$T/roll.rc" '^0$' 1 30
+wait_for "$T/r2.out.rc" '^0$' 1 30
+assert_match "^re-executed: arbord .*pid $ARBORD_PID" "$(cat "$T/r2.out")" "reexec after the roll"
+wait_event ArborReexec root
+new=$(pid_of root/g/r)
+[ -n "$new" ] && [ "$new" != "$r" ] || fail "root/g/r was not rolled: $new"
+assert_eq "$w" "$(pid_of root/w)" "root/w after the reexec"
+# The roll was over before the exec: its old process had ended.
+awk '/"ProcessReady".*"root\/g\/r"/ { ready++ } /"ArborReexec"/ { exit !(ready == 2) }' "$T/events" ||
+    fail "the exec came before the successor was ready"
+answers "after the reexec"
+stop_arbord
