@@ -46,6 +46,10 @@ const struct strv *supervise_exec_argv(const struct node *);
 void		 run_actions(void);
 int64_t		 now_ms(void);
 int64_t		 wall_ms(void);
+/* Wall-clock minus monotonic ms, stable between clock settings. */
+int64_t		 wall_offset_ms(void);
+/* The offset the old binary had (re-exec). */
+void		 wall_offset_keep(int64_t);
 /* Re-exec (reexec.c): what only the daemon knows of the tree. */
 struct handoff_w;
 char		*supervise_handoff_refusal(void);

@@ -703,7 +703,10 @@ request(struct client *c, const struct proto_request *r)
 			return;
 		n = r->nwords == 2 ? request_node(c, r->words[1]) : t->root;
 		if (n != NULL) {
-			snapshot_records(n, now_ms(), wall_ms(), status_emit, c);
+			int64_t now = now_ms();
+
+			snapshot_records(n, now, now + wall_offset_ms(),
+			    status_emit, c);
 			client_final(c, "ok", NULL);
 		}
 	} else if (strcmp(cmd, "stop") == 0 || strcmp(cmd, "start") == 0 ||

@@ -347,9 +347,10 @@ process_families(struct buf *b)
 void
 metrics_text(struct buf *out)
 {
-	struct scrape s = { .now = now_ms(), .wall = wall_ms() };
+	struct scrape s = { .now = now_ms() };
 	struct node *root = supervise_tree()->root;
 
+	s.wall = s.now + wall_offset_ms();
 	collect(&s, root, 0);
 	read_usage(&s);
 	if (!cgroup_enabled())

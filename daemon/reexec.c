@@ -478,6 +478,7 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 	handoff_i64(&w, now_ms());
 	handoff_bool(&w, reload);
 	handoff_str(&w, binary);
+	handoff_i64(&w, wall_offset_ms());
 	handoff_end(&w);
 	supervise_export(&w);
 	tree_export(supervise_tree(), &w, now_ms());
@@ -574,6 +575,7 @@ reexec_resumed(const void *data, size_t len, char **old_version,
 {
 	struct handoff_r r;
 	char *err = NULL;
+	int64_t off;
 
 	*old_version = NULL;
 	*reload = false;
@@ -587,6 +589,10 @@ reexec_resumed(const void *data, size_t len, char **old_version,
 			*old_version = handoff_get_str(&r);
 			(void)handoff_get_i64(&r);
 			*reload = handoff_get_bool(&r);
+			free(handoff_get_str(&r));
+			off = handoff_get_i64(&r);
+			if (!r.bad)
+				wall_offset_keep(off);
 			break;
 		}
 	free(err);

@@ -110,7 +110,8 @@ struct status *
 snapshot_status(const struct node *n)
 {
 	struct status *st = status_new();
+	int64_t now = now_ms();
 
-	snapshot_records(n, now_ms(), wall_ms(), status_emit, st);
+	snapshot_records(n, now, now + wall_offset_ms(), status_emit, st);
 	return st;
 }

@@ -210,6 +210,16 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * CLOCK_REALTIME - CLOCK_MONOTONIC in ms (wall_offset_ms): taken once,
+ * so that a time shown as a date reads the same to the millisecond every
+ * time (status's since), and again only when the wall clock was set (it
+ * moved a second or more against the monotonic one). A re-exec hands it
+ * over (wall_offset_keep).
+ */
+static int64_t	wall_offset_;
+static bool	wall_offset_set_;
+
 /* Wall-clock milliseconds since the epoch, for event timestamps. */
 int64_t
 wall_ms(void)
@@ -218,6 +228,29 @@ wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* See arbord.h. */
+int64_t
+wall_offset_ms(void)
+{
+	int64_t off = wall_ms() - now_ms();
+
+	if (!wall_offset_set_ || off - wall_offset_ >= 1000 ||
+	    wall_offset_ - off >= 1000) {
+		wall_offset_ = off;
+		wall_offset_set_ = true;
+	}
+	return wall_offset_;
+}
+
+/* See arbord.h. */
+void
+wall_offset_keep(int64_t off)
+{
+	wall_offset_ = off;
+	wall_offset_set_ = true;
+	(void)wall_offset_ms();	/* unless the clock was set meanwhile */
 }
 
 /* Register a new child process. */

@@ -58,8 +58,7 @@ reexec_expect() {
 
 # The status of root/stable without what moves with time by itself.
 stable_status() {
-	ctl status root/stable --json | sed -E -e 's/"(cpu_usec|cpu_permille|memory_bytes|memory_peak_bytes|tasks)":[^,]*,//g' \
-	    -e 's/"since":"[^"]*",//g'
+	ctl status root/stable --json | sed -E -e 's/"(cpu_usec|cpu_permille|memory_bytes|memory_peak_bytes|tasks)":[^,]*,//g'
 }
 
 # The pids of every worker of root/stable, and root/victim's.
