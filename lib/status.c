@@ -163,20 +163,25 @@ status_add(char **f, int n, void *arg)
 	}
 	st->stack[st->depth++] = st->n++;
 }
-/* Append a worker's command as a JSON array of its words, else null. */
+/*
+ * Append ",\"KEY\":" and the words of LINE (joined by the daemon with
+ * argv_join(); kept whole if it does not split) as a JSON array, or null
+ * if there is no LINE.
+ */
 static void
-json_command(const struct status_node *sn, struct buf *b)
+json_words(struct buf *b, const char *key, const char *line)
 {
 	struct strv argv = { NULL, 0, 0 };
 
-	buf_add(b, ",\"command\":", 11);
-	if (sn->command == NULL) {
+	buf_add(b, ",", 1);
+	buf_quoted(b, key);
+	buf_add(b, ":", 1);
+	if (line == NULL) {
 		buf_add(b, "null", 4);
 		return;
 	}
-	/* The daemon joined it with argv_join(); keep it whole otherwise. */
-	if (argv_split(sn->command, &argv, NULL) == -1)
-		strv_push(&argv, xstrdup(sn->command));
+	if (argv_split(line, &argv, NULL) == -1)
+		strv_push(&argv, xstrdup(line));
 	buf_add(b, "[", 1);
 	for (size_t i = 0; i < argv.n; i++) {
 		if (i > 0)
@@ -253,26 +258,6 @@ json_health(const struct status_node *sn, struct buf *b)
 		buf_add(b, "null", 4);
 }
 
-/* Append a worker's held sockets ("listen": addresses), if it has any. */
-static void
-json_listen(const struct status_node *sn, struct buf *b)
-{
-	struct strv addrs = { 0 };
-
-	if (sn->listen == NULL)
-		return;
-	if (argv_split(sn->listen, &addrs, NULL) == -1)
-		strv_push(&addrs, xstrdup(sn->listen));
-	buf_add(b, ",\"listen\":[", 11);
-	for (size_t i = 0; i < addrs.n; i++) {
-		if (i > 0)
-			buf_add(b, ",", 1);
-		buf_quoted(b, addrs.v[i]);
-	}
-	buf_add(b, "]", 1);
-	strv_free(&addrs);
-}
-
 /* Append the JSON object of node I and its subtree. */
 static void
 json_node(const struct status *st, size_t i, struct buf *b)
@@ -313,8 +298,10 @@ json_node(const struct status *st, size_t i, struct buf *b)
 		buf_quoted(b, sn->error);
 	else
 		buf_add(b, "null", 4);
-	json_command(sn, b);
-	json_listen(sn, b);
+	json_words(b, "command", sn->command);
+	/* A worker's held sockets: their addresses, if it has any. */
+	if (sn->listen != NULL)
+		json_words(b, "listen", sn->listen);
 	if (sn->instances > 0)
 		buf_printf(b, ",\"pool\":true,\"instances\":%d,"
 		    "\"instances_configured\":%d", sn->instances,
