@@ -29,6 +29,8 @@ struct supervise_opts {
 	int			 init;		/* --init: act as PID 1 */
 	/* Handed over to a re-exec (reexec.c): */
 	int			 use_syslog;	/* --syslog, -d */
+	int			 socket_forced;	/* -s: not [arbor] socket */
+	int			 syslog_forced;	/* --syslog, -d: not [arbor] log */
 	const char		*pidfile;	/* -p, absolute; NULL */
 	/* A re-exec's new binary: the handoff to resume from, else NULL. */
 	const void		*handoff;
@@ -67,6 +69,16 @@ struct handoff_w;
 void		 control_export(struct handoff_w *);
 void		 control_reexec_notify(void);
 int		 control_adopt(int fd, const char *path, const struct config *);
+/* The control socket's path now. */
+const char	*control_socket(void);
+/*
+ * reexec --reload: listen on PATH (CONF's socket group) instead, the old
+ * socket closed and removed once the new one listens; -1 (logged) and
+ * nothing changed if it cannot.
+ */
+int		 control_move(const char *path, const struct config *);
+/* ... and CONF's socket group given to it: 1 if it changed, -1 if not. */
+int		 control_regroup(const struct config *);
 void		 control_restore_events(const void *data, size_t len);
 
 #endif

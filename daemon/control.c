@@ -1113,6 +1113,55 @@ control_init(const char *path, const struct config *conf)
 	return 0;
 }
 
+/* See arbord.h. */
+const char *
+control_socket(void)
+{
+	return socket_path;
+}
+
+/* See arbord.h. */
+int
+control_move(const char *path, const struct config *conf)
+{
+	int old_fd = listen_fd;
+	char *old_path = socket_path;
+
+	ev_io_stop(EV_DEFAULT, &accept_io);
+	ev_timer_stop(EV_DEFAULT, &accept_pause);
+	listen_fd = -1;
+	socket_path = NULL;
+	if (control_init(path, conf) == -1) {
+		listen_fd = old_fd;
+		socket_path = old_path;
+		ev_io_init(&accept_io, accept_cb, old_fd, EV_READ);
+		ev_io_start(EV_DEFAULT, &accept_io);
+		return -1;
+	}
+	close(old_fd);
+	(void)unlink(old_path);
+	free(old_path);
+	return 0;
+}
+
+/* See arbord.h. */
+int
+control_regroup(const struct config *conf)
+{
+	if (conf->socket_group == NULL || (have_socket_group &&
+	    socket_gid == conf->socket_gid))
+		return 0;
+	if (chown(socket_path, (uid_t)-1, conf->socket_gid) == -1 ||
+	    chmod(socket_path, 0660) == -1) {
+		log_warn("control socket %s: group %s", socket_path,
+		    conf->socket_group);
+		return -1;
+	}
+	have_socket_group = true;
+	socket_gid = conf->socket_gid;
+	return 1;
+}
+
 /* Take the limits on clients from CONF (at start and on reload). */
 void
 control_configure(const struct config *conf)

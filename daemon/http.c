@@ -49,10 +49,12 @@
 #include "arbord.h"
 #include "config.h"
 #include "event.h"
+#include "handoff.h"
 #include "http.h"
 #include "listen.h"
 #include "listenspec.h"
 #include "log.h"
+#include "reexec.h"
 #include "snapshot.h"
 #include "status.h"
 #include "tree.h"
@@ -83,7 +85,9 @@ static ev_io			 mhd_io;
 static ev_timer			 mhd_timer;
 static int			 listen_fd = -1;
 static char			*socket_file;	/* unix: the file bound */
+static char			*served;	/* the address as written */
 static char			*token;		/* NULL: none needed */
+static char			*token_path;	/* ... read from this file */
 static struct sse		*streams;
 static size_t			 nstreams;
 static ev_timer			 ping_timer;
@@ -573,8 +577,50 @@ read_token(const char *path)
 	return 0;
 }
 
+/*
+ * A re-exec: the socket the old binary served CONF's address on, if it
+ * handed one over (HANDOFF, LEN), into listen_fd and socket_file; 0 if
+ * it did, -1 if a new one must be bound. One for another address is
+ * closed.
+ */
+static int
+adopt(const struct config *conf, const void *handoff, size_t len)
+{
+	struct handoff_r r;
+	char *err = NULL, *word = NULL, *file = NULL;
+	int fd = -1;
+
+	if (handoff == NULL || handoff_r_init(&r, handoff, len, &err) == -1) {
+		free(err);
+		return -1;
+	}
+	while (handoff_next(&r, &err) == 1)
+		if (r.type == HR_FD && handoff_get_u32(&r) == REEXEC_FD_HTTP) {
+			fd = (int)handoff_get_u32(&r);
+			word = handoff_get_str(&r);
+			file = handoff_get_str(&r);
+			if (r.bad)
+				fd = -1;
+			break;
+		}
+	free(err);
+	if (fd < 0 || word == NULL || strcmp(word, conf->http->word) != 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		if (fd >= 0)
+			(void)close(fd);
+		free(word);
+		free(file);
+		return -1;
+	}
+	free(word);
+	listen_fd = fd;
+	socket_file = file;
+	return 0;
+}
+
 int
-http_init(const struct config *conf)
+http_init(const struct config *conf, const void *handoff, size_t len)
 {
 	const union MHD_DaemonInfo *info;
 	char *err = NULL;
@@ -586,12 +632,17 @@ http_init(const struct config *conf)
 	if (conf->http_token_file != NULL &&
 	    read_token(conf->http_token_file) == -1)
 		return -1;
-	if (listen_open(conf->http, &listen_fd, &socket_file, &err) == -1) {
+	free(token_path);
+	token_path = conf->http_token_file != NULL ?
+	    xstrdup(conf->http_token_file) : NULL;
+	if (adopt(conf, handoff, len) == -1 &&
+	    listen_open(conf->http, &listen_fd, &socket_file, &err) == -1) {
 		log_warnx("http: %s", err);
 		free(err);
 		http_close();
 		return -1;
 	}
+	served = xstrdup(conf->http->word);
 	(void)fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) |
 	    O_NONBLOCK);
 	mhd = MHD_start_daemon(flags, 0, NULL, NULL, request_cb, NULL,
@@ -653,6 +704,77 @@ http_close(void)
 		(void)unlink(socket_file);
 	free(socket_file);
 	socket_file = NULL;
+	free(served);
+	served = NULL;
 	free(token);
 	token = NULL;
+	free(token_path);
+	token_path = NULL;
+}
+
+/* See http.h. */
+void
+http_export(struct handoff_w *w)
+{
+	if (listen_fd == -1 || served == NULL)
+		return;
+	handoff_begin(w, HR_FD);
+	handoff_u32(w, REEXEC_FD_HTTP);
+	handoff_u32(w, (uint32_t)listen_fd);
+	handoff_str(w, served);
+	handoff_str(w, socket_file);
+	handoff_end(w);
+	reexec_keep(listen_fd);
+}
+
+/* Are A and B the same string, or both NULL? */
+static bool
+same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* See http.h. */
+void
+http_reconfigure(const struct config *conf, bool move, struct strv *report)
+{
+	const char *now = conf->http != NULL ? conf->http->word : NULL;
+	char *old;
+
+	if (!same(now, served)) {
+		if (!move) {
+			strv_push(report, xstrdup("http: a new address takes "
+			    "effect with arborctl reexec --reload"));
+			return;
+		}
+		http_close();
+		if (conf->http == NULL)
+			strv_push(report, xstrdup("http: off"));
+		else if (http_init(conf, NULL, 0) == -1)
+			strv_push(report, xasprintf("http %s: not served (see "
+			    "the log)", conf->http->addr));
+		else
+			strv_push(report, xasprintf("http: serving on %s",
+			    conf->http->addr));
+		return;
+	}
+	if (served == NULL)
+		return;
+	/* The token file, read again: it may be another, or rewritten. */
+	old = token;
+	token = NULL;
+	if (conf->http_token_file != NULL &&
+	    read_token(conf->http_token_file) == -1) {
+		token = old;
+		strv_push(report, xasprintf("http_token_file %s: not read (see "
+		    "the log); the token stays", conf->http_token_file));
+		return;
+	}
+	if (!same(old, token))
+		strv_push(report, xstrdup(token == NULL ? "http: no token "
+		    "needed now" : "http: a new token"));
+	free(old);
+	free(token_path);
+	token_path = conf->http_token_file != NULL ?
+	    xstrdup(conf->http_token_file) : NULL;
 }

@@ -6,16 +6,32 @@
 #ifndef ARBOR_HTTP_H
 #define ARBOR_HTTP_H
 
+#include <stdbool.h>
+
 #include "util.h"
 
 struct config;
 struct event;
 
+struct handoff_w;
+struct strv;
+
 /*
  * Bind and serve CONF's http address (nothing if it has none): 0, or -1
- * after logging why (bind, token file).
+ * after logging why (bind, token file). A re-exec's new binary passes
+ * the handoff (else NULL, 0): the socket the old one served the same
+ * address on is taken over, never closed.
  */
-int	http_init(const struct config *conf);
+int	http_init(const struct config *conf, const void *handoff, size_t len);
+/* Re-exec: the listening socket's HR_FD record; kept across the exec. */
+void	http_export(struct handoff_w *);
+/*
+ * A reload: the token file read again (another, or rewritten); with MOVE
+ * (reexec --reload) a new address served instead (or none). What changed
+ * goes to REPORT.
+ */
+void	http_reconfigure(const struct config *conf, bool move,
+	    struct strv *report);
 /* An event happened: stream it to /events followers. */
 void	http_event(const struct event *);
 /* Close the endpoint and every connection; a unix socket's file goes. */

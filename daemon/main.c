@@ -239,6 +239,8 @@ main(int argc, char **argv)
 	o.state_root = state_root;
 	o.socket = socket;
 	o.use_syslog = use_syslog || daemonize || conf->log_syslog;
+	o.socket_forced = sockarg != NULL;
+	o.syslog_forced = use_syslog || daemonize;
 	o.pidfile = pidfile;
 
 	/*

@@ -361,6 +361,20 @@ procs_flush(void)
 	pending.len = pending.lines = 0;
 }
 
+/* See procs.h. */
+void
+procs_move(const char *socket)
+{
+	char *old = rec_file;
+
+	rec_file = xasprintf("%s.procs", socket);
+	rec_save();		/* the live groups, pending changes included */
+	pending.len = pending.lines = 0;
+	if (old != NULL)
+		(void)unlink(old);
+	free(old);
+}
+
 /* Clean exit: nothing is left running; remove the record. */
 void
 procs_close(void)

@@ -18,5 +18,7 @@ pid_t	procs_parent(pid_t pid);
 
 /* Re-exec: record next to SOCKET again, terminating nothing. */
 void	procs_adopt(const char *socket, int (*known)(pid_t));
+/* The control socket moved to SOCKET (reexec --reload): the record too. */
+void	procs_move(const char *socket);
 
 #endif

@@ -49,6 +49,7 @@
 #include "config.h"
 #include "detach.h"
 #include "handoff.h"
+#include "http.h"
 #include "listen.h"
 #include "log.h"
 #include "notify.h"
@@ -485,6 +486,7 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 	cgroup_export(&w);
 	control_export(&w);
 	listen_export(&w);
+	http_export(&w);
 	if (reply_fd != -1) {
 		handoff_begin(&w, HR_FD);
 		handoff_u32(&w, REEXEC_FD_REPLY);
@@ -689,6 +691,12 @@ reexec_main(int fd)
 			o.init = handoff_get_bool(&r);
 			o.use_syslog = handoff_get_bool(&r);
 			pidfile = handoff_get_str(&r);
+			/* The descriptor limit: resume_nofile's. */
+			(void)handoff_get_bool(&r);
+			(void)handoff_get_i64(&r);
+			(void)handoff_get_i64(&r);
+			o.socket_forced = handoff_get_bool(&r);
+			o.syslog_forced = handoff_get_bool(&r);
 		} else if (r.type == HR_CONFIG) {
 			texts = xreallocarray(texts, ntexts + 1,
 			    sizeof *texts);

@@ -17,6 +17,7 @@ enum reexec_fd {
 	REEXEC_FD_CONTROL = 1,	/* the control socket: fd, path */
 	REEXEC_FD_REPLY = 2,	/* the client that asked: fd */
 	REEXEC_FD_LISTEN = 3,	/* held sockets of a node (listen.c) */
+	REEXEC_FD_HTTP = 4,	/* the HTTP endpoint: fd, address, file */
 };
 
 /* What a re-exec that did not happen tells whoever asked (ARG). */

@@ -40,6 +40,7 @@
 #include "probe.h"
 #include "reexec.h"
 #include "procs.h"
+#include "proto.h"
 #include "spawn.h"
 #include "spawner.h"
 #include "statedir.h"
@@ -162,6 +163,8 @@ static struct tree	*tree;
 /* The last start_process failed for arbord's own lack of resources. */
 static bool		 start_scarce;
 static const struct supervise_opts *opts;
+static bool		 syslog_now;	/* log = syslog, or forced */
+static bool		 reload_arbor;	/* reexec --reload: [arbor] too */
 static enum event_format event_fmt;
 static int		 exit_status = ARBORD_EXIT_OK;
 static struct proc	*procs[PROC_BUCKETS];
@@ -198,6 +201,7 @@ static void	health_cancel(struct node *);
 static int	limits_check(const struct config *, struct errlist *);
 static void	texts_take(struct config *);
 static void	texts_free(void);
+static void	arbor_apply(const struct config *, struct strv *);
 static struct node *resume_find(const char *, size_t *);
 
 /* Monotonic milliseconds, the tree's clock. */
@@ -1776,12 +1780,64 @@ supervise_reload(struct strv *report)
 		event_fmt = conf->event_format;
 	logs_configure(conf);
 	control_configure(conf);
+	if (reload_arbor)
+		arbor_apply(conf, report);
+	else
+		http_reconfigure(conf, false, report);
 	config_free(conf);
 	attach_nodes();
 	run_actions();
 	if (service_ready && !service_stopping && service_status != NULL)
 		notify_send("READY=1\nSTATUS=%s", service_status);
 	return 0;
+}
+
+/*
+ * reexec --reload: the [arbor] settings a reload leaves alone take
+ * effect too: the control socket (unless -s named it) and its group,
+ * log (unless --syslog or -d), the HTTP endpoint and its token. The
+ * cgroup and state_dir settings still need a restart: the running
+ * tree's cgroups and state directories stay where they are.
+ */
+static void
+arbor_apply(const struct config *conf, struct strv *report)
+{
+	char *path;
+	bool syslog_on = opts->syslog_forced || conf->log_syslog;
+
+	if (!opts->socket_forced) {
+		path = conf->socket != NULL ? xstrdup(conf->socket) :
+		    proto_default_socket();
+		if (strcmp(path, control_socket()) != 0) {
+			if (control_move(path, conf) == 0) {
+				procs_move(path);
+				strv_push(report, xasprintf("socket: now %s",
+				    path));
+			} else
+				strv_push(report, xasprintf("socket %s: not "
+				    "opened (see the log); still %s", path,
+				    control_socket()));
+		}
+		free(path);
+	}
+	switch (control_regroup(conf)) {
+	case 1:
+		strv_push(report, xasprintf("socket_group: now %s",
+		    conf->socket_group));
+		break;
+	case -1:
+		strv_push(report, xasprintf("socket_group %s: not set (see "
+		    "the log)", conf->socket_group));
+		break;
+	}
+	if (syslog_on != syslog_now) {
+		log_init(syslog_on);
+		log_started();
+		syslog_now = syslog_on;
+		strv_push(report, xasprintf("log: now %s", syslog_on ?
+		    "syslog" : "stderr"));
+	}
+	http_reconfigure(conf, true, report);
 }
 
 /*
@@ -2231,16 +2287,19 @@ supervise_export(struct handoff_w *w)
 	handoff_begin(w, HR_OPTS);
 	handoff_str(w, opts->file);
 	handoff_str(w, opts->state_root);
-	handoff_str(w, opts->socket);
+	handoff_str(w, control_socket() != NULL ? control_socket() :
+	    opts->socket);
 	handoff_u32(w, (uint32_t)opts->event_format);
 	handoff_bool(w, opts->event_format_forced);
 	handoff_bool(w, opts->init);
-	handoff_bool(w, opts->use_syslog);
+	handoff_bool(w, syslog_now);
 	handoff_str(w, opts->pidfile);
 	/* The descriptor limit arbord was given, before raising its own. */
 	handoff_bool(w, nofile_raised);
 	handoff_i64(w, (int64_t)nofile_orig.rlim_cur);
 	handoff_i64(w, (int64_t)nofile_orig.rlim_max);
+	handoff_bool(w, opts->socket_forced);
+	handoff_bool(w, opts->syslog_forced);
 	handoff_end(w);
 	for (size_t i = 0; i < conf_ntexts; i++) {
 		handoff_begin(w, HR_CONFIG);
@@ -2530,7 +2589,9 @@ resume_finish(const struct supervise_opts *o)
 	do_event(&ev);
 	event_free(&ev);
 	if (reload) {
+		reload_arbor = true;
 		rc = supervise_reload(&report);
+		reload_arbor = false;
 		for (size_t i = 0; i < report.n; i++)
 			buf_printf(&msg, "\n%s", report.v[i]);
 		if (rc == -1)
@@ -2578,6 +2639,7 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 	if (loop == NULL)
 		fatalx("cannot initialise the event loop");
 	opts = o;
+	syslog_now = o->use_syslog;
 	event_fmt = o->event_format;
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
@@ -2596,10 +2658,15 @@ supervise_run(const struct supervise_opts *o, struct config *conf)
 		config_free(conf);
 		return ARBORD_EXIT_CONFIG;
 	}
-	if (http_init(conf) == -1) {
-		control_close(ARBORD_EXIT_CONFIG);
-		config_free(conf);
-		return ARBORD_EXIT_CONFIG;
+	if (http_init(conf, o->handoff, o->handoff_len) == -1) {
+		/* A re-exec goes on without it: the workers come first. */
+		if (o->handoff != NULL)
+			log_warnx("reexec: the HTTP endpoint is not served");
+		else {
+			control_close(ARBORD_EXIT_CONFIG);
+			config_free(conf);
+			return ARBORD_EXIT_CONFIG;
+		}
 	}
 	notify_send("STATUS=starting");
 	/* The socket is ours now: what an earlier arbord left goes. */
