@@ -39,6 +39,9 @@ void	http_close(void);
 
 /* metrics.c: GET /metrics, Prometheus text exposition format 0.0.4. */
 void	metrics_event(const struct event *);
+/* Re-exec: the events counted, handed over and taken back. */
+void	metrics_export(struct handoff_w *);
+void	metrics_import(const void *handoff, size_t len);
 void	metrics_text(struct buf *out);
 /* page.c: GET /, the status page (one self-contained HTML document),
    its inline style and script marked with NONCE (the CSP header's). */

@@ -32,6 +32,7 @@
 #include "arbord.h"
 #include "cgroup.h"
 #include "event.h"
+#include "handoff.h"
 #include "http.h"
 #include "prom.h"
 #include "tree.h"
@@ -73,6 +74,52 @@ metrics_event(const struct event *ev)
 {
 	if ((size_t)ev->type < EV_NTYPES)
 		events_total[ev->type]++;
+}
+
+/* See http.h: the counts go on across a re-exec. */
+void
+metrics_export(struct handoff_w *w)
+{
+	handoff_begin(w, HR_COUNTERS);
+	handoff_u32(w, EV_NTYPES);
+	for (size_t i = 0; i < EV_NTYPES; i++) {
+		handoff_str(w, event_type_name((enum event_type)i));
+		handoff_i64(w, (int64_t)events_total[i]);
+	}
+	handoff_end(w);
+}
+
+/* See http.h. */
+void
+metrics_import(const void *data, size_t len)
+{
+	struct handoff_r r;
+	char *err = NULL, *name;
+	uint32_t n;
+	int64_t v;
+
+	if (handoff_r_init(&r, data, len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type != HR_COUNTERS)
+			continue;
+		n = handoff_get_u32(&r);
+		for (uint32_t k = 0; k < n && !r.bad; k++) {
+			name = handoff_get_str(&r);
+			v = handoff_get_i64(&r);
+			/* By name: an event this binary has not is dropped. */
+			for (size_t i = 0; name != NULL && v > 0 && !r.bad &&
+			    i < EV_NTYPES; i++)
+				if (strcmp(name, event_type_name((enum
+				    event_type)i)) == 0)
+					events_total[i] += (uint64_t)v;
+			free(name);
+		}
+		break;
+	}
+	free(err);
 }
 
 /* Add N (a row under PARENT) and its subtree to S, depth first. */

@@ -487,6 +487,7 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 	control_export(&w);
 	listen_export(&w);
 	http_export(&w);
+	metrics_export(&w);
 	if (reply_fd != -1) {
 		handoff_begin(&w, HR_FD);
 		handoff_u32(&w, REEXEC_FD_REPLY);

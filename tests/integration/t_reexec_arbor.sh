@@ -1,6 +1,6 @@
 # t_reexec_arbor: the [arbor] settings across a re-exec. The HTTP
 # endpoint's listening socket is handed over like the control socket: no
-# connection to it is refused during a reexec. `arborctl reexec --reload`
+# connection to it is refused during a reexec; arbor_events_total goes on. `arborctl reexec --reload`
 # applies what a reload leaves alone: the control socket moves to its new
 # path (the old one and its process record go), the HTTP endpoint moves to
 # its new address, and its token file is read again; workers untouched.
@@ -69,6 +69,13 @@ poll 30 test -e "$T/loop.up" || fail "the connection loop did not start"
 sctl reexec >"$T/r.out" 2>&1 || fail "reexec: $(cat "$T/r.out")"
 wait_event ArborReexec root
 assert_eq 200 "$(code $P1 one /status.json)" "the endpoint after the reexec"
+# The events counted before the exec still count.
+metric() {
+	curl -s -m 5 -H "Authorization: Bearer one" "http://127.0.0.1:$P1/metrics" |
+	    sed -n "s/^arbor_events_total{event=\"$1\"} //p"
+}
+assert_eq 2 "$(metric ProcessStarted)" "ProcessStarted counted across the reexec"
+assert_eq 1 "$(metric ArborReexec)" "ArborReexec counted"
 touch "$T/stop"
 wait "$loop"
 out=$(cat "$T/loop")
