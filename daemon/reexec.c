@@ -468,6 +468,7 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 	struct strv env = { 0 };
 	char fdarg[16];
 	int memfd, saved;
+	int64_t at;
 	size_t off;
 	ssize_t n;
 
@@ -476,13 +477,15 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 	handoff_w_init(&w);
 	handoff_begin(&w, HR_META);
 	handoff_str(&w, ARBOR_VERSION);
-	handoff_i64(&w, now_ms());
+	/* One time for all: what the new binary measures ages from. */
+	at = now_ms();
+	handoff_i64(&w, at);
 	handoff_bool(&w, reload);
 	handoff_str(&w, binary);
 	handoff_i64(&w, wall_offset_ms());
 	handoff_end(&w);
 	supervise_export(&w);
-	tree_export(supervise_tree(), &w, now_ms());
+	tree_export(supervise_tree(), &w, at);
 	cgroup_export(&w);
 	control_export(&w);
 	listen_export(&w);
