@@ -15,11 +15,18 @@
  * Settled states are handed over, and a worker being stopped or killed
  * (STOPPING, KILLING, TIMED_OUT): its process is arbord's child still,
  * the new binary reaps its exit; the shutdown timer resumes with the
- * time it had left, and the marks its supervisor set (stop, then start
- * again) and why it is stopped (unhealthy) go with it. What else is in
- * flight (a start, a readiness or health check, a setup or cleanup
- * script, a supervisor stopping, a reload's settings waiting for the
- * next start, a rolling restart, a scale down) makes
+ * time it had left, and why it is stopped (unhealthy) goes with it.
+ * So is a supervisor mid-restart: its setup or cleanup script running
+ * (SETUP, SETUP_KILLED, SETUP_CUT, CLEANUP, CLEANUP_KILLED; the daemon
+ * hands the script's process over, and the script's timeout resumes
+ * with the time it had left), its children starting left to right
+ * (STARTING) or stopping right to left (STOPPING). The start and stop
+ * marks a strategy sets on siblings (one_for_all, rest_for_one) go with
+ * every node, and the counts a supervisor keeps of its children are
+ * made again from them (tree_handoff_settle). The importer checks them
+ * against the states read (marks_ok, sup_import_check). What else is
+ * in flight (a start, a readiness or health check, a reload's settings
+ * waiting for the next start, a rolling restart, a scale down) makes
  * tree_handoff_refusal say which node and why, and arborctl reexec
  * refuses without touching anything.
  */
