@@ -2178,7 +2178,9 @@ supervise_handoff_refusal(void)
 		else if (nc->ready_rfd != -1 || nc->notify_fd != -1)
 			why = "arbord listens for its readiness or watchdog";
 		else if (nc->proc != NULL && !proc_handed(nc->proc))
-			why = "a process of it runs";
+			why = nc->proc->role == PROC_LAUNCHER ?
+			    "its launcher runs (it is daemonizing)" :
+			    "a process of it runs";
 	}
 	if (why != NULL)
 		return xasprintf("%s: %s (not handed off yet)", n->path, why);
