@@ -3633,9 +3633,10 @@ tree_handoff_arm(struct tree *t, int64_t now)
 		    n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
 		    (n->spec->kind == NODE_SUPERVISOR &&
 		    (n->state == ST_SETUP || n->state == ST_CLEANUP))) {
+			/* One that was due during the exec fires now. */
+			int64_t ms = n->deadline > now ? n->deadline - now : 0;
 			struct action a = { .kind = ACT_TIMER, .node = n,
-			    .ms = n->deadline > now ? n->deadline - now : 0,
-			    .deadline = n->deadline };
+			    .ms = ms, .deadline = now + ms };
 			push(t, &a);
 		}
 	}
