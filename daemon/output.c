@@ -142,6 +142,27 @@ output_lastline_at(const struct output *o)
 	return o != NULL ? o->lastline_at : 0;
 }
 
+/*
+ * Across a re-exec: the LEN bytes of a line not ended yet that the old
+ * arbord had read (less than OUTPUT_LINE_MAX), and its last line LAST
+ * (or NULL) read at AT.
+ */
+void
+output_restore(struct output *o, const void *part, size_t len,
+    const char *last, int64_t at)
+{
+	if (len > 0 && len < OUTPUT_LINE_MAX && o->buf == NULL) {
+		o->buf = xmalloc(OUTPUT_LINE_MAX);
+		memcpy(o->buf, part, len);
+		o->len = len;
+	}
+	if (last != NULL) {
+		free(o->lastline);
+		o->lastline = xstrdup(last);
+		o->lastline_at = at;
+	}
+}
+
 /* Read what the child left in the pipe (bounded) and flush it. */
 void
 output_drain(struct output *o)

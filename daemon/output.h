@@ -37,6 +37,9 @@ struct output	*output_new(int fd, const char *prefix, struct strv *capture,
 		    struct nodelog *log, enum stream stream);
 /* Read what the child left in the pipe (bounded) and flush it. */
 void		 output_drain(struct output *);
+/* Across a re-exec: what the old arbord had read of a line, its last. */
+void		 output_restore(struct output *, const void *part, size_t len,
+		    const char *last, int64_t at);
 /* Stop watching, close and free. */
 void		 output_close(struct output *);
 /* The last line seen; valid until output_close. */

@@ -2232,6 +2232,17 @@ texts_free(void)
 	conf_ntexts = 0;
 }
 
+/*
+ * Is P a process handed over across a re-exec: a worker's, or a setup or
+ * cleanup script (its node's, which the tree has in that state)?
+ */
+static bool
+proc_handed(const struct proc *p)
+{
+	return p->role == PROC_WORKER || ((p->role == PROC_SETUP ||
+	    p->role == PROC_CLEANUP) && ctx(p->node)->proc == p);
+}
+
 /* Why the daemon's side cannot be handed over now, or NULL. */
 char *
 supervise_handoff_refusal(void)
@@ -2256,14 +2267,16 @@ supervise_handoff_refusal(void)
 			why = "its cgroup is still emptying";
 		else if (nc->ready_rfd != -1 || nc->notify_fd != -1)
 			why = "arbord listens for its readiness or watchdog";
-		else if (nc->proc != NULL && nc->proc->role != PROC_WORKER)
-			why = "its setup or cleanup script runs";
+		else if (nc->proc != NULL && !proc_handed(nc->proc))
+			why = nc->proc->role == PROC_LAUNCHER ?
+			    "its launcher runs (it is daemonizing)" :
+			    "a process of it runs";
 	}
 	if (why != NULL)
 		return xasprintf("%s: %s (not handed off yet)", n->path, why);
 	for (size_t b = 0; b < PROC_BUCKETS; b++)
 		for (struct proc *p = procs[b]; p != NULL; p = p->next)
-			if (p->role != PROC_WORKER)
+			if (!proc_handed(p))
 				return xasprintf("%s: a process of it (pid %ld) "
 				    "has not been reaped yet (not handed off "
 				    "yet)", p->node->path, (long)p->pid);
@@ -2278,6 +2291,44 @@ output_keep(const struct output *o)
 		return -1;
 	reexec_keep(o->io.fd);
 	return o->io.fd;
+}
+
+/*
+ * Output O of a script, for HR_SCRIPT: its descriptor, kept open across
+ * the exec, what was read of a line not ended yet, the last line.
+ */
+static void
+put_script_output(struct handoff_w *w, const struct output *o)
+{
+	handoff_i64(w, output_keep(o));
+	handoff_bytes(w, o != NULL ? o->buf : NULL, o != NULL ? o->len : 0);
+	handoff_str(w, output_lastline(o));
+	handoff_i64(w, output_lastline_at(o));
+}
+
+/*
+ * HR_SCRIPT: supervisor N's setup or cleanup script, if one runs: its
+ * process, its pipes, and the KEY=VALUE lines setup printed so far.
+ */
+static void
+put_script(struct handoff_w *w, const struct node *n)
+{
+	const struct nodectx *nc = n->udata;
+	const struct proc *p = nc->proc;
+
+	if (p == NULL || (p->role != PROC_SETUP && p->role != PROC_CLEANUP))
+		return;
+	handoff_begin(w, HR_SCRIPT);
+	handoff_str(w, n->path);
+	handoff_u32(w, p->role == PROC_SETUP ? 1 : 2);
+	handoff_i64(w, p->pid);
+	put_script_output(w, p->out);
+	put_script_output(w, p->err);
+	handoff_u32(w, (uint32_t)p->env.n);
+	for (size_t k = 0; k < p->env.n; k++)
+		handoff_str(w, p->env.v[k]);
+	handoff_u32(w, nc->cg_written);
+	handoff_end(w);
 }
 
 /* HR_OPTS, HR_CONFIG per file, HR_PROC per worker's process. */
@@ -2324,6 +2375,8 @@ supervise_export(struct handoff_w *w)
 			handoff_str(w, nc->exec_argv.v[k]);
 		handoff_end(w);
 	}
+	for (size_t i = 0; i < tree->nnodes; i++)
+		put_script(w, tree->nodes[i]);
 	/* The lines of every node's log ring, for arborctl logs. */
 	for (size_t i = 0; i < tree->nnodes; i++) {
 		const struct nodelog *nl = ctx(tree->nodes[i])->log;
@@ -2490,6 +2543,105 @@ resume_output(struct node *n, int64_t fd, enum stream st, bool *bad)
 	return output_new((int)fd, n->path, NULL, ctx(n)->log, st);
 }
 
+/*
+ * The role of the script supervisor N runs in its state (the tree's):
+ * PROC_SETUP, PROC_CLEANUP, or PROC_DISCARD if none.
+ */
+static enum proc_role
+script_role(const struct node *n)
+{
+	if (n->spec->kind != NODE_SUPERVISOR)
+		return PROC_DISCARD;
+	switch (n->state) {
+	case ST_SETUP:
+	case ST_SETUP_KILLED:
+	case ST_SETUP_CUT:
+		return PROC_SETUP;
+	case ST_CLEANUP:
+	case ST_CLEANUP_KILLED:
+		return PROC_CLEANUP;
+	default:
+		return PROC_DISCARD;
+	}
+}
+
+/*
+ * A script's output from HR_SCRIPT (put_script_output), into *OP: its
+ * descriptor (-1: none) watched again, the line it was in the middle of
+ * and its last line as they were. False if a value is bad.
+ */
+static bool
+resume_script_output(struct handoff_r *r, struct node *n, const char *prefix,
+    struct strv *capture, enum stream st, struct output **op)
+{
+	int64_t fd = handoff_get_i64(r), at;
+	const void *part;
+	size_t len;
+	char *last;
+
+	part = handoff_get_bytes(r, &len);
+	last = handoff_get_str(r);
+	at = handoff_get_i64(r);
+	if (r->bad || fd > INT32_MAX || (fd < 0 && (len > 0 || last)) ||
+	    len >= OUTPUT_LINE_MAX || at < 0 || (fd >= 0 &&
+	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == -1)) {
+		free(last);
+		return false;
+	}
+	if (fd >= 0) {
+		*op = output_new((int)fd, prefix, capture, ctx(n)->log, st);
+		output_restore(*op, part, len, last, at);
+	}
+	free(last);
+	return true;
+}
+
+/*
+ * HR_SCRIPT: the setup or cleanup script of a supervisor, which the tree
+ * has in that state, becomes its process again; its exit is handled as
+ * the script's (child_cb). 0, or -1 with *ERR.
+ */
+static int
+resume_script(struct handoff_r *r, size_t *at, char **err)
+{
+	char *path = handoff_get_str(r), *prefix, *s;
+	struct node *n = path != NULL ? resume_find(path, at) : NULL;
+	uint32_t role = handoff_get_u32(r);
+	int64_t pid = handoff_get_i64(r);
+	enum proc_role want = n != NULL ? script_role(n) : PROC_DISCARD;
+	struct proc *p;
+	bool ok;
+
+	if (r->bad || n == NULL || want == PROC_DISCARD || role !=
+	    (want == PROC_SETUP ? 1u : 2u) || pid <= 1 || pid > INT32_MAX ||
+	    ctx(n)->proc != NULL || proc_known((pid_t)pid)) {
+		*err = xasprintf("the script of %s (pid %lld) is not one the "
+		    "tree runs", path != NULL ? path : "(bad)",
+		    (long long)pid);
+		free(path);
+		return -1;
+	}
+	free(path);
+	p = proc_add((pid_t)pid, want, n);
+	ctx(n)->proc = p;
+	prefix = xasprintf("%s:%s", n->path, want == PROC_SETUP ? "setup" :
+	    "cleanup");
+	ok = resume_script_output(r, n, prefix, want == PROC_SETUP ? &p->env :
+	    NULL, STREAM_OUT, &p->out);
+	ok = ok && resume_script_output(r, n, prefix, NULL, STREAM_ERR,
+	    &p->err);
+	free(prefix);
+	for (uint32_t k = handoff_get_u32(r); ok && k > 0 && !r->bad; k--)
+		if ((s = handoff_get_str(r)) != NULL)
+			strv_push(&p->env, s);
+	ctx(n)->cg_written = handoff_get_u32(r);
+	if (!ok || r->bad || (want != PROC_SETUP && p->env.n > 0)) {
+		*err = xasprintf("%s: its script's record is bad", n->path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The new binary: every worker's process (HR_PROC), as it ran. */
 static int
 resume_procs(const struct supervise_opts *o)
@@ -2508,6 +2660,8 @@ resume_procs(const struct supervise_opts *o)
 	while ((rc = handoff_next(&r, &err)) == 1) {
 		if (r.type == HR_LOGLINE)
 			resume_loglines(&r, &at);
+		if (r.type == HR_SCRIPT && resume_script(&r, &at, &err) == -1)
+			goto fail;
 		if (r.type != HR_PROC)
 			continue;
 		path = handoff_get_str(&r);
@@ -2548,6 +2702,12 @@ resume_procs(const struct supervise_opts *o)
 		    ctx(n)->proc == NULL) {
 			err = xasprintf("%s: pid %ld in the tree, but no process "
 			    "was handed over", n->path, (long)n->pid);
+			goto fail;
+		}
+		if (script_role(n) != PROC_DISCARD && ctx(n)->proc == NULL) {
+			err = xasprintf("%s: its %s script runs in the tree, "
+			    "but no process was handed over", n->path,
+			    script_role(n) == PROC_SETUP ? "setup" : "cleanup");
 			goto fail;
 		}
 	}

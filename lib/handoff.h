@@ -16,7 +16,7 @@
  * refused; `arbord --handoff-check` prints it, so that the running arbord
  * asks the new binary before it execs it.
  */
-#define HANDOFF_VERSION		1
+#define HANDOFF_VERSION		2
 #define HANDOFF_MAGIC		"ARBORHND"
 #define HANDOFF_MAGIC_LEN	8
 #define HANDOFF_HEADER		16	/* magic, version, header size */
@@ -36,6 +36,7 @@ enum handoff_type {
 	HR_LOGLINE = 9,		/* a line of a node's log ring */
 	HR_REPLY = 10,		/* the client waiting for the answer */
 	HR_EVENT = 11,		/* an event of the control backlog */
+	HR_SCRIPT = 12,		/* a supervisor's setup or cleanup script */
 	HR_COUNTERS = 14,	/* events counted, by name (metrics.c) */
 };
 

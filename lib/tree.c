@@ -3617,8 +3617,9 @@ tree_handoff_settle(struct tree *t)
 }
 
 /*
- * Re-exec: the loop runs again: arm the timers of nodes in backoff and
- * of workers stopping within their shutdown time (tree_import gave them
+ * Re-exec: the loop runs again: arm the timers of nodes in backoff, of
+ * workers stopping within their shutdown time and of supervisors whose
+ * setup or cleanup script runs within its timeout (tree_import gave them
  * a deadline).
  */
 void
@@ -3629,10 +3630,13 @@ tree_handoff_arm(struct tree *t, int64_t now)
 
 		if (n->state == ST_BACKOFF || (n->state == ST_STOPPING &&
 		    n->spec->kind == NODE_WORKER &&
-		    n->spec->shutdown == SHUTDOWN_TIMEOUT)) {
+		    n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
+		    (n->spec->kind == NODE_SUPERVISOR &&
+		    (n->state == ST_SETUP || n->state == ST_CLEANUP))) {
+			/* One that was due during the exec fires now. */
+			int64_t ms = n->deadline > now ? n->deadline - now : 0;
 			struct action a = { .kind = ACT_TIMER, .node = n,
-			    .ms = n->deadline > now ? n->deadline - now : 0,
-			    .deadline = n->deadline };
+			    .ms = ms, .deadline = now + ms };
 			push(t, &a);
 		}
 	}

@@ -15,11 +15,18 @@
  * Settled states are handed over, and a worker being stopped or killed
  * (STOPPING, KILLING, TIMED_OUT): its process is arbord's child still,
  * the new binary reaps its exit; the shutdown timer resumes with the
- * time it had left, and the marks its supervisor set (stop, then start
- * again) and why it is stopped (unhealthy) go with it. What else is in
- * flight (a start, a readiness or health check, a setup or cleanup
- * script, a supervisor stopping, a reload's settings waiting for the
- * next start, a rolling restart, a scale down) makes
+ * time it had left, and why it is stopped (unhealthy) goes with it.
+ * So is a supervisor mid-restart: its setup or cleanup script running
+ * (SETUP, SETUP_KILLED, SETUP_CUT, CLEANUP, CLEANUP_KILLED; the daemon
+ * hands the script's process over, and the script's timeout resumes
+ * with the time it had left), its children starting left to right
+ * (STARTING) or stopping right to left (STOPPING). The start and stop
+ * marks a strategy sets on siblings (one_for_all, rest_for_one) go with
+ * every node, and the counts a supervisor keeps of its children are
+ * made again from them (tree_handoff_settle). The importer checks them
+ * against the states read (marks_ok, sup_import_check). What else is
+ * in flight (a start, a readiness or health check, a reload's settings
+ * waiting for the next start, a rolling restart, a scale down) makes
  * tree_handoff_refusal say which node and why, and arborctl reexec
  * refuses without touching anything.
  */
@@ -113,11 +120,35 @@ worker_stopping(enum node_state st)
 	return st == ST_STOPPING || st == ST_KILLING || st == ST_TIMED_OUT;
 }
 
+/*
+ * Is ST a supervisor's state of a restart in flight, handed over: a
+ * setup or cleanup script running (the daemon carries the process),
+ * children starting left to right or stopping right to left?
+ */
+static bool
+sup_handed(enum node_state st)
+{
+	switch (st) {
+	case ST_SETUP:
+	case ST_SETUP_KILLED:
+	case ST_SETUP_CUT:
+	case ST_STARTING:
+	case ST_STOPPING:
+	case ST_CLEANUP:
+	case ST_CLEANUP_KILLED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* What is in flight in state ST of a node of KIND; NULL if handed over. */
 static const char *
 kind_in_flight(enum node_kind kind, enum node_state st)
 {
 	if (kind == NODE_WORKER && worker_stopping(st))
+		return NULL;
+	if (kind == NODE_SUPERVISOR && sup_handed(st))
 		return NULL;
 	return state_in_flight(st);
 }
@@ -127,7 +158,9 @@ static bool
 has_deadline(const struct node *n)
 {
 	return n->state == ST_BACKOFF || (n->spec->kind == NODE_WORKER &&
-	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT);
+	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
+	    (n->spec->kind == NODE_SUPERVISOR && (n->state == ST_SETUP ||
+	    n->state == ST_CLEANUP));
 }
 
 /*
@@ -163,9 +196,7 @@ node_refusal(const struct node *n, int pass)
 			return "it is being scaled away";
 		if (n->detached)
 			return "a reload removed it and it is stopping";
-		/* A worker stopping carries its marks over. */
-		if (!stopping && (n->start_pending || n->stop_pending))
-			return "a start or stop of it is under way";
+		/* Start and stop marks are carried over (sup_marks_ok). */
 		return NULL;
 	default:
 		return why;
@@ -311,6 +342,58 @@ struct importer {
 	char			*err;
 };
 
+/*
+ * Are N's start and stop marks (read) ones its supervisor could have set?
+ * Only a supervisor sets them, and a start mark only while it starts or
+ * runs its children (a stop clears them: s_stopping).
+ */
+static bool
+marks_ok(const struct node *n)
+{
+	if (!n->start_pending && !n->stop_pending)
+		return true;
+	if (n->parent == NULL)
+		return false;
+	return !n->start_pending || n->parent->state == ST_STARTING ||
+	    n->parent->state == ST_RUNNING;
+}
+
+/* Is ST a supervisor's state of a setup or cleanup script running? */
+static bool
+sup_scripting(enum node_state st)
+{
+	return st == ST_SETUP || st == ST_SETUP_KILLED || st == ST_SETUP_CUT ||
+	    st == ST_CLEANUP || st == ST_CLEANUP_KILLED;
+}
+
+/*
+ * Supervisor N and its children, all read: children are up (or going
+ * up or down) only while N manages them, never while its setup or
+ * cleanup script runs, which a pool has none of.
+ */
+static int
+sup_import_check(struct importer *im, const struct node *n)
+{
+	bool manages = n->state == ST_STARTING || n->state == ST_RUNNING ||
+	    n->state == ST_STOPPING;
+
+	if (n->spec->kind != NODE_SUPERVISOR)
+		return 0;
+	if (node_is_pool(n) && sup_scripting(n->state)) {
+		im->err = xasprintf("%s: a pool in state %u", n->path,
+		    (unsigned)n->state);
+		return -1;
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (!manages && node_active(n->children[i])) {
+			im->err = xasprintf("%s: active in the handoff while "
+			    "%s is in state %u", n->children[i]->path, n->path,
+			    (unsigned)n->state);
+			return -1;
+		}
+	return 0;
+}
+
 /* The next record of type TYPE (others skipped); false if none. */
 static bool
 next_of(struct importer *im, enum handoff_type type)
@@ -409,8 +492,7 @@ import_node(struct importer *im, struct node *n)
 		return -1;
 	}
 	stopping = n->spec->kind == NODE_WORKER && worker_stopping(n->state);
-	if (!stopping && (n->start_pending || n->stop_pending ||
-	    n->unhealthy != NULL)) {
+	if ((!stopping && n->unhealthy != NULL) || !marks_ok(n)) {
 		im->err = xasprintf("%s: a start or stop is handed over in "
 		    "state %u", n->path, st);
 		return -1;
@@ -425,7 +507,7 @@ import_node(struct importer *im, struct node *n)
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (import_node(im, n->children[i]) == -1)
 			return -1;
-	return 0;
+	return sup_import_check(im, n);
 }
 
 /* See tree.h. */

@@ -10,7 +10,8 @@
  * whose invariants hold (tree_check), which exports and imports again.
  * The seed corpus (tests/fuzz/corpus/handoff/) holds handoffs exported
  * from that configuration in a few states (stopping: root/a restarted,
- * within its shutdown time).
+ * within its shutdown time; sup-*: root/s in its setup, its cleanup, or
+ * stopping with marks on its siblings).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -156,9 +157,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		tree_handoff_arm(t, now);
 		while (tree_next_action(t, &a)) {
 			if (a.kind != ACT_TIMER || (a.node->state !=
-			    ST_BACKOFF && a.node->state != ST_STOPPING))
+			    ST_BACKOFF && a.node->state != ST_STOPPING &&
+			    a.node->state != ST_SETUP && a.node->state !=
+			    ST_CLEANUP))
 				fuzz_fail("an import queued something other "
-				    "than a backoff or shutdown timer", NULL);
+				    "than a backoff, shutdown, setup or cleanup "
+				    "timer", NULL);
 			action_release(&a);
 		}
 		fuzz_again(c, t, now);

@@ -20,7 +20,10 @@
  * always waiting for its rightmost active child, tells its children to
  * stop right to left, and a pool stops all its instances at once; the
  * environment of a spawn or setup and each node's snapshot agree with
- * the tree. At the end the world settles (nothing may be left half-way,
+ * the tree. Every eighth input is a re-exec, if the tree does not
+ * refuse it (lib/tree_handoff.c): the tree imported from the handoff,
+ * which must take it and export the same, goes on in its place, and all
+ * of the above must hold on. At the end the world settles (nothing may be left half-way,
  * no admin request may still wait), then shuts down: ACT_EXIT must come,
  * with no process, spawn or script left behind. A broken invariant aborts
  * with what and where; FUZZ_TREE_TRACE=1 in the environment prints every
@@ -42,6 +45,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "handoff.h"
 #include "tree.h"
 #include "util.h"
 
@@ -1324,6 +1328,63 @@ world_free(struct world *w)
 		free(w->waits[i].path);
 }
 
+/*
+ * A re-exec now, if the tree does not refuse it, as arbord does one: its
+ * export imports into a tree new from the same configuration, whose own
+ * export is the same, byte for byte; that tree goes on in its place, its
+ * timers armed again for what was left of them (the world's records
+ * follow their nodes), and the admin requests followed are forgotten,
+ * as their clients are disconnected by the exec.
+ */
+static void
+world_reexec(struct world *w)
+{
+	struct handoff_w a, b;
+	struct config *c;
+	struct tree *t;
+	char *err;
+
+	if ((err = tree_handoff_refusal(w->t)) != NULL) {
+		free(err);
+		return;
+	}
+	w->step = "reexec";
+	handoff_w_init(&a);
+	tree_export(w->t, &a, w->now);
+	handoff_finish(&a);
+	c = build_config(&w->g);
+	t = tree_new(c, "/state");
+	config_destroy(c);
+	if (tree_import(t, a.b.s, a.b.len, w->now, &err) == -1) {
+		fprintf(stderr, "fuzz_tree: import: %s\n", err);
+		fuzz_fail(w, "a handoff the tree did not refuse is not taken");
+	}
+	handoff_w_init(&b);
+	tree_export(t, &b, w->now);
+	handoff_finish(&b);
+	if (a.b.len != b.b.len || memcmp(a.b.s, b.b.s, a.b.len) != 0)
+		fuzz_fail(w, "a re-exec changed the tree's state");
+	handoff_w_free(&a);
+	handoff_w_free(&b);
+	for (size_t i = 0; i < w->nr; i++) {
+		struct rec *r = w->r[i];
+
+		if ((r->node = tree_find(t, r->path)) == NULL)
+			fuzz_fail(w, "%s is not in the tree re-executed",
+			    r->path);
+		r->pre_parent = NULL;
+		r->timer = false;
+	}
+	for (size_t i = 0; i < MAX_WAITS; i++) {
+		free(w->waits[i].path);
+		w->waits[i].path = NULL;
+	}
+	tree_free(w->t);
+	w->t = t;
+	tree_handoff_arm(t, w->now);
+	world_drain(w);
+}
+
 /* libFuzzer's entry point: one input. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -1345,6 +1406,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	tree_start(w.t, w.now);
 	world_drain(&w);
 	for (int i = 0; i < MAX_OPS && w.exits == 0; i++) {
+		/* Not at every step: it costs as much as a few. */
+		if (i % 8 == 7)
+			world_reexec(&w);
 		world_snapshot(&w);
 		if (!world_op(&w))
 			break;

@@ -72,19 +72,21 @@ START_TEST(test_format_refused)
 {
 	struct handoff_w w;
 	struct handoff_r r;
-	char *err;
+	char *err, *want;
 
 	handoff_w_init(&w);
 	handoff_begin(&w, HR_META);
 	handoff_str(&w, "x");
 	handoff_finish(&w);
 
-	w.b.s[8] = 2;	/* version 2 */
+	w.b.s[8] = HANDOFF_VERSION + 1;	/* the next version */
 	ck_assert_int_eq(handoff_r_init(&r, w.b.s, w.b.len, &err), -1);
-	ck_assert_str_eq(err, "handoff format version 2, this arbord reads "
-	    "version 1");
+	want = xasprintf("handoff format version %d, this arbord reads "
+	    "version %d", HANDOFF_VERSION + 1, HANDOFF_VERSION);
+	ck_assert_str_eq(err, want);
+	free(want);
 	free(err);
-	w.b.s[8] = 1;
+	w.b.s[8] = HANDOFF_VERSION;
 	ck_assert_int_eq(handoff_r_init(&r, "ARBORXXX", 8, &err), -1);
 	free(err);
 	/* Cut off before the end record. */
@@ -357,12 +359,219 @@ START_TEST(test_tree_mismatch)
 }
 END_TEST
 
+/*
+ * Supervisors mid-restart. A setup script running when the exec comes:
+ * the supervisor is handed over in its setup, the setup timeout resumes
+ * with the time it had left, and the script's end (reaped by the new
+ * binary) starts the children with its environment; the start marks of
+ * the root's children after it wait as they did.
+ */
+START_TEST(test_sup_setup)
+{
+	struct drv *d = drv_new(conf_nested());
+	struct fake *f = drv_fake_at(d, "root/s");
+
+	f->hold_setup = true;
+	strv_push(&f->setup_out, xstrdup("DB=/run/db"));
+	drv_start(d);
+	EXPECT(d, "*", "setup root", "timer root 30000", "cancel root",
+	    "setup root/s", "timer root/s 30000");
+	STATE(d, "root", NS_STARTING);
+	STATE(d, "root/s", NS_STARTING);
+	ck_assert(drv_node(d, "root/w")->start_pending);
+	drv_at(d, 1000);
+	drv_reexec(d, 500);		/* 29000 ms were left at 1000 */
+	EXPECT(d, "*", "timer root/s 29000");
+	STATE(d, "root/s", NS_STARTING);
+	ck_assert(drv_node(d, "root/w")->start_pending);
+	ck_assert_uint_eq(drv_node(d, "root")->nstarting, 1);
+	drv_at(d, 2000);
+	drv_setup_done(d, "root/s", NULL);
+	EXPECT(d, "*", "cancel root/s",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "spawn root/s/y", "event ProcessStarted root/s/y",
+	    "event ProcessStarted root/s",
+	    "spawn root/w", "event ProcessStarted root/w",
+	    "event ProcessStarted root");
+	STATE(d, "root", NS_RUNNING);
+	ck_assert_uint_eq(drv_node(d, "root/s")->setup_env.n, 1);
+	ck_assert_str_eq(drv_node(d, "root/s")->setup_env.v[0], "DB=/run/db");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * A setup that overruns across the exec is killed at its first deadline,
+ * not one restarted from zero; the supervisor fails as it would have.
+ */
+START_TEST(test_sup_setup_timeout)
+{
+	struct drv *d = drv_up(conf_nested());
+
+	drv_fake_at(d, "root/s")->hold_setup = true;
+	drv_at(d, 1000);
+	drv_admin(d, tree_restart_node, "root/s");
+	EXPECT(d, "setup cleanup", "cleanup root/s", "setup root/s");
+	drv_at(d, 21000);
+	drv_reexec(d, 4000);		/* 10000 ms were left at 21000 */
+	EXPECT(d, "*", "timer root/s 10000");
+	drv_at(d, 31000);
+	drv_fire(d, "root/s");
+	EXPECT(d, "kill-script event",
+	    "kill-script root/s", "event ProcessStartFailed root/s");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/s",
+	    "setup timed out after 30s");
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * A cleanup script running when the exec comes: its end, reaped by the
+ * new binary, ends the stop; the restart that was asked follows, once.
+ */
+START_TEST(test_sup_cleanup)
+{
+	struct drv *d = drv_up(conf_nested());
+	struct fake *f = drv_fake_at(d, "root/s");
+
+	f->hold_cleanup = true;
+	drv_at(d, 1000);
+	drv_admin(d, tree_restart_node, "root/s");
+	EXPECT(d, "cleanup", "cleanup root/s");
+	STATE(d, "root/s", NS_STOPPING);
+	ck_assert(drv_node(d, "root/s")->start_pending);
+	ck_assert(drv_node(d, "root/s")->stop_pending);
+	drv_at(d, 2000);
+	drv_reexec(d, 1000);		/* 29000 ms were left at 2000 */
+	EXPECT(d, "*", "timer root/s 29000");
+	ck_assert(drv_node(d, "root/s")->start_pending);
+	ck_assert(drv_node(d, "root/s")->stop_pending);
+	ck_assert_uint_eq(drv_node(d, "root")->nstop_pending, 1);
+	f->hold_cleanup = false;
+	f->script = 0;
+	tree_cleanup_done(d->t, drv_node(d, "root/s"), NULL, d->now);
+	drv_settle(d);
+	EXPECT(d, "*", "cancel root/s", "event ProcessTerminated root/s",
+	    "setup root/s", "timer root/s 30000", "cancel root/s",
+	    "spawn root/s/x", "event ProcessStarted root/s/x",
+	    "spawn root/s/y", "event ProcessStarted root/s/y",
+	    "event ProcessStarted root/s");
+	STATE(d, "root/s", NS_RUNNING);
+	ck_assert_uint_eq(drv_node(d, "root")->nstop_pending, 0);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * one_for_all, a child stuck in its shutdown time: the siblings' marks
+ * (stop, then start again; start for the one that failed) are handed
+ * over; after the shutdown time it is killed and all start again, once.
+ */
+START_TEST(test_sup_marks)
+{
+	struct drv *d = drv_new(conf_flat(STRATEGY_ONE_FOR_ALL, 3));
+	pid_t pa;
+
+	drv_fake_at(d, "root/c")->ignore_term = true;
+	drv_start_clean(d);
+	drv_at(d, 1000);
+	drv_exit(d, "root/b", EXITED(1), NULL);
+	EXPECT(d, "signal timer", "signal root/c 15", "signal root/c 18",
+	    "timer root/c 5000");
+	pa = drv_node(d, "root/a")->pid;
+	ck_assert(drv_node(d, "root/a")->stop_pending);
+	ck_assert(drv_node(d, "root/b")->start_pending);
+	drv_at(d, 3000);
+	drv_reexec(d, 500);		/* 3000 ms were left at 3000 */
+	EXPECT(d, "*", "timer root/c 3000");
+	ck_assert_int_eq(drv_node(d, "root/a")->pid, pa);
+	ck_assert(drv_node(d, "root/a")->stop_pending);
+	ck_assert(drv_node(d, "root/a")->start_pending);
+	ck_assert(!drv_node(d, "root/b")->stop_pending);
+	ck_assert(drv_node(d, "root/b")->start_pending);
+	ck_assert(drv_node(d, "root/c")->start_pending);
+	ck_assert_uint_eq(drv_node(d, "root")->nstop_pending, 2);
+	drv_at(d, 6500);
+	drv_fire(d, "root/c");
+	EXPECT(d, "signal spawn", "signal root/c 9", "signal root/a 15",
+	    "signal root/a 18", "spawn root/a", "spawn root/b",
+	    "spawn root/c");
+	ck_assert_int_ne(drv_node(d, "root/a")->pid, pa);
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * A supervisor stopping its children right to left (one_for_all above
+ * it restarts it) with a grandchild in its shutdown time: handed over
+ * stopping; the rest of the stop, the cleanup and the restart follow.
+ */
+START_TEST(test_sup_stopping)
+{
+	struct config *c = conf_nested();
+	struct drv *d;
+
+	c->root->strategy = STRATEGY_ONE_FOR_ALL;
+	d = drv_new(c);
+	drv_fake_at(d, "root/s/y")->ignore_term = true;
+	drv_start_clean(d);
+	drv_at(d, 1000);
+	drv_exit(d, "root/w", EXITED(1), NULL);
+	EXPECT(d, "signal timer", "signal root/s/y 15", "signal root/s/y 18",
+	    "timer root/s/y 5000");
+	STATE(d, "root/s", NS_STOPPING);
+	drv_at(d, 2000);
+	drv_reexec(d, 0);
+	EXPECT(d, "*", "timer root/s/y 4000");
+	STATE(d, "root/s", NS_STOPPING);
+	ck_assert(drv_node(d, "root/s")->start_pending);
+	ck_assert(drv_node(d, "root/w")->start_pending);
+	drv_at(d, 6000);
+	drv_fire(d, "root/s/y");
+	EXPECT(d, "signal cleanup setup spawn", "signal root/s/y 9",
+	    "signal root/s/x 15", "signal root/s/x 18", "cleanup root/s",
+	    "setup root/s", "spawn root/s/x", "spawn root/s/y",
+	    "spawn root/w");
+	STATE(d, "root", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* Forged states are refused: a start mark under a stopped supervisor. */
+START_TEST(test_sup_import_refused)
+{
+	struct drv *d = drv_new(conf_nested());
+	struct handoff_w w;
+	struct tree *t;
+	char *err;
+
+	drv_fake_at(d, "root/s")->hold_setup = true;
+	drv_start(d);
+	/* A child of root/s, in its setup, marked to start: not possible. */
+	drv_node(d, "root/s/x")->start_pending = true;
+	handoff_w_init(&w);
+	tree_export(d->t, &w, d->now);
+	handoff_finish(&w);
+	drv_node(d, "root/s/x")->start_pending = false;
+	t = tree_new(d->conf, STATE_ROOT);
+	ck_assert_int_eq(tree_import(t, w.b.s, w.b.len, d->now, &err), -1);
+	ck_assert_str_eq(err, "root/s/x: a start or stop is handed over in "
+	    "state 0");
+	free(err);
+	tree_free(t);
+	handoff_w_free(&w);
+	drv_free(d);
+}
+END_TEST
+
 Suite *
 handoff_suite(void)
 {
 	Suite *s = suite_create("handoff");
 	TCase *tf = tcase_create("format");
 	TCase *tt = tcase_create("tree");
+	TCase *ts = tcase_create("supervisors");
 
 	tcase_add_test(tf, test_format_roundtrip);
 	tcase_add_test(tf, test_format_refused);
@@ -375,5 +584,12 @@ handoff_suite(void)
 	tcase_add_test(tt, test_tree_refusal);
 	tcase_add_test(tt, test_tree_mismatch);
 	suite_add_tcase(s, tt);
+	tcase_add_test(ts, test_sup_setup);
+	tcase_add_test(ts, test_sup_setup_timeout);
+	tcase_add_test(ts, test_sup_cleanup);
+	tcase_add_test(ts, test_sup_marks);
+	tcase_add_test(ts, test_sup_stopping);
+	tcase_add_test(ts, test_sup_import_refused);
+	suite_add_tcase(s, ts);
 	return s;
 }
