@@ -85,6 +85,21 @@ struct pidwait {
 };
 
 /* The daemon's data for one node. */
+/*
+ * With cgroups, a worker's process is gone when its cgroup is empty, not
+ * when its main process is: what it left (whatever it did with sessions,
+ * process groups or its environment) is killed, and the end of the main
+ * process (its status, its last stderr line) waits here until inotify
+ * says the cgroup emptied. Both a worker's cgroup and a rolled worker's
+ * old one (PATH@old) drain so.
+ */
+struct drain {
+	struct cgroup_watch *watch;	/* NULL: not draining */
+	int		 status;
+	char		*last;
+	int64_t		 last_at;
+};
+
 struct nodectx {
 	struct timer	 timer;		/* the tree's (ACT_TIMER) */
 	struct proc	*proc;		/* the worker, or a running script */
@@ -117,13 +132,10 @@ struct nodectx {
 	struct nodelog	*log;		/* its output: ring, file, followers */
 	/* cgroups (cgroup.c): the worker's, and its end held until empty */
 	char		*cgdir;		/* NULL: none (yet) */
-	struct cgroup_watch *drain;	/* the main process ended, others not */
+	struct drain	 drain;		/* the main process ended, others not */
 	struct usage_samples samples;	/* CPU readings for status */
 	unsigned	 cg_written;	/* bit L: limit L written to its cgroup
 					   (since the cgroup was made) */
-	int		 drain_status;
-	char		*drain_last;
-	int64_t		 drain_last_at;
 	struct strv	 exec_argv;	/* the expanded command last started */
 	/*
 	 * A rolled worker's old process (ACT_ASIDE) until it is gone: its
@@ -134,10 +146,7 @@ struct nodectx {
 	 */
 	struct proc	*old;
 	char		*old_cgdir;
-	struct cgroup_watch *old_drain;
-	int		 old_status;
-	char		*old_last;
-	int64_t		 old_last_at;
+	struct drain	 old_drain;
 	bool		 old_main;
 	int		 old_notify_fd;
 	char		*old_notify_name;
@@ -190,8 +199,7 @@ static void	failtimer_cb(struct ev_loop *, ev_timer *, int);
 static void	readyfd_cb(struct ev_loop *, ev_io *, int);
 static void	signal_group(pid_t, int);
 static void	spawn_now(struct node *);
-static void	drain_end(struct nodectx *);
-static void	old_drain_end(struct nodectx *);
+static void	drain_end(struct drain *);
 static bool	drain_begin(struct node *, int, const char *, int64_t);
 static void	scripts_end(struct node *);
 static void	notify_end(struct node *);
@@ -1375,11 +1383,11 @@ nodectx_free(struct nodectx *nc)
 	strv_free(&nc->exec_argv);
 	free(nc->pidfile);
 	logs_node_gone(nc->log);
-	drain_end(nc);
+	drain_end(&nc->drain);
 	free(nc->cgdir);
 	if (nc->old != NULL)
 		nc->old->role = PROC_DISCARD;
-	old_drain_end(nc);
+	drain_end(&nc->old_drain);
 	free(nc->old_cgdir);
 	if (nc->old_notify_fd != -1)
 		close(nc->old_notify_fd);
@@ -1840,19 +1848,61 @@ arbor_apply(const struct config *conf, struct strv *report)
 	http_reconfigure(conf, true, report);
 }
 
-/*
- * With cgroups, a worker is gone when its cgroup is empty, not when its
- * main process is: what it left (whatever it did with sessions, process
- * groups or its environment) is killed, and the end of the main process
- * reaches the tree once inotify says the cgroup emptied.
- */
+/* Stop waiting for D's cgroup to empty; what it kept goes. */
 static void
-drain_end(struct nodectx *nc)
+drain_end(struct drain *d)
 {
-	cgroup_unwatch(nc->drain);
-	nc->drain = NULL;
-	free(nc->drain_last);
-	nc->drain_last = NULL;
+	cgroup_unwatch(d->watch);
+	d->watch = NULL;
+	free(d->last);
+	d->last = NULL;
+}
+
+/*
+ * A process of N ended with STATUS (LAST its last stderr line, at
+ * LAST_AT), its cgroup DIR perhaps not empty: kill the rest and wait in
+ * D (CB called at each change of DIR's cgroup.events). True if it is
+ * still emptying, false if the end can be reported now.
+ */
+static bool
+drain_start(struct drain *d, struct node *n, const char *dir,
+    void (*cb)(void *), int status, const char *last, int64_t last_at)
+{
+	if (cgroup_populated(dir) != 1)
+		return false;
+	(void)cgroup_kill(dir);
+	if ((d->watch = cgroup_watch(dir, cb, n)) == NULL) {
+		log_warn("%s: watching cgroup %s", n->path,
+		    cgroup_relative(dir));
+		return false;
+	}
+	/* It may have emptied before the watch was there. */
+	if (cgroup_populated(dir) != 1) {
+		drain_end(d);
+		return false;
+	}
+	d->status = status;
+	d->last = last != NULL ? xstrdup(last) : NULL;
+	d->last_at = last_at;
+	return true;
+}
+
+/*
+ * Has D's cgroup DIR emptied? Then the end it kept, into *STATUS, *LAST
+ * (the caller's to free) and *LAST_AT, and D waits no more.
+ */
+static bool
+drain_done(struct drain *d, const char *dir, int *status, char **last,
+    int64_t *last_at)
+{
+	if (cgroup_populated(dir) == 1)
+		return false;
+	*status = d->status;
+	*last = d->last;
+	*last_at = d->last_at;
+	d->last = NULL;
+	drain_end(d);
+	return true;
 }
 
 /* inotify: N's cgroup.events changed; is the cgroup empty now? */
@@ -1861,19 +1911,15 @@ drain_cb(void *arg)
 {
 	struct node *n = arg;
 	struct nodectx *nc = ctx(n);
+	int64_t last_at;
 	char *last;
 	int status;
 
-	if (cgroup_populated(nc->cgdir) == 1)
+	if (!drain_done(&nc->drain, nc->cgdir, &status, &last, &last_at))
 		return;
-	status = nc->drain_status;
-	last = nc->drain_last;
-	nc->drain_last = NULL;
-	drain_end(nc);
 	(void)cgroup_remove(nc->cgdir);
 	nc->cg_written = 0;
-	tree_worker_exited(tree, n, status, last, nc->drain_last_at,
-	    now_ms());
+	tree_worker_exited(tree, n, status, last, last_at, now_ms());
 	free(last);
 	run_actions();
 }
@@ -1893,34 +1939,12 @@ drain_begin(struct node *n, int status, const char *last, int64_t last_at)
 	/* Its cgroup is new at every start: any OOM kill is this run's. */
 	if (cgroup_oom_kills(nc->cgdir) > 0)
 		tree_worker_oom(tree, n);
-	if (cgroup_populated(nc->cgdir) == 1) {
-		(void)cgroup_kill(nc->cgdir);
-		if ((nc->drain = cgroup_watch(nc->cgdir, drain_cb, n)) ==
-		    NULL)
-			log_warn("%s: watching cgroup %s", n->path,
-			    cgroup_relative(nc->cgdir));
-		/* It may have emptied before the watch was there. */
-		else if (cgroup_populated(nc->cgdir) == 1) {
-			nc->drain_status = status;
-			nc->drain_last = last != NULL ? xstrdup(last) : NULL;
-			nc->drain_last_at = last_at;
-			return true;
-		} else
-			drain_end(nc);
-	}
+	if (drain_start(&nc->drain, n, nc->cgdir, drain_cb, status, last,
+	    last_at))
+		return true;
 	(void)cgroup_remove(nc->cgdir);
 	nc->cg_written = 0;
 	return false;
-}
-
-/* Stop waiting for a rolled worker's old cgroup to empty. */
-static void
-old_drain_end(struct nodectx *nc)
-{
-	cgroup_unwatch(nc->old_drain);
-	nc->old_drain = NULL;
-	free(nc->old_last);
-	nc->old_last = NULL;
 }
 
 /*
@@ -1951,14 +1975,14 @@ old_drain_cb(void *arg)
 {
 	struct node *n = arg;
 	struct nodectx *nc = ctx(n);
+	int64_t last_at;
 	char *last;
+	int status;
 
-	if (cgroup_populated(nc->old_cgdir) == 1)
+	if (!drain_done(&nc->old_drain, nc->old_cgdir, &status, &last,
+	    &last_at))
 		return;
-	last = nc->old_last;
-	nc->old_last = NULL;
-	old_drain_end(nc);
-	old_report(n, nc->old_status, last, nc->old_last_at);
+	old_report(n, status, last, last_at);
 	free(last);
 	run_actions();
 }
@@ -1979,20 +2003,9 @@ old_end(struct node *n, int status, const char *last, int64_t last_at)
 		nc->old_notify_name = NULL;
 	}
 	if (cgroup_enabled() && nc->old_cgdir != NULL &&
-	    cgroup_populated(nc->old_cgdir) == 1) {
-		(void)cgroup_kill(nc->old_cgdir);
-		if ((nc->old_drain = cgroup_watch(nc->old_cgdir, old_drain_cb,
-		    n)) == NULL)
-			log_warn("%s: watching cgroup %s", n->path,
-			    cgroup_relative(nc->old_cgdir));
-		else if (cgroup_populated(nc->old_cgdir) == 1) {
-			nc->old_status = status;
-			nc->old_last = last != NULL ? xstrdup(last) : NULL;
-			nc->old_last_at = last_at;
-			return;
-		} else
-			old_drain_end(nc);
-	}
+	    drain_start(&nc->old_drain, n, nc->old_cgdir, old_drain_cb,
+	    status, last, last_at))
+		return;
 	old_report(n, status, last, last_at);
 }
 
@@ -2263,7 +2276,7 @@ supervise_handoff_refusal(void)
 			why = "its readiness check runs";
 		else if (nc->health != NULL || nc->probe != NULL)
 			why = "its health check runs";
-		else if (nc->drain != NULL)
+		else if (nc->drain.watch != NULL)
 			why = "its cgroup is still emptying";
 		else if (nc->ready_rfd != -1 || nc->notify_fd != -1)
 			why = "arbord listens for its readiness or watchdog";
