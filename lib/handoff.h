@@ -16,7 +16,7 @@
  * refused; `arbord --handoff-check` prints it, so that the running arbord
  * asks the new binary before it execs it.
  */
-#define HANDOFF_VERSION		1
+#define HANDOFF_VERSION		2
 #define HANDOFF_MAGIC		"ARBORHND"
 #define HANDOFF_MAGIC_LEN	8
 #define HANDOFF_HEADER		16	/* magic, version, header size */

@@ -3617,19 +3617,25 @@ tree_handoff_settle(struct tree *t)
 }
 
 /*
- * Re-exec: the loop runs again: arm the timers of nodes in backoff and
- * of workers stopping within their shutdown time (tree_import gave them
- * a deadline).
+ * Re-exec: the loop runs again: arm the timers of nodes in backoff, of
+ * workers stopping within their shutdown time and of workers awaiting
+ * readiness within their start_timeout (tree_import gave them a
+ * deadline), and the liveness timers of running workers (tree_import
+ * gave them their next check and their watchdog's deadline).
  */
 void
 tree_handoff_arm(struct tree *t, int64_t now)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct node *n = t->nodes[i];
+		bool worker = n->spec->kind == NODE_WORKER;
 
+		if (worker && n->state == ST_RUNNING &&
+		    spec_has_liveness(n->spec))
+			live_rearm(t, n, now, false);
 		if (n->state == ST_BACKOFF || (n->state == ST_STOPPING &&
-		    n->spec->kind == NODE_WORKER &&
-		    n->spec->shutdown == SHUTDOWN_TIMEOUT)) {
+		    worker && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
+		    (worker && n->state == ST_AWAITING)) {
 			struct action a = { .kind = ACT_TIMER, .node = n,
 			    .ms = n->deadline > now ? n->deadline - now : 0,
 			    .deadline = n->deadline };

@@ -117,7 +117,7 @@ worker_stopping(enum node_state st)
 static const char *
 kind_in_flight(enum node_kind kind, enum node_state st)
 {
-	if (kind == NODE_WORKER && worker_stopping(st))
+	if (kind == NODE_WORKER && (worker_stopping(st) || st == ST_AWAITING))
 		return NULL;
 	return state_in_flight(st);
 }
@@ -127,7 +127,100 @@ static bool
 has_deadline(const struct node *n)
 {
 	return n->state == ST_BACKOFF || (n->spec->kind == NODE_WORKER &&
-	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT);
+	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
+	    (n->spec->kind == NODE_WORKER && n->state == ST_AWAITING);
+}
+
+/*
+ * Liveness (rx-live): is the state of N's health checks and watchdog one
+ * that is not handed over? They run only while a worker is running (not
+ * in a roll, refused anyway): a health check has its phase and either
+ * its next check due or one running with its timeout, a watchdog its
+ * deadline; every other node has none of them. The same test refuses an
+ * export and an import, so that what one writes the other takes.
+ */
+static bool
+live_inconsistent(const struct node *n, bool started, bool running,
+    int64_t phase, int64_t due, int64_t timeout_at, int64_t wd_due)
+{
+	const struct node_spec *s = n->spec;
+	bool live = s->kind == NODE_WORKER && n->state == ST_RUNNING &&
+	    n->old_pid == 0;
+
+	(void)started;		/* any: reset at the next start */
+	if (!live || s->health == HEALTH_NONE) {
+		if (running || phase != 0 || due != 0 || timeout_at != 0)
+			return true;
+	} else if (phase == 0 || (due != 0) == running ||
+	    (timeout_at != 0) != running)
+		return true;
+	if (!live || s->watchdog_ms <= 0)
+		return wd_due != 0;
+	return wd_due == 0;
+}
+
+/* A time (0: none) as the time from NOW to it. */
+static void
+put_when(struct handoff_w *w, int64_t t, int64_t now)
+{
+	handoff_bool(w, t != 0);
+	handoff_i64(w, t != 0 ? t - now : 0);
+}
+
+/* Read back what put_when wrote, as of NOW (0: none). */
+static int64_t
+get_when(struct handoff_r *r, int64_t now)
+{
+	bool set = handoff_get_bool(r);
+	int64_t v = get_age(r), t;
+
+	if (!set || r->bad)
+		return 0;
+	t = now + v;
+	return t == 0 ? -1 : t;	/* 0 would read as none */
+}
+
+/*
+ * N's liveness: whether a check has passed since its start, whether one
+ * runs, the phase checks keep, the next one due, the running one's
+ * timeout and the watchdog's deadline, as time from NOW.
+ */
+static void
+put_live(struct handoff_w *w, const struct node *n, int64_t now)
+{
+	handoff_bool(w, n->health_started);
+	handoff_bool(w, n->health_running);
+	put_when(w, n->health_phase, now);
+	put_when(w, n->health_due, now);
+	put_when(w, n->health_timeout_at, now);
+	put_when(w, n->watchdog_due, now);
+}
+
+/*
+ * Read back what put_live wrote for N (its state imported), as of NOW:
+ * 0, or -1 if it is not what N's state can have. A health check that ran
+ * at the export was abandoned with the old binary (killed, its
+ * connection closed): it runs again at once. The liveness timer is armed
+ * again by tree_handoff_arm.
+ */
+static int
+get_live(struct handoff_r *r, struct node *n, int64_t now)
+{
+	bool started = handoff_get_bool(r), running = handoff_get_bool(r);
+	int64_t phase = get_when(r, now), due = get_when(r, now);
+	int64_t timeout_at = get_when(r, now), wd_due = get_when(r, now);
+
+	if (r->bad || live_inconsistent(n, started, running, phase, due,
+	    timeout_at, wd_due))
+		return -1;
+	n->health_started = started;
+	n->health_phase = phase;
+	n->health_due = running ? (now != 0 ? now : -1) : due;
+	n->health_running = false;
+	n->health_timeout_at = 0;
+	n->watchdog_due = wd_due;
+	n->live_deadline = 0;
+	return 0;
 }
 
 /*
@@ -149,9 +242,11 @@ node_refusal(const struct node *n, int pass)
 			return why;
 		if (stopping && (n->old_pid != 0 || n->old_spec != NULL))
 			return "a rolling restart replaces its process";
-		if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
-		    spec_has_liveness(n->spec))
-			return "its health checks or watchdog are running";
+		if (live_inconsistent(n, n->health_started, n->health_running,
+		    n->health_phase, n->health_due, n->health_timeout_at,
+		    n->watchdog_due))
+			return "its health checks or watchdog are in a state "
+			    "not handed off";
 		return NULL;
 	case 1:
 		if (n->next_spec != NULL)
@@ -287,6 +382,7 @@ put_node(struct handoff_w *w, const struct node *n, int64_t now)
 	handoff_bool(w, n->start_pending);
 	handoff_bool(w, n->stop_pending);
 	handoff_str(w, n->unhealthy);
+	put_live(w, n, now);
 	handoff_end(w);
 }
 
@@ -403,6 +499,11 @@ import_node(struct importer *im, struct node *n)
 	n->start_pending = handoff_get_bool(r);
 	n->stop_pending = handoff_get_bool(r);
 	get_str_into(r, &n->unhealthy);
+	if (!r->bad && get_live(r, n, now) == -1) {
+		im->err = xasprintf("%s: its health checks or watchdog are "
+		    "not those of state %u", n->path, st);
+		return -1;
+	}
 	if (r->bad) {
 		im->err = xasprintf("%s: its record in the handoff is cut "
 		    "off", n->path);
@@ -416,7 +517,7 @@ import_node(struct importer *im, struct node *n)
 		return -1;
 	}
 	if ((n->spec->kind == NODE_WORKER && (n->pid > 0) != (n->state ==
-	    ST_RUNNING || stopping)) || (n->spec->kind == NODE_SUPERVISOR &&
+	    ST_RUNNING || n->state == ST_AWAITING || stopping)) || (n->spec->kind == NODE_SUPERVISOR &&
 	    n->pid != 0)) {
 		im->err = xasprintf("%s: pid %ld in the handoff, in state %u",
 		    n->path, (long)n->pid, st);

@@ -72,19 +72,21 @@ START_TEST(test_format_refused)
 {
 	struct handoff_w w;
 	struct handoff_r r;
-	char *err;
+	char *err, *want;
 
 	handoff_w_init(&w);
 	handoff_begin(&w, HR_META);
 	handoff_str(&w, "x");
 	handoff_finish(&w);
 
-	w.b.s[8] = 2;	/* version 2 */
+	w.b.s[8] = HANDOFF_VERSION + 1;	/* the next version */
 	ck_assert_int_eq(handoff_r_init(&r, w.b.s, w.b.len, &err), -1);
-	ck_assert_str_eq(err, "handoff format version 2, this arbord reads "
-	    "version 1");
+	want = xasprintf("handoff format version %d, this arbord reads "
+	    "version %d", HANDOFF_VERSION + 1, HANDOFF_VERSION);
+	ck_assert_str_eq(err, want);
+	free(want);
 	free(err);
-	w.b.s[8] = 1;
+	w.b.s[8] = HANDOFF_VERSION;
 	ck_assert_int_eq(handoff_r_init(&r, "ARBORXXX", 8, &err), -1);
 	free(err);
 	/* Cut off before the end record. */
