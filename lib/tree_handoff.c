@@ -136,7 +136,8 @@ has_deadline(const struct node *n)
  * that is not handed over? They run only while a worker is running (not
  * in a roll, refused anyway): a health check has its phase and either
  * its next check due or one running with its timeout, a watchdog its
- * deadline; every other node has none of them. The same test refuses an
+ * deadline; every other node has none of them (the phase of a worker's
+ * last run stays until its next). The same test refuses an
  * export and an import, so that what one writes the other takes.
  */
 static bool
@@ -148,8 +149,10 @@ live_inconsistent(const struct node *n, bool started, bool running,
 	    n->old_pid == 0;
 
 	(void)started;		/* any: reset at the next start */
+	/* The phase stays after a run (any), set again at the next. */
 	if (!live || s->health == HEALTH_NONE) {
-		if (running || phase != 0 || due != 0 || timeout_at != 0)
+		if (running || due != 0 || timeout_at != 0 ||
+		    (s->health == HEALTH_NONE && phase != 0))
 			return true;
 	} else if (phase == 0 || (due != 0) == running ||
 	    (timeout_at != 0) != running)

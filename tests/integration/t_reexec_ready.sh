@@ -187,7 +187,8 @@ for w in notify fd check never; do
 done
 
 # Health and failures carried over, not counted from 0 again (a check
-# that ran at the exec runs again at once: a failure more, or a few on a slow machine).
+# that ran at the exec runs again at once: a failure more, a few on a
+# slow machine).
 assert_eq healthy "$(field health root/hc)" "root/hc health after the exec"
 [ "$c2" -ge "$c1" ] && [ "$c2" -le $((c1 + 5)) ] ||
     fail "root/hc failures $c1 before the exec, $c2 after"

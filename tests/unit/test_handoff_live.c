@@ -380,6 +380,77 @@ START_TEST(test_health_watchdog)
 END_TEST
 
 /*
+ * A health-checked worker that ran and is now stopping, then stopped
+ * (its last run's phase stays), or awaiting readiness again: handed
+ * over, and its checks begin anew once it runs.
+ */
+START_TEST(test_live_after_run)
+{
+	struct drv *d = live_tree(2000, true);
+	struct node *w;
+
+	drv_fake_at(d, "root/w")->ignore_term = true;
+	drv_start_clean(d);
+	drv_live_fire(d, "root/w");
+	drv_health(d, "root/w", true, NULL);
+	drv_admin(d, tree_stop_node, "root/w");
+	STATE(d, "root/w", NS_STOPPING);
+	w = drv_node(d, "root/w");
+	ck_assert_int_ne(w->health_phase, 0);
+	drv_log_clear(d);
+	live_reexec(d, 100);
+	EXPECT(d, LIVE " timer", "timer root/w 5000");
+	drv_exit(d, "root/w", KILLED(9), NULL);
+	EXPECT(d, "*", "cancel root/w", "event ProcessTerminated root/w");
+	STATE(d, "root/w", NS_STOPPED);
+	live_reexec(d, 100);
+	EXPECT(d, "*", NULL);
+	drv_admin(d, tree_start_node, "root/w");
+	STATE(d, "root/w", NS_RUNNING);
+	ck_assert_int_eq(drv_node(d, "root/w")->health, HS_STARTING);
+	drv_free(d);
+}
+END_TEST
+
+/* The same awaiting readiness: handed over with no liveness running. */
+START_TEST(test_live_awaiting)
+{
+	struct config *c = conf_new();
+	struct node_spec *s;
+	struct drv *d;
+	char line[64];
+	int64_t off;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 5;
+	s = conf_worker(c, "root/w", RESTART_PERMANENT);
+	conf_ready(s, READY_NOTIFY, 5000);
+	s->watchdog_ms = 2000;
+	s->health = HEALTH_TCP;
+	s->health_host = xstrdup("127.0.0.1");
+	s->health_port = 8080;
+	s->health_interval_ms = 1000;
+	s->health_timeout_ms = 500;
+	s->health_retries = 3;
+	d = drv_new(c);
+	drv_start(d);
+	drv_ready(d, "root/w");
+	drv_live_fire(d, "root/w");
+	drv_health(d, "root/w", true, NULL);
+	drv_exit(d, "root/w", EXITED(1), NULL);
+	STATE(d, "root/w", NS_STARTING);
+	drv_log_clear(d);
+	live_reexec(d, 100);
+	EXPECT(d, LIVE " timer", "timer root/w 5000");
+	drv_ready(d, "root/w");
+	off = tree_health_offset(d->t, drv_node(d, "root/w"));
+	snprintf(line, sizeof line, "live root/w %lld",
+	    (long long)(off < 2000 ? off : 2000));
+	EXPECT(d, "live-cancel live", line);
+	drv_free(d);
+}
+END_TEST
+
+/*
  * Nothing of these is refused any more; a liveness state that cannot
  * be is refused by name on export, and refused on import.
  */
@@ -463,6 +534,8 @@ handoff_live_suite(void)
 	tcase_add_test(tl, test_health_between);
 	tcase_add_test(tl, test_watchdog);
 	tcase_add_test(tl, test_health_watchdog);
+	tcase_add_test(tl, test_live_after_run);
+	tcase_add_test(tl, test_live_awaiting);
 	tcase_add_test(tl, test_live_refusal);
 	suite_add_tcase(s, tl);
 	return s;
