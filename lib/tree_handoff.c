@@ -16,12 +16,25 @@
  * (STOPPING, KILLING, TIMED_OUT): its process is arbord's child still,
  * the new binary reaps its exit; the shutdown timer resumes with the
  * time it had left, and the marks its supervisor set (stop, then start
- * again) and why it is stopped (unhealthy) go with it. What else is in
- * flight (a start, a readiness or health check, a setup or cleanup
- * script, a supervisor stopping, a reload's settings waiting for the
- * next start, a rolling restart, a scale down) makes
- * tree_handoff_refusal say which node and why, and arborctl reexec
- * refuses without touching anything.
+ * again) and why it is stopped (unhealthy) go with it.
+ *
+ * A worker awaiting readiness (AWAITING) is handed over with its
+ * start_timeout as the time left (tree_handoff_arm arms it again); what
+ * it waits on is the daemon's, handed over beside its process (the
+ * notify socket, the fd:N pipe, the delay: or check_interval timer; a
+ * check: running at the exec is killed and run again at once). A
+ * running worker's liveness (put_live) goes with it: whether a check
+ * passed since its start, the phase of its checks, the next one due and
+ * the watchdog's deadline as time left, its health, failures in a row
+ * and last error; a health check running at the exec was abandoned with
+ * the old binary (killed, its connection closed) and runs again at once
+ * (get_live), and tree_handoff_arm arms the liveness timer again.
+ *
+ * What else is in flight (a start, a supervisor whose children are
+ * starting, a setup or cleanup script, a supervisor stopping, a
+ * reload's settings waiting for the next start, a rolling restart, a
+ * scale down) makes tree_handoff_refusal say which node and why, and
+ * arborctl reexec refuses without touching anything.
  */
 #include <stdlib.h>
 #include <string.h>
