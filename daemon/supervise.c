@@ -202,6 +202,9 @@ static int	limits_check(const struct config *, struct errlist *);
 static void	texts_take(struct config *);
 static void	texts_free(void);
 static struct node *resume_find(const char *, size_t *);
+static int	output_keep(const struct output *);
+static struct output *resume_output(struct node *, int64_t, enum stream,
+		    bool *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -2155,7 +2158,8 @@ static const char *
 live_refusal(const struct node *n, const struct nodectx *nc)
 {
 	(void)n;
-	if (nc->ready_wfd != -1)
+	/* Its write end stays until the pidfile names the worker. */
+	if (nc->ready_wfd != -1 && nc->pidwait == NULL)
 		return "it is being started";
 	if (nc->old_notify_fd != -1)
 		return "a rolling restart replaces its process";
@@ -2283,9 +2287,12 @@ get_proc_live(struct handoff_r *r, struct node *n, bool *bad)
 		*bad = true;
 		return;
 	}
-	/* The worker's NOTIFY_SOCKET names it: the same socket, watched. */
-	nc->notify_fd = live_fd(n, nfd, (awaiting && s->ready ==
-	    READY_NOTIFY) || s->watchdog_ms > 0, bad);
+	/*
+	 * The worker's NOTIFY_SOCKET names it: the same socket, watched
+	 * (the tree says whether it waits for READY=1, as before the exec).
+	 */
+	nc->notify_fd = live_fd(n, nfd, s->ready == READY_NOTIFY ||
+	    s->watchdog_ms > 0, bad);
 	if (nc->notify_fd != -1) {
 		nc->notify_name = name;
 		name = NULL;
@@ -2294,14 +2301,16 @@ get_proc_live(struct handoff_r *r, struct node *n, bool *bad)
 		if (k > notify_counter && k < UINT_MAX)
 			notify_counter = (unsigned)k;
 		ev_io_set(&nc->notifyio, nc->notify_fd, EV_READ);
-		ev_io_start(EV_DEFAULT, &nc->notifyio);
+		/* A pidfile awaited: watched once it names the worker. */
+		if (n->pid > 0)
+			ev_io_start(EV_DEFAULT, &nc->notifyio);
 	}
 	free(name);
-	nc->ready_rfd = live_fd(n, rfd, awaiting && s->ready == READY_FD,
-	    bad);
+	nc->ready_rfd = live_fd(n, rfd, s->ready == READY_FD, bad);
 	if (nc->ready_rfd != -1) {
 		ev_io_set(&nc->readyio, nc->ready_rfd, EV_READ);
-		ev_io_start(EV_DEFAULT, &nc->readyio);
+		if (n->pid > 0)
+			ev_io_start(EV_DEFAULT, &nc->readyio);
 	}
 	live_kill(n, cpid);
 	live_kill(n, hpid);
@@ -2315,6 +2324,72 @@ get_proc_live(struct handoff_r *r, struct node *n, bool *bad)
 		timer_start(&nc->readytimer, left < 0 ? 0 : left >
 		    (int64_t)1 << 42 ? (int64_t)1 << 42 : left);
 	}
+}
+
+/*
+ * HR_WAIT: pidfile worker N whose launcher is gone, its pidfile awaited:
+ * the launcher's output pipes (its daemon inherited them), the pidfile,
+ * the write end of its fd:N pipe (the daemon has it too), then what
+ * put_proc_live writes.
+ */
+static void
+put_wait(struct handoff_w *w, struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	handoff_begin(w, HR_WAIT);
+	handoff_str(w, n->path);
+	handoff_i64(w, output_keep(nc->pidwait->keep_out));
+	handoff_i64(w, output_keep(nc->pidwait->keep_err));
+	handoff_str(w, nc->pidfile);
+	handoff_i64(w, live_keep(nc->ready_wfd));
+	put_proc_live(w, n);
+	handoff_end(w);
+}
+
+/*
+ * The new binary: a pidfile wait (HR_WAIT at R) for a worker the tree
+ * has awaiting its pidfile, looked at again at once; 0, or -1 with *ERR.
+ */
+static int
+resume_wait(struct handoff_r *r, size_t *at, char **err)
+{
+	char *path = handoff_get_str(r), *pf;
+	struct node *n = path != NULL ? resume_find(path, at) : NULL;
+	int64_t ofd = handoff_get_i64(r), efd = handoff_get_i64(r), wfd;
+	struct nodectx *nc;
+	struct pidwait *pw;
+	bool bad = false;
+
+	pf = handoff_get_str(r);
+	wfd = handoff_get_i64(r);
+	if (r->bad || n == NULL || n->spec->kind != NODE_WORKER ||
+	    n->spec->pidfile == NULL || n->state != ST_SPAWNING ||
+	    pf == NULL || pf[0] != '/' || ctx(n)->pidwait != NULL ||
+	    ctx(n)->proc != NULL) {
+		*err = xasprintf("the pidfile wait of %s is not that of a "
+		    "worker of the tree", path != NULL ? path : "(bad)");
+		free(path);
+		free(pf);
+		return -1;
+	}
+	free(path);
+	nc = ctx(n);
+	pw = nc->pidwait = xcalloc(1, sizeof *pw);
+	timer_init(&pw->w, pidwait_cb, n);
+	pw->keep_out = resume_output(n, ofd, STREAM_OUT, &bad);
+	pw->keep_err = resume_output(n, efd, STREAM_ERR, &bad);
+	free(nc->pidfile);
+	nc->pidfile = pf;
+	nc->ready_wfd = live_fd(n, wfd, n->spec->ready == READY_FD, &bad);
+	if (!bad)
+		get_proc_live(r, n, &bad);
+	if (bad) {
+		*err = xasprintf("%s: its pidfile wait is bad", n->path);
+		return -1;
+	}
+	timer_start(&pw->w, 0);
+	return 0;
 }
 
 /*
@@ -2347,8 +2422,8 @@ supervise_handoff_refusal(void)
 
 		if (nc->spawn_queued || nc->spawn_err != NULL)
 			why = "it is being started";
-		else if (nc->pidwait != NULL)
-			why = "arbord waits for its pidfile";
+		else if (nc->proc != NULL && nc->proc->role == PROC_LAUNCHER)
+			why = "its launcher runs (pidfile)";
 		else if (nc->drain != NULL)
 			why = "its cgroup is still emptying";
 		else if (live_refusal(n, nc) != NULL)
@@ -2419,6 +2494,9 @@ supervise_export(struct handoff_w *w)
 		put_proc_live(w, n);
 		handoff_end(w);
 	}
+	for (size_t i = 0; i < tree->nnodes; i++)
+		if (ctx(tree->nodes[i])->pidwait != NULL)
+			put_wait(w, tree->nodes[i]);
 	/* The lines of every node's log ring, for arborctl logs. */
 	for (size_t i = 0; i < tree->nnodes; i++) {
 		const struct nodelog *nl = ctx(tree->nodes[i])->log;
@@ -2603,6 +2681,8 @@ resume_procs(const struct supervise_opts *o)
 	while ((rc = handoff_next(&r, &err)) == 1) {
 		if (r.type == HR_LOGLINE)
 			resume_loglines(&r, &at);
+		if (r.type == HR_WAIT && resume_wait(&r, &at, &err) == -1)
+			goto fail;
 		if (r.type != HR_PROC)
 			continue;
 		path = handoff_get_str(&r);

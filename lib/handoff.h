@@ -36,6 +36,7 @@ enum handoff_type {
 	HR_LOGLINE = 9,		/* a line of a node's log ring */
 	HR_REPLY = 10,		/* the client waiting for the answer */
 	HR_EVENT = 11,		/* an event of the control backlog */
+	HR_WAIT = 12,		/* a pidfile worker's wait (daemon) */
 };
 
 /* A handoff being written: records appended to a buffer. */

@@ -3619,8 +3619,8 @@ tree_handoff_settle(struct tree *t)
 /*
  * Re-exec: the loop runs again: arm the timers of nodes in backoff, of
  * workers stopping within their shutdown time and of workers awaiting
- * readiness within their start_timeout (tree_import gave them a
- * deadline), and the liveness timers of running workers (tree_import
+ * readiness or their pidfile within their start_timeout (tree_import
+ * gave them a deadline), and the liveness timers of running workers (tree_import
  * gave them their next check and their watchdog's deadline).
  */
 void
@@ -3635,7 +3635,8 @@ tree_handoff_arm(struct tree *t, int64_t now)
 			live_rearm(t, n, now, false);
 		if (n->state == ST_BACKOFF || (n->state == ST_STOPPING &&
 		    worker && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
-		    (worker && n->state == ST_AWAITING)) {
+		    (worker && n->state == ST_AWAITING) || (worker &&
+		    n->state == ST_SPAWNING && n->spec->pidfile != NULL)) {
 			struct action a = { .kind = ACT_TIMER, .node = n,
 			    .ms = n->deadline > now ? n->deadline - now : 0,
 			    .deadline = n->deadline };

@@ -18,11 +18,13 @@
  * time it had left, and the marks its supervisor set (stop, then start
  * again) and why it is stopped (unhealthy) go with it.
  *
- * A worker awaiting readiness (AWAITING) is handed over with its
- * start_timeout as the time left (tree_handoff_arm arms it again); what
- * it waits on is the daemon's, handed over beside its process (the
- * notify socket, the fd:N pipe, the delay: or check_interval timer; a
- * check: running at the exec is killed and run again at once). A
+ * A worker awaiting readiness (AWAITING), or a pidfile worker whose
+ * pidfile is awaited (SPAWNING: its launcher is gone), is handed over
+ * with its start_timeout as the time left (tree_handoff_arm arms it
+ * again); what it waits on is the daemon's, handed over beside its
+ * process (the notify socket, the fd:N pipe, the delay: or
+ * check_interval timer, the pidfile wait; a check: running at the exec
+ * is killed and run again at once). A
  * running worker's liveness (put_live) goes with it: whether a check
  * passed since its start, the phase of its checks, the next one due and
  * the watchdog's deadline as time left, its health, failures in a row
@@ -126,11 +128,22 @@ worker_stopping(enum node_state st)
 	return st == ST_STOPPING || st == ST_KILLING || st == ST_TIMED_OUT;
 }
 
-/* What is in flight in state ST of a node of KIND; NULL if handed over. */
-static const char *
-kind_in_flight(enum node_kind kind, enum node_state st)
+/*
+ * Is ST a worker's state of starting, handed over: awaiting readiness,
+ * or (a pidfile worker, spec S) its launcher gone, its pidfile awaited?
+ */
+static bool
+worker_starting(const struct node_spec *s, enum node_state st)
 {
-	if (kind == NODE_WORKER && (worker_stopping(st) || st == ST_AWAITING))
+	return st == ST_AWAITING || (st == ST_SPAWNING && s->pidfile != NULL);
+}
+
+/* What is in flight in state ST of a node of spec S; NULL if handed over. */
+static const char *
+kind_in_flight(const struct node_spec *s, enum node_state st)
+{
+	if (s->kind == NODE_WORKER && (worker_stopping(st) ||
+	    worker_starting(s, st)))
 		return NULL;
 	return state_in_flight(st);
 }
@@ -141,7 +154,8 @@ has_deadline(const struct node *n)
 {
 	return n->state == ST_BACKOFF || (n->spec->kind == NODE_WORKER &&
 	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
-	    (n->spec->kind == NODE_WORKER && n->state == ST_AWAITING);
+	    (n->spec->kind == NODE_WORKER && worker_starting(n->spec,
+	    n->state));
 }
 
 /*
@@ -248,7 +262,7 @@ get_live(struct handoff_r *r, struct node *n, int64_t now)
 static const char *
 node_refusal(const struct node *n, int pass)
 {
-	const char *why = kind_in_flight(n->spec->kind, n->state);
+	const char *why = kind_in_flight(n->spec, n->state);
 	bool stopping = n->spec->kind == NODE_WORKER &&
 	    worker_stopping(n->state);
 
@@ -470,7 +484,7 @@ import_node(struct importer *im, struct node *n)
 		return -1;
 	}
 	st = handoff_get_u32(r);
-	if (st >= ST_COUNT || kind_in_flight(n->spec->kind,
+	if (st >= ST_COUNT || kind_in_flight(n->spec,
 	    (enum node_state)st) != NULL) {
 		im->err = xasprintf("%s: state %u is not one handed over",
 		    n->path, st);

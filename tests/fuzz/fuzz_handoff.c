@@ -166,7 +166,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		while (tree_next_action(t, &a)) {
 			if (!(a.kind == ACT_TIMER && (a.node->state ==
 			    ST_BACKOFF || a.node->state == ST_STOPPING ||
-			    a.node->state == ST_AWAITING)) &&
+			    a.node->state == ST_AWAITING ||
+			    a.node->state == ST_SPAWNING)) &&
 			    !(a.kind == ACT_LIVE_TIMER && a.node->state ==
 			    ST_RUNNING))
 				fuzz_fail("an import queued something other "

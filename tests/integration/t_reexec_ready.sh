@@ -13,7 +13,7 @@
 : "${RAWCLIENT:?set RAWCLIENT to tests/integration/rawclient}"
 : "${SDNOTIFY:?set SDNOTIFY to tests/integration/sdnotify}"
 
-mkfifo "$T/notify.fifo" "$T/fd.fifo"
+mkfifo "$T/notify.fifo" "$T/fd.fifo" "$T/pid.fifo"
 
 # The Nth start of a worker (its own counter file).
 count='n=$(( $(cat "$0.count" 2>/dev/null || echo 0) + 1 )); echo $n >"$0.count"'
@@ -59,6 +59,22 @@ mv "$T/mute.last.tmp" "$T/mute.last"
 exec "$T/sleep" 1004
 SH
 )
+# A daemonizing launcher; the second start's daemon writes its pidfile
+# once the test lets it, after the exec, and says so on the launcher's
+# stdout, which it inherited.
+launcher=$(script launcher.sh <<SH
+#!/bin/bash
+$count
+rm -f "$T/p.pid"
+if [ \$n -eq 2 ]; then
+	setsid bash -c 'read -r _ <"$T/pid.fifo"; echo adopted after the exec; echo \$\$ >"$T/p.pid"; exec "$T/sleep" 1007' </dev/null &
+else
+	setsid "$T/sleep" 1007 </dev/null &
+	echo \$! >"$T/p.pid"
+fi
+exit 0
+SH
+)
 cat >"$T/a.ini" <<INI
 [supervisor:root]
 intensity = 1000
@@ -99,7 +115,16 @@ period = 1m
 [worker:root/never/w]
 command = $never
 ready = notify
-start_timeout = 10s
+start_timeout = 15s
+
+[supervisor:root/pid]
+intensity = 1000
+period = 1m
+
+[worker:root/pid/w]
+command = $launcher
+pidfile = $T/p.pid
+start_timeout = 1h
 
 [worker:root/dog]
 command = $dog
@@ -107,7 +132,7 @@ watchdog = 2s
 
 [worker:root/mute]
 command = $mute
-watchdog = 5s
+watchdog = 8s
 restart_delay = 1h
 
 [worker:root/hc]
@@ -122,6 +147,7 @@ start_arbord "$T/a.ini"
 for w in notify fd check never; do
 	wait_event ProcessReady "root/$w/w"
 done
+wait_event ProcessStarted root/pid/w
 poll 15 sh -c "[ \"\$('$ARBORCTL' -s '$T/arbor.sock' status root --json | sed -n 's/^{\"path\":\"root\",\"node\":\"supervisor\",\"state\":\"\\([a-z]*\\)\".*/\\1/p')\" = running ]" ||
     fail "root not running: $(ctl status root --json)"
 
@@ -130,16 +156,20 @@ field() {
 	ctl status "$2" --json | sed -n "s/.*\"$1\":\"\\{0,1\\}\\([^,\"]*\\).*/\\1/p"
 }
 
-# Restarted by root, which runs: each awaits readiness again.
-kill -KILL "$(pid_of root/never/w)"
-wait_event ProcessStarted root/never/w 2
-never_start=$(event_ms "$(event_line ProcessStarted root/never/w 2)")
+# Restarted by their supervisors, which run: each awaits its pidfile or
+# its readiness again. The pidfile worker: its launcher gone.
+kill -KILL "$(pid_of root/pid/w)"
+wait_event ProcessFailed root/pid/w
+poll 10 sh -c "[ \"\$(cat '$T/launcher.sh.count' 2>/dev/null)\" = 2 ]" ||
+    fail "root/pid/w not started again"
+poll 10 sh -c "! pgrep -f '$T/launcher.s[h]'" || fail "the launcher of root/pid/w does not exit"
 rm "$T/check.ok"
-for w in notify fd check; do
+for w in notify fd check never; do
 	kill -KILL "$(pid_of root/$w/w)"
 	wait_event ProcessStarted "root/$w/w" 2
 done
-for w in notify fd check never; do
+never_start=$(event_ms "$(event_line ProcessStarted root/never/w 2)")
+for w in notify fd check never pid; do
 	assert_eq starting "$(state_of root/$w/w)" "root/$w/w before the exec"
 done
 
@@ -150,26 +180,27 @@ touch "$T/hc.fail"
 poll 15 sh -c "[ \"\$('$ARBORCTL' -s '$T/arbor.sock' status root/hc --json | sed -n 's/.*\"health_failures\":\\([0-9]*\\).*/\\1/p')\" -ge 3 ]" ||
     fail "root/hc failures: $(ctl status root/hc --json)"
 
-# The mute worker stops pinging; its watchdog (5s) runs from its last.
+# The mute worker stops pinging; its watchdog (8s) runs from its last.
 wait_event ProcessStarted root/dog
 touch "$T/mute.stop"
 poll 10 test -e "$T/mute.last" || fail "root/mute never stopped pinging"
 mute_last=$(cat "$T/mute.last")
 
-# Exec late enough in both deadlines that counting them from the exec
-# would show: 3 s into never's start_timeout, 2 s into mute's watchdog.
-late() {
-	local now
-	now=$(date +%s%3N)
-	[ $((now - never_start)) -ge 3000 ] && [ $((now - mute_last)) -ge 2000 ]
-}
-poll 20 late || fail "the clock does not move"
-
-paths="root/notify/w root/fd/w root/check/w root/never/w root/dog root/mute root/hc"
+paths="root/notify/w root/fd/w root/check/w root/never/w root/dog root/mute root/hc root/pid/w"
 before=""
 for p in $paths; do
 	before+="$p=$(pid_of $p) "
 done
+
+# Exec late enough in both deadlines that counting them from the exec
+# would show: 3 s into never's start_timeout, 3 s into mute's watchdog.
+late() {
+	local now
+	now=$(date +%s%3N)
+	[ $((now - never_start)) -ge 3000 ] && [ $((now - mute_last)) -ge 3000 ]
+}
+poll 20 late || fail "the clock does not move"
+
 c1=$(field health_failures root/hc)
 ctl_expect 0 reexec
 c2=$(field health_failures root/hc)
@@ -182,7 +213,7 @@ for p in $paths; do
 	after+="$p=$(pid_of $p) "
 done
 assert_eq "$before" "$after" "pids across the exec"
-for w in notify fd check never; do
+for w in notify fd check never pid; do
 	assert_eq starting "$(state_of root/$w/w)" "root/$w/w after the exec"
 done
 
@@ -213,24 +244,31 @@ for w in notify fd check; do
 	assert_match "root/$w/w=$(pid_of root/$w/w) " "$before" "root/$w/w's pid once ready"
 done
 
+# The pidfile written after the exec: adopted, its output read on.
+timeout 10 sh -c "echo go >'$T/pid.fifo'" || fail "root/pid/w's daemon does not read its fifo"
+wait_event ProcessStarted root/pid/w 2
+assert_eq "$(cat "$T/p.pid")" "$(pid_of root/pid/w)" "root/pid/w adopted"
+assert_eq running "$(state_of root/pid/w)" "root/pid/w running"
+wait_for "$T/out" '^root/pid/w \| adopted after the exec'
+
 # A notify worker started after the exec: a socket of its own.
 kill -KILL "$(pid_of root/notify/w)"
 wait_event ProcessReady root/notify/w 3
 
-# The mute worker: killed at its last ping + 5 s, not the exec + 5 s.
+# The mute worker: killed at its last ping + 8 s, not the exec + 8 s.
 wait_event ProcessUnhealthy root/mute 1 20
-assert_match '"error":"watchdog timeout \(5s\)"' "$(event_line ProcessUnhealthy root/mute)"
+assert_match '"error":"watchdog timeout \(8s\)"' "$(event_line ProcessUnhealthy root/mute)"
 t=$(event_ms "$(event_line ProcessUnhealthy root/mute)")
 d=$((t - mute_last))
-[ $d -ge 4800 ] && [ $d -le 6500 ] ||
+[ $d -ge 7800 ] && [ $d -le 9500 ] ||
     fail "root/mute unhealthy $d ms after its last ping (exec at +$((exec_ms - mute_last)))"
 
-# Never ready: killed at its start + 10 s, not the exec + 10 s.
-wait_event ProcessStartFailed root/never/w 1 25
-assert_match '"error":"not ready within 10s"' "$(event_line ProcessStartFailed root/never/w)"
+# Never ready: killed at its start + 15 s, not the exec + 15 s.
+wait_event ProcessStartFailed root/never/w 1 30
+assert_match '"error":"not ready within 15s"' "$(event_line ProcessStartFailed root/never/w)"
 t=$(event_ms "$(event_line ProcessStartFailed root/never/w)")
 d=$((t - never_start))
-[ $d -ge 9800 ] && [ $d -le 11500 ] ||
+[ $d -ge 14800 ] && [ $d -le 16500 ] ||
     fail "root/never/w failed $d ms after its start (exec at +$((exec_ms - never_start)))"
 
 # The pinging worker stayed up and healthy throughout.

@@ -2,8 +2,8 @@
  * test_handoff_live.c: readiness and liveness across a re-exec (arborctl
  * reexec, lib/tree_handoff.c), driven with the fake clock: exported at t,
  * imported at t + d into a tree new from the same configuration. A worker
- * awaiting readiness keeps its start_timeout as the time it had left and
- * becomes ready, or is killed, as it would have; a running worker's next
+ * awaiting readiness (or its pidfile) keeps its start_timeout as the time
+ * it had left and becomes ready, or is killed, as it would have; a running worker's next
  * health check and watchdog deadline resume with the time left, a check
  * that ran at the exec runs again at once, failures and health carry
  * over.
@@ -219,6 +219,69 @@ START_TEST(test_awaiting_check)
 	drv_check(d, "root/w", true);
 	EXPECT(d, "*", "cancel root/w", "event ProcessReady root/w");
 	STATE(d, "root/w", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/*
+ * root with pidfile worker w (start_timeout 5 s), up, then exited at
+ * 1000: restarted, its launcher gone, its pidfile awaited (the test
+ * reports the adoption: hold_spawn).
+ */
+static struct drv *
+pidfile_tree(void)
+{
+	struct config *c = conf_new();
+	struct node_spec *s;
+	struct drv *d;
+
+	conf_sup(c, "root", STRATEGY_ONE_FOR_ONE)->intensity = 5;
+	s = conf_worker(c, "root/w", RESTART_PERMANENT);
+	s->pidfile = xstrdup("/run/w.pid");
+	s->start_timeout_ms = 5000;
+	d = drv_new(c);
+	drv_start(d);
+	STATE(d, "root/w", NS_RUNNING);
+	drv_fake_at(d, "root/w")->hold_spawn = true;
+	drv_at(d, 1000);
+	drv_log_clear(d);
+	drv_exit(d, "root/w", EXITED(1), NULL);
+	EXPECT(d, "*", "event ProcessFailed root/w", "spawn root/w",
+	    "timer root/w 5000");
+	STATE(d, "root/w", NS_STARTING);
+	return d;
+}
+
+/* The pidfile awaited: its start_timeout goes on; adopted after it. */
+START_TEST(test_pidfile_adopted)
+{
+	struct drv *d = pidfile_tree();
+
+	drv_at(d, 2000);
+	live_reexec(d, 300);
+	EXPECT(d, "*", "timer root/w 4000");
+	ck_assert_int_eq(drv_node(d, "root/w")->pid, 0);
+	drv_started(d, "root/w");
+	EXPECT(d, "*", "event ProcessStarted root/w", "cancel root/w");
+	STATE(d, "root/w", NS_RUNNING);
+	drv_free(d);
+}
+END_TEST
+
+/* Never written: given up at its original start_timeout. */
+START_TEST(test_pidfile_late)
+{
+	struct drv *d = pidfile_tree();
+
+	drv_at(d, 4000);
+	live_reexec(d, 300);
+	EXPECT(d, "*", "timer root/w 2000");
+	drv_at(d, 6300);
+	drv_fire(d, "root/w");
+	EXPECT(d, "spawn-cancel event", "spawn-cancel root/w",
+	    "event ProcessStartFailed root/w");
+	EVENT_ERROR_HAS(d, EV_PROCESS_START_FAILED, "root/w",
+	    "pidfile /run/w.pid not written within 5s");
 	drv_free(d);
 }
 END_TEST
@@ -529,6 +592,8 @@ handoff_live_suite(void)
 	tcase_add_test(tr, test_awaiting_overdue);
 	tcase_add_test(tr, test_awaiting_check);
 	tcase_add_test(tr, test_awaiting_bad);
+	tcase_add_test(tr, test_pidfile_adopted);
+	tcase_add_test(tr, test_pidfile_late);
 	suite_add_tcase(s, tr);
 	tcase_add_test(tl, test_health_running);
 	tcase_add_test(tl, test_health_between);
