@@ -10,7 +10,8 @@
  * whose invariants hold (tree_check), which exports and imports again.
  * The seed corpus (tests/fuzz/corpus/handoff/) holds handoffs exported
  * from that configuration in a few states (stopping: root/a restarted,
- * within its shutdown time; awaiting: root/l restarted, not ready yet;
+ * within its shutdown time; pidwait: root/a restarted, its pidfile
+ * awaited; awaiting: root/l restarted, not ready yet;
  * health-running: root/l's health check runs; the others have root/l
  * running, its next check and its watchdog due).
  */
@@ -33,6 +34,7 @@ static const char conf_text[] =
 "[worker:root/a]\n"
 "command = /bin/sleep 100\n"
 "restart_delay = 1s\n"
+"pidfile = /run/a.pid\n"
 "[worker:root/p]\n"
 "command = /bin/sleep 100\n"
 "instances = 2\n"
