@@ -1034,8 +1034,11 @@ pidfile_adopt(struct node *n)
 static void
 pidwait_cb(struct timer *t)
 {
-	(void)pidfile_adopt(t->data);
-	if (ctx((struct node *)t->data)->pidwait != NULL)
+	struct node *n = t->data;
+
+	/* An adoption or a failure frees the wait, and T with it. */
+	(void)pidfile_adopt(n);
+	if (ctx(n)->pidwait != NULL)
 		timer_start(t, PIDFILE_WAIT_MS);
 	run_actions();
 }
