@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -191,6 +192,8 @@ static int		 nofile_raised;
 /* The texts of the configuration the tree runs, for a re-exec. */
 static struct config_text *conf_texts;
 static size_t		 conf_ntexts;
+/* The last notify socket's number ("@arbor/PID/N"); a re-exec goes on. */
+static unsigned		 notify_counter;
 
 static void	timer_cb(struct timer *);
 static void	pidwait_cb(struct timer *);
@@ -211,6 +214,9 @@ static void	texts_take(struct config *);
 static void	texts_free(void);
 static void	arbor_apply(const struct config *, struct strv *);
 static struct node *resume_find(const char *, size_t *);
+static int	output_keep(const struct output *);
+static struct output *resume_output(struct node *, int64_t, enum stream,
+		    bool *);
 
 /* Monotonic milliseconds, the tree's clock. */
 int64_t
@@ -757,7 +763,6 @@ readytimer_cb(struct timer *t)
 static void
 ready_prepare(struct node *n)
 {
-	static unsigned counter;
 	struct nodectx *nc = ctx(n);
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fds[2], fd;
@@ -773,7 +778,7 @@ ready_prepare(struct node *n)
 		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 		nc->notify_name = xasprintf("@arbor/%ld/%u", (long)getpid(),
-		    ++counter);
+		    ++notify_counter);
 		len = strlen(nc->notify_name);
 		memcpy(sun.sun_path, nc->notify_name, len);
 		sun.sun_path[0] = '\0';	/* abstract: no file to clean up */
@@ -1074,8 +1079,11 @@ pidfile_adopt(struct node *n)
 static void
 pidwait_cb(struct timer *t)
 {
-	(void)pidfile_adopt(t->data);
-	if (ctx((struct node *)t->data)->pidwait != NULL)
+	struct node *n = t->data;
+
+	/* An adoption or a failure frees the wait, and T with it. */
+	(void)pidfile_adopt(n);
+	if (ctx(n)->pidwait != NULL)
 		timer_start(t, PIDFILE_WAIT_MS);
 	run_actions();
 }
@@ -2256,6 +2264,267 @@ proc_handed(const struct proc *p)
 	    p->role == PROC_CLEANUP) && ctx(p->node)->proc == p);
 }
 
+/*
+ * Readiness and liveness across a re-exec (rx-live). What of worker N's
+ * readiness or liveness the daemon cannot hand over now, or NULL: its
+ * notify socket, fd:N pipe, ready = delay: or check_interval timer and
+ * its expanded check commands are handed over (put_proc_live); a check
+ * that runs is killed by the new binary and run again at once.
+ */
+static const char *
+live_refusal(const struct node *n, const struct nodectx *nc)
+{
+	(void)n;
+	/* Its write end stays until the pidfile names the worker. */
+	if (nc->ready_wfd != -1 && nc->pidwait == NULL)
+		return "it is being started";
+	if (nc->old_notify_fd != -1)
+		return "a rolling restart replaces its process";
+	return NULL;
+}
+
+/* Is P a check of its node that is handed over (readiness, health)? */
+static bool
+live_proc(const struct proc *p)
+{
+	const struct nodectx *nc = ctx(p->node);
+
+	return (p->role == PROC_CHECK && nc->check == p) ||
+	    (p->role == PROC_HEALTH && nc->health == p);
+}
+
+/* Descriptor FD (-1: none), kept open across the exec. */
+static int64_t
+live_keep(int fd)
+{
+	reexec_keep(fd);
+	return fd;
+}
+
+/*
+ * The end of worker N's HR_PROC: its notify socket (descriptor, name),
+ * its fd:N pipe, when its ready = delay: or check_interval timer is due
+ * (a monotonic time: the clock goes on across exec), the pids of its
+ * readiness and health checks running, and this start's check commands.
+ */
+static void
+put_proc_live(struct handoff_w *w, struct node *n)
+{
+	const struct nodectx *nc = ctx(n);
+	bool armed = ev_is_active(&nc->readytimer.w);
+
+	handoff_i64(w, live_keep(nc->notify_fd));
+	handoff_str(w, nc->notify_fd != -1 ? nc->notify_name : NULL);
+	handoff_i64(w, live_keep(nc->ready_rfd));
+	handoff_bool(w, armed);
+	handoff_i64(w, armed ? nc->readytimer.due : 0);
+	handoff_i64(w, nc->check != NULL ? nc->check->pid : 0);
+	handoff_i64(w, nc->health != NULL ? nc->health->pid : 0);
+	handoff_u32(w, (uint32_t)nc->check_argv.n);
+	for (size_t k = 0; k < nc->check_argv.n; k++)
+		handoff_str(w, nc->check_argv.v[k]);
+	handoff_u32(w, (uint32_t)nc->health_argv.n);
+	for (size_t k = 0; k < nc->health_argv.n; k++)
+		handoff_str(w, nc->health_argv.v[k]);
+}
+
+/*
+ * A descriptor handed over for N (-1: none), if WANTED: it, close-on-exec
+ * again; -1 if not wanted (closed). A bad one sets *BAD.
+ */
+static int
+live_fd(const struct node *n, int64_t fd, bool wanted, bool *bad)
+{
+	if (fd < 0)
+		return -1;
+	if (fd > INT32_MAX || fcntl((int)fd, F_SETFD, FD_CLOEXEC) == -1) {
+		*bad = true;
+		return -1;
+	}
+	if (!wanted) {
+		log_warnx("%s: a descriptor handed over that its state does "
+		    "not use; closed", n->path);
+		close((int)fd);
+		return -1;
+	}
+	return (int)fd;
+}
+
+/* Kill a check of N that ran at the exec (PID, if arbord's child). */
+static void
+live_kill(const struct node *n, int64_t pid)
+{
+	siginfo_t si;
+
+	if (pid <= 0 || pid > INT32_MAX)
+		return;
+	memset(&si, 0, sizeof si);
+	/* Not a child of ours: not ours to kill (its pid came in bytes). */
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+		return;
+	log_info("%s: a check running at the re-exec (pid %ld) is killed "
+	    "and runs again", n->path, (long)pid);
+	/* Reaped as a process nobody waits for (child_cb). */
+	signal_group((pid_t)pid, SIGKILL);
+}
+
+/*
+ * The new binary: read back what put_proc_live wrote for worker N (its
+ * state imported): watch its notify socket and fd:N pipe again, resume
+ * its readiness timer, kill the checks that ran (a readiness check runs
+ * again at once; the tree runs the health check again), and keep this
+ * start's check commands. Something bad sets *BAD.
+ */
+static void
+get_proc_live(struct handoff_r *r, struct node *n, bool *bad)
+{
+	struct nodectx *nc = ctx(n);
+	const struct node_spec *s = n->spec;
+	bool awaiting = n->state == ST_AWAITING, armed;
+	int64_t nfd, rfd, due, cpid, hpid;
+	char *name, *slash;
+	unsigned long k;
+
+	nfd = handoff_get_i64(r);
+	name = handoff_get_str(r);
+	rfd = handoff_get_i64(r);
+	armed = handoff_get_bool(r);
+	due = handoff_get_i64(r);
+	cpid = handoff_get_i64(r);
+	hpid = handoff_get_i64(r);
+	strv_free(&nc->check_argv);
+	for (uint32_t i = handoff_get_u32(r); i > 0 && !r->bad; i--)
+		strv_push(&nc->check_argv, handoff_get_str(r));
+	strv_free(&nc->health_argv);
+	for (uint32_t i = handoff_get_u32(r); i > 0 && !r->bad; i--)
+		strv_push(&nc->health_argv, handoff_get_str(r));
+	if (r->bad || (nfd >= 0 && (name == NULL || strncmp(name, "@arbor/",
+	    7) != 0))) {
+		free(name);
+		*bad = true;
+		return;
+	}
+	/*
+	 * The worker's NOTIFY_SOCKET names it: the same socket, watched
+	 * (the tree says whether it waits for READY=1, as before the exec).
+	 */
+	nc->notify_fd = live_fd(n, nfd, s->ready == READY_NOTIFY ||
+	    s->watchdog_ms > 0, bad);
+	if (nc->notify_fd != -1) {
+		nc->notify_name = name;
+		name = NULL;
+		slash = strrchr(nc->notify_name, '/');
+		k = strtoul(slash + 1, NULL, 10);
+		if (k > notify_counter && k < UINT_MAX)
+			notify_counter = (unsigned)k;
+		ev_io_set(&nc->notifyio, nc->notify_fd, EV_READ);
+		/* A pidfile awaited: watched once it names the worker. */
+		if (n->pid > 0)
+			ev_io_start(EV_DEFAULT, &nc->notifyio);
+	}
+	free(name);
+	nc->ready_rfd = live_fd(n, rfd, s->ready == READY_FD, bad);
+	if (nc->ready_rfd != -1) {
+		ev_io_set(&nc->readyio, nc->ready_rfd, EV_READ);
+		if (n->pid > 0)
+			ev_io_start(EV_DEFAULT, &nc->readyio);
+	}
+	live_kill(n, cpid);
+	live_kill(n, hpid);
+	if (!awaiting || (s->ready != READY_DELAY && s->ready != READY_CHECK))
+		return;
+	/* A check that ran runs again at once; a timer resumes. */
+	if (cpid > 0 && s->ready == READY_CHECK)
+		timer_start(&nc->readytimer, 0);
+	else if (armed) {
+		int64_t left = due - now_ms();
+		timer_start(&nc->readytimer, left < 0 ? 0 : left >
+		    (int64_t)1 << 42 ? (int64_t)1 << 42 : left);
+	}
+}
+
+/*
+ * HR_WAIT: pidfile worker N whose launcher is gone, its pidfile awaited:
+ * the launcher's output pipes (its daemon inherited them), the pidfile,
+ * the write end of its fd:N pipe (the daemon has it too), then what
+ * put_proc_live writes.
+ */
+static void
+put_wait(struct handoff_w *w, struct node *n)
+{
+	struct nodectx *nc = ctx(n);
+
+	handoff_begin(w, HR_WAIT);
+	handoff_str(w, n->path);
+	handoff_i64(w, output_keep(nc->pidwait->keep_out));
+	handoff_i64(w, output_keep(nc->pidwait->keep_err));
+	handoff_str(w, nc->pidfile);
+	handoff_i64(w, live_keep(nc->ready_wfd));
+	put_proc_live(w, n);
+	handoff_end(w);
+}
+
+/*
+ * The new binary: a pidfile wait (HR_WAIT at R) for a worker the tree
+ * has awaiting its pidfile, looked at again at once; 0, or -1 with *ERR.
+ */
+static int
+resume_wait(struct handoff_r *r, size_t *at, char **err)
+{
+	char *path = handoff_get_str(r), *pf;
+	struct node *n = path != NULL ? resume_find(path, at) : NULL;
+	int64_t ofd = handoff_get_i64(r), efd = handoff_get_i64(r), wfd;
+	struct nodectx *nc;
+	struct pidwait *pw;
+	bool bad = false;
+
+	pf = handoff_get_str(r);
+	wfd = handoff_get_i64(r);
+	if (r->bad || n == NULL || n->spec->kind != NODE_WORKER ||
+	    n->spec->pidfile == NULL || n->state != ST_SPAWNING ||
+	    pf == NULL || pf[0] != '/' || ctx(n)->pidwait != NULL ||
+	    ctx(n)->proc != NULL) {
+		*err = xasprintf("the pidfile wait of %s is not that of a "
+		    "worker of the tree", path != NULL ? path : "(bad)");
+		free(path);
+		free(pf);
+		return -1;
+	}
+	free(path);
+	nc = ctx(n);
+	pw = nc->pidwait = xcalloc(1, sizeof *pw);
+	timer_init(&pw->w, pidwait_cb, n);
+	pw->keep_out = resume_output(n, ofd, STREAM_OUT, &bad);
+	pw->keep_err = resume_output(n, efd, STREAM_ERR, &bad);
+	free(nc->pidfile);
+	nc->pidfile = pf;
+	nc->ready_wfd = live_fd(n, wfd, n->spec->ready == READY_FD, &bad);
+	if (!bad)
+		get_proc_live(r, n, &bad);
+	if (bad) {
+		*err = xasprintf("%s: its pidfile wait is bad", n->path);
+		return -1;
+	}
+	timer_start(&pw->w, 0);
+	return 0;
+}
+
+/*
+ * The new binary, once it answered: what workers sent on their notify
+ * sockets during the exec (READY=1, WATCHDOG=1) is read now, before a
+ * deadline that passed meanwhile fires.
+ */
+static void
+resume_notify(void)
+{
+	for (size_t i = 0; i < tree->nnodes; i++) {
+		struct nodectx *nc = ctx(tree->nodes[i]);
+
+		if (nc->notify_fd != -1 && ev_is_active(&nc->notifyio))
+			notifyio_cb(EV_DEFAULT, &nc->notifyio, EV_READ);
+	}
+}
+
 /* Why the daemon's side cannot be handed over now, or NULL. */
 char *
 supervise_handoff_refusal(void)
@@ -2270,26 +2539,20 @@ supervise_handoff_refusal(void)
 
 		if (nc->spawn_queued || nc->spawn_err != NULL)
 			why = "it is being started";
-		else if (nc->pidwait != NULL)
-			why = "arbord waits for its pidfile";
-		else if (nc->check != NULL)
-			why = "its readiness check runs";
-		else if (nc->health != NULL || nc->probe != NULL)
-			why = "its health check runs";
+		else if (nc->proc != NULL && nc->proc->role == PROC_LAUNCHER)
+			why = "its launcher runs (it is daemonizing)";
 		else if (nc->drain.watch != NULL)
 			why = "its cgroup is still emptying";
-		else if (nc->ready_rfd != -1 || nc->notify_fd != -1)
-			why = "arbord listens for its readiness or watchdog";
+		else if (live_refusal(n, nc) != NULL)
+			why = live_refusal(n, nc);
 		else if (nc->proc != NULL && !proc_handed(nc->proc))
-			why = nc->proc->role == PROC_LAUNCHER ?
-			    "its launcher runs (it is daemonizing)" :
-			    "a process of it runs";
+			why = "a process of it runs";
 	}
 	if (why != NULL)
 		return xasprintf("%s: %s (not handed off yet)", n->path, why);
 	for (size_t b = 0; b < PROC_BUCKETS; b++)
 		for (struct proc *p = procs[b]; p != NULL; p = p->next)
-			if (!proc_handed(p))
+			if (!proc_handed(p) && !live_proc(p))
 				return xasprintf("%s: a process of it (pid %ld) "
 				    "has not been reaped yet (not handed off "
 				    "yet)", p->node->path, (long)p->pid);
@@ -2386,10 +2649,14 @@ supervise_export(struct handoff_w *w)
 		handoff_u32(w, (uint32_t)nc->exec_argv.n);
 		for (size_t k = 0; k < nc->exec_argv.n; k++)
 			handoff_str(w, nc->exec_argv.v[k]);
+		put_proc_live(w, n);
 		handoff_end(w);
 	}
-	for (size_t i = 0; i < tree->nnodes; i++)
+	for (size_t i = 0; i < tree->nnodes; i++) {
 		put_script(w, tree->nodes[i]);
+		if (ctx(tree->nodes[i])->pidwait != NULL)
+			put_wait(w, tree->nodes[i]);
+	}
 	/* The lines of every node's log ring, for arborctl logs. */
 	for (size_t i = 0; i < tree->nnodes; i++) {
 		const struct nodelog *nl = ctx(tree->nodes[i])->log;
@@ -2675,6 +2942,8 @@ resume_procs(const struct supervise_opts *o)
 			resume_loglines(&r, &at);
 		if (r.type == HR_SCRIPT && resume_script(&r, &at, &err) == -1)
 			goto fail;
+		if (r.type == HR_WAIT && resume_wait(&r, &at, &err) == -1)
+			goto fail;
 		if (r.type != HR_PROC)
 			continue;
 		path = handoff_get_str(&r);
@@ -2701,6 +2970,8 @@ resume_procs(const struct supervise_opts *o)
 			ctx(n)->cgdir = cgroup_dir(n->path, NULL);
 		for (uint32_t k = handoff_get_u32(&r); k > 0 && !r.bad; k--)
 			strv_push(&ctx(n)->exec_argv, handoff_get_str(&r));
+		if (!r.bad)
+			get_proc_live(&r, n, &bad);
 		procs_add(p->pid, n->path);
 		if (r.bad || bad) {
 			err = xasprintf("%s: its record is bad", n->path);
@@ -2777,6 +3048,7 @@ resume_finish(const struct supervise_opts *o)
 	reexec_reply(fd, rc == 0, msg.s);
 	free(msg.s);
 	strv_free(&report);
+	resume_notify();
 	/* Children that ended during the exec: the loop reaps them now. */
 	(void)raise(SIGCHLD);
 }

@@ -37,6 +37,7 @@ enum handoff_type {
 	HR_REPLY = 10,		/* the client waiting for the answer */
 	HR_EVENT = 11,		/* an event of the control backlog */
 	HR_SCRIPT = 12,		/* a supervisor's setup or cleanup script */
+	HR_WAIT = 13,		/* a pidfile worker's wait (daemon) */
 	HR_COUNTERS = 14,	/* events counted, by name (metrics.c) */
 };
 

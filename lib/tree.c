@@ -3618,20 +3618,28 @@ tree_handoff_settle(struct tree *t)
 
 /*
  * Re-exec: the loop runs again: arm the timers of nodes in backoff, of
- * workers stopping within their shutdown time and of supervisors whose
- * setup or cleanup script runs within its timeout (tree_import gave them
- * a deadline).
+ * workers stopping within their shutdown time, of workers awaiting
+ * readiness or their pidfile within their start_timeout and of
+ * supervisors whose setup or cleanup script runs within its timeout
+ * (tree_import gave them a deadline), and the liveness timers of running
+ * workers (tree_import gave them their next check and their watchdog's
+ * deadline).
  */
 void
 tree_handoff_arm(struct tree *t, int64_t now)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct node *n = t->nodes[i];
+		bool worker = n->spec->kind == NODE_WORKER;
 
+		if (worker && n->state == ST_RUNNING &&
+		    spec_has_liveness(n->spec))
+			live_rearm(t, n, now, false);
 		if (n->state == ST_BACKOFF || (n->state == ST_STOPPING &&
-		    n->spec->kind == NODE_WORKER &&
-		    n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
-		    (n->spec->kind == NODE_SUPERVISOR &&
+		    worker && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
+		    (worker && n->state == ST_AWAITING) || (worker &&
+		    n->state == ST_SPAWNING && n->spec->pidfile != NULL) ||
+		    (!worker &&
 		    (n->state == ST_SETUP || n->state == ST_CLEANUP))) {
 			/* One that was due during the exec fires now. */
 			int64_t ms = n->deadline > now ? n->deadline - now : 0;

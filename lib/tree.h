@@ -568,9 +568,10 @@ void	tree_export(const struct tree *, struct handoff_w *, int64_t now);
  */
 int	tree_import(struct tree *, const void *data, size_t len, int64_t base,
 	    char **err);
-/* Once the loop runs again: the timers of nodes in backoff and of workers
-   stopping within their shutdown time, for what is left of them at NOW
-   (ACT_TIMER actions). */
+/* Once the loop runs again: the timers of nodes in backoff, of workers
+   stopping within their shutdown time and of workers awaiting readiness
+   or their pidfile within their start_timeout, for what is left of them at NOW (ACT_TIMER
+   actions), and the liveness timers of running workers (ACT_LIVE_TIMER). */
 void	tree_handoff_arm(struct tree *, int64_t now);
 /* Helpers of tree_import in tree.c: pool P has N instances (new ones
    stopped, extra ones freed); the node list and counts. */

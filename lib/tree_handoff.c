@@ -16,6 +16,7 @@
  * (STOPPING, KILLING, TIMED_OUT): its process is arbord's child still,
  * the new binary reaps its exit; the shutdown timer resumes with the
  * time it had left, and why it is stopped (unhealthy) goes with it.
+ *
  * So is a supervisor mid-restart: its setup or cleanup script running
  * (SETUP, SETUP_KILLED, SETUP_CUT, CLEANUP, CLEANUP_KILLED; the daemon
  * hands the script's process over, and the script's timeout resumes
@@ -24,11 +25,27 @@
  * marks a strategy sets on siblings (one_for_all, rest_for_one) go with
  * every node, and the counts a supervisor keeps of its children are
  * made again from them (tree_handoff_settle). The importer checks them
- * against the states read (marks_ok, sup_import_check). What else is
- * in flight (a start, a readiness or health check, a reload's settings
+ * against the states read (marks_ok, sup_import_check).
+ *
+ * A worker awaiting readiness (AWAITING), or a pidfile worker whose
+ * pidfile is awaited (SPAWNING: its launcher is gone), is handed over
+ * with its start_timeout as the time left (tree_handoff_arm arms it
+ * again); what it waits on is the daemon's, handed over beside its
+ * process (the notify socket, the fd:N pipe, the delay: or
+ * check_interval timer, the pidfile wait; a check: running at the exec
+ * is killed and run again at once). A running worker's liveness
+ * (put_live) goes with it: whether a check passed since its start, the
+ * phase of its checks, the next one due and the watchdog's deadline as
+ * time left, its health, failures in a row and last error; a health
+ * check running at the exec was abandoned with the old binary (killed,
+ * its connection closed) and runs again at once (get_live), and
+ * tree_handoff_arm arms the liveness timer again.
+ *
+ * What else is in flight (a spawn not answered yet, a reload's settings
  * waiting for the next start, a rolling restart, a scale down) makes
- * tree_handoff_refusal say which node and why, and arborctl reexec
- * refuses without touching anything.
+ * tree_handoff_refusal say which node and why; arbord waits a while for
+ * it to be over (daemon/reexec.c), then refuses without touching
+ * anything.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,13 +159,24 @@ sup_handed(enum node_state st)
 	}
 }
 
-/* What is in flight in state ST of a node of KIND; NULL if handed over. */
-static const char *
-kind_in_flight(enum node_kind kind, enum node_state st)
+/*
+ * Is ST a worker's state of starting, handed over: awaiting readiness,
+ * or (a pidfile worker, spec S) its launcher gone, its pidfile awaited?
+ */
+static bool
+worker_starting(const struct node_spec *s, enum node_state st)
 {
-	if (kind == NODE_WORKER && worker_stopping(st))
+	return st == ST_AWAITING || (st == ST_SPAWNING && s->pidfile != NULL);
+}
+
+/* What is in flight in state ST of a node of spec S; NULL if handed over. */
+static const char *
+kind_in_flight(const struct node_spec *s, enum node_state st)
+{
+	if (s->kind == NODE_WORKER && (worker_stopping(st) ||
+	    worker_starting(s, st)))
 		return NULL;
-	if (kind == NODE_SUPERVISOR && sup_handed(st))
+	if (s->kind == NODE_SUPERVISOR && sup_handed(st))
 		return NULL;
 	return state_in_flight(st);
 }
@@ -160,7 +188,104 @@ has_deadline(const struct node *n)
 	return n->state == ST_BACKOFF || (n->spec->kind == NODE_WORKER &&
 	    n->state == ST_STOPPING && n->spec->shutdown == SHUTDOWN_TIMEOUT) ||
 	    (n->spec->kind == NODE_SUPERVISOR && (n->state == ST_SETUP ||
-	    n->state == ST_CLEANUP));
+	    n->state == ST_CLEANUP)) ||
+	    (n->spec->kind == NODE_WORKER && worker_starting(n->spec,
+	    n->state));
+}
+
+/*
+ * Liveness (rx-live): is the state of N's health checks and watchdog one
+ * that is not handed over? They run only while a worker is running (not
+ * in a roll, refused anyway): a health check has its phase and either
+ * its next check due or one running with its timeout, a watchdog its
+ * deadline; every other node has none of them (the phase of a worker's
+ * last run stays until its next). The same test refuses an
+ * export and an import, so that what one writes the other takes.
+ */
+static bool
+live_inconsistent(const struct node *n, bool started, bool running,
+    int64_t phase, int64_t due, int64_t timeout_at, int64_t wd_due)
+{
+	const struct node_spec *s = n->spec;
+	bool live = s->kind == NODE_WORKER && n->state == ST_RUNNING &&
+	    n->old_pid == 0;
+
+	(void)started;		/* any: reset at the next start */
+	/* The phase stays after a run (any), set again at the next. */
+	if (!live || s->health == HEALTH_NONE) {
+		if (running || due != 0 || timeout_at != 0 ||
+		    (s->health == HEALTH_NONE && phase != 0))
+			return true;
+	} else if (phase == 0 || (due != 0) == running ||
+	    (timeout_at != 0) != running)
+		return true;
+	if (!live || s->watchdog_ms <= 0)
+		return wd_due != 0;
+	return wd_due == 0;
+}
+
+/* A time (0: none) as the time from NOW to it. */
+static void
+put_when(struct handoff_w *w, int64_t t, int64_t now)
+{
+	handoff_bool(w, t != 0);
+	handoff_i64(w, t != 0 ? t - now : 0);
+}
+
+/* Read back what put_when wrote, as of NOW (0: none). */
+static int64_t
+get_when(struct handoff_r *r, int64_t now)
+{
+	bool set = handoff_get_bool(r);
+	int64_t v = get_age(r), t;
+
+	if (!set || r->bad)
+		return 0;
+	t = now + v;
+	return t == 0 ? -1 : t;	/* 0 would read as none */
+}
+
+/*
+ * N's liveness: whether a check has passed since its start, whether one
+ * runs, the phase checks keep, the next one due, the running one's
+ * timeout and the watchdog's deadline, as time from NOW.
+ */
+static void
+put_live(struct handoff_w *w, const struct node *n, int64_t now)
+{
+	handoff_bool(w, n->health_started);
+	handoff_bool(w, n->health_running);
+	put_when(w, n->health_phase, now);
+	put_when(w, n->health_due, now);
+	put_when(w, n->health_timeout_at, now);
+	put_when(w, n->watchdog_due, now);
+}
+
+/*
+ * Read back what put_live wrote for N (its state imported), as of NOW:
+ * 0, or -1 if it is not what N's state can have. A health check that ran
+ * at the export was abandoned with the old binary (killed, its
+ * connection closed): it runs again at once. The liveness timer is armed
+ * again by tree_handoff_arm.
+ */
+static int
+get_live(struct handoff_r *r, struct node *n, int64_t now)
+{
+	bool started = handoff_get_bool(r), running = handoff_get_bool(r);
+	int64_t phase = get_when(r, now), due = get_when(r, now);
+	int64_t timeout_at = get_when(r, now), wd_due = get_when(r, now);
+
+	if (r->bad || live_inconsistent(n, started, running, phase, due,
+	    timeout_at, wd_due))
+		return -1;
+	n->health_started = started;
+	n->health_phase = phase;
+	n->health_due = running ? (now != 0 ? now : -1) : due;
+	n->health_running = false;
+	n->health_timeout_at = 0;
+	n->watchdog_due = wd_due;
+	n->live_deadline = 0;
+	return 0;
 }
 
 /*
@@ -172,7 +297,7 @@ has_deadline(const struct node *n)
 static const char *
 node_refusal(const struct node *n, int pass)
 {
-	const char *why = kind_in_flight(n->spec->kind, n->state);
+	const char *why = kind_in_flight(n->spec, n->state);
 	bool stopping = n->spec->kind == NODE_WORKER &&
 	    worker_stopping(n->state);
 
@@ -182,9 +307,11 @@ node_refusal(const struct node *n, int pass)
 			return why;
 		if (stopping && (n->old_pid != 0 || n->old_spec != NULL))
 			return "a rolling restart replaces its process";
-		if (n->spec->kind == NODE_WORKER && n->state == ST_RUNNING &&
-		    spec_has_liveness(n->spec))
-			return "its health checks or watchdog are running";
+		if (live_inconsistent(n, n->health_started, n->health_running,
+		    n->health_phase, n->health_due, n->health_timeout_at,
+		    n->watchdog_due))
+			return "its health checks or watchdog are in a state "
+			    "not handed off";
 		return NULL;
 	case 1:
 		if (n->next_spec != NULL)
@@ -318,6 +445,7 @@ put_node(struct handoff_w *w, const struct node *n, int64_t now)
 	handoff_bool(w, n->start_pending);
 	handoff_bool(w, n->stop_pending);
 	handoff_str(w, n->unhealthy);
+	put_live(w, n, now);
 	handoff_end(w);
 }
 
@@ -441,7 +569,7 @@ import_node(struct importer *im, struct node *n)
 		return -1;
 	}
 	st = handoff_get_u32(r);
-	if (st >= ST_COUNT || kind_in_flight(n->spec->kind,
+	if (st >= ST_COUNT || kind_in_flight(n->spec,
 	    (enum node_state)st) != NULL) {
 		im->err = xasprintf("%s: state %u is not one handed over",
 		    n->path, st);
@@ -486,6 +614,11 @@ import_node(struct importer *im, struct node *n)
 	n->start_pending = handoff_get_bool(r);
 	n->stop_pending = handoff_get_bool(r);
 	get_str_into(r, &n->unhealthy);
+	if (!r->bad && get_live(r, n, now) == -1) {
+		im->err = xasprintf("%s: its health checks or watchdog are "
+		    "not those of state %u", n->path, st);
+		return -1;
+	}
 	if (r->bad) {
 		im->err = xasprintf("%s: its record in the handoff is cut "
 		    "off", n->path);
@@ -498,8 +631,8 @@ import_node(struct importer *im, struct node *n)
 		return -1;
 	}
 	if ((n->spec->kind == NODE_WORKER && (n->pid > 0) != (n->state ==
-	    ST_RUNNING || stopping)) || (n->spec->kind == NODE_SUPERVISOR &&
-	    n->pid != 0)) {
+	    ST_RUNNING || n->state == ST_AWAITING || stopping)) ||
+	    (n->spec->kind == NODE_SUPERVISOR && n->pid != 0)) {
 		im->err = xasprintf("%s: pid %ld in the handoff, in state %u",
 		    n->path, (long)n->pid, st);
 		return -1;

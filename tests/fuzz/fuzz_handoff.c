@@ -11,7 +11,10 @@
  * The seed corpus (tests/fuzz/corpus/handoff/) holds handoffs exported
  * from that configuration in a few states (stopping: root/a restarted,
  * within its shutdown time; sup-*: root/s in its setup, its cleanup, or
- * stopping with marks on its siblings).
+ * stopping with marks on its siblings; pidwait: root/a restarted, its
+ * pidfile awaited; awaiting: root/l restarted, not ready yet;
+ * health-running: root/l's health check runs; the others have root/l
+ * running, its next check and its watchdog due).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@ static const char conf_text[] =
 "[worker:root/a]\n"
 "command = /bin/sleep 100\n"
 "restart_delay = 1s\n"
+"pidfile = /run/a.pid\n"
 "[worker:root/p]\n"
 "command = /bin/sleep 100\n"
 "instances = 2\n"
@@ -39,7 +43,14 @@ static const char conf_text[] =
 "strategy = one_for_all\n"
 "[worker:root/s/x]\n"
 "command = /bin/true\n"
-"restart = transient\n";
+"restart = transient\n"
+"[worker:root/l]\n"
+"command = /bin/sleep 100\n"
+"ready = notify\n"
+"start_timeout = 30s\n"
+"watchdog = 2s\n"
+"health = tcp:127.0.0.1:1\n"
+"health_interval = 1s\n";
 
 /* Stop the run: something that must hold did not. */
 static void
@@ -156,13 +167,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			fuzz_fail("tree_check after import", err);
 		tree_handoff_arm(t, now);
 		while (tree_next_action(t, &a)) {
-			if (a.kind != ACT_TIMER || (a.node->state !=
-			    ST_BACKOFF && a.node->state != ST_STOPPING &&
-			    a.node->state != ST_SETUP && a.node->state !=
-			    ST_CLEANUP))
+			if (!(a.kind == ACT_TIMER && (a.node->state ==
+			    ST_BACKOFF || a.node->state == ST_STOPPING ||
+			    a.node->state == ST_AWAITING ||
+			    a.node->state == ST_SPAWNING ||
+			    a.node->state == ST_SETUP ||
+			    a.node->state == ST_CLEANUP)) &&
+			    !(a.kind == ACT_LIVE_TIMER && a.node->state ==
+			    ST_RUNNING))
 				fuzz_fail("an import queued something other "
-				    "than a backoff, shutdown, setup or cleanup "
-				    "timer", NULL);
+				    "than a backoff, shutdown, start_timeout, "
+				    "setup, cleanup or liveness timer", NULL);
 			action_release(&a);
 		}
 		fuzz_again(c, t, now);

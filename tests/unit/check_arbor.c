@@ -33,6 +33,7 @@ main(void)
 	srunner_add_suite(sr, roll_suite());
 	srunner_add_suite(sr, prom_suite());
 	srunner_add_suite(sr, handoff_suite());
+	srunner_add_suite(sr, handoff_live_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -29,5 +29,6 @@ Suite	*top_suite(void);
 Suite	*roll_suite(void);
 Suite	*prom_suite(void);
 Suite	*handoff_suite(void);
+Suite	*handoff_live_suite(void);
 
 #endif
