@@ -80,5 +80,7 @@ int		 control_move(const char *path, const struct config *);
 /* ... and CONF's socket group given to it: 1 if it changed, -1 if not. */
 int		 control_regroup(const struct config *);
 void		 control_restore_events(const void *data, size_t len);
+/* The new binary: the clients whose request was not in yet. */
+void		 control_adopt_clients(const void *data, size_t len);
 
 #endif

@@ -110,6 +110,7 @@ struct logsub {
 };
 
 static void	client_free(struct client *);
+static void	client_parse(struct client *);
 static void	client_unfollow(struct client *);
 static int	client_over_limit(const struct client *);
 static void	client_abandon(struct client *);
@@ -850,8 +851,6 @@ static void
 client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct client *c = w->data;
-	struct proto_request r;
-	char *nl, *err;
 	ssize_t n;
 
 	(void)loop;
@@ -884,6 +883,16 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->inlen += (size_t)n;
+	client_parse(c);
+}
+
+/* What C sent so far: a whole request, carried out; else wait for more. */
+static void
+client_parse(struct client *c)
+{
+	struct proto_request r;
+	char *nl, *err;
+
 	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
 		if (c->inlen == sizeof c->in) {
 			c->have_request = 1;
@@ -962,6 +971,24 @@ accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_io_start(loop, &accept_io);
 }
 
+/* A new client on descriptor FD, its request awaited (not read yet). */
+static struct client *
+client_new(int fd)
+{
+	struct client *c = xcalloc(1, sizeof *c);
+
+	c->fd = fd;
+	ev_io_init(&c->rio, client_read_cb, fd, EV_READ);
+	ev_io_init(&c->wio, client_write_cb, fd, EV_WRITE);
+	ev_timer_init(&c->idle, client_idle_cb, (double)idle_ms / 1000., 0.);
+	c->rio.data = c->wio.data = c->idle.data = c;
+	c->next = clients;
+	clients = c;
+	nclients++;
+	ev_timer_start(EV_DEFAULT, &c->idle);
+	return c;
+}
+
 /* libev: a client connects. */
 static void
 accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -997,16 +1024,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		free(msg);
 		return;
 	}
-	c = xcalloc(1, sizeof *c);
-	c->fd = fd;
-	ev_io_init(&c->rio, client_read_cb, fd, EV_READ);
-	ev_io_init(&c->wio, client_write_cb, fd, EV_WRITE);
-	ev_timer_init(&c->idle, client_idle_cb, (double)idle_ms / 1000., 0.);
-	c->rio.data = c->wio.data = c->idle.data = c;
-	c->next = clients;
-	clients = c;
-	nclients++;
-	ev_timer_start(loop, &c->idle);
+	c = client_new(fd);
 	if (!peer_allowed(fd, &why)) {
 		c->have_request = 1;
 		ev_timer_stop(loop, &c->idle);
@@ -1221,6 +1239,20 @@ control_export(struct handoff_w *w)
 	handoff_str(w, socket_path);
 	handoff_end(w);
 	reexec_keep(listen_fd);
+	/*
+	 * Clients whose request is not in yet (connected, perhaps a part
+	 * of it read): the new binary reads it and answers.
+	 */
+	for (struct client *c = clients; c != NULL; c = c->next) {
+		if (c->have_request || c->done || c->wait != WAIT_NONE)
+			continue;
+		handoff_begin(w, HR_FD);
+		handoff_u32(w, REEXEC_FD_CLIENT);
+		handoff_u32(w, (uint32_t)c->fd);
+		handoff_bytes(w, c->in, c->inlen);
+		handoff_end(w);
+		reexec_keep(c->fd);
+	}
 	/* The backlog, for arborctl events after the exec. */
 	for (size_t i = 0; i < backlog_len; i++) {
 		const struct event *ev = &backlog[(backlog_head + i) %
@@ -1262,9 +1294,12 @@ control_reexec_notify(void)
 		struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
 		ssize_t n;
 
-		if (c->done || (!c->follow && c->logf == NULL))
+		/* A reply on its way is sent first, then it is cut. */
+		if (c->outoff == c->out.len && (c->done ||
+		    (!c->follow && c->logf == NULL)))
 			continue;
-		proto_record(&c->out, f, 1);
+		if (!c->done && (c->follow || c->logf != NULL))
+			proto_record(&c->out, f, 1);
 		while (c->outoff < c->out.len &&
 		    (left = until - now_ms()) >= 0 &&
 		    poll(&pfd, 1, (int)left) == 1) {
@@ -1276,6 +1311,42 @@ control_reexec_notify(void)
 				break;
 		}
 	}
+}
+
+/* See arbord.h. */
+void
+control_adopt_clients(const void *data, size_t len)
+{
+	struct handoff_r r;
+	struct client *c;
+	char *err = NULL;
+	const void *in;
+	size_t inlen;
+	int fd;
+
+	if (handoff_r_init(&r, data, len, &err) == -1) {
+		free(err);
+		return;
+	}
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type != HR_FD || handoff_get_u32(&r) != REEXEC_FD_CLIENT)
+			continue;
+		fd = (int)handoff_get_u32(&r);
+		in = handoff_get_bytes(&r, &inlen);
+		if (r.bad || fd < 0 || inlen >= PROTO_MAX_REQUEST ||
+		    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+		    fcntl(fd, F_SETFL, O_NONBLOCK) == -1)
+			continue;
+		c = client_new(fd);
+		if (inlen > 0)
+			memcpy(c->in, in, inlen);
+		c->inlen = inlen;
+		ev_io_start(EV_DEFAULT, &c->rio);
+		/* A whole request may have come in full already. */
+		if (inlen > 0)
+			client_parse(c);
+	}
+	free(err);
 }
 
 /* The new binary: the backlog of events handed over (HR_EVENT). */

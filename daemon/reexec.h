@@ -18,6 +18,8 @@ enum reexec_fd {
 	REEXEC_FD_REPLY = 2,	/* the client that asked: fd */
 	REEXEC_FD_LISTEN = 3,	/* held sockets of a node (listen.c) */
 	REEXEC_FD_HTTP = 4,	/* the HTTP endpoint: fd, address, file */
+	REEXEC_FD_CLIENT = 5,	/* a control client, its request not in:
+				   fd, what was read of it */
 };
 
 /* What a re-exec that did not happen tells whoever asked (ARG). */

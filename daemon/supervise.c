@@ -3020,6 +3020,7 @@ resume_finish(const struct supervise_opts *o)
 	reexec_resumed(o->handoff, o->handoff_len, &old, &reload, &fd);
 	tree_handoff_arm(tree, now_ms());
 	control_restore_events(o->handoff, o->handoff_len);
+	control_adopt_clients(o->handoff, o->handoff_len);
 	metrics_import(o->handoff, o->handoff_len);
 	service_ready = node_status(tree->root) == NS_RUNNING;
 	if (service_ready)

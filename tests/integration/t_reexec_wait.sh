@@ -5,7 +5,8 @@
 # and not handed off (a rolling restart's overlap) is waited for: the
 # reexec goes on once it is over, or is refused after 10 s naming it; a
 # second reexec meanwhile is refused at once. Nothing is touched by a
-# refusal.
+# refusal. A client connected at the exec whose request is not in yet is
+# handed over: the new binary answers it.
 . "$(dirname "$0")/lib.sh"
 : "${RAWCLIENT:?set RAWCLIENT to tests/integration/rawclient}"
 
@@ -97,4 +98,37 @@ assert_eq "$w" "$(pid_of root/w)" "root/w after the reexec"
 awk '/"ProcessReady".*"root\/g\/r"/ { ready++ } /"ArborReexec"/ { exit !(ready == 2) }' "$T/events" ||
     fail "the exec came before the successor was ready"
 answers "after the reexec"
+
+# A client connected before the exec, its request sent after it (with a
+# part of it before): the new arbord reads it and answers.
+if command -v python3 >/dev/null; then
+	python3 - "$T/arbor.sock" "$T/conn.up" "$T/conn.go" >"$T/conn.out" 2>&1 <<'PY' &
+import os, socket, sys, time
+path, up, go = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX)
+s.connect(path)
+s.sendall(b"ARBOR/1 pi")
+open(up, "w").close()
+end = time.time() + 60
+while not os.path.exists(go) and time.time() < end:
+    time.sleep(0.01)
+s.sendall(b"ng\n")
+out = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode())
+PY
+	conn=$!
+	WATCH_PIDS+=("$conn")
+	poll 30 test -e "$T/conn.up" || fail "the client did not connect"
+	ctl_expect 0 reexec
+	touch "$T/conn.go"
+	wait "$conn"
+	assert_match "pid $ARBORD_PID" "$(cat "$T/conn.out")" "a client connected across the exec"
+else
+	echo "python3 not installed: a client across the exec not tested"
+fi
 stop_arbord
