@@ -751,8 +751,12 @@ newly_told(struct world *w, struct node *c)
 
 	if (r->pre_going || r->pre_parent != c->parent)
 		return false;
+	/*
+	 * A worker killed by its own failure (unhealthy, or its successor
+	 * died while the old process drained) was not told.
+	 */
 	if (c->spec->kind == NODE_WORKER)
-		return worker_told(c->state);
+		return worker_told(c->state) && c->unhealthy == NULL;
 	return node_status(c) == NS_STOPPING && c->cause == CAUSE_STOP;
 }
 
