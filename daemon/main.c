@@ -171,7 +171,8 @@ main(int argc, char **argv)
 			printf("arbord %s\n", ARBOR_VERSION);
 			return ARBORD_EXIT_OK;
 		case 'K':
-			return reexec_handoff_check();
+			return reexec_handoff_check(optind < argc ?
+			    argv[optind] : NULL);
 		case 'H': {
 			char *end;
 			long fd = strtol(optarg, &end, 10);

@@ -67,6 +67,8 @@
 
 extern char **environ;
 
+static char	*read_handoff(int, size_t *, char **);
+
 /* Descriptors to keep open across the exec. */
 static int	*keep;
 static size_t	 nkeep, keepcap;
@@ -92,11 +94,121 @@ keep_cloexec(bool on)
 		(void)fcntl(keep[i], F_SETFD, on ? FD_CLOEXEC : 0);
 }
 
-/* arbord --handoff-check: the handoff format this binary reads. */
-int
-reexec_handoff_check(void)
+/*
+ * A handoff's configuration texts (HR_CONFIG at R) into *TEXTS (grown,
+ * *N of them).
+ */
+static void
+texts_add(struct handoff_r *r, struct config_text **texts, size_t *n)
 {
+	const void *p;
+	size_t plen;
+
+	*texts = xreallocarray(*texts, *n + 1, sizeof **texts);
+	memset(&(*texts)[*n], 0, sizeof **texts);
+	(*texts)[*n].name = handoff_get_str(r);
+	p = handoff_get_bytes(r, &plen);
+	(*texts)[*n].data = xmalloc(plen + 1);
+	if (p != NULL)
+		memcpy((*texts)[*n].data, p, plen);
+	(*texts)[*n].data[plen] = '\0';
+	(*texts)[*n].len = plen;
+	(*n)++;
+}
+
+/* Free N TEXTS. */
+static void
+texts_release(struct config_text *texts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(texts[i].name);
+		free(texts[i].data);
+	}
+	free(texts);
+}
+
+/*
+ * Would this binary take the state in handoff FD over? NULL if so, or
+ * why not: its configuration texts load, its tree imports.
+ */
+static char *
+check_handoff(int fd)
+{
+	struct config_text *texts = NULL;
+	struct errlist errs = { 0 };
+	struct handoff_r r;
+	struct config *conf = NULL;
+	struct tree *t = NULL;
+	size_t len = 0, ntexts = 0;
+	char *data, *err = NULL, *file = NULL, *state_root = NULL;
+	int64_t base = 0;
+
+	if ((data = read_handoff(fd, &len, &err)) == NULL ||
+	    handoff_r_init(&r, data, len, &err) == -1)
+		goto out;
+	while (handoff_next(&r, &err) == 1) {
+		if (r.type == HR_META) {
+			free(handoff_get_str(&r));
+			base = handoff_get_i64(&r);
+		} else if (r.type == HR_OPTS && file == NULL) {
+			file = handoff_get_str(&r);
+			state_root = handoff_get_str(&r);
+		} else if (r.type == HR_CONFIG)
+			texts_add(&r, &texts, &ntexts);
+	}
+	if (err != NULL)
+		goto out;
+	if (file == NULL || state_root == NULL || r.bad) {
+		err = xstrdup("no options in the handoff");
+		goto out;
+	}
+	if ((conf = config_load_texts(file, texts, ntexts, &errs)) == NULL) {
+		err = xasprintf("the configuration does not load here: %s",
+		    errs.msgs.n > 0 ? errs.msgs.v[0] : "?");
+		goto out;
+	}
+	t = tree_new(conf, state_root);
+	if (tree_import(t, data, len, base, &err) == -1 && err == NULL)
+		err = xstrdup("the tree does not import");
+out:
+	if (t != NULL)
+		tree_free(t);
+	config_free(conf);
+	errlist_free(&errs);
+	texts_release(texts, ntexts);
+	free(file);
+	free(state_root);
+	free(data);
+	return err;
+}
+
+/*
+ * arbord --handoff-check [FD]: the handoff format this binary reads; with
+ * FD, a handoff of the state as it is, read as a take-over would (nothing
+ * taken): "error: why" on a second line and exit 1 if it could not.
+ */
+int
+reexec_handoff_check(const char *fdarg)
+{
+	char *end, *why = NULL;
+	long fd;
+
 	printf("%d\n", HANDOFF_VERSION);
+	if (fdarg != NULL) {
+		fd = strtol(fdarg, &end, 10);
+		if (*end != '\0' || end == fdarg || fd < 0 || fd > INT_MAX)
+			why = xasprintf("bad descriptor %s", fdarg);
+		else
+			why = check_handoff((int)fd);
+	}
+	if (why != NULL) {
+		/* One line: the old binary says it. */
+		why[strcspn(why, "\n")] = '\0';
+		printf("error: %s\n", why);
+		free(why);
+		(void)fflush(stdout);
+		return 1;
+	}
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -125,7 +237,7 @@ static struct {
 	pid_t		 pid;
 	int		 rfd;
 	ev_io		 io;
-	char		 out[64];
+	char		 out[1024];
 	size_t		 len;
 	bool		 eof;
 	bool		 reaped;
@@ -138,6 +250,7 @@ static pid_t	stray = -1;
 
 static void	job_try(void);
 static void	exec_now(const char *, bool, int, char **);
+static int	handoff_write(const char *, bool, int, size_t *, char **);
 static const char *own_binary(char *, size_t, char **);
 
 /* The job ends without an exec: tell whoever asked why. */
@@ -190,6 +303,13 @@ check_done(void)
 	job.rfd = -1;
 	job.pid = -1;
 	job.out[job.len] = '\0';
+	/* "VERSION\nerror: why": it read the state and cannot take it. */
+	if ((end = strstr(job.out, "\nerror: ")) != NULL) {
+		end[strcspn(end + 1, "\n") + 1] = '\0';
+		job_fail(xasprintf("%s cannot take this arbord over: %s",
+		    job.binary, end + 8));
+		return;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		job_fail(xasprintf("%s --handoff-check failed (%s %d): not an "
 		    "arbord that can take over", job.binary,
@@ -296,25 +416,35 @@ reexec_reaped(pid_t pid, int status)
 static int
 check_start(char **err)
 {
-	int p[2];
+	char fdarg[16];
+	int p[2], memfd;
+	size_t len;
 	pid_t pid;
 
 	if (access(job.binary, X_OK) == -1) {
 		*err = xasprintf("%s: %s", job.binary, strerror(errno));
 		return -1;
 	}
+	/* The state as it is now: the new binary reads it, takes nothing. */
+	if ((memfd = handoff_write(job.binary, job.reload, -1, &len,
+	    err)) == -1)
+		return -1;
+	snprintf(fdarg, sizeof fdarg, "%d", memfd);
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		*err = xasprintf("pipe: %s", strerror(errno));
+		close(memfd);
 		return -1;
 	}
 	if ((pid = fork()) == -1) {
 		*err = xasprintf("fork: %s", strerror(errno));
+		close(memfd);
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		char *argv[] = { job.binary, (char *)"--handoff-check", NULL };
+		char *argv[] = { job.binary, (char *)"--handoff-check", fdarg,
+		    NULL };
 		sigset_t none;
 		int null = open("/dev/null", O_RDWR);
 
@@ -328,6 +458,7 @@ check_start(char **err)
 		_exit(127);
 	}
 	close(p[1]);
+	close(memfd);
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
 	job.phase = JOB_CHECK;
 	job.pid = pid;
@@ -457,22 +588,21 @@ own_binary(char *exe, size_t size, char **err)
 }
 
 /*
- * Write the handoff and exec BINARY with it, the tree settled and BINARY
- * checked. Returns only if the exec could not happen: *err says why, and
- * nothing changed.
+ * The whole state, written as a handoff into a memory file (its
+ * descriptor, at offset 0, or -1 with *ERR; *LEN its size): for BINARY,
+ * to reload then if RELOAD, answering REPLY_FD (-1: none). The
+ * descriptors it names are those reexec_keep was given.
  */
-static void
-exec_now(const char *binary, bool reload, int reply_fd, char **err)
+static int
+handoff_write(const char *binary, bool reload, int reply_fd, size_t *len,
+    char **err)
 {
 	struct handoff_w w;
-	struct strv env = { 0 };
-	char fdarg[16];
-	int memfd, saved;
+	int memfd;
 	int64_t at;
 	size_t off;
 	ssize_t n;
 
-	*err = NULL;
 	nkeep = 0;
 	handoff_w_init(&w);
 	handoff_begin(&w, HR_META);
@@ -504,13 +634,12 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 		*err = xasprintf("the handoff would be %zu bytes, more than "
 		    "the %u a new arbord reads", w.b.len, HANDOFF_MAX);
 		handoff_w_free(&w);
-		return;
+		return -1;
 	}
-
 	if ((memfd = memfd_create("arbord-handoff", 0)) == -1) {
 		*err = xasprintf("memfd_create: %s", strerror(errno));
 		handoff_w_free(&w);
-		return;
+		return -1;
 	}
 	for (off = 0; off < w.b.len; off += (size_t)n)
 		if ((n = write(memfd, w.b.s + off, w.b.len - off)) <= 0) {
@@ -522,10 +651,31 @@ exec_now(const char *binary, bool reload, int reply_fd, char **err)
 			    n == 0 ? "short write" : strerror(errno));
 			close(memfd);
 			handoff_w_free(&w);
-			return;
+			return -1;
 		}
 	handoff_w_free(&w);
 	(void)lseek(memfd, 0, SEEK_SET);
+	*len = off;
+	return memfd;
+}
+
+/*
+ * Write the handoff and exec BINARY with it, the tree settled and BINARY
+ * checked. Returns only if the exec could not happen: *err says why, and
+ * nothing changed.
+ */
+static void
+exec_now(const char *binary, bool reload, int reply_fd, char **err)
+{
+	struct strv env = { 0 };
+	char fdarg[16];
+	int memfd, saved;
+	size_t off;
+
+	*err = NULL;
+	if ((memfd = handoff_write(binary, reload, reply_fd, &off, err)) ==
+	    -1)
+		return;
 	snprintf(fdarg, sizeof fdarg, "%d", memfd);
 
 	strv_copy(&env, environ);
@@ -674,8 +824,6 @@ reexec_main(int fd)
 	size_t len = 0, ntexts = 0;
 	char *data, *err = NULL, *file = NULL, *state_root = NULL;
 	char *socket = NULL, *pidfile = NULL;
-	const void *p;
-	size_t plen;
 	int rc, status;
 
 	if ((data = read_handoff(fd, &len, &err)) == NULL ||
@@ -701,19 +849,8 @@ reexec_main(int fd)
 			(void)handoff_get_i64(&r);
 			o.socket_forced = handoff_get_bool(&r);
 			o.syslog_forced = handoff_get_bool(&r);
-		} else if (r.type == HR_CONFIG) {
-			texts = xreallocarray(texts, ntexts + 1,
-			    sizeof *texts);
-			memset(&texts[ntexts], 0, sizeof *texts);
-			texts[ntexts].name = handoff_get_str(&r);
-			p = handoff_get_bytes(&r, &plen);
-			texts[ntexts].data = xmalloc(plen + 1);
-			if (p != NULL)
-				memcpy(texts[ntexts].data, p, plen);
-			texts[ntexts].data[plen] = '\0';
-			texts[ntexts].len = plen;
-			ntexts++;
-		}
+		} else if (r.type == HR_CONFIG)
+			texts_add(&r, &texts, &ntexts);
 		if (r.bad)
 			fatalx("reexec: a bad record in the handoff; the "
 			    "workers keep running, unsupervised");
@@ -723,11 +860,7 @@ reexec_main(int fd)
 		    err != NULL ? err : "no options in the handoff");
 	log_init(o.use_syslog);
 	conf = config_load_texts(file, texts, ntexts, &errs);
-	for (size_t i = 0; i < ntexts; i++) {
-		free(texts[i].name);
-		free(texts[i].data);
-	}
-	free(texts);
+	texts_release(texts, ntexts);
 	if (conf == NULL) {
 		for (size_t i = 0; i < errs.msgs.n; i++)
 			log_warnx("%s", errs.msgs.v[i]);

@@ -42,8 +42,12 @@ void	reexec_cancel(void *arg);
 bool	reexec_reaped(pid_t pid, int status);
 /* Keep FD open across the exec (its close-on-exec flag cleared then). */
 void	reexec_keep(int fd);
-/* arbord --handoff-check: print the format version read; exit 0. */
-int	reexec_handoff_check(void);
+/*
+ * arbord --handoff-check [FD]: print the format version read; with FD, a
+ * handoff to read as a take-over would, and "error: why" if it could not
+ * be taken over (exit 1).
+ */
+int	reexec_handoff_check(const char *fdarg);
 /* arbord --handoff FD: the new binary takes over (main.c). */
 int	reexec_main(int fd);
 /*

@@ -63,6 +63,23 @@ assert_match 'hang --handoff-check did not answer within 5000 ms' "$(cat "$T/han
 poll 10 eval '! alive '"$hang" || fail "the hung check $hang was not killed"
 assert_eq "$w" "$(pid_of root/w)" "root/w after a refused check"
 
+# The check reads the state as a take-over would: a binary that cannot
+# take it over says why on a second line, and the reexec is refused.
+"$ARBORD" --handoff-check 3 3<"$T/a.ini" >"$T/hc.out" 2>&1 && fail "a configuration file read as a handoff: $(cat "$T/hc.out")"
+assert_match '^[0-9]+$' "$(head -1 "$T/hc.out")" "the version first"
+assert_match '^error: ' "$(sed -n 2p "$T/hc.out")" "why it cannot take over"
+cat >"$T/picky" <<SH
+#!/bin/sh
+[ "\$1" = --handoff-check ] && [ -n "\$2" ] && [ -s /proc/self/fd/\$2 ] || exit 3
+"$ARBORD" --handoff-check | head -1
+echo "error: it does not like this state"
+exit 1
+SH
+chmod +x "$T/picky"
+ctl_expect 1 reexec --binary "$T/picky"
+assert_match 'picky cannot take this arbord over: it does not like this state' "$(cat "$T/ctl.err")" "a refused state"
+assert_eq "$w" "$(pid_of root/w)" "root/w after a refused state"
+
 # A rolling restart whose successor waits at the gate: not handed off.
 mkfifo "$T/gate"
 r=$(pid_of root/g/r)
