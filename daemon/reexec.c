@@ -221,7 +221,11 @@ reexec_handoff_check(const char *fdarg)
  * child_cb reaps it, reexec_reaped), looks again, and execs. One job at
  * a time; a job that cannot go on calls its done function with why.
  */
-enum job_phase { JOB_NONE, JOB_SETTLE, JOB_CHECK };
+/*
+ * SETTLE: waiting for what is in flight; CHECK: the check runs; CHECKED:
+ * it passed, the tree must be settled still (the loop ran meanwhile).
+ */
+enum job_phase { JOB_NONE, JOB_SETTLE, JOB_CHECK, JOB_CHECKED };
 
 static struct {
 	enum job_phase	 phase;
@@ -242,7 +246,6 @@ static struct {
 	bool		 eof;
 	bool		 reaped;
 	int		 status;
-	bool		 checked;	/* it answered our version */
 } job = { .rfd = -1, .reply_fd = -1, .pid = -1 };
 
 /* A check child given up on (killed): reaped quietly. */
@@ -331,8 +334,7 @@ check_done(void)
 		return;
 	}
 	/* The loop ran meanwhile: is the tree still settled? */
-	job.phase = JOB_SETTLE;
-	job.checked = true;
+	job.phase = JOB_CHECKED;
 	job_try();
 }
 
@@ -511,7 +513,7 @@ job_try(void)
 	}
 	ev_check_stop(EV_DEFAULT, &job.settle);
 	ev_timer_stop(EV_DEFAULT, &job.timer);
-	if (!job.checked) {
+	if (job.phase != JOB_CHECKED) {
 		if (check_start(&err) == -1)
 			job_fail(err);
 		return;

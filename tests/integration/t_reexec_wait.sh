@@ -119,16 +119,16 @@ answers "after the reexec"
 # A client connected before the exec, its request sent after it (with a
 # part of it before): the new arbord reads it and answers.
 if command -v python3 >/dev/null; then
+	mkfifo "$T/conn.go"
 	python3 - "$T/arbor.sock" "$T/conn.up" "$T/conn.go" >"$T/conn.out" 2>&1 <<'PY' &
-import os, socket, sys, time
+import socket, sys
 path, up, go = sys.argv[1:4]
 s = socket.socket(socket.AF_UNIX)
 s.connect(path)
 s.sendall(b"ARBOR/1 pi")
 open(up, "w").close()
-end = time.time() + 60
-while not os.path.exists(go) and time.time() < end:
-    time.sleep(0.01)
+with open(go) as f:	# a fifo: until the test writes to it
+    f.read()
 s.sendall(b"ng\n")
 out = b""
 while True:
@@ -142,7 +142,7 @@ PY
 	WATCH_PIDS+=("$conn")
 	poll 30 test -e "$T/conn.up" || fail "the client did not connect"
 	ctl_expect 0 reexec
-	touch "$T/conn.go"
+	echo go >"$T/conn.go"
 	wait "$conn"
 	assert_match "pid $ARBORD_PID" "$(cat "$T/conn.out")" "a client connected across the exec"
 else
